@@ -424,8 +424,6 @@ pub struct Work {
     pub repay_share: f64,
     /// Share of a month's wage withheld when wage theft strikes.
     pub wage_theft_share: f64,
-    /// Months without pay after which a worker counts as in captivity-like confinement.
-    pub months_unpaid_confinement: u32,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

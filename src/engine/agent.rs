@@ -1,0 +1,176 @@
+//! One migrant, stored compactly (64 bytes) so that ten million fit in memory and a month's
+//! pass over them streams through cache.
+//!
+//! Months are `i16` simulated-month indices (t = 0 is the first spin-up month). Money is `f32`.
+
+/// The seven reported states, plus `Absent` for people not (yet, or any more) in the pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum State {
+    Absent = 0,
+    AtHome,
+    Seeking,
+    InTransit,
+    Detained,
+    Working,
+    Stranded,
+    Dead,
+}
+
+pub const STATES: usize = 8;
+
+/// Traits that last a life (bits of `Agent::traits`).
+pub mod tr {
+    pub const WOMAN: u16 = 1 << 0;
+    pub const SKILLED: u16 = 1 << 1;
+    pub const LAND: u16 = 1 << 2;
+    pub const TIES: u16 = 1 << 3;
+    pub const ONLINE: u16 = 1 << 4;
+    pub const URBAN: u16 = 1 << 5;
+    /// Support from the reintegration programme after the last return.
+    pub const SUPPORTED: u16 = 1 << 6;
+    /// Has ever been trafficked (for "not trafficked again").
+    pub const EVER_TRAFFICKED: u16 = 1 << 7;
+    /// Left again irregularly after the last return.
+    pub const IRREGULAR_AGAIN: u16 = 1 << 8;
+    /// Has completed at least one episode (is a returnee).
+    pub const RETURNEE: u16 = 1 << 9;
+    /// Income uplift from economic support, for the 12 months after return.
+    pub const UPLIFT: u16 = 1 << 10;
+}
+
+/// What happened in the current episode (bits of `Agent::flags`), reset at departure. The
+/// pending-offer bits describe the offer a seeker has applied for.
+pub mod fl {
+    pub const BORROWED: u32 = 1 << 0;
+    pub const BROKER: u32 = 1 << 1;
+    pub const DECEIVED: u32 = 1 << 2;
+    pub const COLLATERAL: u32 = 1 << 3;
+    pub const ADVANCE: u32 = 1 << 4;
+    pub const PASSPORT: u32 = 1 << 5;
+    pub const LEGAL: u32 = 1 << 6;
+    pub const PAID: u32 = 1 << 7;
+    pub const WITHHELD: u32 = 1 << 8;
+    pub const DEBT_BONDAGE: u32 = 1 << 9;
+    pub const DEBT_TRAP: u32 = 1 << 10;
+    pub const FORCED_LABOUR: u32 = 1 << 11;
+    pub const TRAFFICKED: u32 = 1 << 12;
+    pub const SEXUAL: u32 = 1 << 13;
+    pub const CAPTIVE: u32 = 1 << 14;
+    pub const DETAINED_EVER: u32 = 1 << 15;
+    pub const ARRIVED: u32 = 1 << 16;
+    pub const PROMISE_BROKEN: u32 = 1 << 17;
+    pub const IDENTIFIED: u32 = 1 << 18;
+    pub const FAILED: u32 = 1 << 19;
+    pub const REPAID: u32 = 1 << 20;
+    pub const COLLATERAL_LOST: u32 = 1 << 21;
+    /// Recruited through deception, fraud or coercion (deceptive offer, fraudulent agency,
+    /// trafficking network): the "act and means" half of the Palermo definition.
+    pub const DECEPTIVE_RECRUITMENT: u32 = 1 << 22;
+    /// Pending offer: applied this month and waiting for matching.
+    pub const APPLIED: u32 = 1 << 23;
+    pub const IN_DEBT_AT_RETURN: u32 = 1 << 24;
+    /// Counted as trafficked under Bangladesh's 2012 law (adds failed schemes with loss).
+    pub const BD_LAW: u32 = 1 << 25;
+    /// The destination's job is unpaid this month (wages withheld for a run of months).
+    pub const UNPAID_RUN: u32 = 1 << 26;
+    /// The episode has been counted in the outcome tallies as departing in the reported months.
+    pub const REPORTED: u32 = 1 << 27;
+    /// The episode's channel (index into `params::CHANNELS`) sits in bits 28–29.
+    pub const CHANNEL_SHIFT: u32 = 28;
+    pub const CHANNEL_MASK: u32 = 3 << CHANNEL_SHIFT;
+}
+
+pub const NO_RECRUITER: u32 = u32::MAX;
+pub const NEVER: i16 = i16::MIN;
+
+#[derive(Clone, Copy, Debug)]
+#[repr(C)]
+pub struct Agent {
+    /// Household debt, all lenders.
+    pub debt: f32,
+    /// Part of `debt` owed to the recruiter as an advance (repaid first, by wage deduction).
+    pub advance: f32,
+    /// Household cash.
+    pub savings: f32,
+    /// Monthly household income at home.
+    pub home_income: f32,
+    /// Current monthly wage abroad; while seeking, the true wage of the pending offer.
+    pub wage: f32,
+    /// Promised wage of the current or pending offer.
+    pub promised: f32,
+    /// Cost paid for the episode (fees, travel, documents; not ransom); while seeking, the
+    /// pending offer's price.
+    pub cost: f32,
+    /// Monthly interest rate on `debt` (blended over lenders).
+    pub rate: f32,
+    /// Recruiter of the current or pending offer.
+    pub recruiter: u32,
+    pub flags: u32,
+    /// Month of entry into the pool and of leaving it by age.
+    pub entry: i16,
+    pub exit: i16,
+    /// Departure month of the current (or last) episode.
+    pub departed: i16,
+    /// Month of the last return home.
+    pub returned: i16,
+    pub traits: u16,
+    pub state: State,
+    pub district: u8,
+    /// Location while abroad (index into locations).
+    pub location: u8,
+    /// Route of the current episode or pending offer.
+    pub route: u8,
+    /// Index of the next leg on the route.
+    pub leg: u8,
+    /// Months left: on the current leg, in detention, or in the contract.
+    pub timer: u8,
+    /// Months in the current state (saturates at 255).
+    pub months_in_state: u8,
+    /// Awareness of risks and deception, 0..=255 for [0, 1].
+    pub awareness: u8,
+    /// Age at entry into the pool.
+    pub age_at_entry: u8,
+    /// Consecutive months at home unable to pay the interest.
+    pub arrears: u8,
+}
+
+const _: () = assert!(std::mem::size_of::<Agent>() <= 64);
+
+impl Agent {
+    #[inline(always)]
+    pub fn has(&self, t: u16) -> bool {
+        self.traits & t != 0
+    }
+    #[inline(always)]
+    pub fn is(&self, f: u32) -> bool {
+        self.flags & f != 0
+    }
+    #[inline(always)]
+    pub fn awareness(&self) -> f32 {
+        self.awareness as f32 * (1.0 / 255.0)
+    }
+    #[inline(always)]
+    pub fn set_awareness(&mut self, a: f32) {
+        self.awareness = (a.clamp(0.0, 1.0) * 255.0).round() as u8;
+    }
+    #[inline(always)]
+    pub fn age(&self, t: i32) -> i32 {
+        self.age_at_entry as i32 + (t - self.entry as i32).max(0) / 12
+    }
+    #[inline(always)]
+    pub fn set_state(&mut self, s: State) {
+        self.state = s;
+        self.months_in_state = 0;
+    }
+    /// Channel index of the current episode.
+    #[inline(always)]
+    pub fn channel(&self) -> usize {
+        ((self.flags & fl::CHANNEL_MASK) >> fl::CHANNEL_SHIFT) as usize
+    }
+    /// Net worth in money: cash minus debt (for the ledger check).
+    #[inline(always)]
+    pub fn net_worth(&self) -> f64 {
+        self.savings as f64 - self.debt as f64
+    }
+}

@@ -1,0 +1,39 @@
+//! Phase 1, aspiration: a person at home starts seeking work abroad with a monthly probability
+//! that rises with poverty, ties abroad, prime working age and debt left from an earlier
+//! attempt (less so with psychosocial support), and is lower for women.
+
+use super::agent::{tr, Agent};
+use super::context::Ctx;
+use super::rng::Purpose;
+
+/// Monthly probability that this person starts seeking.
+pub fn probability(ctx: &Ctx, a: &Agent) -> f32 {
+    let p = ctx.p;
+    let s = &p.asp;
+    if a.has(tr::RETURNEE) && ctx.t - (a.returned as i32) < s.rest_months as i32 {
+        return 0.0;
+    }
+    let median = p.pop.home_income_usd as f32;
+    let mut x = s.p_base as f32 * (median / a.home_income.max(1.0)).powf(s.poverty_elasticity as f32);
+    if a.has(tr::TIES) {
+        x *= s.ties_factor as f32;
+    }
+    let age = a.age(ctx.t);
+    if age >= s.prime_age_min as i32 && age <= s.prime_age_max as i32 {
+        x *= s.prime_age_factor as f32;
+    }
+    if a.has(tr::WOMAN) {
+        x *= s.women_factor as f32;
+    }
+    if a.has(tr::RETURNEE) && a.debt > 0.0 {
+        let support = if a.has(tr::SUPPORTED) { p.policy.reintegration.psychosocial_share as f32 } else { 0.0 };
+        x *= 1.0 + (s.debt_factor as f32 - 1.0) * (1.0 - support);
+    }
+    x.min(1.0)
+}
+
+/// Whether the person starts seeking this month.
+pub fn starts_seeking(ctx: &Ctx, i: usize, a: &Agent) -> bool {
+    let x = probability(ctx, a);
+    x > 0.0 && ctx.rng(i, Purpose::Aspiration, 0).chance(x)
+}

@@ -1,0 +1,61 @@
+//! What every phase reads (the month's world state) and writes (its chunk's counters).
+
+use super::params::Params;
+use super::recruiters::Recruiters;
+use super::rng::{Purpose, RunKey, Stream};
+use super::stats::{Outcomes, Tally};
+
+/// Read-only view of the world for one month. Every agent sees the same one within a phase.
+pub struct Ctx<'a> {
+    pub p: &'a Params,
+    pub rec: &'a Recruiters,
+    pub key: RunKey,
+    /// Simulated month index (0 = first spin-up month).
+    pub t: i32,
+    /// First reported month index.
+    pub first: i32,
+    /// Last simulated month index.
+    pub last: i32,
+}
+
+impl Ctx<'_> {
+    #[inline(always)]
+    pub fn rng(&self, agent: usize, purpose: Purpose, sub: u32) -> Stream {
+        self.key.stream(agent as u64, self.t as u32, purpose, sub)
+    }
+
+    /// Reported-year index of a month, if it is reported.
+    #[inline(always)]
+    pub fn year_of(&self, month: i16) -> Option<usize> {
+        let m = month as i32;
+        if m >= self.first && m <= self.last { Some(((m - self.first) / 12) as usize) } else { None }
+    }
+}
+
+/// An application to a recruiter, waiting for matching.
+#[derive(Clone, Copy, Debug)]
+pub struct Application {
+    pub agent: u32,
+    pub recruiter: u32,
+    pub priority: u32,
+    pub dest: u8,
+    /// Needs one of the destination's job openings (regular work visa).
+    pub needs_job: bool,
+    pub accepted: bool,
+}
+
+/// A returning victim's trace to its recruiter, in its district.
+#[derive(Clone, Copy, Debug)]
+pub struct Trace {
+    pub recruiter: u32,
+    pub district: u8,
+}
+
+/// What one chunk of agents writes during a pass.
+pub struct Local<'a> {
+    pub tally: &'a mut Tally,
+    pub out: &'a mut Outcomes,
+    pub apps: &'a mut Vec<Application>,
+    pub traces: &'a mut Vec<Trace>,
+}
+

@@ -1,0 +1,110 @@
+//! Phase 11, enforcement and market. Each recruiter may be investigated with a probability that
+//! rises with the victims traced to it, with prosecution intensity and, for transnational
+//! recruiters, with joint operations and the transnational focus; data sharing exposes
+//! fraudulent agencies and networks sooner. A share of investigations become prosecutions and a
+//! share of those end in conviction after a delay: the recruiter leaves. Fee caps are enforced on
+//! licensed agencies: one caught over the cap loses its licence. Returning victims lower their
+//! recruiter's reputation in their district. Empty places are taken by new recruiters, faster
+//! where demand went unmet (displacement).
+
+use super::context::Trace;
+use super::matching::KindDemand;
+use super::params::Params;
+use super::recruiters::{p_comply, Recruiters, Status, RECRUITER_ENTITY};
+use super::rng::{Purpose, RunKey};
+use crate::scenario::RecruiterType;
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Counts {
+    pub investigations: u32,
+    pub prosecutions: u32,
+    pub convictions: u32,
+}
+
+/// How much full data sharing multiplies investigations of fraudulent agencies and networks
+/// (assumption, documented in docs/MODEL.md).
+pub const DATA_SHARING_EXPOSURE: f32 = 1.0;
+/// How much unmet demand (as a share of applications) multiplies entry (assumption).
+pub const ENTRY_DEMAND_FACTOR: f32 = 4.0;
+
+pub fn month(p: &Params, rec: &mut Recruiters, key: RunKey, t: i32, traces: &[Trace], demand: &KindDemand, weight: f64) -> Counts {
+    let mut c = Counts::default();
+    let nd = rec.districts;
+    let m = &p.market;
+    let w = weight as f32;
+    for tr in traces {
+        rec.victims[tr.recruiter as usize] += 1;
+        let ix = tr.recruiter as usize * nd + tr.district as usize;
+        rec.reputation[ix] = (rec.reputation[ix] - m.reputation_hit_share as f32 * w).max(0.0);
+    }
+    let e = &p.policy.enforcement;
+    let coop = &p.policy.cooperation;
+    let cap = &p.policy.recruitment;
+    let comply = p_comply(p);
+    for r in 0..rec.len() {
+        let k = rec.kind[r] as usize;
+        let kind = &p.kinds[k];
+        let start = kind.reputation;
+        for d in 0..nd {
+            let x = &mut rec.reputation[r * nd + d];
+            *x += m.reputation_recovery_share as f32 * (start - *x);
+        }
+        let mut rng = key.stream(RECRUITER_ENTITY + r as u64, t as u32, Purpose::Recruiter, 0);
+        match rec.status[r] {
+            Status::Closed => {
+                let unmet = if demand.applied[k] > 0 { demand.rejected[k] as f32 / demand.applied[k] as f32 } else { 0.0 };
+                if rng.chance(m.p_entry as f32 * (1.0 + ENTRY_DEMAND_FACTOR * unmet)) {
+                    rec.status[r] = Status::Active;
+                    rec.timer[r] = 0;
+                    rec.carry[r] = 0.0;
+                    rec.compliant[r] = rng.chance(comply);
+                    for d in 0..nd {
+                        rec.reputation[r * nd + d] = start;
+                    }
+                }
+                rec.victims[r] = 0;
+                continue;
+            }
+            Status::Active | Status::Prosecuted => {}
+        }
+        if kind.kind == RecruiterType::LicensedAgency
+            && cap.fee_cap_usd > 0.0
+            && !rec.compliant[r]
+            && rng.chance(cap.p_cap_enforcement as f32)
+        {
+            rec.status[r] = Status::Closed;
+            rec.victims[r] = 0;
+            continue;
+        }
+        if rec.status[r] == Status::Active {
+            let mut x = e.p_investigation as f32 * e.prosecution_intensity as f32 + rec.victims[r] as f32 * w * m.p_investigate_per_victim as f32;
+            if kind.transnational {
+                x *= 1.0 + e.transnational_focus as f32 + coop.joint_operations_share as f32;
+            }
+            if matches!(kind.kind, RecruiterType::FraudulentAgency | RecruiterType::TraffickingNetwork) {
+                x *= 1.0 + DATA_SHARING_EXPOSURE * coop.data_sharing_share as f32;
+            }
+            if rng.chance(x.min(1.0)) {
+                c.investigations += 1;
+                if rng.chance(e.prosecution_share as f32) {
+                    c.prosecutions += 1;
+                    rec.status[r] = Status::Prosecuted;
+                    rec.timer[r] = e.months_to_verdict.clamp(1, u16::MAX as u32) as u16;
+                }
+            }
+        } else {
+            rec.timer[r] = rec.timer[r].saturating_sub(1);
+            if rec.timer[r] == 0 {
+                if rng.chance(e.conviction_share as f32) {
+                    c.convictions += 1;
+                    rec.status[r] = Status::Closed;
+                } else {
+                    rec.status[r] = Status::Active;
+                }
+            }
+        }
+        rec.victims[r] = 0;
+    }
+    rec.rebuild_reach(p, key);
+    c
+}

@@ -1,0 +1,63 @@
+//! Phase 9, exit: exploited migrants may be identified as victims (a base rate raised by data
+//! sharing between countries) and return with support, or escape; irregular workers may be
+//! deported or regularised; contracts end, and workers renew or go home.
+
+use super::agent::{fl, Agent, State, NO_RECRUITER};
+use super::context::{Ctx, Local, Trace};
+use super::exploitation;
+use super::reintegration::{self, ReturnKind};
+use super::rng::Purpose;
+
+/// How much full data sharing multiplies the identification of victims abroad (assumption,
+/// documented in docs/MODEL.md).
+pub const DATA_SHARING_IDENTIFICATION: f32 = 2.0;
+
+/// Monthly probability that an exploited person is identified.
+#[inline]
+pub fn p_identify(ctx: &Ctx) -> f32 {
+    ctx.p.exit.p_identify as f32 * (1.0 + DATA_SHARING_IDENTIFICATION * ctx.p.policy.cooperation.data_sharing_share as f32)
+}
+
+pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, exploited: bool, loc: &mut Local) {
+    let p = ctx.p;
+    let mut rng = ctx.rng(i, Purpose::Exit, 0);
+    if exploited {
+        if rng.chance(p_identify(ctx)) {
+            a.flags |= fl::IDENTIFIED;
+            loc.tally.identified += 1;
+            if a.recruiter != NO_RECRUITER {
+                loc.traces.push(Trace { recruiter: a.recruiter, district: a.district });
+            }
+            reintegration::return_home(ctx, i, a, loc, ReturnKind::Identified);
+            return;
+        }
+        if a.state == State::Working && rng.chance(p.exit.p_escape as f32) {
+            a.set_state(State::Stranded);
+            return;
+        }
+    }
+    if a.state != State::Working {
+        return;
+    }
+    let d = p.locations[a.location as usize].dest.unwrap_or(0) as usize;
+    let dest = &p.dests[d];
+    if !a.is(fl::LEGAL) {
+        if rng.chance(dest.p_deportation) {
+            loc.tally.deportations += 1;
+            exploitation::fail(ctx, a, loc);
+            reintegration::return_home(ctx, i, a, loc, ReturnKind::Deported);
+            return;
+        }
+        if rng.chance(dest.p_regularise) {
+            a.flags |= fl::LEGAL;
+        }
+    }
+    a.timer = a.timer.saturating_sub(1);
+    if a.timer == 0 {
+        if a.is(fl::LEGAL) && rng.chance(dest.p_renew) {
+            a.timer = dest.contract_months;
+        } else {
+            reintegration::return_home(ctx, i, a, loc, ReturnKind::ContractEnd);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! Phase 5, financing, and the household's debt over time: paying the cost of migrating from
+//! savings and then from lenders in the scenario's order, monthly interest, repayment, and
+//! foreclosure on pledged land at home.
+
+use super::agent::{fl, tr, Agent};
+use super::context::{Ctx, Local};
+use super::params::Params;
+use super::rng::Purpose;
+use super::stats::Account;
+use crate::scenario::LenderType;
+
+/// Whether agent `i` can borrow from lender `l` at all (a fixed property of the household).
+#[inline]
+pub fn has_access(ctx: &Ctx, i: usize, a: &Agent, l: usize) -> bool {
+    let lender = &ctx.p.lenders[l];
+    if lender.collateral && !a.has(tr::LAND) {
+        return false;
+    }
+    ctx.key.fixed(i as u64, Purpose::Finance, l as u32) < lender.access_share
+}
+
+/// Whether the household has access to the safe-migration loan.
+#[inline]
+pub fn has_safe_loan(ctx: &Ctx, i: usize) -> bool {
+    ctx.key.fixed(i as u64, Purpose::Finance, 100) < ctx.p.policy.finance.safe_loan_coverage_share as f32
+}
+
+/// Largest loan lender `l` gives this household for an offer with recruiter advance `advance`.
+#[inline]
+fn lender_cap(p: &Params, a: &Agent, l: usize, advance: f32) -> f32 {
+    let lender = &p.lenders[l];
+    match lender.kind {
+        LenderType::RecruiterAdvance => advance.min(lender.cap),
+        _ if lender.collateral => lender.cap.min(p.pop.land_value_usd as f32),
+        _ => {
+            let _ = a;
+            lender.cap
+        }
+    }
+}
+
+/// Everything the household could raise for an offer: savings plus every loan open to it.
+pub fn can_raise(ctx: &Ctx, i: usize, a: &Agent, advance: f32) -> f32 {
+    let mut total = a.savings.max(0.0);
+    if has_safe_loan(ctx, i) {
+        total += ctx.p.policy.finance.safe_loan_cap_usd as f32;
+    }
+    for l in 0..ctx.p.lenders.len() {
+        if has_access(ctx, i, a, l) {
+            total += lender_cap(ctx.p, a, l, advance);
+        }
+    }
+    total
+}
+
+/// Add a loan of `x` at monthly rate `rate` to the household's debt (blending the rate).
+#[inline]
+pub fn add_loan(a: &mut Agent, x: f32, rate: f32) {
+    if x <= 0.0 {
+        return;
+    }
+    let d = a.debt.max(0.0);
+    a.rate = if d + x > 0.0 { (a.rate * d + rate * x) / (d + x) } else { rate };
+    a.debt = d + x;
+    a.savings += x;
+}
+
+/// Pay the cost of departing: `fee` to the recruiter and `travel` for the legs. Savings first
+/// (the safe loan before other credit when the household has it), then lenders in order.
+pub fn pay_departure(ctx: &Ctx, i: usize, a: &mut Agent, fee: f32, travel: f32, advance: f32, loc: &mut Local) {
+    let cost = fee + travel;
+    let mut need = (cost - a.savings.max(0.0)).max(0.0);
+    if need > 0.0 && has_safe_loan(ctx, i) {
+        let x = need.min(ctx.p.policy.finance.safe_loan_cap_usd as f32);
+        add_loan(a, x, ctx.p.safe_loan_rate);
+        need -= x;
+        a.flags |= fl::BORROWED;
+    }
+    for l in 0..ctx.p.lenders.len() {
+        if need <= 0.0 {
+            break;
+        }
+        if !has_access(ctx, i, a, l) {
+            continue;
+        }
+        let x = need.min(lender_cap(ctx.p, a, l, advance));
+        if x <= 0.0 {
+            continue;
+        }
+        let lender = &ctx.p.lenders[l];
+        add_loan(a, x, lender.rate);
+        need -= x;
+        a.flags |= fl::BORROWED;
+        if lender.collateral {
+            a.flags |= fl::COLLATERAL;
+        }
+        if lender.kind == LenderType::RecruiterAdvance {
+            a.advance += x;
+            a.flags |= fl::ADVANCE;
+        }
+    }
+    // Whatever is still missing (the choice only allowed offers the household could raise, so
+    // only rounding) comes out of savings, which may go slightly negative.
+    a.savings -= cost;
+    loc.tally.pay(Account::Households, Account::Recruiters, fee);
+    loc.tally.pay(Account::Households, Account::Transport, travel);
+}
+
+/// Money needed in an emergency (ransom, an onward smuggler): part from savings, the rest
+/// borrowed from the dearest lender, whatever the caps (the family pays). Paid to `to`.
+pub fn emergency(p: &Params, a: &mut Agent, amount: f32, to: Account, loc: &mut Local) {
+    let from_savings = (amount * (1.0 - p.finance.ransom_borrowed_share as f32)).min(a.savings.max(0.0));
+    let borrowed = amount - from_savings;
+    if borrowed > 0.0 {
+        let rate = p.lenders.iter().map(|l| l.rate).fold(0.0f32, f32::max);
+        add_loan(a, borrowed, rate);
+        a.flags |= fl::BORROWED;
+    }
+    a.savings -= amount;
+    loc.tally.pay(Account::Households, to, amount);
+}
+
+/// Add a month's interest to the debt; it is owed to the lenders.
+#[inline]
+pub fn accrue(a: &mut Agent, loc: &mut Local) -> f32 {
+    if a.debt <= 0.0 {
+        return 0.0;
+    }
+    let interest = a.debt * a.rate;
+    a.debt += interest;
+    a.advance *= 1.0 + a.rate;
+    loc.tally.pay(Account::Households, Account::Lenders, interest);
+    interest
+}
+
+/// Repay up to `amount` of debt out of savings (advance first). Records full repayment.
+pub fn repay(ctx: &Ctx, a: &mut Agent, amount: f32, loc: &mut Local) -> f32 {
+    if a.debt <= 0.0 || amount <= 0.0 {
+        return 0.0;
+    }
+    let x = amount.min(a.debt);
+    a.debt -= x;
+    a.savings -= x;
+    a.advance = (a.advance - x).max(0.0);
+    if a.debt < 1.0 {
+        // Settle the last dollar so that rounding does not leave a debt forever.
+        a.savings -= a.debt;
+        a.debt = 0.0;
+        a.advance = 0.0;
+        a.rate = 0.0;
+        if a.is(fl::BORROWED) && !a.is(fl::REPAID) {
+            a.flags |= fl::REPAID;
+            if a.is(fl::REPORTED)
+                && let Some(y) = ctx.year_of(a.departed)
+            {
+                loc.out.episodes[y].repaid += 1;
+                loc.out.episodes[y].months_to_repay += (ctx.t - a.departed as i32) as f64;
+            }
+        }
+    }
+    x
+}
+
+/// A household at home with debt: it puts part of its income to the debt; when it cannot even
+/// pay the interest for `default_months`, a lender holding its land forecloses.
+pub fn home_month(ctx: &Ctx, a: &mut Agent, income: f32, loc: &mut Local) {
+    if a.debt <= 0.0 {
+        return;
+    }
+    let p = ctx.p;
+    let budget = income * p.finance.home_repay_share as f32;
+    loc.tally.pay(Account::HomeEconomy, Account::Households, budget);
+    a.savings += budget;
+    let interest = accrue(a, loc);
+    let paid = repay(ctx, a, budget, loc);
+    if paid < interest {
+        a.arrears = a.arrears.saturating_add(1);
+    } else {
+        a.arrears = 0;
+    }
+    if a.arrears as u32 >= p.finance.default_months && a.is(fl::COLLATERAL) && a.has(tr::LAND) {
+        let seized = a.debt.min(p.pop.land_value_usd as f32);
+        // The lender takes the land and writes off that much debt.
+        a.debt -= seized;
+        loc.tally.pay(Account::Lenders, Account::Households, seized);
+        a.traits &= !tr::LAND;
+        a.arrears = 0;
+        if !a.is(fl::COLLATERAL_LOST) {
+            a.flags |= fl::COLLATERAL_LOST;
+            if a.is(fl::REPORTED)
+                && let Some(y) = ctx.year_of(a.departed)
+            {
+                loc.out.episodes[y].collateral_lost += 1;
+            }
+        }
+        if a.debt < 1.0 {
+            a.debt = 0.0;
+            a.advance = 0.0;
+        }
+    }
+}

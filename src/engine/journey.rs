@@ -1,0 +1,266 @@
+//! Phase 6, the journey: departure, then the legs of the route one by one. Each traversal draws
+//! its hazards: death, detention with ransom, interception (sent back), entry refused (sent
+//! back). A migrant stranded in a hub may be drawn onto an onward irregular route, detained, or
+//! go home.
+
+use super::agent::{fl, tr, Agent, State};
+use super::context::{Ctx, Local};
+use super::exploitation;
+use super::finance;
+use super::params::channel_index;
+use super::reintegration::{self, ReturnKind};
+use super::rng::{Purpose, Stream};
+use super::stats::Account;
+use super::work;
+use crate::scenario::{Channel, RecruiterType};
+
+/// Leg index marking immigration detention (released by deportation, not onward).
+const IMMIGRATION: u8 = 255;
+
+/// Leave home on the route of the accepted offer (already paid for): count the departure and
+/// start the first leg.
+pub fn depart(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
+    let p = ctx.p;
+    let rp = &p.routes[a.route as usize];
+    let ch = channel_index(rp.channel);
+    a.flags = (a.flags & !fl::CHANNEL_MASK) | ((ch as u32) << fl::CHANNEL_SHIFT);
+    a.flags &= !fl::APPLIED;
+    a.departed = ctx.t as i16;
+    a.leg = 0;
+    a.location = p.legs[rp.legs[0] as usize].from;
+    a.set_state(State::InTransit);
+    let registered = p.registered(a.route);
+    let t = &mut *loc.tally;
+    t.departures[ch] += 1;
+    if registered {
+        t.registered_by_dest[rp.dest as usize] += 1;
+        if a.has(tr::WOMAN) {
+            t.women_registered += 1;
+        }
+    }
+    if matches!(rp.channel, Channel::Irregular | Channel::CrossBorder) {
+        a.traits |= tr::IRREGULAR_AGAIN;
+    }
+    // Re-migration of a returnee within 24 months of its return.
+    if a.has(tr::RETURNEE)
+        && ctx.t - a.returned as i32 <= 24
+        && a.returned as i32 + 24 <= ctx.last
+        && let Some(y) = ctx.year_of(a.returned)
+    {
+        let r = &mut loc.out.returns[y];
+        r.remigrated += 1;
+        if matches!(rp.channel, Channel::Irregular | Channel::CrossBorder) {
+            r.remigrated_irregular += 1;
+        }
+    }
+    if let Some(y) = ctx.year_of(a.departed) {
+        a.flags |= fl::REPORTED;
+        let e = &mut loc.out.episodes[y];
+        e.departures[ch] += 1;
+        if a.is(fl::BORROWED) {
+            e.borrowed += 1;
+        }
+        if registered {
+            e.registered += 1;
+            e.registered_cost += a.cost as f64;
+            if a.is(fl::BORROWED) {
+                e.registered_borrowed += 1;
+            }
+            if a.is(fl::BROKER) {
+                e.registered_broker += 1;
+            }
+            if a.has(tr::WOMAN) {
+                e.registered_women += 1;
+            }
+        }
+        if rp.channel == Channel::VisaFraud {
+            e.visa_fraud_cost += a.cost as f64;
+        }
+        if rp.channel == Channel::Irregular && p.dests[rp.dest as usize].europe {
+            e.irregular_europe += 1;
+            e.irregular_europe_cost += a.cost as f64;
+        }
+    }
+    a.timer = p.legs[rp.legs[0] as usize].months;
+    if a.timer == 0 {
+        let mut rng = ctx.rng(i, Purpose::Journey, 0);
+        advance(ctx, i, a, loc, &mut rng);
+    }
+}
+
+/// One month in transit: wait out the current leg, then traverse it (and any 0-month legs
+/// after it).
+pub fn advance(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, rng: &mut Stream) {
+    let p = ctx.p;
+    loop {
+        if a.timer > 0 {
+            a.timer -= 1;
+            if a.timer > 0 {
+                return;
+            }
+        }
+        let route = &p.routes[a.route as usize];
+        let leg = &p.legs[route.legs[a.leg as usize] as usize];
+        if leg.sea {
+            loc.tally.sea_attempts += 1;
+        }
+        if rng.chance(leg.p_death) {
+            die(ctx, a, loc, leg.sea);
+            return;
+        }
+        let intercepted = rng.chance(leg.p_interception);
+        let refused = !intercepted && rng.chance(leg.p_entry_denied);
+        if intercepted || refused {
+            if refused {
+                loc.tally.entry_refusals += 1;
+            }
+            a.location = leg.from;
+            exploitation::fail(ctx, a, loc);
+            a.set_state(State::Stranded);
+            return;
+        }
+        if rng.chance(leg.p_detention) {
+            a.location = leg.to;
+            a.set_state(State::Detained);
+            a.timer = leg.detention_months.max(1);
+            a.flags |= fl::CAPTIVE;
+            mark_detained(ctx, a, loc);
+            finance::emergency(p, a, leg.ransom, Account::Captors, loc);
+            return;
+        }
+        a.location = leg.to;
+        if !next_leg(ctx, i, a, loc, leg.sea) {
+            return;
+        }
+    }
+}
+
+/// Move on to the next leg; returns whether the journey goes on this month (0-month leg).
+fn next_leg(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, by_sea: bool) -> bool {
+    let p = ctx.p;
+    let route = &p.routes[a.route as usize];
+    a.leg += 1;
+    if a.leg as usize >= route.legs.len() {
+        work::arrive(ctx, i, a, loc, by_sea);
+        return false;
+    }
+    a.timer = p.legs[route.legs[a.leg as usize] as usize].months;
+    a.timer == 0
+}
+
+/// Count a detention, and the first one of an irregular episode.
+fn mark_detained(ctx: &Ctx, a: &mut Agent, loc: &mut Local) {
+    loc.tally.detentions += 1;
+    if a.is(fl::DETAINED_EVER) {
+        return;
+    }
+    a.flags |= fl::DETAINED_EVER;
+    if a.channel() == channel_index(Channel::Irregular)
+        && a.is(fl::REPORTED)
+        && let Some(y) = ctx.year_of(a.departed)
+    {
+        loc.out.episodes[y].irregular_detained += 1;
+    }
+}
+
+/// Death during the episode.
+pub fn die(ctx: &Ctx, a: &mut Agent, loc: &mut Local, at_sea: bool) {
+    loc.tally.deaths += 1;
+    if at_sea {
+        loc.tally.sea_deaths += 1;
+    }
+    exploitation::fail(ctx, a, loc);
+    if a.channel() == channel_index(Channel::Irregular)
+        && a.is(fl::REPORTED)
+        && let Some(y) = ctx.year_of(a.departed)
+    {
+        loc.out.episodes[y].irregular_deaths += 1;
+    }
+    a.set_state(State::Dead);
+}
+
+/// One month in detention: held for ransom on the way (released onward once the months are
+/// served and the ransom paid) or in immigration detention (deported when released).
+pub fn detained_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
+    if a.timer > 0 {
+        a.timer -= 1;
+    }
+    let mut rng = ctx.rng(i, Purpose::Journey, 1);
+    if a.timer > 0 || !rng.chance(ctx.p.exit.p_release as f32) {
+        return;
+    }
+    if a.leg == IMMIGRATION {
+        loc.tally.deportations += 1;
+        exploitation::fail(ctx, a, loc);
+        reintegration::return_home(ctx, i, a, loc, ReturnKind::Deported);
+        return;
+    }
+    a.set_state(State::InTransit);
+    if next_leg(ctx, i, a, loc, false) {
+        advance(ctx, i, a, loc, &mut rng);
+    }
+}
+
+/// One month stranded abroad without work: find irregular work at a destination, be detained,
+/// be drawn onto an onward route, or go home.
+pub fn stranded_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
+    let p = ctx.p;
+    let l = &p.locations[a.location as usize];
+    let mut rng = ctx.rng(i, Purpose::Journey, 2);
+    if let Some(d) = l.dest {
+        let dest = &p.dests[d as usize];
+        if rng.chance(dest.p_irregular_job) {
+            let wage = rng.lognormal(dest.wage, dest.wage_sd_log) * dest.irregular_wage_factor;
+            work::start_job(ctx, a, d, wage, false, loc);
+            return;
+        }
+        if rng.chance(dest.p_deportation) {
+            loc.tally.deportations += 1;
+            exploitation::fail(ctx, a, loc);
+            reintegration::return_home(ctx, i, a, loc, ReturnKind::Deported);
+            return;
+        }
+    }
+    if rng.chance(l.p_detention_stranded) {
+        a.set_state(State::Detained);
+        a.leg = IMMIGRATION;
+        a.timer = 1;
+        mark_detained(ctx, a, loc);
+        return;
+    }
+    if !l.onward_routes.is_empty() && rng.chance(l.p_onward) {
+        let mut w = [0.0f32; 32];
+        let n = l.onward_routes.len().min(32);
+        for (j, &r) in l.onward_routes.iter().take(32).enumerate() {
+            w[j] = p.routes[r as usize].weight;
+        }
+        if let Some(j) = rng.pick(&w[..n]) {
+            let route = l.onward_routes[j];
+            let rp = &p.routes[route as usize];
+            // The smugglers of the onward route are whoever sells it.
+            if let Some((k, kind)) = p.kinds.iter().enumerate().find(|(_, k)| k.routes.iter().any(|&(r, _)| r == route)) {
+                let list = &ctx.rec.reach[k * ctx.rec.districts + a.district as usize];
+                if !list.is_empty() {
+                    a.recruiter = list[rng.below(list.len())];
+                }
+                if matches!(kind.kind, RecruiterType::TraffickingNetwork | RecruiterType::FraudulentAgency) {
+                    a.flags |= fl::DECEPTIVE_RECRUITMENT;
+                }
+            }
+            let price = rp.fee * rng.lognormal(1.0, rp.fee_sd_log);
+            finance::emergency(p, a, price, Account::Recruiters, loc);
+            finance::emergency(p, a, rp.travel_cost, Account::Transport, loc);
+            a.route = route;
+            a.leg = 0;
+            a.set_state(State::InTransit);
+            a.timer = p.legs[rp.legs[0] as usize].months;
+            if a.timer == 0 {
+                advance(ctx, i, a, loc, &mut rng);
+            }
+            return;
+        }
+    }
+    if rng.chance(l.p_return_stranded) {
+        reintegration::return_home(ctx, i, a, loc, ReturnKind::Stranded);
+    }
+}

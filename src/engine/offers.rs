@@ -1,0 +1,189 @@
+//! Phase 2, offers: which recruiters reach a seeker this month and what they offer.
+//!
+//! Licensed agencies make direct offers (more to the skilled, urban and aware); informal brokers
+//! carry offers of their principals (agencies, fraudulent agencies, smugglers) and add a markup;
+//! fraudulent agencies and trafficking networks reach social-media users, filtered by awareness;
+//! in border districts trafficking networks make cross-border offers, mostly to young women.
+//! A recruiter with a bad reputation in the district is less likely to be considered, and a
+//! deceptive offer is seen through with a probability that grows with awareness.
+
+use super::agent::{tr, Agent};
+use super::context::Ctx;
+use super::rng::{Purpose, Stream};
+use crate::scenario::{Channel, RecruiterType};
+
+/// One offer: (recruiter, route, destination via the route, promised wage, price).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Offer {
+    pub recruiter: u32,
+    pub kind: u8,
+    pub route: u8,
+    pub via_broker: bool,
+    pub deceptive: bool,
+    /// Paid to the recruiter (and broker): fee or smuggling price.
+    pub fee: f32,
+    /// Travel and documents along the route's legs.
+    pub travel: f32,
+    pub promised: f32,
+    /// Wage the job really pays (honest offers: the promise).
+    pub wage: f32,
+    /// Part of the fee the recruiter would advance.
+    pub advance: f32,
+}
+
+pub const MAX_OFFERS: usize = 8;
+
+/// The offers a seeker receives this month, written into `out`; returns how many.
+pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut [Offer; MAX_OFFERS]) -> usize {
+    let p = ctx.p;
+    let o = &p.offers;
+    let aw = a.awareness();
+    let d = a.district as usize;
+    let dist = &p.districts[d];
+    let mut n = 0;
+    let mut push = |offer: Option<Offer>, n: &mut usize| {
+        if let Some(x) = offer
+            && *n < MAX_OFFERS
+        {
+            out[*n] = x;
+            *n += 1;
+        }
+    };
+
+    // Direct offers from each kind of principal.
+    for (k, kind) in p.kinds.iter().enumerate() {
+        let prob = match kind.kind {
+            RecruiterType::LicensedAgency => {
+                let mut x = kind.p_direct_offer * (1.0 + o.awareness_factor as f32 * aw);
+                if a.has(tr::SKILLED) {
+                    x *= o.skilled_factor as f32;
+                }
+                if a.has(tr::URBAN) {
+                    x *= o.urban_factor as f32;
+                }
+                x
+            }
+            RecruiterType::FraudulentAgency | RecruiterType::TraffickingNetwork => {
+                if !a.has(tr::ONLINE) {
+                    continue;
+                }
+                kind.p_direct_offer * (1.0 - o.awareness_filter_share as f32 * aw)
+            }
+            RecruiterType::InformalBroker => continue,
+        };
+        let mut rng = ctx.rng(i, Purpose::Offers, k as u32);
+        if rng.chance(prob) {
+            push(make(ctx, a, k, false, false, &mut rng), &mut n);
+        }
+    }
+
+    // A broker's offer, on behalf of a principal chosen by the brokers' weights.
+    for &bk in &p.broker_kinds {
+        let mut rng = ctx.rng(i, Purpose::Offers, 64 + bk as u32);
+        let slot = bk as usize * ctx.rec.districts + d;
+        let slots = ctx.rec.slots[slot].max(1) as f32;
+        let presence = ctx.rec.reach[slot].len() as f32 / slots;
+        if !rng.chance(dist.p_broker_offer * presence) {
+            continue;
+        }
+        let list = &ctx.rec.reach[slot];
+        let b = list[rng.below(list.len())];
+        if !rng.chance(ctx.rec.reputation(b, a.district)) {
+            continue;
+        }
+        let mut w = [0.0f32; 16];
+        for (k, kind) in p.kinds.iter().enumerate().take(16) {
+            w[k] = kind.broker_weight;
+        }
+        if let Some(k) = rng.pick(&w[..p.kinds.len().min(16)]) {
+            let mut offer = make(ctx, a, k, true, false, &mut rng);
+            if let Some(x) = offer.as_mut() {
+                x.fee += p.kinds[bk as usize].markup;
+                x.advance = p.kinds[k].advance_share * x.fee;
+            }
+            push(offer, &mut n);
+        }
+    }
+
+    // Cross-border offers in border districts.
+    if dist.border {
+        let young_woman = a.has(tr::WOMAN) && a.age(ctx.t) <= o.young_age_max as i32;
+        let prob = if young_woman { o.p_cross_border_young_women } else { o.p_cross_border_other } as f32;
+        let mut rng = ctx.rng(i, Purpose::Offers, 128);
+        if rng.chance(prob) {
+            let mut w = [0.0f32; 16];
+            for (k, kind) in p.kinds.iter().enumerate().take(16) {
+                if kind.kind == RecruiterType::TraffickingNetwork
+                    && kind.routes.iter().any(|&(r, _)| p.routes[r as usize].channel == Channel::CrossBorder)
+                {
+                    w[k] = 1.0;
+                }
+            }
+            if let Some(k) = rng.pick(&w[..p.kinds.len().min(16)]) {
+                push(make(ctx, a, k, false, true, &mut rng), &mut n);
+            }
+        }
+    }
+    n
+}
+
+/// An offer from a recruiter of kind `k` reaching the agent's district, or none if no such
+/// recruiter operates there, the one met is not considered (reputation), it has no route open,
+/// or the seeker sees through its deception.
+fn make(ctx: &Ctx, a: &Agent, k: usize, via_broker: bool, cross_border: bool, rng: &mut Stream) -> Option<Offer> {
+    let p = ctx.p;
+    let kind = &p.kinds[k];
+    let list = &ctx.rec.reach[k * ctx.rec.districts + a.district as usize];
+    if list.is_empty() {
+        return None;
+    }
+    let r = list[rng.below(list.len())];
+    if !rng.chance(ctx.rec.reputation(r, a.district)) {
+        return None;
+    }
+    // Route, among those this kind sells that are open.
+    let mut w = [0.0f32; 64];
+    let nr = kind.routes.len().min(64);
+    for (j, &(route, weight)) in kind.routes.iter().take(64).enumerate() {
+        let rp = &p.routes[route as usize];
+        let open = !rp.onward
+            && (rp.channel == Channel::CrossBorder) == cross_border
+            && (rp.channel != Channel::Regular || p.dests[rp.dest as usize].jobs_per_month > 0.0);
+        w[j] = if open { weight } else { 0.0 };
+    }
+    let route = kind.routes[rng.pick(&w[..nr])?].0;
+    let rp = &p.routes[route as usize];
+    let dest = &p.dests[rp.dest as usize];
+
+    let price = rp.fee * kind.fee_factor * rng.lognormal(1.0, rp.fee_sd_log);
+    let mut fee = price;
+    if kind.kind == RecruiterType::LicensedAgency {
+        let pol = &p.policy.recruitment;
+        fee = price * (1.0 - pol.employer_pays_share as f32);
+        if pol.fee_cap_usd > 0.0 && ctx.rec.compliant[r as usize] {
+            fee = fee.min(pol.fee_cap_usd as f32);
+        }
+    }
+    let legal_job = rp.channel == Channel::Regular || (rp.channel == Channel::VisaFraud && dest.visa_fraud_legal);
+    let market = rng.lognormal(dest.wage, dest.wage_sd_log);
+    let deceptive = rng.chance(kind.p_deception);
+    // A migrant without a legal job earns the irregular wage; the honest expectation says so,
+    // a deceptive offer promises a regular job's wage and more.
+    let wage = if legal_job { market } else { market * dest.irregular_wage_factor };
+    let promised = if deceptive { market * kind.promise_factor } else { wage };
+    if deceptive && rng.chance(a.awareness() * p.offers.p_see_through as f32) {
+        return None;
+    }
+    Some(Offer {
+        recruiter: r,
+        kind: k as u8,
+        route,
+        via_broker,
+        deceptive,
+        fee,
+        travel: rp.travel_cost,
+        promised,
+        wage: if deceptive { promised * kind.deception_wage_factor } else { wage },
+        advance: kind.advance_share * fee,
+    })
+}

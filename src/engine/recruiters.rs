@@ -1,0 +1,198 @@
+//! The recruiters: individual agents of each kind, with their capacity, reputation per district,
+//! compliance with the fee cap, and enforcement state. Counts and capacities are real numbers:
+//! recruiters are never sampled; a migrant agent uses up `weight` places of capacity.
+
+use super::params::Params;
+use super::rng::{Purpose, RunKey};
+use crate::scenario::RecruiterType;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    /// Under prosecution; keeps operating until the verdict (`timer` months away).
+    Prosecuted,
+    /// Convicted, lost its licence, or never filled: an empty slot a new recruiter may take.
+    Closed,
+}
+
+/// Entity offset so recruiters' random streams never coincide with agents'.
+pub const RECRUITER_ENTITY: u64 = 1 << 40;
+
+#[derive(Clone, Debug)]
+pub struct Recruiters {
+    pub kind: Vec<u8>,
+    pub status: Vec<Status>,
+    pub timer: Vec<u16>,
+    /// Home district of a broker (brokers work in one district); 255 for others.
+    pub home: Vec<u8>,
+    /// Charges no more than the fee cap (licensed agencies).
+    pub compliant: Vec<bool>,
+    /// Reputation in each district, `r * districts + d`.
+    pub reputation: Vec<f32>,
+    /// Unused capacity carried to next month, in agents (below one).
+    pub carry: Vec<f32>,
+    /// Victims traced to each recruiter this month (agents).
+    pub victims: Vec<u32>,
+    /// First recruiter id of each kind, and one past the last.
+    pub kind_start: Vec<u32>,
+    /// Active recruiters of each kind that reach each district: `[kind * districts + d]`.
+    pub reach: Vec<Vec<u32>>,
+    /// All places (open or closed) of each kind in each district, same indexing.
+    pub slots: Vec<u32>,
+    pub districts: usize,
+}
+
+impl Recruiters {
+    /// Create every recruiter of every kind. Brokers are spread over districts by pool share.
+    pub fn new(p: &Params, key: RunKey) -> Recruiters {
+        let nd = p.districts.len();
+        let total: usize = p.kinds.iter().map(|k| k.count as usize).sum();
+        let mut r = Recruiters {
+            kind: Vec::with_capacity(total),
+            status: Vec::with_capacity(total),
+            timer: vec![0; total],
+            home: Vec::with_capacity(total),
+            compliant: Vec::with_capacity(total),
+            reputation: Vec::with_capacity(total * nd),
+            carry: vec![0.0; total],
+            victims: vec![0; total],
+            kind_start: Vec::with_capacity(p.kinds.len() + 1),
+            reach: vec![Vec::new(); p.kinds.len() * nd],
+            slots: vec![0; p.kinds.len() * nd],
+            districts: nd,
+        };
+        let share_sum: f32 = p.districts.iter().map(|d| d.pool_share).sum();
+        for (k, kind) in p.kinds.iter().enumerate() {
+            r.kind_start.push(r.kind.len() as u32);
+            for j in 0..kind.count {
+                let id = r.kind.len() as u64;
+                r.kind.push(k as u8);
+                r.status.push(Status::Active);
+                let home = if kind.kind == RecruiterType::InformalBroker {
+                    // Spread brokers over the districts they may work in, by pool share.
+                    let x = (j as f32 + 0.5) / kind.count as f32 * share_sum;
+                    let mut acc = 0.0;
+                    let mut home = 0u8;
+                    for (d, dp) in p.districts.iter().enumerate() {
+                        acc += dp.pool_share;
+                        home = d as u8;
+                        if x < acc {
+                            break;
+                        }
+                    }
+                    home
+                } else {
+                    255
+                };
+                r.home.push(home);
+                r.compliant.push(key.fixed(RECRUITER_ENTITY + id, Purpose::Market, 0) < p_comply(p));
+                for _ in 0..nd {
+                    r.reputation.push(kind.reputation);
+                }
+            }
+        }
+        r.kind_start.push(r.kind.len() as u32);
+        let mut slots = std::mem::take(&mut r.slots);
+        for id in 0..r.len() {
+            r.for_each_district(p, id, |slot| slots[slot] += 1);
+        }
+        r.slots = slots;
+        r.rebuild_reach(p, key);
+        r
+    }
+
+    /// Call `f` with the `[kind * districts + d]` index of every district recruiter `r` reaches.
+    fn for_each_district(&self, p: &Params, r: usize, mut f: impl FnMut(usize)) {
+        let nd = self.districts;
+        let k = self.kind[r] as usize;
+        if self.home[r] != 255 {
+            f(k * nd + self.home[r] as usize);
+        } else if p.kinds[k].districts.is_empty() {
+            (0..nd).for_each(|d| f(k * nd + d));
+        } else {
+            p.kinds[k].districts.iter().for_each(|&d| f(k * nd + d as usize));
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.kind.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kind.is_empty()
+    }
+
+    /// Whether a recruiter is operating this month (brokers driven out by policy are not).
+    #[inline]
+    pub fn operating(&self, p: &Params, key: RunKey, r: usize) -> bool {
+        if self.status[r] == Status::Closed {
+            return false;
+        }
+        let kind = &p.kinds[self.kind[r] as usize];
+        if kind.kind == RecruiterType::InformalBroker {
+            let x = key.fixed(RECRUITER_ENTITY + r as u64, Purpose::Market, 1);
+            return x >= p.policy.recruitment.broker_exit_share as f32;
+        }
+        true
+    }
+
+    /// Rebuild the per-district lists of operating recruiters (after enforcement and entry).
+    pub fn rebuild_reach(&mut self, p: &Params, key: RunKey) {
+        for v in &mut self.reach {
+            v.clear();
+        }
+        let mut reach = std::mem::take(&mut self.reach);
+        for r in 0..self.len() {
+            if self.operating(p, key, r) {
+                self.for_each_district(p, r, |slot| reach[slot].push(r as u32));
+            }
+        }
+        self.reach = reach;
+    }
+
+    #[inline]
+    pub fn reputation(&self, r: u32, d: u8) -> f32 {
+        self.reputation[r as usize * self.districts + d as usize]
+    }
+
+    /// Monthly placement capacity of a recruiter, in persons. A licensed agency that complies
+    /// with a fee cap below its market price places fewer people: only as many as the capped
+    /// fee still pays for (the margin over the agency's cost, relative to the uncapped margin).
+    pub fn capacity(&self, p: &Params, r: usize) -> f32 {
+        let kind = &p.kinds[self.kind[r] as usize];
+        let mut cap = kind.capacity;
+        if kind.kind == RecruiterType::LicensedAgency && self.compliant[r] && p.policy.recruitment.fee_cap_usd > 0.0 {
+            cap *= cap_margin_factor(p, kind);
+        }
+        cap
+    }
+}
+
+/// Probability that an agency complies with the fee cap: the risk of losing its licence over
+/// the months of profit it weighs (1 − e^(−p × months)). No cap, nothing to comply with.
+pub fn p_comply(p: &Params) -> f32 {
+    let r = &p.policy.recruitment;
+    if r.fee_cap_usd <= 0.0 {
+        return 0.0;
+    }
+    (1.0 - (-r.p_cap_enforcement * r.deterrence_months).exp()) as f32
+}
+
+/// Fraction of an agency's placements that still pay under the cap, averaged over its routes.
+pub fn cap_margin_factor(p: &Params, kind: &super::params::KindP) -> f32 {
+    let cap = p.policy.recruitment.fee_cap_usd as f32;
+    let employer = p.policy.recruitment.employer_pays_share as f32;
+    let mut wsum = 0.0;
+    let mut fsum = 0.0;
+    for &(route, w) in &kind.routes {
+        let r = &p.routes[route as usize];
+        let price = r.fee * kind.fee_factor;
+        // The agency receives the capped part from the migrant plus the employer's share.
+        let received = (price * (1.0 - employer)).min(cap) + price * employer;
+        let margin_full = (price - r.agency_cost).max(1.0);
+        let f = ((received - r.agency_cost) / margin_full).clamp(0.0, 1.0);
+        wsum += w;
+        fsum += w * f;
+    }
+    if wsum > 0.0 { fsum / wsum } else { 1.0 }
+}

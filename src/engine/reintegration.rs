@@ -1,0 +1,107 @@
+//! Phase 10, return and reintegration: a returnee lives on at home with the debt it still has.
+//! Support, where the policy offers it, starts at the airport (or reaches half as many later):
+//! psychosocial (acts in aspiration and choice), economic (a grant and a year of extra income),
+//! social (ties abroad). Twelve months on, the return is judged sustainable or not.
+
+use super::agent::{fl, tr, Agent, State, NO_RECRUITER};
+use super::context::{Ctx, Local, Trace};
+use super::exploitation;
+use super::rng::Purpose;
+use super::stats::Account;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReturnKind {
+    /// Contract ended (or the worker chose to leave).
+    ContractEnd,
+    Deported,
+    Stranded,
+    Identified,
+}
+
+/// Share of returnees reached when support does not start at the airport (assumption).
+pub const LATE_REACH: f32 = 0.5;
+
+pub fn return_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, kind: ReturnKind) {
+    let p = ctx.p;
+    if !a.is(fl::PAID) {
+        exploitation::fail(ctx, a, loc);
+    }
+    let undocumented = kind != ReturnKind::ContractEnd || a.is(fl::PASSPORT);
+    loc.tally.returns += 1;
+    if undocumented {
+        loc.tally.undocumented_returns += 1;
+    }
+    let exploited = a.flags & (fl::DEBT_BONDAGE | fl::FORCED_LABOUR | fl::TRAFFICKED | fl::SEXUAL | fl::CAPTIVE) != 0;
+    if exploited && kind != ReturnKind::Identified && a.recruiter != NO_RECRUITER {
+        loc.traces.push(Trace { recruiter: a.recruiter, district: a.district });
+    }
+    if a.is(fl::TRAFFICKED) {
+        a.traits |= tr::EVER_TRAFFICKED;
+    }
+    a.returned = ctx.t as i16;
+    a.traits |= tr::RETURNEE;
+    a.traits &= !(tr::IRREGULAR_AGAIN | tr::SUPPORTED | tr::UPLIFT);
+    a.set_state(State::AtHome);
+    a.location = 0;
+    a.arrears = 0;
+    a.wage = 0.0;
+    if a.debt > 0.0 {
+        a.flags |= fl::IN_DEBT_AT_RETURN;
+    }
+    if let Some(y) = ctx.year_of(a.returned) {
+        let r = &mut loc.out.returns[y];
+        r.returns += 1;
+        if a.debt > 0.0 {
+            r.in_debt += 1;
+        }
+        if ctx.t + 24 <= ctx.last {
+            r.followed_24 += 1;
+        }
+    }
+
+    // Support: identified victims always; others as far as the programme reaches.
+    let pol = &p.policy.reintegration;
+    let mut rng = ctx.rng(i, Purpose::Return, 0);
+    let reach = pol.coverage_share as f32 * if pol.from_airport { 1.0 } else { LATE_REACH };
+    if kind == ReturnKind::Identified || rng.chance(reach) {
+        a.traits |= tr::SUPPORTED;
+        let grant = pol.economic_grant_usd as f32;
+        if grant > 0.0 {
+            a.savings += grant;
+            loc.tally.pay(Account::Grants, Account::Households, grant);
+        }
+        if pol.income_uplift_share > 0.0 {
+            a.traits |= tr::UPLIFT;
+        }
+        if rng.chance(pol.social_share as f32) {
+            a.traits |= tr::TIES;
+        }
+    }
+}
+
+/// Income at home this month, with the economic support's uplift for the 12 months after return.
+#[inline]
+pub fn home_income(ctx: &Ctx, a: &Agent) -> f32 {
+    if a.has(tr::UPLIFT) && ctx.t - (a.returned as i32) <= 12 {
+        a.home_income * (1.0 + ctx.p.policy.reintegration.income_uplift_share as f32)
+    } else {
+        a.home_income
+    }
+}
+
+/// Twelve months after a reported return: at home, income at least subsistence plus debt
+/// service, no irregular re-migration, not trafficked again.
+pub fn check_sustainable(ctx: &Ctx, a: &Agent, loc: &mut Local) {
+    if !a.has(tr::RETURNEE) || ctx.t != a.returned as i32 + 12 {
+        return;
+    }
+    let Some(y) = ctx.year_of(a.returned) else { return };
+    let r = &mut loc.out.returns[y];
+    r.followed_12 += 1;
+    let at_home = matches!(a.state, State::AtHome | State::Seeking);
+    let income = home_income(ctx, a);
+    let need = ctx.p.pop.subsistence_usd as f32 + a.debt * a.rate;
+    if at_home && income >= need && !a.has(tr::IRREGULAR_AGAIN) {
+        r.sustainable += 1;
+    }
+}

@@ -1,0 +1,264 @@
+//! Counters the monthly step fills: the month's flows and states (`Tally`), the outcomes of
+//! episodes by departure year (`EpisodeAcc`), and of returns by return year (`ReturnAcc`).
+//!
+//! Counts are in agents; the output layer multiplies by the weight. Each chunk of agents fills
+//! its own counters, and chunks are added in chunk order, so sums do not depend on threads.
+
+use super::agent::STATES;
+use super::params::{MAX_DEST, MAX_LOC};
+
+/// Named money accounts of the ledger. Every payment has a payer and a payee among these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Account {
+    Households = 0,
+    Lenders,
+    Recruiters,
+    Transport,
+    Employers,
+    LivingCosts,
+    Captors,
+    Grants,
+    HomeEconomy,
+    /// Money that enters or leaves with people entering or leaving the pool.
+    PoolBoundary,
+}
+pub const ACCOUNTS: usize = 10;
+
+/// One month's flows, in agents (money in USD per agent).
+#[derive(Clone, Debug)]
+pub struct Tally {
+    pub states: [u32; STATES],
+    pub entered: u32,
+    pub exited: u32,
+    /// By channel (regular, visa_fraud, irregular, cross_border).
+    pub departures: [u32; 4],
+    pub registered_by_dest: [u32; MAX_DEST],
+    pub women_registered: u32,
+    pub arrivals: [u32; MAX_DEST],
+    pub sea_arrivals: [u32; MAX_DEST],
+    /// Arrivals at a destination (column) whose route passed a location (row).
+    pub via: [[u32; MAX_DEST]; MAX_LOC],
+    pub deaths: u32,
+    pub sea_deaths: u32,
+    pub sea_attempts: u32,
+    pub detentions: u32,
+    pub entry_refusals: u32,
+    pub deportations: u32,
+    pub returns: u32,
+    pub undocumented_returns: u32,
+    pub new_debt_bondage: u32,
+    pub new_forced_labour: u32,
+    pub new_trafficked: u32,
+    pub identified: u32,
+    pub remittances: f64,
+    pub debt_sum: f64,
+    pub debtors: u32,
+    /// Net transfers between accounts: `ledger[a]` is money received by a minus money paid.
+    pub ledger: [f64; ACCOUNTS],
+    /// Households' change in net worth as seen on the agents themselves.
+    pub net_worth_change: f64,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            states: [0; STATES],
+            entered: 0,
+            exited: 0,
+            departures: [0; 4],
+            registered_by_dest: [0; MAX_DEST],
+            women_registered: 0,
+            arrivals: [0; MAX_DEST],
+            sea_arrivals: [0; MAX_DEST],
+            via: [[0; MAX_DEST]; MAX_LOC],
+            deaths: 0,
+            sea_deaths: 0,
+            sea_attempts: 0,
+            detentions: 0,
+            entry_refusals: 0,
+            deportations: 0,
+            returns: 0,
+            undocumented_returns: 0,
+            new_debt_bondage: 0,
+            new_forced_labour: 0,
+            new_trafficked: 0,
+            identified: 0,
+            remittances: 0.0,
+            debt_sum: 0.0,
+            debtors: 0,
+            ledger: [0.0; ACCOUNTS],
+            net_worth_change: 0.0,
+        }
+    }
+}
+
+impl Tally {
+    /// Record a payment.
+    #[inline(always)]
+    pub fn pay(&mut self, from: Account, to: Account, amount: f32) {
+        let a = amount as f64;
+        self.ledger[from as usize] -= a;
+        self.ledger[to as usize] += a;
+    }
+
+    pub fn add(&mut self, o: &Tally) {
+        for i in 0..STATES {
+            self.states[i] += o.states[i];
+        }
+        self.entered += o.entered;
+        self.exited += o.exited;
+        for i in 0..4 {
+            self.departures[i] += o.departures[i];
+        }
+        for d in 0..MAX_DEST {
+            self.registered_by_dest[d] += o.registered_by_dest[d];
+            self.arrivals[d] += o.arrivals[d];
+            self.sea_arrivals[d] += o.sea_arrivals[d];
+            for l in 0..MAX_LOC {
+                self.via[l][d] += o.via[l][d];
+            }
+        }
+        self.women_registered += o.women_registered;
+        self.deaths += o.deaths;
+        self.sea_deaths += o.sea_deaths;
+        self.sea_attempts += o.sea_attempts;
+        self.detentions += o.detentions;
+        self.entry_refusals += o.entry_refusals;
+        self.deportations += o.deportations;
+        self.returns += o.returns;
+        self.undocumented_returns += o.undocumented_returns;
+        self.new_debt_bondage += o.new_debt_bondage;
+        self.new_forced_labour += o.new_forced_labour;
+        self.new_trafficked += o.new_trafficked;
+        self.identified += o.identified;
+        self.remittances += o.remittances;
+        self.debt_sum += o.debt_sum;
+        self.debtors += o.debtors;
+        for i in 0..ACCOUNTS {
+            self.ledger[i] += o.ledger[i];
+        }
+        self.net_worth_change += o.net_worth_change;
+    }
+
+    pub fn population(&self) -> u32 {
+        self.states[1..].iter().sum()
+    }
+
+    pub fn registered(&self) -> u32 {
+        self.departures[0] + self.departures[1]
+    }
+}
+
+/// Outcomes of the episodes that departed in one reported year, followed to the horizon.
+#[derive(Clone, Debug, Default)]
+pub struct EpisodeAcc {
+    pub departures: [u32; 4],
+    pub registered: u32,
+    pub registered_cost: f64,
+    pub registered_borrowed: u32,
+    pub registered_broker: u32,
+    pub registered_women: u32,
+    /// Registered departures that reached paid work: their cost and first full wage.
+    pub paid_count: u32,
+    pub paid_cost: f64,
+    pub paid_first_wage: f64,
+    pub irregular_europe: u32,
+    pub irregular_europe_cost: f64,
+    pub visa_fraud_cost: f64,
+    pub borrowed: u32,
+    pub collateral_lost: u32,
+    pub repaid: u32,
+    pub months_to_repay: f64,
+    pub debt_bondage: u32,
+    pub debt_trap: u32,
+    pub forced_labour: u32,
+    pub trafficked: u32,
+    pub trafficked_bd_law: u32,
+    pub arrived: u32,
+    pub promise_broken: u32,
+    pub failed: u32,
+    pub irregular_deaths: u32,
+    pub irregular_detained: u32,
+}
+
+impl EpisodeAcc {
+    pub fn add(&mut self, o: &EpisodeAcc) {
+        for i in 0..4 {
+            self.departures[i] += o.departures[i];
+        }
+        self.registered += o.registered;
+        self.registered_cost += o.registered_cost;
+        self.registered_borrowed += o.registered_borrowed;
+        self.registered_broker += o.registered_broker;
+        self.registered_women += o.registered_women;
+        self.paid_count += o.paid_count;
+        self.paid_cost += o.paid_cost;
+        self.paid_first_wage += o.paid_first_wage;
+        self.irregular_europe += o.irregular_europe;
+        self.irregular_europe_cost += o.irregular_europe_cost;
+        self.visa_fraud_cost += o.visa_fraud_cost;
+        self.borrowed += o.borrowed;
+        self.collateral_lost += o.collateral_lost;
+        self.repaid += o.repaid;
+        self.months_to_repay += o.months_to_repay;
+        self.debt_bondage += o.debt_bondage;
+        self.debt_trap += o.debt_trap;
+        self.forced_labour += o.forced_labour;
+        self.trafficked += o.trafficked;
+        self.trafficked_bd_law += o.trafficked_bd_law;
+        self.arrived += o.arrived;
+        self.promise_broken += o.promise_broken;
+        self.failed += o.failed;
+        self.irregular_deaths += o.irregular_deaths;
+        self.irregular_detained += o.irregular_detained;
+    }
+}
+
+/// Outcomes of the returns of one reported year.
+#[derive(Clone, Debug, Default)]
+pub struct ReturnAcc {
+    pub returns: u32,
+    pub in_debt: u32,
+    /// Returns followed for 24 months, and those of them who left again (any channel, and
+    /// irregular or cross-border).
+    pub followed_24: u32,
+    pub remigrated: u32,
+    pub remigrated_irregular: u32,
+    /// Returns followed for 12 months, and those of them sustainably reintegrated.
+    pub followed_12: u32,
+    pub sustainable: u32,
+}
+
+impl ReturnAcc {
+    pub fn add(&mut self, o: &ReturnAcc) {
+        self.returns += o.returns;
+        self.in_debt += o.in_debt;
+        self.followed_24 += o.followed_24;
+        self.remigrated += o.remigrated;
+        self.remigrated_irregular += o.remigrated_irregular;
+        self.followed_12 += o.followed_12;
+        self.sustainable += o.sustainable;
+    }
+}
+
+/// Per-chunk accumulators that persist over the run (episode and return outcomes by year).
+#[derive(Clone, Debug, Default)]
+pub struct Outcomes {
+    pub episodes: Vec<EpisodeAcc>,
+    pub returns: Vec<ReturnAcc>,
+}
+
+impl Outcomes {
+    pub fn new(years: usize) -> Self {
+        Outcomes { episodes: vec![EpisodeAcc::default(); years], returns: vec![ReturnAcc::default(); years] }
+    }
+    pub fn add(&mut self, o: &Outcomes) {
+        for (a, b) in self.episodes.iter_mut().zip(&o.episodes) {
+            a.add(b);
+        }
+        for (a, b) in self.returns.iter_mut().zip(&o.returns) {
+            a.add(b);
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! The monthly step, in the order of the model (docs/MODEL.md, "Process"):
+//!
+//! 1–3 and 6–10 run in one parallel pass over the agents (pass A): people at home age out or
+//! seek (aspiration, offers, choice); people abroad travel, work, are assessed for exploitation,
+//! exit and return. Those phases read only last month's world, so fusing them changes nothing.
+//! 4 matching waits for every seeker; then 5 financing and the first leg of the journey run for
+//! the accepted applicants (pass B). 11 enforcement and market runs over the recruiters.
+//!
+//! Agents are stepped in fixed chunks; each chunk writes its own counters, added in chunk order,
+//! so the output does not depend on the number of threads.
+
+use super::agent::{fl, Agent, State, STATES};
+use super::context::{Application, Ctx, Local, Trace};
+use super::offers::{self, Offer, MAX_OFFERS};
+use super::params::{Params, MAX_DEST};
+use super::recruiters::Recruiters;
+use super::rng::{Purpose, RunKey};
+use super::stats::{Account, Outcomes, Tally};
+use super::{aspiration, awareness, choice, enforcement, exit, exploitation, finance, journey, matching, reintegration, work};
+use crate::scenario::{Channel, RecruiterType};
+use rayon::prelude::*;
+
+/// Agents per chunk: fixed, so that results do not depend on threads.
+pub const CHUNK: usize = 4096;
+
+/// What one chunk keeps between passes and months.
+struct Scratch {
+    tally: Tally,
+    out: Outcomes,
+    apps: Vec<Application>,
+    traces: Vec<Trace>,
+}
+
+/// The state of one replicate.
+pub struct World {
+    pub agents: Vec<Agent>,
+    pub rec: Recruiters,
+    pub key: RunKey,
+    pub weight: f64,
+    pub first: i32,
+    pub last: i32,
+    scratch: Vec<Scratch>,
+    jobs_carry: [f32; MAX_DEST],
+    all_apps: Vec<Application>,
+}
+
+/// The month's flows and the recruiters' enforcement counts.
+pub struct Month {
+    pub tally: Tally,
+    pub enforcement: enforcement::Counts,
+}
+
+impl World {
+    pub fn new(agents: Vec<Agent>, rec: Recruiters, key: RunKey, weight: f64, first: i32, last: i32) -> World {
+        let years = ((last - first + 1) as usize).div_ceil(12);
+        let chunks = agents.len().div_ceil(CHUNK);
+        let scratch = (0..chunks)
+            .map(|_| Scratch { tally: Tally::default(), out: Outcomes::new(years), apps: Vec::new(), traces: Vec::new() })
+            .collect();
+        World { agents, rec, key, weight, first, last, scratch, jobs_carry: [0.0; MAX_DEST], all_apps: Vec::new() }
+    }
+
+    /// Step one month `t` under parameters `p`.
+    pub fn step(&mut self, p: &Params, t: i32) -> Month {
+        let ctx = Ctx { p, rec: &self.rec, key: self.key, t, first: self.first, last: self.last };
+
+        // Pass A: phases 1–3 and 6–10.
+        self.agents.par_chunks_mut(CHUNK).zip(self.scratch.par_iter_mut()).enumerate().for_each(|(c, (chunk, s))| {
+            s.tally = Tally::default();
+            s.apps.clear();
+            s.traces.clear();
+            let mut loc = Local { tally: &mut s.tally, out: &mut s.out, apps: &mut s.apps, traces: &mut s.traces };
+            for (j, a) in chunk.iter_mut().enumerate() {
+                pass_a(&ctx, c * CHUNK + j, a, &mut loc);
+            }
+        });
+
+        // Phase 4: matching, over every application in chunk order.
+        self.all_apps.clear();
+        for s in &self.scratch {
+            self.all_apps.extend_from_slice(&s.apps);
+        }
+        let demand = matching::match_all(p, &mut self.rec, &mut self.all_apps, self.weight, &mut self.jobs_carry);
+        let mut k = 0;
+        for s in &mut self.scratch {
+            for app in &mut s.apps {
+                app.accepted = self.all_apps[k].accepted;
+                k += 1;
+            }
+        }
+
+        // Pass B: phase 5 and the start of phase 6 for the accepted applicants.
+        let ctx = Ctx { p, rec: &self.rec, key: self.key, t, first: self.first, last: self.last };
+        self.agents.par_chunks_mut(CHUNK).zip(self.scratch.par_iter_mut()).enumerate().for_each(|(c, (chunk, s))| {
+            let apps = std::mem::take(&mut s.apps);
+            let mut loc = Local { tally: &mut s.tally, out: &mut s.out, apps: &mut Vec::new(), traces: &mut s.traces };
+            for app in &apps {
+                let i = app.agent as usize;
+                pass_b(&ctx, i, &mut chunk[i - c * CHUNK], app.accepted, &mut loc);
+            }
+            s.apps = apps;
+        });
+
+        // Phase 11: enforcement and market.
+        let mut traces = Vec::new();
+        let mut tally = Tally::default();
+        for s in &self.scratch {
+            traces.extend_from_slice(&s.traces);
+            tally.add(&s.tally);
+        }
+        let counts = enforcement::month(p, &mut self.rec, self.key, t, &traces, &demand, self.weight);
+        Month { tally, enforcement: counts }
+    }
+
+    /// Episode and return outcomes, added over chunks in order.
+    pub fn outcomes(&self) -> Outcomes {
+        let years = self.scratch.first().map(|s| s.out.episodes.len()).unwrap_or(0);
+        let mut o = Outcomes::new(years);
+        for s in &self.scratch {
+            o.add(&s.out);
+        }
+        o
+    }
+}
+
+/// Count an agent's state and debt at the end of its step.
+#[inline]
+fn count(a: &Agent, t: &mut Tally, sign: i32) {
+    if a.state == State::Absent {
+        return;
+    }
+    let s = a.state as usize;
+    t.states[s] = (t.states[s] as i64 + sign as i64) as u32;
+    if a.debt > 0.0 && a.state != State::Dead {
+        t.debtors = (t.debtors as i64 + sign as i64) as u32;
+        t.debt_sum += sign as f64 * a.debt as f64;
+    }
+}
+
+fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
+    if a.state == State::Absent {
+        if ctx.t != a.entry as i32 || ctx.t >= a.exit as i32 {
+            return;
+        }
+        a.set_state(State::AtHome);
+        loc.tally.entered += 1;
+        loc.tally.pay(Account::PoolBoundary, Account::Households, a.savings - a.debt);
+        loc.tally.net_worth_change += a.net_worth();
+    }
+    let nw0 = a.net_worth();
+    reintegration::check_sustainable(ctx, a, loc);
+    match a.state {
+        State::AtHome | State::Seeking => at_home(ctx, i, a, loc),
+        State::InTransit => {
+            let mut rng = ctx.rng(i, Purpose::Journey, 0);
+            journey::advance(ctx, i, a, loc, &mut rng);
+        }
+        State::Detained => {
+            journey::detained_month(ctx, i, a, loc);
+            if a.state == State::Detained {
+                exploitation::assess(ctx, a, false, loc);
+            }
+        }
+        State::Working => {
+            let withheld = work::month(ctx, i, a, loc);
+            let exploited = exploitation::assess(ctx, a, withheld, loc);
+            exit::month(ctx, i, a, exploited, loc);
+        }
+        State::Stranded => {
+            exploitation::assess(ctx, a, false, loc);
+            journey::stranded_month(ctx, i, a, loc);
+        }
+        State::Dead | State::Absent => {}
+    }
+    // Leaving the pool by age, from home.
+    if matches!(a.state, State::AtHome | State::Seeking) && ctx.t >= a.exit as i32 && !a.is(fl::APPLIED) {
+        loc.tally.net_worth_change += a.net_worth() - nw0;
+        loc.tally.pay(Account::Households, Account::PoolBoundary, a.savings - a.debt);
+        loc.tally.net_worth_change -= a.net_worth();
+        loc.tally.exited += 1;
+        a.set_state(State::Absent);
+        return;
+    }
+    loc.tally.net_worth_change += a.net_worth() - nw0;
+    a.months_in_state = a.months_in_state.saturating_add(1);
+    count(a, loc.tally, 1);
+}
+
+/// People in Bangladesh: debt at home, the awareness campaign, aspiration, offers and choice.
+fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
+    let p = ctx.p;
+    finance::home_month(ctx, a, reintegration::home_income(ctx, a), loc);
+    awareness::campaign(ctx, i, a);
+    if a.state == State::AtHome {
+        if !aspiration::starts_seeking(ctx, i, a) {
+            return;
+        }
+        a.set_state(State::Seeking);
+    } else if a.months_in_state as u32 >= p.asp.max_seek_months {
+        a.set_state(State::AtHome);
+        return;
+    }
+    let mut offers = [Offer::default(); MAX_OFFERS];
+    let n = offers::receive(ctx, i, a, &mut offers);
+    let Some(j) = choice::choose(ctx, i, a, &offers, n) else { return };
+    let o = offers[j];
+    let kind = p.kinds[o.kind as usize].kind;
+    a.recruiter = o.recruiter;
+    a.route = o.route;
+    a.cost = o.fee + o.travel;
+    a.promised = o.promised;
+    a.wage = o.wage;
+    a.flags &= !(fl::BROKER | fl::DECEPTIVE_RECRUITMENT);
+    a.flags |= fl::APPLIED;
+    if o.via_broker {
+        a.flags |= fl::BROKER;
+    }
+    if o.deceptive || matches!(kind, RecruiterType::FraudulentAgency | RecruiterType::TraffickingNetwork) {
+        a.flags |= fl::DECEPTIVE_RECRUITMENT;
+    }
+    let rp = &p.routes[o.route as usize];
+    loc.apps.push(Application {
+        agent: i as u32,
+        recruiter: o.recruiter,
+        priority: (ctx.rng(i, Purpose::Matching, 0).next() >> 32) as u32,
+        dest: rp.dest,
+        needs_job: rp.channel == Channel::Regular,
+        accepted: false,
+    });
+}
+
+/// An applicant after matching: if accepted, pay and leave; if not, try again next month.
+fn pass_b(ctx: &Ctx, i: usize, a: &mut Agent, accepted: bool, loc: &mut Local) {
+    a.flags &= !fl::APPLIED;
+    if !accepted {
+        return;
+    }
+    let p = ctx.p;
+    count(a, loc.tally, -1);
+    let nw0 = a.net_worth();
+    let rp = &p.routes[a.route as usize];
+    // Visa screening before departure catches fake visas: the migrant stays home, and the
+    // agency that sold the visa is exposed.
+    if rp.channel == Channel::VisaFraud
+        && ctx.rng(i, Purpose::Finance, 1).chance(p.policy.cooperation.visa_screening_share as f32)
+    {
+        loc.traces.push(Trace { recruiter: a.recruiter, district: a.district });
+        a.set_state(State::AtHome);
+    } else {
+        let travel = rp.travel_cost;
+        let fee = a.cost - travel;
+        let kind = &p.kinds[ctx.rec.kind[a.recruiter as usize] as usize];
+        // A new episode: keep only what describes the offer taken.
+        a.flags &= fl::BROKER | fl::DECEPTIVE_RECRUITMENT;
+        a.advance = 0.0;
+        finance::pay_departure(ctx, i, a, fee, travel, kind.advance_share * fee, loc);
+        journey::depart(ctx, i, a, loc);
+    }
+    loc.tally.net_worth_change += a.net_worth() - nw0;
+    count(a, loc.tally, 1);
+}
+
+/// Number of reported states (without `Absent`).
+pub const REPORTED_STATES: usize = STATES - 1;

@@ -1,0 +1,127 @@
+//! Phase 7, work: arrival at the destination (the promised job, a worse one, or none), then
+//! each month the wage, wage theft, passport confiscation, living costs, interest, repayment
+//! and remittances. The coercion rate of the recruiter that placed the worker raises the
+//! destination's hazards. Cross-border recruits of trafficking networks face sexual exploitation.
+
+use super::agent::{fl, Agent, State, NO_RECRUITER};
+use super::context::{Ctx, Local};
+use super::finance;
+use super::params::channel_index;
+use super::rng::Purpose;
+use super::stats::Account;
+use crate::scenario::{Channel, RecruiterType};
+
+/// Arrival at the route's destination.
+pub fn arrive(ctx: &Ctx, _i: usize, a: &mut Agent, loc: &mut Local, by_sea: bool) {
+    let p = ctx.p;
+    let rp = &p.routes[a.route as usize];
+    let d = rp.dest as usize;
+    let dest = &p.dests[d];
+    a.location = dest.location;
+    a.flags |= fl::ARRIVED;
+    let t = &mut *loc.tally;
+    t.arrivals[d] += 1;
+    if by_sea {
+        t.sea_arrivals[d] += 1;
+    }
+    let mut via = rp.via;
+    while via != 0 {
+        let l = via.trailing_zeros() as usize;
+        t.via[l][d] += 1;
+        via &= via - 1;
+    }
+    let legal = rp.channel == Channel::Regular || (rp.channel == Channel::VisaFraud && dest.visa_fraud_legal);
+    let broken = !legal || a.wage < 0.9 * a.promised;
+    if a.promised * 0.9 > a.wage {
+        a.flags |= fl::DECEIVED;
+    }
+    if let Some(y) = ctx.year_of(a.departed).filter(|_| a.is(fl::REPORTED)) {
+        let e = &mut loc.out.episodes[y];
+        e.arrived += 1;
+        if broken {
+            e.promise_broken += 1;
+        }
+    }
+    if broken {
+        a.flags |= fl::PROMISE_BROKEN;
+    }
+    if legal {
+        let wage = a.wage;
+        start_job(ctx, a, d as u8, wage, true, loc);
+    } else {
+        a.set_state(State::Stranded);
+    }
+}
+
+/// Start a job at destination `d`.
+pub fn start_job(ctx: &Ctx, a: &mut Agent, d: u8, wage: f32, legal: bool, _loc: &mut Local) {
+    let dest = &ctx.p.dests[d as usize];
+    a.set_state(State::Working);
+    a.wage = wage;
+    a.timer = dest.contract_months;
+    a.location = dest.location;
+    if legal {
+        a.flags |= fl::LEGAL;
+    }
+}
+
+/// Coercion rate of the recruiter that placed the worker.
+#[inline]
+pub fn coercion(ctx: &Ctx, a: &Agent) -> f32 {
+    if a.recruiter == NO_RECRUITER {
+        return 0.0;
+    }
+    ctx.p.kinds[ctx.rec.kind[a.recruiter as usize] as usize].p_coercion
+}
+
+/// One month of work. Returns whether wages were withheld this month.
+pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) -> bool {
+    let p = ctx.p;
+    let d = p.locations[a.location as usize].dest.unwrap_or(0) as usize;
+    let dest = &p.dests[d];
+    let mut rng = ctx.rng(i, Purpose::Work, 0);
+    let boost = 1.0 + 4.0 * coercion(ctx, a);
+    if !a.is(fl::PASSPORT) && rng.chance(dest.p_passport * boost) {
+        a.flags |= fl::PASSPORT;
+    }
+    let theft = rng.chance(dest.p_wage_theft * boost);
+    let pay = if theft { a.wage * (1.0 - p.work.wage_theft_share as f32) } else { a.wage };
+    loc.tally.pay(Account::Employers, Account::Households, pay);
+    loc.tally.pay(Account::Households, Account::LivingCosts, dest.living);
+    a.savings += pay - dest.living;
+    finance::accrue(a, loc);
+    let surplus = pay - dest.living;
+    let mut repaid = 0.0;
+    if surplus > 0.0 && a.debt > 0.0 {
+        // The recruiter's advance is deducted from the wage first.
+        let due = (surplus * p.work.repay_share as f32).max(a.advance.min(surplus));
+        repaid = finance::repay(ctx, a, due, loc);
+    }
+    if surplus > repaid {
+        loc.tally.remittances += (surplus - repaid) as f64;
+    }
+    if !a.is(fl::PAID) && !theft {
+        a.flags |= fl::PAID;
+        if p.registered(a.route)
+            && a.is(fl::REPORTED)
+            && let Some(y) = ctx.year_of(a.departed)
+        {
+            let e = &mut loc.out.episodes[y];
+            e.paid_count += 1;
+            e.paid_cost += a.cost as f64;
+            e.paid_first_wage += a.wage as f64;
+        }
+    }
+    if a.channel() == channel_index(Channel::CrossBorder)
+        && a.recruiter != NO_RECRUITER
+        && p.kinds[ctx.rec.kind[a.recruiter as usize] as usize].kind == RecruiterType::TraffickingNetwork
+        && !a.is(fl::SEXUAL)
+        && rng.chance(dest.p_sexual_exploitation)
+    {
+        a.flags |= fl::SEXUAL;
+    }
+    if rng.chance(dest.p_job_loss) {
+        a.set_state(State::Stranded);
+    }
+    theft
+}

@@ -1,0 +1,3 @@
+//! Placeholder until the loader lands.
+mod types;
+pub use types::*;
