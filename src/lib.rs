@@ -5,3 +5,9 @@
 
 pub mod engine;
 pub mod scenario;
+// pub mod app;
+pub mod metrics;
+pub mod output;
+pub mod validation;
+pub mod compare;
+pub mod calibrate;

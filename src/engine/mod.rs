@@ -67,12 +67,8 @@ pub struct Replicate {
 pub fn run_replicate(epochs: &[Epoch], spec: RunSpec, progress: &(dyn Fn() + Sync)) -> Replicate {
     let key = RunKey::new(spec.seed, spec.replicate);
     let horizon = (spec.spin_up + spec.months) as i32;
-    let p0 = &epochs[0].params;
-    let layout = population::Layout::new(p0, spec.agents, horizon);
-    let rec = recruiters::Recruiters::new(p0, key);
-    let agents = population::create(p0, key, layout, &rec.kind_start);
     let first = spec.spin_up as i32;
-    let mut world = step::World::new(agents, rec, key, layout.weight, first, horizon - 1);
+    let mut world = new_world(&epochs[0].params, spec);
     let mut months = Vec::with_capacity(spec.months as usize);
     let mut epoch = 0;
     let mut ledger_gap = 0.0f64;
@@ -94,5 +90,15 @@ pub fn run_replicate(epochs: &[Epoch], spec: RunSpec, progress: &(dyn Fn() + Syn
         }
         progress();
     }
-    Replicate { replicate: spec.replicate, weight: layout.weight, months, outcomes: world.outcomes(), ledger_gap }
+    Replicate { replicate: spec.replicate, weight: world.weight, months, outcomes: world.outcomes(), ledger_gap }
+}
+
+/// The world of one replicate at its first month: the pool drawn, the recruiters created.
+pub fn new_world(p: &Params, spec: RunSpec) -> step::World {
+    let key = RunKey::new(spec.seed, spec.replicate);
+    let horizon = (spec.spin_up + spec.months) as i32;
+    let layout = population::Layout::new(p, spec.agents, horizon);
+    let rec = recruiters::Recruiters::new(p, key);
+    let agents = population::create(p, key, layout, &rec.kind_start);
+    step::World::new(agents, rec, key, layout.weight, spec.spin_up as i32, horizon - 1)
 }

@@ -165,6 +165,9 @@ pub struct Params {
     pub market: sc::Market,
     pub policy: sc::Policy,
     pub safe_loan_rate: f32,
+    /// Monthly probability that the awareness campaign reaches a person in a target district:
+    /// [without social media, with social media].
+    pub campaign_reach: [f32; 2],
     /// Index of the kind of each recruiter type, if the scenario has one.
     pub broker_kinds: Vec<u8>,
 }
@@ -365,6 +368,7 @@ impl Params {
             market: s.market.clone(),
             policy: s.policy.clone(),
             safe_loan_rate: monthly_rate(s.policy.finance.safe_loan_rate_year),
+            campaign_reach: campaign_reach(&s.policy.awareness, s.population.online_share),
             broker_kinds,
         }
     }
@@ -374,4 +378,16 @@ impl Params {
     pub fn registered(&self, route: u8) -> bool {
         matches!(self.routes[route as usize].channel, Channel::Regular | Channel::VisaFraud)
     }
+}
+
+/// Of the people a campaign reaches in a year, `online_share` are reached online, and only
+/// social-media users can be reached that way. Returns the monthly reach [offline user, online
+/// user].
+fn campaign_reach(c: &sc::Awareness, online_users: f64) -> [f32; 2] {
+    if c.coverage_share <= 0.0 || c.effect_share <= 0.0 {
+        return [0.0, 0.0];
+    }
+    let offline = c.coverage_share * (1.0 - c.online_share);
+    let online = (c.coverage_share * c.online_share / online_users.max(1e-6)).min(1.0) + offline;
+    [(offline.min(1.0) / 12.0) as f32, (online.min(1.0) / 12.0) as f32]
 }

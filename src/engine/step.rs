@@ -112,6 +112,11 @@ impl World {
         Month { tally, enforcement: counts }
     }
 
+    /// Last month's applications, after matching (for benchmarks of the matching phase).
+    pub fn applications(&self) -> &[Application] {
+        &self.all_apps
+    }
+
     /// Episode and return outcomes, added over chunks in order.
     pub fn outcomes(&self) -> Outcomes {
         let years = self.scratch.first().map(|s| s.out.episodes.len()).unwrap_or(0);

@@ -1,0 +1,195 @@
+//! The metrics of the output contract (docs/OUTPUTS.md), computed from a replicate's counts.
+//! Counts are turned into persons with the replicate's weight; shares keep their denominators,
+//! and a metric whose denominator is empty is `None` (written as an empty cell).
+
+use crate::engine::params::{Params, CHANNELS};
+use crate::engine::stats::{EpisodeAcc, ReturnAcc, Tally};
+use crate::engine::{MonthRow, Replicate};
+use crate::scenario::Channel;
+
+/// A range of reported months, 0-based and inclusive of `from`, exclusive of `to`.
+#[derive(Clone, Copy, Debug)]
+pub struct Period {
+    pub from: usize,
+    pub to: usize,
+}
+
+impl Period {
+    pub fn months(&self) -> usize {
+        self.to - self.from
+    }
+    /// Reported years (0-based) the period covers.
+    fn years(&self) -> std::ops::Range<usize> {
+        self.from / 12..self.to.div_ceil(12)
+    }
+}
+
+fn ratio(num: f64, den: f64) -> Option<f64> {
+    if den > 0.0 { Some(num / den) } else { None }
+}
+
+/// Every metric of outcomes.csv, in a fixed order, for one replicate over `period`.
+pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(String, Option<f64>)> {
+    let w = rep.weight;
+    let per_year = 12.0 / period.months().max(1) as f64;
+    let mut t = Tally::default();
+    let (mut inv, mut pros, mut conv) = (0u64, 0u64, 0u64);
+    for m in &rep.months[period.from..period.to.min(rep.months.len())] {
+        let MonthRow { tally, enforcement } = m;
+        t.add(tally);
+        inv += enforcement.investigations as u64;
+        pros += enforcement.prosecutions as u64;
+        conv += enforcement.convictions as u64;
+    }
+    let mut e = EpisodeAcc::default();
+    let mut r = ReturnAcc::default();
+    for y in period.years() {
+        if let Some(x) = rep.outcomes.episodes.get(y) {
+            e.add(x);
+        }
+        if let Some(x) = rep.outcomes.returns.get(y) {
+            r.add(x);
+        }
+    }
+    let persons_year = |n: u32| Some(n as f64 * w * per_year);
+    let mut out: Vec<(String, Option<f64>)> = Vec::new();
+    let mut put = |name: &str, v: Option<f64>| out.push((name.to_string(), v));
+    let departures: u32 = t.departures.iter().sum();
+    put("departures_per_year", persons_year(departures));
+    put("registered_departures_per_year", persons_year(t.registered()));
+    for (i, c) in CHANNELS.iter().enumerate() {
+        put(&format!("{}_departures_per_year", channel_name(*c)), persons_year(t.departures[i]));
+    }
+    for (d, dest) in p.dests.iter().enumerate() {
+        put(&format!("departure_share_{}", dest.id), ratio(t.registered_by_dest[d] as f64, t.registered() as f64));
+    }
+    for (d, dest) in p.dests.iter().enumerate() {
+        put(&format!("arrivals_per_year_{}", dest.id), persons_year(t.arrivals[d]));
+    }
+    for (d, dest) in p.dests.iter().enumerate() {
+        put(&format!("sea_arrivals_per_year_{}", dest.id), persons_year(t.sea_arrivals[d]));
+    }
+    for (d, dest) in p.dests.iter().enumerate() {
+        for (l, loc) in p.locations.iter().enumerate() {
+            if via_pair(p, l, d) {
+                put(&format!("via_{}_share_{}", loc.id, dest.id), ratio(t.via[l][d] as f64, t.arrivals[d] as f64));
+            }
+        }
+    }
+    put("women_share", ratio(t.women_registered as f64, t.registered() as f64));
+    let reg = e.registered as f64;
+    put("mean_migration_cost_usd", ratio(e.registered_cost, reg));
+    put("cost_months_of_earnings", ratio(e.paid_cost, e.paid_first_wage));
+    put("borrowed_share", ratio(e.registered_borrowed as f64, reg));
+    put("broker_share", ratio(e.registered_broker as f64, reg));
+    put("mean_irregular_cost_usd", ratio(e.irregular_europe_cost, e.irregular_europe as f64));
+    put("mean_visa_fraud_cost_usd", ratio(e.visa_fraud_cost, e.departures[1] as f64));
+    put("collateral_lost_share", ratio(e.collateral_lost as f64, e.borrowed as f64));
+    put("repaid_share", ratio(e.repaid as f64, e.borrowed as f64));
+    put("mean_months_to_repay", ratio(e.months_to_repay, e.repaid as f64));
+    let dep = e.departures.iter().sum::<u32>() as f64;
+    put("debt_bondage_share", ratio(e.debt_bondage as f64, dep));
+    put("debt_trap_share", ratio(e.debt_trap as f64, dep));
+    put("forced_labour_share", ratio(e.forced_labour as f64, dep));
+    put("trafficked_per_1000", ratio(1000.0 * e.trafficked as f64, dep));
+    put("trafficked_bd_law_per_1000", ratio(1000.0 * e.trafficked_bd_law as f64, dep));
+    put("promise_broken_share", ratio(e.promise_broken as f64, e.arrived as f64));
+    put("failed_migration_share", ratio(e.failed as f64, dep));
+    put("deaths_per_1000_irregular", ratio(1000.0 * e.irregular_deaths as f64, e.departures[2] as f64));
+    put("detained_share_irregular", ratio(e.irregular_detained as f64, e.departures[2] as f64));
+    put("sea_crossing_death_share", ratio(t.sea_deaths as f64, t.sea_attempts as f64));
+    put("returns_per_year", persons_year(t.returns));
+    put("undocumented_returns_per_year", persons_year(t.undocumented_returns));
+    put("returnee_in_debt_share", ratio(r.in_debt as f64, r.returns as f64));
+    put("remigration_share", ratio(r.remigrated as f64, r.followed_24 as f64));
+    put("remigration_irregular_share", ratio(r.remigrated_irregular as f64, r.followed_24 as f64));
+    put("reintegration_sustainable_share", ratio(r.sustainable as f64, r.followed_12 as f64));
+    put("identified_per_year", persons_year(t.identified));
+    // Recruiters are not sampled: their counts are real numbers already.
+    put("investigations_per_year", Some(inv as f64 * per_year));
+    put("prosecutions_per_year", Some(pros as f64 * per_year));
+    put("convictions_per_year", Some(conv as f64 * per_year));
+    put("remittances_usd_per_year", Some(t.remittances * w * per_year));
+    out
+}
+
+/// Whether some route to destination `d` passes through location `l`.
+pub fn via_pair(p: &Params, l: usize, d: usize) -> bool {
+    p.routes.iter().any(|r| r.dest as usize == d && r.via & (1 << l) != 0)
+        && p.locations[l].kind != crate::scenario::LocationKind::Capital
+}
+
+pub fn channel_name(c: Channel) -> &'static str {
+    match c {
+        Channel::Regular => "regular",
+        Channel::VisaFraud => "visa_fraud",
+        Channel::Irregular => "irregular",
+        Channel::CrossBorder => "cross_border",
+    }
+}
+
+/// Student-t 97.5% quantile for `df` degrees of freedom.
+pub fn t975(df: usize) -> f64 {
+    const T: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
+        2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+    ];
+    match df {
+        0 => f64::NAN,
+        1..=30 => T[df - 1],
+        _ => {
+            // Cornish–Fisher expansion around the normal quantile.
+            let z: f64 = 1.959964;
+            let d = df as f64;
+            z + (z.powi(3) + z) / (4.0 * d) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * d * d)
+        }
+    }
+}
+
+/// Mean, standard deviation and Student-t 95% interval of the mean; `None` parts when there are
+/// too few values.
+#[derive(Clone, Copy, Debug)]
+pub struct Stats {
+    pub n: usize,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub lo: Option<f64>,
+    pub hi: Option<f64>,
+}
+
+pub fn describe(values: &[f64]) -> Stats {
+    let n = values.len();
+    if n == 0 {
+        return Stats { n, mean: None, sd: None, lo: None, hi: None };
+    }
+    let mean = values.iter().sum::<f64>() / n as f64;
+    if n < 2 {
+        return Stats { n, mean: Some(mean), sd: None, lo: None, hi: None };
+    }
+    let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let sd = var.sqrt();
+    let half = t975(n - 1) * sd / (n as f64).sqrt();
+    Stats { n, mean: Some(mean), sd: Some(sd), lo: Some(mean - half), hi: Some(mean + half) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describe_small_samples() {
+        let s = describe(&[1.0, 2.0, 3.0]);
+        assert_eq!(s.mean, Some(2.0));
+        assert!((s.sd.unwrap() - 1.0).abs() < 1e-12);
+        let half = 4.303 / 3f64.sqrt();
+        assert!((s.hi.unwrap() - (2.0 + half)).abs() < 1e-9);
+        assert!(describe(&[5.0]).sd.is_none());
+        assert!(describe(&[]).mean.is_none());
+    }
+
+    #[test]
+    fn t_quantile_tends_to_normal() {
+        assert!((t975(1000) - 1.962).abs() < 0.002);
+        assert!(t975(31) < t975(30) && t975(31) > 1.96);
+    }
+}

@@ -1,0 +1,258 @@
+//! The CSV tables of the output contract, built in memory from the replicates' counts. Numbers
+//! are plain decimals; an undefined value is an empty cell.
+
+use crate::engine::agent::State;
+use crate::engine::params::Params;
+use crate::engine::Replicate;
+use crate::metrics::{self, Period};
+use anyhow::Result;
+
+/// A number as the contract writes it: shortest form, at most 6 decimals, no trailing zeros.
+pub fn num(v: f64) -> String {
+    if !v.is_finite() {
+        return String::new();
+    }
+    let s = format!("{v:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".to_string() } else { s.to_string() }
+}
+
+pub fn opt(v: Option<f64>) -> String {
+    v.map(num).unwrap_or_default()
+}
+
+/// `YYYY-MM` of reported month `m` (0-based) after `start`.
+pub fn date(start: (i32, u32), m: usize) -> String {
+    let idx = start.0 as i64 * 12 + (start.1 as i64 - 1) + m as i64;
+    format!("{:04}-{:02}", idx.div_euclid(12), idx.rem_euclid(12) + 1)
+}
+
+const STATE_COLUMNS: [(&str, State); 7] = [
+    ("at_home", State::AtHome),
+    ("seeking", State::Seeking),
+    ("in_transit", State::InTransit),
+    ("detained", State::Detained),
+    ("working", State::Working),
+    ("stranded", State::Stranded),
+    ("dead", State::Dead),
+];
+
+pub const FLOW_COLUMNS: [&str; 21] = [
+    "departures_regular",
+    "departures_visa_fraud",
+    "departures_irregular",
+    "departures_cross_border",
+    "arrivals",
+    "sea_arrivals",
+    "deaths",
+    "detentions",
+    "entry_refusals",
+    "deportations",
+    "returns",
+    "undocumented_returns",
+    "new_debt_bondage",
+    "new_forced_labour",
+    "new_trafficked",
+    "identified",
+    "investigations",
+    "prosecutions",
+    "convictions",
+    "remittances_usd",
+    "mean_debt_usd",
+];
+
+/// Write the timeseries rows of one scenario's replicates.
+pub fn timeseries(w: &mut csv::Writer<Vec<u8>>, scenario: &str, start: (i32, u32), reps: &[Replicate], header: bool) -> Result<()> {
+    if header {
+        let mut h = vec!["scenario", "replicate", "month", "date", "population", "entered", "exited"];
+        h.extend(STATE_COLUMNS.iter().map(|s| s.0));
+        h.extend(FLOW_COLUMNS);
+        w.write_record(&h)?;
+    }
+    for rep in reps {
+        let wt = rep.weight;
+        let persons = |n: u32| num(n as f64 * wt);
+        for (m, row) in rep.months.iter().enumerate() {
+            let t = &row.tally;
+            let mut rec = vec![
+                scenario.to_string(),
+                rep.replicate.to_string(),
+                (m + 1).to_string(),
+                date(start, m),
+                persons(t.population()),
+                persons(t.entered),
+                persons(t.exited),
+            ];
+            for (_, s) in STATE_COLUMNS {
+                rec.push(persons(t.states[s as usize]));
+            }
+            for d in t.departures {
+                rec.push(persons(d));
+            }
+            rec.push(persons(t.arrivals.iter().sum()));
+            rec.push(persons(t.sea_arrivals.iter().sum()));
+            for n in [
+                t.deaths,
+                t.detentions,
+                t.entry_refusals,
+                t.deportations,
+                t.returns,
+                t.undocumented_returns,
+                t.new_debt_bondage,
+                t.new_forced_labour,
+                t.new_trafficked,
+                t.identified,
+            ] {
+                rec.push(persons(n));
+            }
+            rec.push(num(row.enforcement.investigations as f64));
+            rec.push(num(row.enforcement.prosecutions as f64));
+            rec.push(num(row.enforcement.convictions as f64));
+            rec.push(num(t.remittances * wt));
+            rec.push(num(if t.debtors > 0 { t.debt_sum / t.debtors as f64 } else { 0.0 }));
+            w.write_record(&rec)?;
+        }
+    }
+    Ok(())
+}
+
+/// Metric values per replicate over the whole reported horizon.
+pub fn replicate_metrics(p: &Params, reps: &[Replicate]) -> Vec<Vec<(String, Option<f64>)>> {
+    reps.iter()
+        .map(|r| metrics::outcomes(r, p, Period { from: 0, to: r.months.len() }))
+        .collect()
+}
+
+pub fn outcomes(w: &mut csv::Writer<Vec<u8>>, scenario: &str, reps: &[Replicate], values: &[Vec<(String, Option<f64>)>], header: bool) -> Result<()> {
+    if header {
+        w.write_record(["scenario", "replicate", "metric", "value"])?;
+    }
+    for (rep, vals) in reps.iter().zip(values) {
+        for (name, v) in vals {
+            w.write_record([scenario, &rep.replicate.to_string(), name, &opt(*v)])?;
+        }
+    }
+    Ok(())
+}
+
+/// Values of each metric across replicates (empty values left out), in metric order.
+pub fn by_metric(values: &[Vec<(String, Option<f64>)>]) -> Vec<(String, Vec<f64>)> {
+    let Some(first) = values.first() else { return Vec::new() };
+    first
+        .iter()
+        .enumerate()
+        .map(|(k, (name, _))| (name.clone(), values.iter().filter_map(|v| v.get(k).and_then(|x| x.1)).collect()))
+        .collect()
+}
+
+pub fn summary(w: &mut csv::Writer<Vec<u8>>, scenario: &str, values: &[Vec<(String, Option<f64>)>], header: bool) -> Result<()> {
+    if header {
+        w.write_record(["scenario", "metric", "mean", "sd", "ci_low", "ci_high", "replicates"])?;
+    }
+    for (name, vals) in by_metric(values) {
+        let s = metrics::describe(&vals);
+        w.write_record([scenario, &name, &opt(s.mean), &opt(s.sd), &opt(s.lo), &opt(s.hi), &s.n.to_string()])?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_dates() {
+        assert_eq!(num(3.0), "3");
+        assert_eq!(num(0.125), "0.125");
+        assert_eq!(num(-0.0000001), "0");
+        assert_eq!(num(f64::NAN), "");
+        assert_eq!(date((2022, 1), 0), "2022-01");
+        assert_eq!(date((2022, 1), 13), "2023-02");
+        assert_eq!(date((2022, 11), 2), "2023-01");
+    }
+}
+
+/// validation.csv and validation_series.csv.
+pub fn validation(rows: &[crate::validation::Row], series: &[crate::validation::SeriesRow]) -> Result<(Vec<u8>, Vec<u8>)> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["target_id", "kind", "quantity", "metric", "period", "simulated", "ci_low", "ci_high", "target", "band_low", "band_high", "within"])?;
+    for r in rows {
+        w.write_record([
+            r.target_id.as_str(),
+            &r.kind,
+            &r.quantity,
+            &r.metric,
+            &r.period,
+            &opt(r.simulated),
+            &opt(r.ci_low),
+            &opt(r.ci_high),
+            &opt(r.target),
+            &num(r.band[0]),
+            &num(r.band[1]),
+            if r.within() { "true" } else { "false" },
+        ])?;
+    }
+    let mut s = csv::Writer::from_writer(Vec::new());
+    s.write_record(["series", "year", "simulated", "observed", "relative_error"])?;
+    for r in series {
+        let rel = r.simulated.filter(|_| r.observed != 0.0).map(|v| (v - r.observed) / r.observed);
+        s.write_record([r.series.as_str(), &r.year.to_string(), &opt(r.simulated), &num(r.observed), &opt(rel)])?;
+    }
+    Ok((w.into_inner()?, s.into_inner()?))
+}
+
+/// comparison.csv.
+pub fn comparison(diffs: &[crate::compare::Diff]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["scenario", "metric", "baseline_mean", "scenario_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "relative_change"])?;
+    for d in diffs {
+        w.write_record([
+            d.scenario.as_str(),
+            &d.metric,
+            &opt(d.baseline_mean),
+            &opt(d.scenario_mean),
+            &opt(d.diff.mean),
+            &opt(d.diff.lo),
+            &opt(d.diff.hi),
+            &opt(d.relative_change),
+        ])?;
+    }
+    Ok(w.into_inner()?)
+}
+
+/// A short table of the headline differences for the terminal.
+pub fn comparison_text(diffs: &[crate::compare::Diff]) -> String {
+    use std::fmt::Write;
+    let mut scenarios: Vec<&str> = Vec::new();
+    for d in diffs {
+        if !scenarios.contains(&d.scenario.as_str()) {
+            scenarios.push(&d.scenario);
+        }
+    }
+    let mut s = String::new();
+    let _ = writeln!(s, "{:<34} {:>14} {:>14} {:>26} {:>9}", "difference from baseline", "baseline", "scenario", "difference (95% interval)", "change");
+    for (metric, label) in crate::compare::HEADLINE {
+        let _ = writeln!(s, "{label}");
+        for sc in &scenarios {
+            if let Some(d) = diffs.iter().find(|d| d.scenario == *sc && d.metric == metric) {
+                let f = |v: Option<f64>| v.map(short).unwrap_or_else(|| "-".into());
+                let ci = match (d.diff.lo, d.diff.hi) {
+                    (Some(l), Some(h)) => format!("{} [{}, {}]", f(d.diff.mean), short(l), short(h)),
+                    _ => f(d.diff.mean),
+                };
+                let rel = d.relative_change.map(|r| format!("{:+.1}%", 100.0 * r)).unwrap_or_else(|| "-".into());
+                let _ = writeln!(s, "  {:<32} {:>14} {:>14} {:>26} {:>9}", sc, f(d.baseline_mean), f(d.scenario_mean), ci, rel);
+            }
+        }
+    }
+    s
+}
+
+/// A number rounded for reading: three significant digits.
+pub fn short(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return num(v);
+    }
+    let digits = (3 - 1 - v.abs().log10().floor() as i32).max(0) as usize;
+    format!("{v:.digits$}")
+}
