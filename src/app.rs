@@ -339,8 +339,11 @@ pub fn check(path: &Path, sets: &[String]) -> Result<String, Failure> {
     let lenders: Vec<String> = s.lenders.iter().map(|l| l.id.clone()).collect();
     let _ = writeln!(out, "  lenders (in borrowing order): {}", lenders.join(", "));
     let _ = writeln!(out, "  events: {}", s.events.len());
-    for e in &loaded.epochs[1..] {
-        let _ = writeln!(out, "    from simulated month {}: {} change(s) in force", e.month, e.scenario.events.len());
+    for e in &s.events {
+        let when = e.date.clone().unwrap_or_else(|| format!("reported month {}", e.month.unwrap_or(0)));
+        let sets: Vec<String> = e.set.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        let note = if e.note.is_empty() { String::new() } else { format!(" ({})", e.note) };
+        let _ = writeln!(out, "    from {when}: {}{note}", sets.join(", "));
     }
     let _ = writeln!(out, "  input files:");
     for f in &loaded.files {

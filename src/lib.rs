@@ -5,7 +5,7 @@
 
 pub mod engine;
 pub mod scenario;
-// pub mod app;
+pub mod app;
 pub mod metrics;
 pub mod output;
 pub mod validation;

@@ -4,7 +4,6 @@
 
 use super::agent::{tr, Agent};
 use super::context::Ctx;
-use super::rng::Purpose;
 
 /// Monthly probability that this person starts seeking.
 pub fn probability(ctx: &Ctx, a: &Agent) -> f32 {
@@ -14,7 +13,8 @@ pub fn probability(ctx: &Ctx, a: &Agent) -> f32 {
         return 0.0;
     }
     let median = p.pop.home_income_usd as f32;
-    let mut x = s.p_base as f32 * (median / a.home_income.max(1.0)).powf(s.poverty_elasticity as f32);
+    let poverty = (1.0 + s.poverty_slope as f32 * (median / a.home_income.max(1.0) - 1.0)).max(0.0);
+    let mut x = s.p_base as f32 * poverty;
     if a.has(tr::TIES) {
         x *= s.ties_factor as f32;
     }
@@ -32,8 +32,7 @@ pub fn probability(ctx: &Ctx, a: &Agent) -> f32 {
     x.min(1.0)
 }
 
-/// Whether the person starts seeking this month.
-pub fn starts_seeking(ctx: &Ctx, i: usize, a: &Agent) -> bool {
-    let x = probability(ctx, a);
-    x > 0.0 && ctx.rng(i, Purpose::Aspiration, 0).chance(x)
+/// Whether the person starts seeking this month, given its uniform draw `u` for aspiration.
+pub fn starts_seeking(ctx: &Ctx, a: &Agent, u: f32) -> bool {
+    u < probability(ctx, a)
 }

@@ -5,15 +5,15 @@
 
 use super::agent::{tr, Agent};
 use super::context::Ctx;
-use super::rng::Purpose;
 
-pub fn campaign(ctx: &Ctx, i: usize, a: &mut Agent) {
+/// The campaign reaches the person if its uniform draw `u` for the campaign falls under the reach.
+pub fn campaign(ctx: &Ctx, a: &mut Agent, u: f32) {
     let p = ctx.p;
     let reach = p.campaign_reach[a.has(tr::ONLINE) as usize];
     if reach <= 0.0 || !p.districts[a.district as usize].campaign {
         return;
     }
-    if ctx.rng(i, Purpose::Awareness, 0).chance(reach) {
+    if u < reach {
         let aw = a.awareness();
         a.set_awareness(aw + p.policy.awareness.effect_share as f32 * (1.0 - aw));
     }

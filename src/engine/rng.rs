@@ -22,7 +22,6 @@ pub enum Purpose {
     Work,
     Exit,
     Return,
-    Awareness,
     Recruiter,
     Market,
 }

@@ -195,9 +195,12 @@ fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
 fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     let p = ctx.p;
     finance::home_month(ctx, a, reintegration::home_income(ctx, a), loc);
-    awareness::campaign(ctx, i, a);
+    // One stream for the two draws everyone at home takes each month, at fixed positions.
+    let mut rng = ctx.rng(i, Purpose::Aspiration, 0);
+    let (u_campaign, u_aspiration) = (rng.uniform(), rng.uniform());
+    awareness::campaign(ctx, a, u_campaign);
     if a.state == State::AtHome {
-        if !aspiration::starts_seeking(ctx, i, a) {
+        if !aspiration::starts_seeking(ctx, a, u_aspiration) {
             return;
         }
         a.set_state(State::Seeking);

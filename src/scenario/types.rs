@@ -352,8 +352,9 @@ pub struct Lender {
 pub struct Aspiration {
     /// Monthly probability that a person at home starts seeking, before the factors below.
     pub p_base: f64,
-    /// Exponent on (median income ÷ own income): poorer households seek more.
-    pub poverty_elasticity: f64,
+    /// Poorer households seek more: the probability is multiplied by
+    /// max(0, 1 + poverty_slope × (median income ÷ own income − 1)).
+    pub poverty_slope: f64,
     /// Multiplier with network ties abroad.
     pub ties_factor: f64,
     /// Multiplier for prime working age.

@@ -1,0 +1,172 @@
+//! Reading the merged table into a typed [`Scenario`], with serde's errors (unknown key, wrong
+//! type, missing key, unknown variant) rewritten as one line that names the dotted key, where it
+//! was written, and what is allowed there.
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::DeTable;
+
+use super::path;
+use super::span::SourceMap;
+use super::{Scenario, ScenarioError};
+
+/// Deserialize the scenario; an error points at the key it concerns.
+pub(crate) fn scenario(
+    root: &Spanned<DeTable<'_>>,
+    sources: &SourceMap,
+) -> Result<Scenario, ScenarioError> {
+    Scenario::deserialize(toml::de::Deserializer::from(root.clone()))
+        .map_err(|e| describe(&e, root, sources))
+}
+
+/// One line for a deserialization error: `file:line:col: key ... what is wrong`.
+pub(crate) fn describe(
+    e: &toml::de::Error,
+    root: &Spanned<DeTable<'_>>,
+    sources: &SourceMap,
+) -> ScenarioError {
+    let msg = e.message().trim();
+    let Some(span) = e.span() else {
+        return ScenarioError::new("", msg);
+    };
+    let (path, pos) = match path::at_span(root, &span) {
+        Some((path, key_span)) => (path, key_span.start),
+        None => (String::new(), span.start),
+    };
+    ScenarioError::new(sources.at(pos), explain(msg, &path, sources.snippet(&span)))
+}
+
+/// Names quoted in backticks after `after`, e.g. the fields of "expected one of `a`, `b`".
+fn quoted_after<'a>(msg: &'a str, after: &str) -> Vec<&'a str> {
+    let Some(i) = msg.find(after) else {
+        return Vec::new();
+    };
+    msg[i + after.len()..]
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .collect()
+}
+
+fn first_quoted(msg: &str) -> &str {
+    msg.split('`').nth(1).unwrap_or("")
+}
+
+/// What serde expected, in words.
+fn expected(what: &str) -> String {
+    let what = what.trim();
+    match what {
+        "f64" | "f32" => "a number".into(),
+        "u32" => "a whole number from 0 to 4294967295".into(),
+        "u64" | "u16" | "u8" | "usize" => "a whole number, 0 or more".into(),
+        "i64" | "i32" => "a whole number".into(),
+        "a boolean" => "true or false".into(),
+        "a sequence" => "an array".into(),
+        "a map" => "a table".into(),
+        w if w.starts_with("struct ") => "a table".into(),
+        w => w.into(),
+    }
+}
+
+fn explain(msg: &str, path: &str, written: Option<&str>) -> String {
+    let key = if path.is_empty() { "the file" } else { path };
+    let shown = match written {
+        Some(w) if !path.is_empty() => format!("{path} = {w}"),
+        _ => key.to_string(),
+    };
+    if msg.starts_with("unknown field") {
+        let allowed = quoted_after(msg, "expected");
+        return if allowed.is_empty() {
+            format!("{key}: unknown key; no keys are allowed here")
+        } else {
+            format!("{key}: unknown key; allowed here: {}", allowed.join(", "))
+        };
+    }
+    if msg.starts_with("missing field") {
+        let field = first_quoted(msg);
+        let full = if path.is_empty() {
+            field.to_string()
+        } else {
+            format!("{path}.{field}")
+        };
+        return format!("{full} is missing (a required key)");
+    }
+    if msg.starts_with("unknown variant") {
+        return format!(
+            "{shown} must be one of: {}",
+            quoted_after(msg, "expected").join(", ")
+        );
+    }
+    if let Some(rest) = msg
+        .strip_prefix("invalid type: ")
+        .or_else(|| msg.strip_prefix("invalid value: "))
+        && let Some((found, want)) = rest.split_once(", expected ")
+    {
+        return match written {
+            Some(_) => format!("{shown} must be {}", expected(want)),
+            None => format!("{key} must be {}, not {found}", expected(want)),
+        };
+    }
+    format!("{key}: {msg}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_messages_become_plain_words() {
+        assert_eq!(
+            explain(
+                "unknown field `q`, expected one of `a`, `b`",
+                "t.q",
+                Some("q")
+            ),
+            "t.q: unknown key; allowed here: a, b"
+        );
+        assert_eq!(
+            explain("unknown field `q`, expected `id` or `p`", "q", None),
+            "q: unknown key; allowed here: id, p"
+        );
+        assert_eq!(
+            explain("missing field `p`", "sub", None),
+            "sub.p is missing (a required key)"
+        );
+        assert_eq!(
+            explain("missing field `start`", "", None),
+            "start is missing (a required key)"
+        );
+        assert_eq!(
+            explain(
+                "invalid type: string \"s\", expected f64",
+                "sub.p",
+                Some("\"s\"")
+            ),
+            "sub.p = \"s\" must be a number"
+        );
+        assert_eq!(
+            explain(
+                "invalid value: integer `-2`, expected u32",
+                "months",
+                Some("-2")
+            ),
+            "months = -2 must be a whole number from 0 to 4294967295"
+        );
+        assert_eq!(
+            explain(
+                "unknown variant `city`, expected one of `capital`, `hub`",
+                "location.x.kind",
+                Some("\"city\"")
+            ),
+            "location.x.kind = \"city\" must be one of: capital, hub"
+        );
+        assert_eq!(
+            explain(
+                "invalid type: integer `3`, expected struct Population",
+                "population",
+                None
+            ),
+            "population must be a table, not integer `3`"
+        );
+    }
+}

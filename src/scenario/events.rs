@@ -1,0 +1,418 @@
+//! The `[[event]]` timeline: when each event takes effect, and the scenario in force in each
+//! epoch. An event dated `YYYY-MM` (or `month = N`, 1 = the first reported month) takes effect at
+//! simulated month t = spin_up_months + months since `start` (t = 0 if earlier); later events
+//! override earlier ones, events of the same month apply in file order. Every epoch's scenario
+//! is checked like the file, and a problem points at the event that caused it.
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::span::SourceMap;
+use super::validate;
+use super::{Epoch, Scenario, ScenarioError, decode, parse_month, path};
+
+/// Top-level keys an event may not change: they fix the run itself.
+const FIXED: [&str; 10] = [
+    "name",
+    "description",
+    "extends",
+    "start",
+    "months",
+    "spin_up_months",
+    "seed",
+    "replicates",
+    "event",
+    "observed",
+];
+
+/// One event, ready to apply.
+struct Timed<'s> {
+    /// Its index in `Scenario::events`.
+    index: usize,
+    /// Simulated month from which it applies.
+    month: u32,
+    /// `2024-05` or `month 12`, for messages.
+    label: String,
+    /// Where its `[[event]]` header was written.
+    header: Range<usize>,
+    /// (path, where the key was written, value).
+    sets: Vec<(Vec<String>, Range<usize>, Spanned<DeValue<'s>>)>,
+}
+
+fn err(sources: &SourceMap, pos: usize, msg: String) -> ScenarioError {
+    ScenarioError::new(sources.at(pos), msg)
+}
+
+/// `YYYY-MM` of simulated month `t` (t = spin_up is `start`).
+fn date_of(start: (i32, u32), spin_up: u32, t: i64) -> String {
+    let m = start.0 as i64 * 12 + (start.1 as i64 - 1) + t - spin_up as i64;
+    format!("{:04}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)
+}
+
+/// Read the events of `root` (deserialized as `s.events`), in the order they apply.
+fn read<'s>(
+    root: &Spanned<DeTable<'s>>,
+    s: &Scenario,
+    full: &toml::Table,
+    sources: &SourceMap,
+) -> Result<Vec<Timed<'s>>, ScenarioError> {
+    let Some(DeValue::Array(list)) = root.get_ref().get("event").map(|v| v.get_ref()) else {
+        return Ok(Vec::new());
+    };
+    let start = parse_month(&s.start).unwrap_or((0, 1));
+    let horizon = s.spin_up_months as i64 + s.months as i64;
+    let mut out = Vec::new();
+    for (index, (entry, ev)) in list.iter().zip(&s.events).enumerate() {
+        let header = entry.span();
+        let DeValue::Table(table) = entry.get_ref() else {
+            continue;
+        };
+        let key_at = |k: &str| {
+            table
+                .get_key_value(k)
+                .map_or(header.start, |(k, _)| k.span().start)
+        };
+        let (t, label, at) = match (&ev.date, ev.month) {
+            (Some(d), None) => {
+                let Some((y, m)) = parse_month(d) else {
+                    return Err(err(
+                        sources,
+                        key_at("date"),
+                        format!("event date = {d:?} must be a month written \"YYYY-MM\""),
+                    ));
+                };
+                let since = (y as i64 - start.0 as i64) * 12 + (m as i64 - start.1 as i64);
+                (s.spin_up_months as i64 + since, d.clone(), key_at("date"))
+            }
+            (None, Some(n)) => (
+                s.spin_up_months as i64 + n - 1,
+                format!("month {n}"),
+                key_at("month"),
+            ),
+            _ => {
+                return Err(err(
+                    sources,
+                    header.start,
+                    "[[event]] needs exactly one of date = \"YYYY-MM\" or month = N (1 = the first reported month)".into(),
+                ));
+            }
+        };
+        if t >= horizon {
+            return Err(err(
+                sources,
+                at,
+                format!(
+                    "event of {label} is after the horizon: the last simulated month is {} (month {})",
+                    date_of(start, s.spin_up_months, horizon - 1),
+                    s.months
+                ),
+            ));
+        }
+        let mut sets = Vec::new();
+        if let Some(DeValue::Table(set)) = table.get("set").map(|v| v.get_ref()) {
+            for (k, v) in set.iter() {
+                let key = k.get_ref().as_ref();
+                let fail = |msg: String| {
+                    err(
+                        sources,
+                        k.span().start,
+                        format!("event of {label}: set {key:?}: {msg}"),
+                    )
+                };
+                let segs = path::parse(key).map_err(&fail)?;
+                if FIXED.contains(&segs[0].as_str()) {
+                    return Err(fail(format!("{} cannot be changed by an event", segs[0])));
+                }
+                path::check(full, &segs, &FIXED).map_err(&fail)?;
+                sets.push((segs, k.span(), v.clone()));
+            }
+        }
+        out.push(Timed {
+            index,
+            month: t.max(0) as u32,
+            label,
+            header,
+            sets,
+        });
+    }
+    out.sort_by_key(|e| e.month);
+    Ok(out)
+}
+
+/// The epochs of a loaded scenario: `root` is its merged table (after `--set`), `s` the
+/// scenario read from it, `full` that scenario as a table with every default.
+pub(crate) fn epochs(
+    root: &Spanned<DeTable<'_>>,
+    s: &Scenario,
+    full: &toml::Table,
+    sources: &SourceMap,
+) -> Result<Vec<Epoch>, ScenarioError> {
+    let events = read(root, s, full, sources)?;
+    let mut first = s.clone();
+    first.events.clear();
+    let mut epochs = vec![Epoch {
+        month: 0,
+        scenario: first,
+    }];
+    let mut table = root.clone();
+    let mut applied: Vec<&Timed> = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        let month = events[i].month;
+        while i < events.len() && events[i].month == month {
+            for (segs, key_span, value) in &events[i].sets {
+                path::set(table.get_mut(), segs, key_span.clone(), value.clone()).map_err(|e| {
+                    err(
+                        sources,
+                        key_span.start,
+                        format!("event of {}: {e}", events[i].label),
+                    )
+                })?;
+            }
+            applied.push(&events[i]);
+            i += 1;
+        }
+        let mut scenario = Scenario::deserialize(toml::de::Deserializer::from(table.clone()))
+            .map_err(|e| {
+                let mut out = decode::describe(&e, &table, sources);
+                let span = e.span().unwrap_or(0..0);
+                let by = applied.iter().rev().find(|ev| {
+                    ev.sets
+                        .iter()
+                        .any(|(_, k, v)| *k == span || v.span().contains(&span.start))
+                });
+                let ev = by.or(applied.last()).expect("an event was applied");
+                out.message = format!("event of {}: {}", ev.label, out.message);
+                out
+            })?;
+        if let Some(p) = validate::problems(&scenario).into_iter().next() {
+            let key = path::key_span(&table, &p.at);
+            let by = applied
+                .iter()
+                .rev()
+                .find(|ev| ev.sets.iter().any(|(_, k, _)| *k == key));
+            let (ev, pos) = match by {
+                Some(ev) => (*ev, key.start),
+                None => {
+                    let ev = *applied.last().expect("an event was applied");
+                    (ev, ev.header.start)
+                }
+            };
+            return Err(err(
+                sources,
+                pos,
+                format!("event of {}: {}", ev.label, p.message),
+            ));
+        }
+        scenario.events = applied
+            .iter()
+            .map(|ev| s.events[ev.index].clone())
+            .collect();
+        if month == 0 {
+            epochs[0].scenario = scenario;
+        } else {
+            epochs.push(Epoch { month, scenario });
+        }
+    }
+    Ok(epochs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load::tests::{Dir, line_col};
+
+    /// The tiny scenario (start 2022-01, 6 spin-up months, 24 months) with `events` appended.
+    fn with_events(d: &Dir, events: &str) -> String {
+        let text = format!("extends = \"base.toml\"\n{events}");
+        d.write("ev.toml", &text);
+        text
+    }
+
+    #[test]
+    fn epochs_follow_the_event_months() {
+        let d = Dir::new();
+        with_events(
+            &d,
+            r#"
+[[event]]
+date = "2022-07"
+note = "a market closes"
+set = { "destination.saudi_arabia.jobs_per_month" = 0, "policy.awareness.coverage_share" = 0.4 }
+
+[[event]]
+month = 3
+set = { "destination.saudi_arabia.jobs_per_month" = 500 }
+
+[[event]]
+date = "2020-01"
+set = { "leg.dhaka-saudi_arabia.p_death" = 0.001 }
+
+[[event]]
+month = 3
+set = { "destination.saudi_arabia.jobs_per_month" = 600 }
+"#,
+        );
+        let l = d.load("ev.toml", &[]).unwrap();
+        assert_eq!(l.scenario.events.len(), 4);
+        assert_eq!(
+            l.scenario.destinations[0].jobs_per_month, 12_000.0,
+            "the base scenario has no event applied"
+        );
+        let months: Vec<u32> = l.epochs.iter().map(|e| e.month).collect();
+        // 2020-01 is before the first simulated month (2021-07): from t = 0. Month 3 is t = 6 + 2;
+        // 2022-07 is t = 6 + 6.
+        assert_eq!(months, [0, 8, 12]);
+        let e0 = &l.epochs[0].scenario;
+        assert_eq!(e0.legs[0].p_death, 0.001);
+        assert_eq!(e0.destinations[0].jobs_per_month, 12_000.0);
+        assert_eq!(e0.events.len(), 1);
+        let e8 = &l.epochs[1].scenario;
+        assert_eq!(
+            e8.destinations[0].jobs_per_month, 600.0,
+            "same month: file order, the last one wins"
+        );
+        assert_eq!(e8.legs[0].p_death, 0.001, "earlier events stay in force");
+        assert_eq!(e8.policy.awareness.coverage_share, 0.02);
+        let e12 = &l.epochs[2].scenario;
+        assert_eq!(
+            e12.destinations[0].jobs_per_month, 0.0,
+            "a later event overrides an earlier one"
+        );
+        assert_eq!(e12.policy.awareness.coverage_share, 0.4);
+        assert_eq!(e12.events.len(), 4);
+        assert_eq!(
+            e12.events[3].note, "a market closes",
+            "events are listed in the order they apply"
+        );
+    }
+
+    #[test]
+    fn a_set_override_holds_until_an_event_changes_the_key() {
+        let d = Dir::new();
+        with_events(
+            &d,
+            "[[event]]\nmonth = 3\nset = { \"destination.saudi_arabia.jobs_per_month\" = 500 }\n",
+        );
+        let l = d
+            .load("ev.toml", &["destination.saudi_arabia.jobs_per_month=100"])
+            .unwrap();
+        assert_eq!(l.scenario.destinations[0].jobs_per_month, 100.0);
+        assert_eq!(l.epochs[0].scenario.destinations[0].jobs_per_month, 100.0);
+        assert_eq!(l.epochs[1].scenario.destinations[0].jobs_per_month, 500.0);
+    }
+
+    #[test]
+    fn an_event_after_the_horizon_is_an_error() {
+        let d = Dir::new();
+        let text = with_events(
+            &d,
+            "[[event]]\nmonth = 25\nset = { \"exit.p_escape\" = 0.1 }\n",
+        );
+        let (line, _) = line_col(&text, "month = 25");
+        assert_eq!(
+            d.error("ev.toml", &[]),
+            format!(
+                "ev.toml:{line}:1: event of month 25 is after the horizon: the last simulated month is 2023-12 (month 24)"
+            )
+        );
+        with_events(
+            &d,
+            "[[event]]\ndate = \"2023-12\"\nset = { \"exit.p_escape\" = 0.1 }\n",
+        );
+        assert_eq!(
+            d.load("ev.toml", &[]).unwrap().epochs[1].month,
+            29,
+            "the last simulated month is fine"
+        );
+    }
+
+    #[test]
+    fn an_event_needs_one_date_and_known_keys() {
+        let d = Dir::new();
+        let text = with_events(&d, "\n[[event]]\ndate = \"2022-03\"\nmonth = 2\nset = {}\n");
+        let (line, _) = line_col(&text, "[[event]]");
+        assert_eq!(
+            d.error("ev.toml", &[]),
+            format!(
+                "ev.toml:{line}:1: [[event]] needs exactly one of date = \"YYYY-MM\" or month = N (1 = the first reported month)"
+            )
+        );
+        let text = with_events(&d, "[[event]]\ndate = \"2022-3\"\nset = {}\n");
+        let (line, _) = line_col(&text, "date");
+        assert_eq!(
+            d.error("ev.toml", &[]),
+            format!(
+                "ev.toml:{line}:1: event date = \"2022-3\" must be a month written \"YYYY-MM\""
+            )
+        );
+        let text = with_events(
+            &d,
+            "[[event]]\nmonth = 2\nset = { \"destination.malaysia.jobs_per_month\" = 0 }\n",
+        );
+        let (line, col) = line_col(&text, "\"destination.malaysia");
+        assert_eq!(
+            d.error("ev.toml", &[]),
+            format!(
+                "ev.toml:{line}:{col}: event of month 2: set \"destination.malaysia.jobs_per_month\": no such key: there is no `destination` with id `malaysia`; ids: saudi_arabia, italy"
+            )
+        );
+        with_events(&d, "[[event]]\nmonth = 2\nset = { months = 3 }\n");
+        assert!(
+            d.error("ev.toml", &[]).ends_with(
+                "event of month 2: set \"months\": months cannot be changed by an event"
+            )
+        );
+    }
+
+    #[test]
+    fn an_epoch_is_checked_like_the_file_and_points_at_the_event() {
+        let d = Dir::new();
+        let text = with_events(
+            &d,
+            "[[event]]\ndate = \"2022-07\"\nset = { \"destination.italy.p_renew\" = 2 }\n",
+        );
+        let (line, col) = line_col(&text, "\"destination.italy.p_renew\"");
+        assert_eq!(
+            d.error("ev.toml", &[]),
+            format!(
+                "ev.toml:{line}:{col}: event of 2022-07: destination.italy.p_renew = 2 must be in [0, 1]"
+            )
+        );
+
+        let text = with_events(
+            &d,
+            "[[event]]\nmonth = 4\nset = { \"destination.italy.jobs_per_month\" = \"many\" }\n",
+        );
+        let (line, col) = line_col(&text, "\"destination.italy.jobs_per_month\"");
+        assert_eq!(
+            d.error("ev.toml", &[]),
+            format!(
+                "ev.toml:{line}:{col}: event of month 4: destination.italy.jobs_per_month = \"many\" must be a number"
+            )
+        );
+
+        // A problem in a key the event did not set: the event's header.
+        let text = with_events(
+            &d,
+            "\n[[event]]\nmonth = 4\nset = { \"aspiration.prime_age_max\" = 10 }\n",
+        );
+        let (line, _) = line_col(&text, "[[event]]");
+        assert_eq!(
+            d.error("ev.toml", &[]),
+            format!(
+                "ev.toml:{line}:1: event of month 4: aspiration.prime_age_min = 20 must be at most aspiration.prime_age_max = 10"
+            )
+        );
+    }
+
+    #[test]
+    fn dates_of_simulated_months() {
+        assert_eq!(date_of((2022, 1), 6, 6), "2022-01");
+        assert_eq!(date_of((2022, 1), 6, 0), "2021-07");
+        assert_eq!(date_of((2022, 1), 6, 29), "2023-12");
+    }
+}

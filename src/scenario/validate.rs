@@ -1,0 +1,621 @@
+//! Range and reference checks of a typed [`Scenario`]. Each problem names the dotted key it
+//! concerns (ids for entries of arrays of tables) and says what is allowed; the loader turns the
+//! key into where it was written.
+//!
+//! Naming rules, applied to every number: it is finite; a key named `p_*` or `*_share` is a
+//! probability or share in [0, 1]; every other number is 0 or more, except the two that may
+//! be negative (`aspiration.poverty_slope`, `choice.stay_home_usd`).
+
+use std::collections::HashSet;
+
+use super::{LocationKind, RecruiterType, Scenario, parse_month};
+
+/// Keys whose value may be negative.
+const MAY_BE_NEGATIVE: [&str; 2] = ["poverty_slope", "stay_home_usd"];
+
+/// One thing wrong with a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Problem {
+    /// Where to point: path segments, `#N` for the entry at index N of an array of tables.
+    pub at: Vec<String>,
+    /// The whole message, starting with the dotted key, e.g.
+    /// `policy.awareness.coverage_share = 1.7 must be in [0, 1]`.
+    pub message: String,
+}
+
+fn problem(at: &[&str], message: String) -> Problem {
+    Problem {
+        at: at.iter().map(|s| s.to_string()).collect(),
+        message,
+    }
+}
+
+/// A number as it would be written in the file.
+fn num(x: f64) -> String {
+    if x.is_nan() {
+        "nan".into()
+    } else if x.is_infinite() {
+        if x > 0.0 { "inf".into() } else { "-inf".into() }
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Every problem of the scenario, in a fixed order: run settings, numbers, relations between
+/// keys, ids, references.
+pub(crate) fn problems(s: &Scenario) -> Vec<Problem> {
+    let mut out = Vec::new();
+    run_settings(s, &mut out);
+    if let Ok(toml::Value::Table(t)) = toml::Value::try_from(s) {
+        for (k, v) in &t {
+            if k != "event" && k != "observed" {
+                numbers(v, &mut vec![k.clone()], k, &mut out);
+            }
+        }
+    }
+    relations(s, &mut out);
+    ids(s, &mut out);
+    references(s, &mut out);
+    out
+}
+
+fn run_settings(s: &Scenario, out: &mut Vec<Problem>) {
+    if parse_month(&s.start).is_none() {
+        out.push(problem(
+            &["start"],
+            format!(
+                "start = {:?} must be a month written \"YYYY-MM\", e.g. \"2022-01\"",
+                s.start
+            ),
+        ));
+    }
+    if s.months < 1 {
+        out.push(problem(&["months"], "months = 0 must be at least 1".into()));
+    }
+    if s.replicates < 1 {
+        out.push(problem(
+            &["replicates"],
+            "replicates = 0 must be at least 1".into(),
+        ));
+    }
+    if s.population.default_agents < 1 {
+        out.push(problem(
+            &["population", "default_agents"],
+            "population.default_agents = 0 must be at least 1".into(),
+        ));
+    }
+}
+
+/// The naming rules, over the scenario serialized with every default.
+fn numbers(v: &toml::Value, at: &mut Vec<String>, shown: &str, out: &mut Vec<Problem>) {
+    let key = at.last().map(String::as_str).unwrap_or("");
+    let x = match v {
+        toml::Value::Float(x) => *x,
+        toml::Value::Integer(i) => *i as f64,
+        toml::Value::Table(t) => {
+            for (k, v) in t {
+                at.push(k.clone());
+                numbers(v, at, &format!("{shown}.{k}"), out);
+                at.pop();
+            }
+            return;
+        }
+        toml::Value::Array(a) => {
+            for (i, e) in a.iter().enumerate() {
+                if let Some(id) = e.get("id").and_then(|id| id.as_str()) {
+                    at.push(format!("#{i}"));
+                    numbers(e, at, &format!("{shown}.{id}"), out);
+                    at.pop();
+                }
+            }
+            return;
+        }
+        _ => return,
+    };
+    let why = if !x.is_finite() {
+        "must be a finite number"
+    } else if key.starts_with("p_") || key.ends_with("_share") {
+        if (0.0..=1.0).contains(&x) {
+            return;
+        } else {
+            "must be in [0, 1]"
+        }
+    } else if x < 0.0 && !MAY_BE_NEGATIVE.contains(&key) {
+        "must be 0 or more"
+    } else {
+        return;
+    };
+    out.push(Problem {
+        at: at.clone(),
+        message: format!("{shown} = {} {why}", num(x)),
+    });
+}
+
+fn relations(s: &Scenario, out: &mut Vec<Problem>) {
+    let p = &s.population;
+    if p.age_min >= p.age_max {
+        out.push(problem(
+            &["population", "age_min"],
+            format!(
+                "population.age_min = {} must be less than population.age_max = {}",
+                p.age_min, p.age_max
+            ),
+        ));
+    }
+    let a = &s.aspiration;
+    if a.prime_age_min > a.prime_age_max {
+        out.push(problem(
+            &["aspiration", "prime_age_min"],
+            format!(
+                "aspiration.prime_age_min = {} must be at most aspiration.prime_age_max = {}",
+                a.prime_age_min, a.prime_age_max
+            ),
+        ));
+    }
+    if !(0.0..=1.0).contains(&p.awareness_mean) {
+        out.push(problem(
+            &["population", "awareness_mean"],
+            format!(
+                "population.awareness_mean = {} must be in [0, 1]",
+                num(p.awareness_mean)
+            ),
+        ));
+    }
+    let mut positive = |at: &[&str], shown: String, x: f64| {
+        if x.is_finite() && x <= 0.0 {
+            out.push(problem(
+                at,
+                format!("{shown} = {} must be greater than 0", num(x)),
+            ));
+        }
+    };
+    positive(
+        &["population", "awareness_concentration"],
+        "population.awareness_concentration".into(),
+        p.awareness_concentration,
+    );
+    positive(
+        &["population", "home_income_usd"],
+        "population.home_income_usd".into(),
+        p.home_income_usd,
+    );
+    positive(
+        &["population", "skilled_income_factor"],
+        "population.skilled_income_factor".into(),
+        p.skilled_income_factor,
+    );
+    positive(
+        &["choice", "scale_usd"],
+        "choice.scale_usd".into(),
+        s.choice.scale_usd,
+    );
+    for (i, d) in s.districts.iter().enumerate() {
+        positive(
+            &["district", &format!("#{i}"), "income_factor"],
+            format!("district.{}.income_factor", d.id),
+            d.income_factor,
+        );
+    }
+    for (i, d) in s.destinations.iter().enumerate() {
+        positive(
+            &["destination", &format!("#{i}"), "wage_usd"],
+            format!("destination.{}.wage_usd", d.id),
+            d.wage_usd,
+        );
+    }
+    for (i, d) in s.destinations.iter().enumerate() {
+        if d.contract_months < 1 {
+            out.push(problem(
+                &["destination", &format!("#{i}"), "contract_months"],
+                format!(
+                    "destination.{}.contract_months = 0 must be at least 1",
+                    d.id
+                ),
+            ));
+        }
+    }
+}
+
+/// Ids: present, without dots (they are path segments), unique within their array.
+fn ids(s: &Scenario, out: &mut Vec<Problem>) {
+    let arrays: [(&str, Vec<&str>); 7] = [
+        (
+            "district",
+            s.districts.iter().map(|x| x.id.as_str()).collect(),
+        ),
+        (
+            "location",
+            s.locations.iter().map(|x| x.id.as_str()).collect(),
+        ),
+        ("leg", s.legs.iter().map(|x| x.id.as_str()).collect()),
+        ("route", s.routes.iter().map(|x| x.id.as_str()).collect()),
+        (
+            "destination",
+            s.destinations.iter().map(|x| x.id.as_str()).collect(),
+        ),
+        (
+            "recruiter",
+            s.recruiters.iter().map(|x| x.id.as_str()).collect(),
+        ),
+        ("lender", s.lenders.iter().map(|x| x.id.as_str()).collect()),
+    ];
+    for (name, ids) in &arrays {
+        let mut seen = HashSet::new();
+        for (i, id) in ids.iter().enumerate() {
+            let at = [*name, &format!("#{i}"), "id"];
+            if id.trim().is_empty() || id.contains(['.', '"']) || id.trim() != *id {
+                out.push(problem(
+                    &at,
+                    format!("{name} id {id:?} must be a non-empty name without dots, quotes or surrounding spaces"),
+                ));
+            } else if !seen.insert(*id) {
+                out.push(problem(&at, format!("{name}.{id}.id = {id:?} is used twice: ids must be unique among the [[{name}]] entries")));
+            }
+        }
+    }
+}
+
+fn one_of(ids: &[&str]) -> String {
+    if ids.is_empty() {
+        "(none defined)".into()
+    } else {
+        ids.join(", ")
+    }
+}
+
+fn references(s: &Scenario, out: &mut Vec<Problem>) {
+    let locations: Vec<&str> = s.locations.iter().map(|l| l.id.as_str()).collect();
+    let kind = |id: &str| s.locations.iter().find(|l| l.id == id).map(|l| l.kind);
+    let dest_locations: Vec<&str> = s
+        .locations
+        .iter()
+        .filter(|l| l.kind == LocationKind::Destination)
+        .map(|l| l.id.as_str())
+        .collect();
+    let destinations: Vec<&str> = s.destinations.iter().map(|d| d.id.as_str()).collect();
+    let legs: Vec<&str> = s.legs.iter().map(|l| l.id.as_str()).collect();
+    let routes: Vec<&str> = s.routes.iter().map(|r| r.id.as_str()).collect();
+    let districts: Vec<&str> = s.districts.iter().map(|d| d.id.as_str()).collect();
+
+    if !s.districts.iter().any(|d| d.pool_share > 0.0) {
+        out.push(problem(
+            &["district"],
+            "district: at least one [[district]] must have pool_share > 0".into(),
+        ));
+    }
+    for (i, d) in s.destinations.iter().enumerate() {
+        if kind(&d.id) != Some(LocationKind::Destination) {
+            out.push(problem(
+                &["destination", &format!("#{i}"), "id"],
+                format!(
+                    "destination.{0}.id = {0:?} must also be a [[location]] of kind destination; those are: {1}",
+                    d.id,
+                    one_of(&dest_locations)
+                ),
+            ));
+        }
+    }
+    for (i, l) in s.legs.iter().enumerate() {
+        let ix = format!("#{i}");
+        for (key, v) in [("from", &l.from), ("to", &l.to)] {
+            if !locations.contains(&v.as_str()) {
+                out.push(problem(
+                    &["leg", &ix, key],
+                    format!(
+                        "leg.{}.{key} = {v:?} must be one of: {}",
+                        l.id,
+                        one_of(&locations)
+                    ),
+                ));
+            }
+        }
+    }
+    for (i, r) in s.routes.iter().enumerate() {
+        let ix = format!("#{i}");
+        if !destinations.contains(&r.destination.as_str()) {
+            out.push(problem(
+                &["route", &ix, "destination"],
+                format!(
+                    "route.{}.destination = {:?} must be one of: {}",
+                    r.id,
+                    r.destination,
+                    one_of(&destinations)
+                ),
+            ));
+        }
+        let at = ["route", &ix, "legs"];
+        if r.legs.is_empty() {
+            out.push(problem(
+                &at,
+                format!(
+                    "route.{}.legs is empty: a route needs at least one leg",
+                    r.id
+                ),
+            ));
+            continue;
+        }
+        let mut found = Vec::new();
+        for id in &r.legs {
+            match s.legs.iter().find(|l| &l.id == id) {
+                Some(l) => found.push(l),
+                None => out.push(problem(
+                    &at,
+                    format!(
+                        "route.{}.legs: leg {id:?} must be one of: {}",
+                        r.id,
+                        one_of(&legs)
+                    ),
+                )),
+            }
+        }
+        if found.len() != r.legs.len() {
+            continue;
+        }
+        for w in found.windows(2) {
+            if w[0].to != w[1].from {
+                out.push(problem(
+                    &at,
+                    format!(
+                        "route.{}.legs: leg {} ends at {} but the next leg {} starts at {}",
+                        r.id, w[0].id, w[0].to, w[1].id, w[1].from
+                    ),
+                ));
+            }
+        }
+        let (first, last) = (found[0], found[found.len() - 1]);
+        if last.to != r.destination {
+            out.push(problem(
+                &at,
+                format!(
+                    "route.{}.legs: the last leg {} ends at {} but the route's destination is {}",
+                    r.id, last.id, last.to, r.destination
+                ),
+            ));
+        }
+        if let Some(k) = kind(&first.from)
+            && !matches!(
+                k,
+                LocationKind::Capital | LocationKind::Border | LocationKind::Hub
+            )
+        {
+            out.push(problem(
+                &at,
+                format!(
+                    "route.{}.legs: the first leg {} starts at {}, a destination; a route starts at a capital, border or hub location",
+                    r.id, first.id, first.from
+                ),
+            ));
+        }
+    }
+    for (i, r) in s.recruiters.iter().enumerate() {
+        let ix = format!("#{i}");
+        let at = ["recruiter", &ix, "routes"];
+        match (r.kind, r.routes.is_empty()) {
+            (RecruiterType::InformalBroker, false) => out.push(problem(
+                &at,
+                format!("recruiter.{}.routes must be empty for an informal_broker: brokers sell their principals' routes", r.id),
+            )),
+            (RecruiterType::InformalBroker, true) | (_, false) => {}
+            (_, true) => out.push(problem(&at, format!("recruiter.{}.routes is empty: name at least one of: {}", r.id, one_of(&routes)))),
+        }
+        for id in &r.routes {
+            if !routes.contains(&id.as_str()) {
+                out.push(problem(
+                    &at,
+                    format!(
+                        "recruiter.{}.routes: route {id:?} must be one of: {}",
+                        r.id,
+                        one_of(&routes)
+                    ),
+                ));
+            }
+        }
+        for id in &r.districts {
+            if !districts.contains(&id.as_str()) {
+                out.push(problem(
+                    &["recruiter", &ix, "districts"],
+                    format!(
+                        "recruiter.{}.districts: district {id:?} must be one of: {}",
+                        r.id,
+                        one_of(&districts)
+                    ),
+                ));
+            }
+        }
+    }
+    for id in &s.policy.awareness.districts {
+        if !districts.contains(&id.as_str()) {
+            out.push(problem(
+                &["policy", "awareness", "districts"],
+                format!(
+                    "policy.awareness.districts: district {id:?} must be one of: {}",
+                    one_of(&districts)
+                ),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Scenario {
+        toml::from_str(include_str!("../../tests/fixtures/tiny.toml")).unwrap()
+    }
+
+    fn first(s: &Scenario) -> String {
+        problems(s)
+            .first()
+            .map(|p| p.message.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_tiny_fixture_has_no_problem() {
+        assert_eq!(problems(&tiny()), Vec::new());
+    }
+
+    #[test]
+    fn naming_rules_apply_to_every_number() {
+        let mut s = tiny();
+        s.policy.awareness.coverage_share = 1.7;
+        let p = &problems(&s)[0];
+        assert_eq!(
+            p.message,
+            "policy.awareness.coverage_share = 1.7 must be in [0, 1]"
+        );
+        assert_eq!(p.at, ["policy", "awareness", "coverage_share"]);
+
+        let mut s = tiny();
+        s.legs[0].p_death = -0.1;
+        let p = &problems(&s)[0];
+        assert_eq!(
+            p.message,
+            format!("leg.{}.p_death = -0.1 must be in [0, 1]", s.legs[0].id)
+        );
+        assert_eq!(p.at, ["leg", "#0", "p_death"]);
+
+        let mut s = tiny();
+        s.lenders[1].rate_year = -0.2;
+        assert_eq!(
+            first(&s),
+            format!(
+                "lender.{}.rate_year = -0.2 must be 0 or more",
+                s.lenders[1].id
+            )
+        );
+
+        let mut s = tiny();
+        s.population.persons = f64::NAN;
+        assert_eq!(
+            first(&s),
+            "population.persons = nan must be a finite number"
+        );
+
+        let mut s = tiny();
+        s.choice.stay_home_usd = -100.0;
+        assert_eq!(problems(&s), Vec::new());
+    }
+
+    #[test]
+    fn relations_between_keys() {
+        let mut s = tiny();
+        s.start = "2022-13".into();
+        assert!(first(&s).starts_with("start = \"2022-13\" must be a month"));
+        let mut s = tiny();
+        s.months = 0;
+        assert_eq!(first(&s), "months = 0 must be at least 1");
+        let mut s = tiny();
+        s.population.age_min = 50;
+        assert_eq!(
+            first(&s),
+            format!(
+                "population.age_min = 50 must be less than population.age_max = {}",
+                s.population.age_max
+            )
+        );
+        let mut s = tiny();
+        s.population.awareness_concentration = 0.0;
+        assert_eq!(
+            first(&s),
+            "population.awareness_concentration = 0 must be greater than 0"
+        );
+        let mut s = tiny();
+        s.destinations[0].wage_usd = 0.0;
+        assert!(first(&s).ends_with("wage_usd = 0 must be greater than 0"));
+        let mut s = tiny();
+        for d in &mut s.districts {
+            d.pool_share = 0.0;
+        }
+        assert_eq!(
+            first(&s),
+            "district: at least one [[district]] must have pool_share > 0"
+        );
+    }
+
+    #[test]
+    fn ids_are_unique() {
+        let mut s = tiny();
+        let id = s.districts[0].id.clone();
+        s.districts[1].id = id.clone();
+        let p = &problems(&s)[0];
+        assert_eq!(p.at, ["district", "#1", "id"]);
+        assert_eq!(
+            p.message,
+            format!(
+                "district.{id}.id = {id:?} is used twice: ids must be unique among the [[district]] entries"
+            )
+        );
+    }
+
+    #[test]
+    fn references_must_exist_and_routes_connect() {
+        let mut s = tiny();
+        s.routes[0].destination = "mars".into();
+        assert!(
+            first(&s).contains(".destination = \"mars\" must be one of: "),
+            "{}",
+            first(&s)
+        );
+
+        let mut s = tiny();
+        s.legs[0].to = "nowhere".into();
+        assert!(
+            first(&s).contains(".to = \"nowhere\" must be one of: dhaka"),
+            "{}",
+            first(&s)
+        );
+
+        // An irregular route of two legs, reversed, does not connect.
+        let mut s = tiny();
+        let r = s.routes.iter_mut().find(|r| r.legs.len() == 2).unwrap();
+        r.legs.reverse();
+        let msg = first(&s);
+        assert!(
+            msg.contains("ends at") && msg.contains("but the next leg"),
+            "{msg}"
+        );
+
+        let mut s = tiny();
+        s.recruiters
+            .iter_mut()
+            .find(|r| r.kind == RecruiterType::InformalBroker)
+            .unwrap()
+            .routes = vec![s.routes[0].id.clone()];
+        assert!(
+            first(&s).contains("must be empty for an informal_broker"),
+            "{}",
+            first(&s)
+        );
+
+        let mut s = tiny();
+        s.recruiters
+            .iter_mut()
+            .find(|r| r.kind == RecruiterType::LicensedAgency)
+            .unwrap()
+            .routes
+            .clear();
+        assert!(first(&s).contains("routes is empty"), "{}", first(&s));
+
+        let mut s = tiny();
+        s.policy.awareness.districts = vec!["atlantis".into()];
+        assert!(
+            first(&s)
+                .starts_with("policy.awareness.districts: district \"atlantis\" must be one of: ")
+        );
+
+        let mut s = tiny();
+        let dest = s
+            .locations
+            .iter_mut()
+            .find(|l| l.kind == LocationKind::Destination)
+            .unwrap();
+        dest.kind = LocationKind::Hub;
+        assert!(
+            first(&s).contains("must also be a [[location]] of kind destination"),
+            "{}",
+            first(&s)
+        );
+    }
+}
