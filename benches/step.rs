@@ -45,12 +45,13 @@ fn matching_phase(c: &mut Criterion) {
     let apps = world.applications().to_vec();
     let rec = world.rec.clone();
     let weight = world.weight;
+    let key = world.key;
     c.bench_function(&format!("matching_{}_applications", apps.len()), |b| {
         b.iter_batched(
-            || (rec.clone(), apps.clone()),
-            |(mut rec, mut apps)| {
-                let mut carry = [0.0f32; crossroads::engine::params::MAX_DEST];
-                matching::match_all(&p, &mut rec, &mut apps, weight, &mut carry)
+            || apps.clone(),
+            |mut apps| {
+                let mut buf = matching::Buffers::default();
+                matching::match_all(&p, &rec, &mut apps, weight, key, 25, &mut buf)
             },
             BatchSize::LargeInput,
         )

@@ -56,7 +56,6 @@ pub fn month(p: &Params, rec: &mut Recruiters, key: RunKey, t: i32, traces: &[Tr
                 if rng.chance(m.p_entry as f32 * (1.0 + ENTRY_DEMAND_FACTOR * unmet)) {
                     rec.status[r] = Status::Active;
                     rec.timer[r] = 0;
-                    rec.carry[r] = 0.0;
                     rec.compliant[r] = rng.chance(comply);
                     for d in 0..nd {
                         rec.reputation[r * nd + d] = start;

@@ -1,14 +1,19 @@
-//! Phase 4, matching: the main interaction between agents. Each recruiter places at most its
-//! monthly capacity; an over-subscribed recruiter accepts applicants in a random priority order
-//! (keyed draws, ties broken by agent index) and the rest try again next month. Destinations'
-//! job openings cap regular arrivals the same way. Only over-subscribed groups are sorted.
+//! Phase 4, matching: the main interaction between agents. Recruiters have a monthly capacity
+//! and destinations have job openings; when more seekers apply than there are places, places go
+//! in a random priority order (keyed draws, ties broken by agent index) and the rest try again
+//! next month. Only over-subscribed groups are sorted.
 //!
-//! Capacities are in persons; each agent uses `weight` of them. Capacity left unused carries
-//! over up to one agent's worth, so that small recruiters still place people at any weight.
+//! Capacities are in persons; each agent uses `weight` of them. The capacities of the recruiters
+//! of one kind are rationed together: a single agency may place fewer than one agent a month at
+//! a coarse weight, and pooling keeps the number placed independent of the weight. Each
+//! recruiter still counts through its own capacity (a compliant agency under a fee cap adds
+//! less), its reputation and its enforcement state. A pool of x agents admits floor(x), plus one
+//! more with probability x − floor(x) (a keyed draw).
 
 use super::context::Application;
-use super::params::{Params, MAX_DEST};
-use super::recruiters::Recruiters;
+use super::params::Params;
+use super::recruiters::{Recruiters, Status};
+use super::rng::{Purpose, RunKey, Stream};
 
 /// Demand and what was met, per recruiter kind (for market entry).
 #[derive(Clone, Debug, Default)]
@@ -17,63 +22,86 @@ pub struct KindDemand {
     pub rejected: Vec<u32>,
 }
 
-/// Accept up to `avail` of `apps` (indices into `all`), lowest priority first. Returns the
-/// capacity left.
-fn ration(all: &mut [Application], group: &mut [u32], avail: f32) -> f32 {
-    let k = (avail.max(0.0).floor() as usize).min(group.len());
+/// Accept up to `places` of `group` (indices into `all`), lowest priority first. Returns how
+/// many were turned away.
+fn ration(all: &mut [Application], group: &mut [u32], places: usize) -> usize {
+    let k = places.min(group.len());
     if k < group.len() {
         group.sort_unstable_by_key(|&j| (all[j as usize].priority, all[j as usize].agent));
         for &j in &group[k..] {
             all[j as usize].accepted = false;
         }
     }
-    avail - k as f32
+    group.len() - k
 }
 
-/// Decide which applications are accepted. `jobs_carry` and the recruiters' carries persist
-/// across months.
-pub fn match_all(p: &Params, rec: &mut Recruiters, all: &mut [Application], weight: f64, jobs_carry: &mut [f32; MAX_DEST]) -> KindDemand {
-    let mut demand = KindDemand { applied: vec![0; p.kinds.len()], rejected: vec![0; p.kinds.len()] };
-    for a in all.iter_mut() {
-        a.accepted = true;
-    }
-    // Group applications by recruiter (counting sort keeps the order deterministic).
-    let n = rec.len();
-    let mut start = vec![0u32; n + 1];
-    for a in all.iter() {
-        start[a.recruiter as usize + 1] += 1;
-    }
-    for r in 0..n {
-        start[r + 1] += start[r];
-    }
-    let mut fill = start.clone();
-    let mut order = vec![0u32; all.len()];
-    for (j, a) in all.iter().enumerate() {
-        let r = a.recruiter as usize;
-        order[fill[r] as usize] = j as u32;
-        fill[r] += 1;
-    }
-    let w = weight as f32;
-    for r in 0..n {
-        let (s, e) = (start[r] as usize, start[r + 1] as usize);
-        let avail = rec.capacity(p, r) / w + rec.carry[r];
-        let kind = rec.kind[r] as usize;
-        demand.applied[kind] += (e - s) as u32;
-        let left = ration(all, &mut order[s..e], avail);
-        demand.rejected[kind] += (e - s) as u32 - (avail.max(0.0).floor() as usize).min(e - s) as u32;
-        rec.carry[r] = left.min(1.0);
-    }
-    // Job openings at each destination, for the regular applicants the recruiters accepted.
-    let mut by_dest: Vec<Vec<u32>> = vec![Vec::new(); p.dests.len()];
-    for (j, a) in all.iter().enumerate() {
-        if a.accepted && a.needs_job {
-            by_dest[a.dest as usize].push(j as u32);
+/// Whole places this month for a capacity of `x` agents: stochastic rounding with a keyed draw.
+#[inline]
+fn places(x: f32, mut rng: Stream) -> usize {
+    let x = x.max(0.0);
+    let whole = x.floor();
+    whole as usize + rng.chance(x - whole) as usize
+}
+
+/// Entity offsets of the kinds' and destinations' draws (agents count up from 0, recruiters
+/// from `recruiters::RECRUITER_ENTITY`).
+const KIND_ENTITY: u64 = 1 << 42;
+const DEST_ENTITY: u64 = 1 << 41;
+
+/// Working memory of the matching phase, kept between months so the step does not allocate.
+#[derive(Clone, Debug, Default)]
+pub struct Buffers {
+    groups: Vec<Vec<u32>>,
+    capacity: Vec<f32>,
+}
+
+/// Decide which applications are accepted in month `t`.
+pub fn match_all(p: &Params, rec: &Recruiters, all: &mut [Application], weight: f64, key: RunKey, t: i32, buf: &mut Buffers) -> KindDemand {
+    let nk = p.kinds.len();
+    let mut demand = KindDemand { applied: vec![0; nk], rejected: vec![0; nk] };
+    let Buffers { groups, capacity } = buf;
+    // Each kind's pool: the capacities of its recruiters still operating.
+    capacity.clear();
+    capacity.resize(nk, 0.0);
+    for r in 0..rec.len() {
+        if rec.status[r] != Status::Closed {
+            capacity[rec.kind[r] as usize] += rec.capacity(p, r);
         }
     }
-    for (d, group) in by_dest.iter_mut().enumerate() {
-        let avail = p.dests[d].jobs_per_month / w + jobs_carry[d];
-        let left = ration(all, group, avail);
-        jobs_carry[d] = left.min(1.0);
+    groups.resize(nk.max(p.dests.len()), Vec::new());
+    for g in groups.iter_mut() {
+        g.clear();
+    }
+    for (j, a) in all.iter_mut().enumerate() {
+        a.accepted = true;
+        groups[rec.kind[a.recruiter as usize] as usize].push(j as u32);
+    }
+    let w = weight as f32;
+    for k in 0..nk {
+        let group = &mut groups[k];
+        if group.is_empty() {
+            continue;
+        }
+        let n = places(capacity[k] / w, key.stream(KIND_ENTITY + k as u64, t as u32, Purpose::Matching, 0));
+        demand.applied[k] = group.len() as u32;
+        demand.rejected[k] = ration(all, group, n) as u32;
+    }
+    // Job openings at each destination, for the regular applicants the recruiters accepted.
+    for g in groups.iter_mut() {
+        g.clear();
+    }
+    for (j, a) in all.iter().enumerate() {
+        if a.accepted && a.needs_job {
+            groups[a.dest as usize].push(j as u32);
+        }
+    }
+    for d in 0..p.dests.len() {
+        let group = &mut groups[d];
+        if group.is_empty() {
+            continue;
+        }
+        let n = places(p.dests[d].jobs_per_month / w, key.stream(DEST_ENTITY + d as u64, t as u32, Purpose::Matching, 0));
+        ration(all, group, n);
     }
     demand
 }
@@ -90,18 +118,27 @@ mod tests {
     fn ration_accepts_lowest_priorities() {
         let mut all = vec![app(0, 50), app(1, 10), app(2, 30), app(3, 20)];
         let mut group: Vec<u32> = (0..4).collect();
-        let left = ration(&mut all, &mut group, 2.5);
+        let rejected = ration(&mut all, &mut group, 2);
         let accepted: Vec<u32> = all.iter().filter(|a| a.accepted).map(|a| a.agent).collect();
         assert_eq!(accepted, vec![1, 3]);
-        assert!((left - 0.5).abs() < 1e-6);
+        assert_eq!(rejected, 2);
     }
 
     #[test]
     fn ration_under_capacity_accepts_all() {
         let mut all = vec![app(0, 5), app(1, 1)];
         let mut group: Vec<u32> = (0..2).collect();
-        let left = ration(&mut all, &mut group, 10.0);
+        let rejected = ration(&mut all, &mut group, 10);
         assert!(all.iter().all(|a| a.accepted));
-        assert!((left - 8.0).abs() < 1e-6);
+        assert_eq!(rejected, 0);
+    }
+
+    #[test]
+    fn stochastic_rounding_keeps_the_mean() {
+        let key = RunKey::new(3, 0);
+        let n = 20_000;
+        let total: usize = (0..n).map(|t| places(0.3, key.stream(9, t, Purpose::Matching, 0))).sum();
+        assert!((total as f64 / n as f64 - 0.3).abs() < 0.01);
+        assert_eq!(places(2.0, key.stream(9, 0, Purpose::Matching, 0)), 2);
     }
 }

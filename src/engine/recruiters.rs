@@ -29,8 +29,6 @@ pub struct Recruiters {
     pub compliant: Vec<bool>,
     /// Reputation in each district, `r * districts + d`.
     pub reputation: Vec<f32>,
-    /// Unused capacity carried to next month, in agents (below one).
-    pub carry: Vec<f32>,
     /// Victims traced to each recruiter this month (agents).
     pub victims: Vec<u32>,
     /// First recruiter id of each kind, and one past the last.
@@ -54,7 +52,6 @@ impl Recruiters {
             home: Vec::with_capacity(total),
             compliant: Vec::with_capacity(total),
             reputation: Vec::with_capacity(total * nd),
-            carry: vec![0.0; total],
             victims: vec![0; total],
             kind_start: Vec::with_capacity(p.kinds.len() + 1),
             reach: vec![Vec::new(); p.kinds.len() * nd],

@@ -12,7 +12,7 @@
 use super::agent::{fl, Agent, State, STATES};
 use super::context::{Application, Ctx, Local, Trace};
 use super::offers::{self, Offer, MAX_OFFERS};
-use super::params::{Params, MAX_DEST};
+use super::params::Params;
 use super::recruiters::Recruiters;
 use super::rng::{Purpose, RunKey};
 use super::stats::{Account, Outcomes, Tally};
@@ -40,7 +40,7 @@ pub struct World {
     pub first: i32,
     pub last: i32,
     scratch: Vec<Scratch>,
-    jobs_carry: [f32; MAX_DEST],
+    matching: matching::Buffers,
     all_apps: Vec<Application>,
 }
 
@@ -57,7 +57,7 @@ impl World {
         let scratch = (0..chunks)
             .map(|_| Scratch { tally: Tally::default(), out: Outcomes::new(years), apps: Vec::new(), traces: Vec::new() })
             .collect();
-        World { agents, rec, key, weight, first, last, scratch, jobs_carry: [0.0; MAX_DEST], all_apps: Vec::new() }
+        World { agents, rec, key, weight, first, last, scratch, matching: matching::Buffers::default(), all_apps: Vec::new() }
     }
 
     /// Step one month `t` under parameters `p`.
@@ -80,7 +80,7 @@ impl World {
         for s in &self.scratch {
             self.all_apps.extend_from_slice(&s.apps);
         }
-        let demand = matching::match_all(p, &mut self.rec, &mut self.all_apps, self.weight, &mut self.jobs_carry);
+        let demand = matching::match_all(p, &self.rec, &mut self.all_apps, self.weight, self.key, t, &mut self.matching);
         let mut k = 0;
         for s in &mut self.scratch {
             for app in &mut s.apps {

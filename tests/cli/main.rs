@@ -1,0 +1,15 @@
+//! End-to-end tests of the `crossroads` command line: the real binary run on scenario files in
+//! temporary folders, its exit codes, messages and CSV output checked against the contract of
+//! METRICS.md and the model of MODEL.md. One test binary (`cargo test --release --test cli`):
+//!
+//! - `bad_input`: every kind of bad input is refused with exit code 2 (or 1 for an unwritable
+//!   output folder), one clear message, and no output files;
+//! - `mechanisms`: each mechanism of the monthly step moves the outcomes it should, in the
+//!   direction (and roughly the size) the model implies;
+//! - `properties`: reproducibility across threads, conservation, the money ledger, honest
+//!   scaling, the output files and the manifest.
+
+mod bad_input;
+mod mechanisms;
+mod properties;
+mod support;
