@@ -64,6 +64,9 @@ pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(String, Opt
         put(&format!("departure_share_{}", dest.id), ratio(t.registered_by_dest[d] as f64, t.registered() as f64));
     }
     for (d, dest) in p.dests.iter().enumerate() {
+        put(&format!("registered_departures_per_year_{}", dest.id), persons_year(t.registered_by_dest[d]));
+    }
+    for (d, dest) in p.dests.iter().enumerate() {
         put(&format!("arrivals_per_year_{}", dest.id), persons_year(t.arrivals[d]));
     }
     for (d, dest) in p.dests.iter().enumerate() {

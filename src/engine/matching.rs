@@ -48,18 +48,35 @@ fn places(x: f32, mut rng: Stream) -> usize {
 const KIND_ENTITY: u64 = 1 << 42;
 const DEST_ENTITY: u64 = 1 << 41;
 
-/// Working memory of the matching phase, kept between months so the step does not allocate.
+/// Working memory of the matching phase, kept between months so the step does not allocate,
+/// and the months each destination has been open (for the ramp of a reopened market).
 #[derive(Clone, Debug, Default)]
 pub struct Buffers {
     groups: Vec<Vec<u32>>,
     capacity: Vec<f32>,
+    open_months: Vec<u32>,
+}
+
+/// Job openings at destination `d` this month: its `jobs_per_month`, built up linearly over
+/// `ramp_months` after the market opened.
+pub fn openings(p: &Params, d: usize, open_months: u32) -> f32 {
+    let dest = &p.dests[d];
+    if dest.ramp_months == 0 {
+        dest.jobs_per_month
+    } else {
+        dest.jobs_per_month * (open_months as f32 / dest.ramp_months as f32).min(1.0)
+    }
 }
 
 /// Decide which applications are accepted in month `t`.
 pub fn match_all(p: &Params, rec: &Recruiters, all: &mut [Application], weight: f64, key: RunKey, t: i32, buf: &mut Buffers) -> KindDemand {
     let nk = p.kinds.len();
     let mut demand = KindDemand { applied: vec![0; nk], rejected: vec![0; nk] };
-    let Buffers { groups, capacity } = buf;
+    let Buffers { groups, capacity, open_months } = buf;
+    open_months.resize(p.dests.len(), 0);
+    for (d, open) in open_months.iter_mut().enumerate() {
+        *open = if p.dests[d].jobs_per_month > 0.0 { open.saturating_add(1) } else { 0 };
+    }
     // Each kind's pool: the capacities of its recruiters still operating.
     capacity.clear();
     capacity.resize(nk, 0.0);
@@ -100,7 +117,7 @@ pub fn match_all(p: &Params, rec: &Recruiters, all: &mut [Application], weight: 
         if group.is_empty() {
             continue;
         }
-        let n = places(p.dests[d].jobs_per_month / w, key.stream(DEST_ENTITY + d as u64, t as u32, Purpose::Matching, 0));
+        let n = places(openings(p, d, open_months[d]) / w, key.stream(DEST_ENTITY + d as u64, t as u32, Purpose::Matching, 0));
         ration(all, group, n);
     }
     demand

@@ -98,7 +98,12 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) -> bool {
         repaid = finance::repay(ctx, a, due, loc);
     }
     if surplus > repaid {
-        loc.tally.remittances += (surplus - repaid) as f64;
+        // What is left is sent home; the household spends part of it.
+        let remitted = surplus - repaid;
+        loc.tally.remittances += remitted as f64;
+        let spent = remitted * (1.0 - p.work.saved_share as f32);
+        a.savings -= spent;
+        loc.tally.pay(Account::Households, Account::HomeEconomy, spent);
     }
     if !a.is(fl::PAID) && !theft {
         a.flags |= fl::PAID;

@@ -241,6 +241,10 @@ pub struct Destination {
     pub living_cost_usd: f64,
     /// Regular (work-visa) arrivals admitted per month: job openings.
     pub jobs_per_month: f64,
+    /// After a closed market opens (job openings from zero to positive), its openings build up
+    /// linearly over this many months: employers and the visa process take time to restart.
+    #[serde(default)]
+    pub ramp_months: u32,
     pub contract_months: u32,
     /// At contract end: probability of renewing rather than going home.
     pub p_renew: f64,
@@ -423,6 +427,8 @@ pub struct Finance {
 pub struct Work {
     /// Share of the monthly surplus put to debt while abroad (the rest is remitted).
     pub repay_share: f64,
+    /// Share of remittances the household saves; the rest is spent at home.
+    pub saved_share: f64,
     /// Share of a month's wage withheld when wage theft strikes.
     pub wage_theft_share: f64,
 }
