@@ -1,6 +1,7 @@
 //! Phase 1, aspiration: a person at home starts seeking work abroad with a monthly probability
 //! that rises with poverty, ties abroad, prime working age and debt left from an earlier
-//! attempt (less so with psychosocial support), and is lower for women.
+//! attempt (less so with psychosocial support), and is lower for women and for returnees whom
+//! social support has reconnected at home.
 
 use super::agent::{tr, Agent};
 use super::context::Ctx;
@@ -28,6 +29,10 @@ pub fn probability(ctx: &Ctx, a: &Agent) -> f32 {
     if a.has(tr::RETURNEE) && a.debt > 0.0 {
         let support = if a.has(tr::SUPPORTED) { p.policy.reintegration.psychosocial_share as f32 } else { 0.0 };
         x *= 1.0 + (s.debt_factor as f32 - 1.0) * (1.0 - support);
+    }
+    // Social support rebuilds a supported returnee's place at home: less push to leave again.
+    if a.has(tr::SUPPORTED) {
+        x *= 1.0 - p.policy.reintegration.social_share as f32;
     }
     x.min(1.0)
 }

@@ -1,7 +1,8 @@
 //! Phase 10, return and reintegration: a returnee lives on at home with the debt it still has.
 //! Support, where the policy offers it, starts at the airport (or reaches half as many later):
 //! psychosocial (acts in aspiration and choice), economic (a grant and a year of extra income),
-//! social (ties abroad). Twelve months on, the return is judged sustainable or not.
+//! social (ties at home, acting in aspiration). Twelve months on, the return is judged
+//! sustainable or not.
 
 use super::agent::{fl, tr, Agent, State, NO_RECRUITER};
 use super::context::{Ctx, Local, Trace};
@@ -72,9 +73,6 @@ pub fn return_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, kind: Re
         }
         if pol.income_uplift_share > 0.0 {
             a.traits |= tr::UPLIFT;
-        }
-        if rng.chance(pol.social_share as f32) {
-            a.traits |= tr::TIES;
         }
     }
 }

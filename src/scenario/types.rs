@@ -511,7 +511,8 @@ pub struct Reintegration {
     /// Economic support: a one-off grant and an income uplift for 12 months.
     pub economic_grant_usd: f64,
     pub income_uplift_share: f64,
-    /// Social support: ties and network.
+    /// Social support (family and community ties at home): lowers a supported returnee's monthly
+    /// probability of seeking to leave again by this share.
     pub social_share: f64,
     /// Support starts at the airport (otherwise only returnees who seek it out, half of them).
     pub from_airport: bool,
