@@ -20,8 +20,8 @@ pub fn p_identify(ctx: &Ctx) -> f32 {
 
 pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, exploited: bool, loc: &mut Local) {
     let p = ctx.p;
-    let mut rng = ctx.rng(i, Purpose::Exit, 0);
     if exploited {
+        let mut rng = ctx.rng(i, Purpose::Exit, 0);
         if rng.chance(p_identify(ctx)) {
             a.flags |= fl::IDENTIFIED;
             loc.tally.identified += 1;
@@ -39,9 +39,16 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, exploited: bool, loc: &mut Loca
     if a.state != State::Working {
         return;
     }
+    a.timer = a.timer.saturating_sub(1);
+    let legal = a.is(fl::LEGAL);
+    // Most workers are legal and mid-contract: nothing to draw.
+    if legal && a.timer > 0 {
+        return;
+    }
     let d = p.locations[a.location as usize].dest.unwrap_or(0) as usize;
     let dest = &p.dests[d];
-    if !a.is(fl::LEGAL) {
+    let mut rng = ctx.rng(i, Purpose::Exit, 1);
+    if !legal {
         if rng.chance(dest.p_deportation) {
             loc.tally.deportations += 1;
             exploitation::fail(ctx, a, loc);
@@ -52,7 +59,6 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, exploited: bool, loc: &mut Loca
             a.flags |= fl::LEGAL;
         }
     }
-    a.timer = a.timer.saturating_sub(1);
     if a.timer == 0 {
         if a.is(fl::LEGAL) && rng.chance(dest.p_renew) {
             a.timer = dest.contract_months;

@@ -100,5 +100,5 @@ pub fn new_world(p: &Params, spec: RunSpec) -> step::World {
     let layout = population::Layout::new(p, spec.agents, horizon);
     let rec = recruiters::Recruiters::new(p, key);
     let agents = population::create(p, key, layout, &rec.kind_start);
-    step::World::new(agents, rec, key, layout.weight, spec.spin_up as i32, horizon - 1)
+    step::World::new(agents, layout.initial, rec, key, layout.weight, spec.spin_up as i32, horizon - 1)
 }

@@ -50,8 +50,14 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut [Offer; MAX_OFFERS]) ->
         }
     };
 
+    // Whether each source reaches the seeker this month: one draw per source, at fixed positions
+    // of one stream, so a policy that changes one source's chance leaves the others' draws alone.
+    // The offer itself, when there is one, draws from a stream of its own.
+    let mut reach = ctx.rng(i, Purpose::Offers, 0);
+
     // Direct offers from each kind of principal.
     for (k, kind) in p.kinds.iter().enumerate() {
+        let u = reach.uniform();
         let prob = match kind.kind {
             RecruiterType::LicensedAgency => {
                 let mut x = kind.p_direct_offer * (1.0 + o.awareness_factor as f32 * aw);
@@ -71,21 +77,22 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut [Offer; MAX_OFFERS]) ->
             }
             RecruiterType::InformalBroker => continue,
         };
-        let mut rng = ctx.rng(i, Purpose::Offers, k as u32);
-        if rng.chance(prob) {
+        if u < prob {
+            let mut rng = ctx.rng(i, Purpose::Offers, 1 + k as u32);
             push(make(ctx, a, k, false, false, &mut rng), &mut n);
         }
     }
 
     // A broker's offer, on behalf of a principal chosen by the brokers' weights.
     for &bk in &p.broker_kinds {
-        let mut rng = ctx.rng(i, Purpose::Offers, 64 + bk as u32);
+        let u = reach.uniform();
         let slot = bk as usize * ctx.rec.districts + d;
         let slots = ctx.rec.slots[slot].max(1) as f32;
         let presence = ctx.rec.reach[slot].len() as f32 / slots;
-        if !rng.chance(dist.p_broker_offer * presence) {
+        if u >= dist.p_broker_offer * presence {
             continue;
         }
+        let mut rng = ctx.rng(i, Purpose::Offers, 64 + bk as u32);
         let list = &ctx.rec.reach[slot];
         let b = list[rng.below(list.len())];
         if !rng.chance(ctx.rec.reputation(b, a.district)) {
@@ -109,8 +116,8 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut [Offer; MAX_OFFERS]) ->
     if dist.border {
         let young_woman = a.has(tr::WOMAN) && a.age(ctx.t) <= o.young_age_max as i32;
         let prob = if young_woman { o.p_cross_border_young_women } else { o.p_cross_border_other } as f32;
-        let mut rng = ctx.rng(i, Purpose::Offers, 128);
-        if rng.chance(prob) {
+        if reach.uniform() < prob {
+            let mut rng = ctx.rng(i, Purpose::Offers, 128);
             let mut w = [0.0f32; 16];
             for (k, kind) in p.kinds.iter().enumerate().take(16) {
                 if kind.kind == RecruiterType::TraffickingNetwork

@@ -1,7 +1,9 @@
 //! The pool of prospective migrants: who is in it, drawn once per replicate from the scenario's
 //! distributions, and when each person enters (reaching `age_min`) and leaves it (reaching
 //! `age_max`). Everyone who will ever be in the pool over the run is an agent from the start,
-//! with an entry month, so entries and exits are accounted flows. A share of the people in the
+//! with an entry month, so entries and exits are accounted flows. Entrants are stored after the
+//! initial pool in order of entry month, so the monthly step can stop at the first one not yet
+//! entered. A share of the people in the
 //! pool at the first month are already working abroad (the stock), part of them still in debt.
 
 use super::agent::{fl, tr, Agent, State, NEVER, NO_RECRUITER};

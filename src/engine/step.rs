@@ -39,6 +39,8 @@ pub struct World {
     pub weight: f64,
     pub first: i32,
     pub last: i32,
+    /// Agents in the pool from the first month; the entrants follow them.
+    initial: usize,
     scratch: Vec<Scratch>,
     matching: matching::Buffers,
     all_apps: Vec<Application>,
@@ -51,21 +53,29 @@ pub struct Month {
 }
 
 impl World {
-    pub fn new(agents: Vec<Agent>, rec: Recruiters, key: RunKey, weight: f64, first: i32, last: i32) -> World {
+    pub fn new(agents: Vec<Agent>, initial: usize, rec: Recruiters, key: RunKey, weight: f64, first: i32, last: i32) -> World {
         let years = ((last - first + 1) as usize).div_ceil(12);
         let chunks = agents.len().div_ceil(CHUNK);
         let scratch = (0..chunks)
             .map(|_| Scratch { tally: Tally::default(), out: Outcomes::new(years), apps: Vec::new(), traces: Vec::new() })
             .collect();
-        World { agents, rec, key, weight, first, last, scratch, matching: matching::Buffers::default(), all_apps: Vec::new() }
+        World { agents, rec, key, weight, first, last, initial, scratch, matching: matching::Buffers::default(), all_apps: Vec::new() }
     }
 
     /// Step one month `t` under parameters `p`.
     pub fn step(&mut self, p: &Params, t: i32) -> Month {
         let ctx = Ctx { p, rec: &self.rec, key: self.key, t, first: self.first, last: self.last };
 
-        // Pass A: phases 1–3 and 6–10.
-        self.agents.par_chunks_mut(CHUNK).zip(self.scratch.par_iter_mut()).enumerate().for_each(|(c, (chunk, s))| {
+        // Pass A: phases 1–3 and 6–10. Agents who have not entered the pool yet sit at the end,
+        // in order of entry (see population.rs), so the pass stops where they begin: they would
+        // do nothing, and skipping them saves reading their memory.
+        let end = self.entered_end(t);
+        for s in &mut self.scratch[end.div_ceil(CHUNK)..] {
+            s.tally = Tally::default();
+            s.apps.clear();
+            s.traces.clear();
+        }
+        self.agents[..end].par_chunks_mut(CHUNK).zip(self.scratch.par_iter_mut()).enumerate().for_each(|(c, (chunk, s))| {
             s.tally = Tally::default();
             s.apps.clear();
             s.traces.clear();
@@ -110,6 +120,12 @@ impl World {
         }
         let counts = enforcement::month(p, &mut self.rec, self.key, t, &traces, &demand, self.weight);
         Month { tally, enforcement: counts }
+    }
+
+    /// One past the last agent who has entered the pool by month `t`. Entrants are stored after
+    /// the initial pool in order of entry month.
+    fn entered_end(&self, t: i32) -> usize {
+        self.initial + self.agents[self.initial..].partition_point(|a| a.entry as i32 <= t)
     }
 
     /// Last month's applications, after matching (for benchmarks of the matching phase).
