@@ -44,8 +44,9 @@ pub fn choose(ctx: &Ctx, i: usize, a: &Agent, offers: &[Offer; MAX_OFFERS], n: u
     let mut u = [f32::NEG_INFINITY; MAX_OFFERS + 1];
     u[MAX_OFFERS] = c.stay_home_usd as f32;
     let mut best = u[MAX_OFFERS];
+    let means = finance::Means::of(ctx, i, a);
     for (j, o) in offers.iter().take(n).enumerate() {
-        if finance::can_raise(ctx, i, a, o.advance) >= o.fee + o.travel {
+        if means.with_advance(o.advance) >= o.fee + o.travel {
             u[j] = utility(ctx, a, o, risk_share);
             best = best.max(u[j]);
         }

@@ -39,18 +39,40 @@ fn lender_cap(p: &Params, a: &Agent, l: usize, advance: f32) -> f32 {
     }
 }
 
-/// Everything the household could raise for an offer: savings plus every loan open to it.
-pub fn can_raise(ctx: &Ctx, i: usize, a: &Agent, advance: f32) -> f32 {
-    let mut total = a.savings.max(0.0);
-    if has_safe_loan(ctx, i) {
-        total += ctx.p.policy.finance.safe_loan_cap_usd as f32;
-    }
-    for l in 0..ctx.p.lenders.len() {
-        if has_access(ctx, i, a, l) {
-            total += lender_cap(ctx.p, a, l, advance);
+/// What a household could raise for an offer: savings and every loan open to it, except the
+/// recruiter's advance, which depends on the offer (`with_advance`). Worked out once a month per
+/// seeker, since it needs one keyed draw per lender.
+#[derive(Clone, Copy, Debug)]
+pub struct Means {
+    pub base: f32,
+    /// Cap of the recruiter-advance lender, if the household has access to one.
+    pub advance_cap: Option<f32>,
+}
+
+impl Means {
+    pub fn of(ctx: &Ctx, i: usize, a: &Agent) -> Means {
+        let mut base = a.savings.max(0.0);
+        if has_safe_loan(ctx, i) {
+            base += ctx.p.policy.finance.safe_loan_cap_usd as f32;
         }
+        let mut advance_cap = None;
+        for l in 0..ctx.p.lenders.len() {
+            if has_access(ctx, i, a, l) {
+                if ctx.p.lenders[l].kind == LenderType::RecruiterAdvance {
+                    advance_cap = Some(advance_cap.unwrap_or(0.0) + ctx.p.lenders[l].cap);
+                } else {
+                    base += lender_cap(ctx.p, a, l, 0.0);
+                }
+            }
+        }
+        Means { base, advance_cap }
     }
-    total
+
+    /// Everything the household could raise for an offer whose recruiter advances `advance`.
+    #[inline]
+    pub fn with_advance(&self, advance: f32) -> f32 {
+        self.base + self.advance_cap.map(|c| advance.min(c)).unwrap_or(0.0)
+    }
 }
 
 /// Add a loan of `x` at monthly rate `rate` to the household's debt (blending the rate).
