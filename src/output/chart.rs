@@ -7,7 +7,7 @@ use anyhow::{anyhow, Result};
 use plotters::prelude::*;
 
 const WIDTH: u32 = 960;
-const LABEL_W: i32 = 300;
+const LABEL_W: i32 = 380;
 const ROW_H: i32 = 24;
 const PANEL_GAP: i32 = 46;
 
@@ -24,10 +24,10 @@ pub fn comparison_svg(baseline: &str, diffs: &[Diff]) -> Result<String> {
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| anyhow!("{e:?}"))?;
-        let title = format!("Difference from the baseline ({baseline}), mean over paired replicates with 95% interval");
+        let title = format!("Each scenario minus the baseline \"{baseline}\": mean of paired replicates, with 95% interval");
         root.draw(&Text::new(title, (20, 20), ("sans-serif", 18).into_font())).map_err(|e| anyhow!("{e:?}"))?;
         root.draw(&Text::new(
-            "Left of the dashed line: lower than the baseline; right: higher. A bar that crosses the line is not a clear change.",
+            "Left of the grey zero line: lower than the baseline; right: higher. Grey points: the interval crosses zero (no clear change).",
             (20, 44),
             ("sans-serif", 13).into_font().color(&RGBColor(90, 90, 90)),
         ))
