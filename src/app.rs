@@ -269,8 +269,11 @@ pub struct CompareReport {
     pub table: String,
 }
 
+/// validation.csv and validation_series.csv rows of a run.
+type Checked = (Vec<validation::Row>, Vec<validation::SeriesRow>);
+
 /// Check the run against the scenario's observed data, if it carries any.
-fn validate(prep: &Prepared, path: &Path, reps: &[Replicate]) -> Result<Option<(Vec<validation::Row>, Vec<validation::SeriesRow>)>, Failure> {
+fn validate(prep: &Prepared, path: &Path, reps: &[Replicate]) -> Result<Option<Checked>, Failure> {
     let Some(obs) = &prep.loaded.scenario.observed else { return Ok(None) };
     let obs: validation::Observed = obs.clone().try_into().map_err(|e| Failure::input(format!("{}: observed: {e}", path.display())))?;
     let p0 = &prep.epochs[0].params;

@@ -109,8 +109,11 @@ pub fn create(p: &Params, key: RunKey, layout: Layout, kind_start: &[u32]) -> Ve
                 arrears: 0,
             };
             a.set_awareness(awareness);
-            if state == State::AtHome && rng.chance(pop.initial_abroad_share as f32) {
-                if let Some(j) = rng.pick(&stock_w) {
+            if state == State::AtHome
+                && rng.chance(pop.initial_abroad_share as f32)
+                && let Some(j) = rng.pick(&stock_w)
+            {
+                {
                     let route = stock_routes[j].0;
                     let rp = &p.routes[route as usize];
                     let dest = &p.dests[rp.dest as usize];

@@ -72,7 +72,7 @@ pub struct Stream {
 
 impl Stream {
     #[inline(always)]
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.s = self.s.wrapping_add(GOLDEN);
         mix(self.s)
     }
@@ -80,7 +80,7 @@ impl Stream {
     /// Uniform in [0, 1) with 24 bits.
     #[inline(always)]
     pub fn uniform(&mut self) -> f32 {
-        (self.next() >> 40) as f32 * (1.0 / 16_777_216.0)
+        (self.next_u64() >> 40) as f32 * (1.0 / 16_777_216.0)
     }
 
     /// True with probability `p`.
@@ -92,8 +92,8 @@ impl Stream {
     /// A standard normal draw (Box–Muller, one of the pair).
     #[inline]
     pub fn normal(&mut self) -> f32 {
-        let u1 = ((self.next() >> 11) as f64 + 0.5) * (1.0 / 9_007_199_254_740_992.0);
-        let u2 = (self.next() >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0);
+        let u1 = ((self.next_u64() >> 11) as f64 + 0.5) * (1.0 / 9_007_199_254_740_992.0);
+        let u2 = (self.next_u64() >> 11) as f64 * (1.0 / 9_007_199_254_740_992.0);
         ((-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()) as f32
     }
 
@@ -127,7 +127,7 @@ impl Stream {
     /// Uniform index below `n` (n > 0).
     #[inline(always)]
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next() >> 32) * n as u64 >> 32) as usize
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
 }
 
@@ -135,14 +135,14 @@ impl Stream {
 impl rand::TryRng for Stream {
     type Error = Infallible;
     fn try_next_u32(&mut self) -> Result<u32, Infallible> {
-        Ok((self.next() >> 32) as u32)
+        Ok((Stream::next_u64(self) >> 32) as u32)
     }
     fn try_next_u64(&mut self) -> Result<u64, Infallible> {
-        Ok(self.next())
+        Ok(Stream::next_u64(self))
     }
     fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
         for chunk in dst.chunks_mut(8) {
-            let b = self.next().to_le_bytes();
+            let b = Stream::next_u64(self).to_le_bytes();
             chunk.copy_from_slice(&b[..chunk.len()]);
         }
         Ok(())
@@ -156,10 +156,10 @@ mod tests {
     #[test]
     fn same_key_same_draws_different_purpose_different_draws() {
         let k = RunKey::new(7, 0);
-        let a: Vec<u64> = (0..4).map(|_| k.stream(5, 3, Purpose::Work, 0).next()).collect();
+        let a: Vec<u64> = (0..4).map(|_| k.stream(5, 3, Purpose::Work, 0).next_u64()).collect();
         assert!(a.windows(2).all(|w| w[0] == w[1]));
-        assert_ne!(k.stream(5, 3, Purpose::Work, 0).next(), k.stream(5, 3, Purpose::Exit, 0).next());
-        assert_ne!(k.stream(5, 3, Purpose::Work, 0).next(), RunKey::new(7, 1).stream(5, 3, Purpose::Work, 0).next());
+        assert_ne!(k.stream(5, 3, Purpose::Work, 0).next_u64(), k.stream(5, 3, Purpose::Exit, 0).next_u64());
+        assert_ne!(k.stream(5, 3, Purpose::Work, 0).next_u64(), RunKey::new(7, 1).stream(5, 3, Purpose::Work, 0).next_u64());
     }
 
     #[test]

@@ -246,7 +246,7 @@ fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     loc.apps.push(Application {
         agent: i as u32,
         recruiter: o.recruiter,
-        priority: (ctx.rng(i, Purpose::Matching, 0).next() >> 32) as u32,
+        priority: (ctx.rng(i, Purpose::Matching, 0).next_u64() >> 32) as u32,
         dest: rp.dest,
         needs_job: rp.channel == Channel::Regular,
         accepted: false,

@@ -156,21 +156,6 @@ pub fn summary(w: &mut csv::Writer<Vec<u8>>, scenario: &str, values: &[Vec<(Stri
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_and_dates() {
-        assert_eq!(num(3.0), "3");
-        assert_eq!(num(0.125), "0.125");
-        assert_eq!(num(-0.0000001), "0");
-        assert_eq!(num(f64::NAN), "");
-        assert_eq!(date((2022, 1), 0), "2022-01");
-        assert_eq!(date((2022, 1), 13), "2023-02");
-        assert_eq!(date((2022, 11), 2), "2023-01");
-    }
-}
 
 /// validation.csv and validation_series.csv.
 pub fn validation(rows: &[crate::validation::Row], series: &[crate::validation::SeriesRow]) -> Result<(Vec<u8>, Vec<u8>)> {
@@ -255,4 +240,20 @@ pub fn short(v: f64) -> String {
     }
     let digits = (3 - 1 - v.abs().log10().floor() as i32).max(0) as usize;
     format!("{v:.digits$}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_dates() {
+        assert_eq!(num(3.0), "3");
+        assert_eq!(num(0.125), "0.125");
+        assert_eq!(num(-0.0000001), "0");
+        assert_eq!(num(f64::NAN), "");
+        assert_eq!(date((2022, 1), 0), "2022-01");
+        assert_eq!(date((2022, 1), 13), "2023-02");
+        assert_eq!(date((2022, 11), 2), "2023-01");
+    }
 }
