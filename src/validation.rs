@@ -90,6 +90,12 @@ pub struct SeriesRow {
     pub observed: f64,
 }
 
+/// Whether a period string lies (at least partly) outside the reported months, so that a run
+/// shortened with `--months` skips the target instead of failing.
+fn outside(s: &str, start_year: i32, months: usize) -> bool {
+    period(s, start_year, months).is_err() && period(s, start_year, usize::MAX / 2).is_ok()
+}
+
 /// Parse a period against the run's first reported year and length.
 pub fn period(s: &str, start_year: i32, months: usize) -> Result<Period, String> {
     let all = Period { from: 0, to: months };
@@ -155,6 +161,9 @@ pub fn validate(obs: &Observed, reps: &[Replicate], p: &Params, resolved: &toml:
         if t.kind != "emergent" && t.kind != "input" {
             return Err(format!("target {}: kind {:?} must be \"emergent\" or \"input\"", t.id, t.kind));
         }
+        if t.metric.is_some() && outside(&t.period, start_year, months) {
+            continue;
+        }
         let (metric, stats) = match (&t.metric, &t.parameter) {
             (Some(m), None) => {
                 let per = period(&t.period, start_year, months).map_err(|e| format!("target {}: {e}", t.id))?;
@@ -190,6 +199,10 @@ pub fn validate(obs: &Observed, reps: &[Replicate], p: &Params, resolved: &toml:
             years.push((year, obs));
         }
         years.sort_by_key(|x| x.0);
+        years.retain(|(y, _)| !outside(&y.to_string(), start_year, months));
+        if years.is_empty() {
+            continue;
+        }
         for (year, obs) in years {
             let per = period(&year.to_string(), start_year, months).map_err(|e| format!("series {}: {e}", s.id))?;
             let sim = metrics::describe(&metric_values(reps, p, &s.metric, per).map_err(|e| format!("series {}: {e}", s.id))?).mean;
@@ -246,6 +259,9 @@ mod tests {
         assert_eq!(period("any", 2022, 120).unwrap().to, 120);
         assert!(period("2040", 2022, 120).is_err());
         assert!(period("20x3", 2022, 120).is_err());
+        assert!(outside("2023", 2022, 12));
+        assert!(!outside("2022", 2022, 12));
+        assert!(!outside("20x3", 2022, 12), "a malformed period is an error, not skipped");
     }
 
     #[test]
