@@ -4,7 +4,6 @@
 
 use super::agent::{fl, Agent, State, NO_RECRUITER};
 use super::context::{Ctx, Local, Trace};
-use super::exploitation;
 use super::reintegration::{self, ReturnKind};
 use super::rng::Purpose;
 
@@ -50,9 +49,7 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, exploited: bool, loc: &mut Loca
     let mut rng = ctx.rng(i, Purpose::Exit, 1);
     if !legal {
         if rng.chance(dest.p_deportation) {
-            loc.tally.deportations += 1;
-            exploitation::fail(ctx, a, loc);
-            reintegration::return_home(ctx, i, a, loc, ReturnKind::Deported);
+            reintegration::deport(ctx, i, a, loc);
             return;
         }
         if rng.chance(dest.p_regularise) {

@@ -190,9 +190,7 @@ pub fn detained_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         return;
     }
     if a.leg == IMMIGRATION {
-        loc.tally.deportations += 1;
-        exploitation::fail(ctx, a, loc);
-        reintegration::return_home(ctx, i, a, loc, ReturnKind::Deported);
+        reintegration::deport(ctx, i, a, loc);
         return;
     }
     a.set_state(State::InTransit);
@@ -215,9 +213,7 @@ pub fn stranded_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
             return;
         }
         if rng.chance(dest.p_deportation) {
-            loc.tally.deportations += 1;
-            exploitation::fail(ctx, a, loc);
-            reintegration::return_home(ctx, i, a, loc, ReturnKind::Deported);
+            reintegration::deport(ctx, i, a, loc);
             return;
         }
     }

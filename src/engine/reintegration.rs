@@ -77,6 +77,13 @@ pub fn return_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, kind: Re
     }
 }
 
+/// Deportation: counted, and the person returns home on a travel permit (a failed attempt if it
+/// never reached paid work).
+pub fn deport(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
+    loc.tally.deportations += 1;
+    return_home(ctx, i, a, loc, ReturnKind::Deported);
+}
+
 /// Income at home this month, with the economic support's uplift for the 12 months after return.
 #[inline]
 pub fn home_income(ctx: &Ctx, a: &Agent) -> f32 {
