@@ -29,8 +29,6 @@ pub mod tr {
     pub const URBAN: u16 = 1 << 5;
     /// Support from the reintegration programme after the last return.
     pub const SUPPORTED: u16 = 1 << 6;
-    /// Has ever been trafficked (for "not trafficked again").
-    pub const EVER_TRAFFICKED: u16 = 1 << 7;
     /// Left again irregularly after the last return.
     pub const IRREGULAR_AGAIN: u16 = 1 << 8;
     /// Has completed at least one episode (is a returnee).
@@ -46,11 +44,9 @@ pub mod fl {
     pub const BROKER: u32 = 1 << 1;
     pub const DECEIVED: u32 = 1 << 2;
     pub const COLLATERAL: u32 = 1 << 3;
-    pub const ADVANCE: u32 = 1 << 4;
     pub const PASSPORT: u32 = 1 << 5;
     pub const LEGAL: u32 = 1 << 6;
     pub const PAID: u32 = 1 << 7;
-    pub const WITHHELD: u32 = 1 << 8;
     pub const DEBT_BONDAGE: u32 = 1 << 9;
     pub const DEBT_TRAP: u32 = 1 << 10;
     pub const FORCED_LABOUR: u32 = 1 << 11;
@@ -59,8 +55,6 @@ pub mod fl {
     pub const CAPTIVE: u32 = 1 << 14;
     pub const DETAINED_EVER: u32 = 1 << 15;
     pub const ARRIVED: u32 = 1 << 16;
-    pub const PROMISE_BROKEN: u32 = 1 << 17;
-    pub const IDENTIFIED: u32 = 1 << 18;
     pub const FAILED: u32 = 1 << 19;
     pub const REPAID: u32 = 1 << 20;
     pub const COLLATERAL_LOST: u32 = 1 << 21;
@@ -69,11 +63,8 @@ pub mod fl {
     pub const DECEPTIVE_RECRUITMENT: u32 = 1 << 22;
     /// Pending offer: applied this month and waiting for matching.
     pub const APPLIED: u32 = 1 << 23;
-    pub const IN_DEBT_AT_RETURN: u32 = 1 << 24;
     /// Counted as trafficked under Bangladesh's 2012 law (adds failed schemes with loss).
     pub const BD_LAW: u32 = 1 << 25;
-    /// The destination's job is unpaid this month (wages withheld for a run of months).
-    pub const UNPAID_RUN: u32 = 1 << 26;
     /// The episode has been counted in the outcome tallies as departing in the reported months.
     pub const REPORTED: u32 = 1 << 27;
     /// The episode's channel (index into `params::CHANNELS`) sits in bits 28–29.

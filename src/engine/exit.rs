@@ -22,7 +22,6 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, exploited: bool, loc: &mut Loca
     if exploited {
         let mut rng = ctx.rng(i, Purpose::Exit, 0);
         if rng.chance(p_identify(ctx)) {
-            a.flags |= fl::IDENTIFIED;
             loc.tally.identified += 1;
             if a.recruiter != NO_RECRUITER {
                 loc.traces.push(Trace { recruiter: a.recruiter, district: a.district });

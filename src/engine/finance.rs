@@ -118,7 +118,6 @@ pub fn pay_departure(ctx: &Ctx, i: usize, a: &mut Agent, fee: f32, travel: f32, 
         }
         if lender.kind == LenderType::RecruiterAdvance {
             a.advance += x;
-            a.flags |= fl::ADVANCE;
         }
     }
     // Whatever is still missing (the choice only allowed offers the household could raise, so

@@ -36,9 +36,6 @@ pub fn return_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, kind: Re
     if exploited && kind != ReturnKind::Identified && a.recruiter != NO_RECRUITER {
         loc.traces.push(Trace { recruiter: a.recruiter, district: a.district });
     }
-    if a.is(fl::TRAFFICKED) {
-        a.traits |= tr::EVER_TRAFFICKED;
-    }
     a.returned = ctx.t as i16;
     a.traits |= tr::RETURNEE;
     a.traits &= !(tr::IRREGULAR_AGAIN | tr::SUPPORTED | tr::UPLIFT);
@@ -46,9 +43,6 @@ pub fn return_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, kind: Re
     a.location = 0;
     a.arrears = 0;
     a.wage = 0.0;
-    if a.debt > 0.0 {
-        a.flags |= fl::IN_DEBT_AT_RETURN;
-    }
     if let Some(y) = ctx.year_of(a.returned) {
         let r = &mut loc.out.returns[y];
         r.returns += 1;

@@ -42,9 +42,6 @@ pub fn arrive(ctx: &Ctx, _i: usize, a: &mut Agent, loc: &mut Local, by_sea: bool
             e.promise_broken += 1;
         }
     }
-    if broken {
-        a.flags |= fl::PROMISE_BROKEN;
-    }
     if legal {
         let wage = a.wage;
         start_job(ctx, a, d as u8, wage, true, loc);
