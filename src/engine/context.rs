@@ -39,6 +39,8 @@ pub struct Application {
     pub recruiter: u32,
     pub priority: u32,
     pub dest: u8,
+    /// Kind of the broker that carried the offer (brokers' capacity is rationed too).
+    pub broker_kind: Option<u8>,
     /// Needs one of the destination's job openings (regular work visa).
     pub needs_job: bool,
     pub accepted: bool,

@@ -3,8 +3,9 @@
 //! in a random priority order (keyed draws, ties broken by agent index) and the rest try again
 //! next month. Only over-subscribed groups are sorted.
 //!
-//! Capacities are in persons; each agent uses `weight` of them. The capacities of the recruiters
-//! of one kind are rationed together: a single agency may place fewer than one agent a month at
+//! Applicants brought by a broker are first rationed by the brokers' capacity, then everyone by
+//! the capacity of the principal they applied to. Capacities are in persons; each agent uses
+//! `weight` of them. The capacities of the recruiters of one kind are rationed together: a single agency may place fewer than one agent a month at
 //! a coarse weight, and pooling keeps the number placed independent of the weight. Each
 //! recruiter still counts through its own capacity (a compliant agency under a fee cap adds
 //! less), its reputation and its enforcement state. A pool of x agents admits floor(x), plus one
@@ -12,7 +13,7 @@
 
 use super::context::Application;
 use super::params::Params;
-use super::recruiters::{Recruiters, Status};
+use super::recruiters::Recruiters;
 use super::rng::{Purpose, RunKey, Stream};
 
 /// Demand and what was met, per recruiter kind (for market entry).
@@ -77,23 +78,41 @@ pub fn match_all(p: &Params, rec: &Recruiters, all: &mut [Application], weight: 
     for (d, open) in open_months.iter_mut().enumerate() {
         *open = if p.dests[d].jobs_per_month > 0.0 { open.saturating_add(1) } else { 0 };
     }
-    // Each kind's pool: the capacities of its recruiters still operating.
+    // Each kind's pool: the capacities of its recruiters operating this month.
     capacity.clear();
     capacity.resize(nk, 0.0);
     for r in 0..rec.len() {
-        if rec.status[r] != Status::Closed {
+        if rec.operating(p, key, r) {
             capacity[rec.kind[r] as usize] += rec.capacity(p, r);
         }
     }
     groups.resize(nk.max(p.dests.len()), Vec::new());
+    let w = weight as f32;
+    // Brokers first: a broker brings only so many people a month.
     for g in groups.iter_mut() {
         g.clear();
     }
     for (j, a) in all.iter_mut().enumerate() {
         a.accepted = true;
-        groups[rec.kind[a.recruiter as usize] as usize].push(j as u32);
+        if let Some(b) = a.broker_kind {
+            groups[b as usize].push(j as u32);
+        }
     }
-    let w = weight as f32;
+    for (k, group) in groups.iter_mut().enumerate().take(nk) {
+        if !group.is_empty() {
+            let n = places(capacity[k] / w, key.stream(KIND_ENTITY + k as u64, t as u32, Purpose::Matching, 1));
+            ration(all, group, n);
+        }
+    }
+    // Then the principals: agencies, fraudulent agencies, networks.
+    for g in groups.iter_mut() {
+        g.clear();
+    }
+    for (j, a) in all.iter().enumerate() {
+        if a.accepted {
+            groups[rec.kind[a.recruiter as usize] as usize].push(j as u32);
+        }
+    }
     for k in 0..nk {
         let group = &mut groups[k];
         if group.is_empty() {
@@ -128,7 +147,7 @@ mod tests {
     use super::*;
 
     fn app(agent: u32, priority: u32) -> Application {
-        Application { agent, recruiter: 0, priority, dest: 0, needs_job: false, accepted: true }
+        Application { agent, recruiter: 0, priority, dest: 0, broker_kind: None, needs_job: false, accepted: true }
     }
 
     #[test]

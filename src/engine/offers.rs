@@ -4,8 +4,10 @@
 //! carry offers of their principals (agencies, fraudulent agencies, smugglers) and add a markup;
 //! fraudulent agencies and trafficking networks reach social-media users, filtered by awareness;
 //! in border districts trafficking networks make cross-border offers, mostly to young women.
-//! A recruiter with a bad reputation in the district is less likely to be considered, and a
-//! deceptive offer is seen through with a probability that grows with awareness.
+//! Each source's reach shrinks with the share of its recruiters no longer operating in the
+//! district (convicted, out of licence, driven out). A recruiter with a bad reputation in the
+//! district is less likely to be considered, and a deceptive offer is seen through with a
+//! probability that grows with awareness.
 
 use super::agent::{tr, Agent};
 use super::context::Ctx;
@@ -17,6 +19,8 @@ use crate::scenario::{Channel, RecruiterType};
 pub struct Offer {
     pub recruiter: u32,
     pub kind: u8,
+    /// Kind of the broker carrying the offer, if any.
+    pub broker_kind: Option<u8>,
     pub route: u8,
     pub via_broker: bool,
     pub deceptive: bool,
@@ -77,7 +81,8 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut [Offer; MAX_OFFERS]) ->
             }
             RecruiterType::InformalBroker => continue,
         };
-        if u < prob {
+        // Fewer of the kind operating here (convictions, lost licences), fewer offers.
+        if u < prob * presence(ctx, k, d) {
             let mut rng = ctx.rng(i, Purpose::Offers, 1 + k as u32);
             push(make(ctx, a, k, false, false, &mut rng), &mut n);
         }
@@ -86,12 +91,10 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut [Offer; MAX_OFFERS]) ->
     // A broker's offer, on behalf of a principal chosen by the brokers' weights.
     for &bk in &p.broker_kinds {
         let u = reach.uniform();
-        let slot = bk as usize * ctx.rec.districts + d;
-        let slots = ctx.rec.slots[slot].max(1) as f32;
-        let presence = ctx.rec.reach[slot].len() as f32 / slots;
-        if u >= dist.p_broker_offer * presence {
+        if u >= dist.p_broker_offer * presence(ctx, bk as usize, d) {
             continue;
         }
+        let slot = bk as usize * ctx.rec.districts + d;
         let mut rng = ctx.rng(i, Purpose::Offers, 64 + bk as u32);
         let list = &ctx.rec.reach[slot];
         let b = list[rng.below(list.len())];
@@ -105,6 +108,7 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut [Offer; MAX_OFFERS]) ->
         if let Some(k) = rng.pick(&w[..p.kinds.len().min(16)]) {
             let mut offer = make(ctx, a, k, true, false, &mut rng);
             if let Some(x) = offer.as_mut() {
+                x.broker_kind = Some(bk);
                 x.fee += p.kinds[bk as usize].markup;
                 x.advance = p.kinds[k].advance_share * x.fee;
             }
@@ -132,6 +136,13 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut [Offer; MAX_OFFERS]) ->
         }
     }
     n
+}
+
+/// Share of the places of kind `k` in district `d` held by a recruiter operating this month.
+#[inline]
+fn presence(ctx: &Ctx, k: usize, d: usize) -> f32 {
+    let slot = k * ctx.rec.districts + d;
+    ctx.rec.reach[slot].len() as f32 / ctx.rec.slots[slot].max(1) as f32
 }
 
 /// An offer from a recruiter of kind `k` reaching the agent's district, or none if no such
@@ -184,6 +195,7 @@ fn make(ctx: &Ctx, a: &Agent, k: usize, via_broker: bool, cross_border: bool, rn
     Some(Offer {
         recruiter: r,
         kind: k as u8,
+        broker_kind: None,
         route,
         via_broker,
         deceptive,

@@ -248,6 +248,7 @@ fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         recruiter: o.recruiter,
         priority: (ctx.rng(i, Purpose::Matching, 0).next_u64() >> 32) as u32,
         dest: rp.dest,
+        broker_kind: o.broker_kind,
         needs_job: rp.channel == Channel::Regular,
         accepted: false,
     });
