@@ -184,7 +184,7 @@ pub struct Leg {
     pub detention_months: u32,
     #[serde(default)]
     pub ransom_usd: f64,
-    /// Intercepted and sent home.
+    /// Intercepted and sent back to the start of the leg, stranded there.
     #[serde(default)]
     pub p_interception: f64,
     /// Refused entry at `to`: sent back to `from`, stranded there.
@@ -283,7 +283,8 @@ pub struct RecruiterKind {
     pub kind: RecruiterType,
     /// How many exist (real number, not sampled).
     pub count: u32,
-    /// Persons each can place per month (brokers: persons they can bring per month).
+    /// Persons each can place per month (brokers: persons they can bring per month). Capacities
+    /// of a kind are pooled in matching.
     pub capacity_per_month: f64,
     /// Districts reached; empty means all.
     #[serde(default)]
@@ -344,7 +345,7 @@ pub struct Lender {
     pub rate_year: f64,
     /// Largest loan. For money-lenders the loan is also capped by the land's value.
     pub cap_usd: f64,
-    /// Share of households that can borrow here (family: of those with ties abroad).
+    /// Share of households that can borrow here (a fixed property of each household).
     pub access_share: f64,
     /// Takes land as collateral, lost on default.
     #[serde(default)]
