@@ -3,12 +3,13 @@
 //!
 //! Run with `cargo bench --bench step`.
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use crossroads::engine::{matching, new_world, Params, RunSpec};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use crossroads::engine::{Params, RunSpec, matching, new_world};
 use std::path::Path;
 
 fn baseline() -> Params {
-    let loaded = crossroads::scenario::load(Path::new("scenarios/baseline.toml"), &[]).expect("scenarios/baseline.toml loads");
+    let loaded = crossroads::scenario::load(Path::new("scenarios/baseline.toml"), &[])
+        .expect("scenarios/baseline.toml loads");
     Params::compile(&loaded.scenario)
 }
 
@@ -17,7 +18,13 @@ fn month_step(c: &mut Criterion) {
     let mut g = c.benchmark_group("month_step");
     g.sample_size(10);
     for agents in [100_000usize, 1_000_000] {
-        let spec = RunSpec { seed: 1, replicate: 0, agents, spin_up: 24, months: 120 };
+        let spec = RunSpec {
+            seed: 1,
+            replicate: 0,
+            agents,
+            spin_up: 24,
+            months: 120,
+        };
         let mut world = new_world(&p, spec);
         // Warm up into a steady state: people abroad, seekers, recruiters under enforcement.
         for t in 0..24 {
@@ -37,7 +44,13 @@ fn month_step(c: &mut Criterion) {
 
 fn matching_phase(c: &mut Criterion) {
     let p = baseline();
-    let spec = RunSpec { seed: 1, replicate: 0, agents: 1_000_000, spin_up: 24, months: 120 };
+    let spec = RunSpec {
+        seed: 1,
+        replicate: 0,
+        agents: 1_000_000,
+        spin_up: 24,
+        months: 120,
+    };
     let mut world = new_world(&p, spec);
     for t in 0..25 {
         world.step(&p, t);

@@ -70,7 +70,10 @@ impl Config {
         }
         for p in &self.parameters {
             if !(p.min.is_finite() && p.max.is_finite() && p.min <= p.max) {
-                return Err(format!("parameter {}: min {} and max {} must be numbers with min ≤ max", p.key, p.min, p.max));
+                return Err(format!(
+                    "parameter {}: min {} and max {} must be numbers with min ≤ max",
+                    p.key, p.min, p.max
+                ));
             }
         }
         Ok(())
@@ -87,7 +90,9 @@ pub fn design(cfg: &Config) -> Vec<Vec<f64>> {
         let mut strata: Vec<usize> = (0..n).collect();
         // Fisher–Yates with keyed draws.
         for i in (1..n).rev() {
-            let j = key.stream(k as u64, i as u32, Purpose::Market, 7).below(i + 1);
+            let j = key
+                .stream(k as u64, i as u32, Purpose::Market, 7)
+                .below(i + 1);
             strata.swap(i, j);
         }
         let col: Vec<f64> = (0..n)
@@ -98,7 +103,9 @@ pub fn design(cfg: &Config) -> Vec<Vec<f64>> {
             .collect();
         cols.push(col);
     }
-    (0..n).map(|i| cols.iter().map(|c| c[i]).collect()).collect()
+    (0..n)
+        .map(|i| cols.iter().map(|c| c[i]).collect())
+        .collect()
 }
 
 /// Distance of a run from its observed data (lower is better); `None` if a target has no value.
@@ -138,7 +145,10 @@ mod tests {
         let d = design(&cfg(10));
         assert_eq!(d.len(), 10);
         for (k, (lo, hi)) in [(0.0, 1.0), (10.0, 20.0)].into_iter().enumerate() {
-            let mut strata: Vec<usize> = d.iter().map(|row| ((row[k] - lo) / (hi - lo) * 10.0).floor() as usize).collect();
+            let mut strata: Vec<usize> = d
+                .iter()
+                .map(|row| ((row[k] - lo) / (hi - lo) * 10.0).floor() as usize)
+                .collect();
             strata.sort();
             assert_eq!(strata, (0..10).collect::<Vec<_>>());
         }

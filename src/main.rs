@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "crossroads", version, about = "Agent-based simulation of labour migration, recruitment debt and debt bondage")]
+#[command(
+    name = "crossroads",
+    version,
+    about = "Agent-based simulation of labour migration, recruitment debt and debt bondage"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -78,7 +82,16 @@ struct RunArgs {
 
 impl From<RunArgs> for RunOptions {
     fn from(a: RunArgs) -> RunOptions {
-        RunOptions { out: a.out, seed: a.seed, replicates: a.replicates, agents: a.agents, months: a.months, threads: a.threads, sets: a.sets, quiet: a.quiet }
+        RunOptions {
+            out: a.out,
+            seed: a.seed,
+            replicates: a.replicates,
+            agents: a.agents,
+            months: a.months,
+            threads: a.threads,
+            sets: a.sets,
+            quiet: a.quiet,
+        }
     }
 }
 
@@ -97,7 +110,11 @@ fn main() -> ExitCode {
                 }
             })
         }
-        Command::Compare { baseline, scenarios, opts } => {
+        Command::Compare {
+            baseline,
+            scenarios,
+            opts,
+        } => {
             let quiet = opts.quiet;
             app::compare(&baseline, &scenarios, &opts.into()).map(|r| {
                 print!("{}", r.table);

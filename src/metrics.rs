@@ -2,7 +2,7 @@
 //! Counts are turned into persons with the replicate's weight; shares keep their denominators,
 //! and a metric whose denominator is empty is `None` (written as an empty cell).
 
-use crate::engine::params::{Params, CHANNELS};
+use crate::engine::params::{CHANNELS, Params};
 use crate::engine::stats::{EpisodeAcc, ReturnAcc, Tally};
 use crate::engine::{MonthRow, Replicate};
 use crate::scenario::Channel;
@@ -56,69 +56,146 @@ pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(String, Opt
     let mut put = |name: &str, v: Option<f64>| out.push((name.to_string(), v));
     let departures: u32 = t.departures.iter().sum();
     put("departures_per_year", persons_year(departures));
-    put("registered_departures_per_year", persons_year(t.registered()));
+    put(
+        "registered_departures_per_year",
+        persons_year(t.registered()),
+    );
     for (i, c) in CHANNELS.iter().enumerate() {
-        put(&format!("{}_departures_per_year", channel_name(*c)), persons_year(t.departures[i]));
+        put(
+            &format!("{}_departures_per_year", channel_name(*c)),
+            persons_year(t.departures[i]),
+        );
     }
     for (d, dest) in p.dests.iter().enumerate() {
-        put(&format!("departure_share_{}", dest.id), ratio(t.registered_by_dest[d] as f64, t.registered() as f64));
+        put(
+            &format!("departure_share_{}", dest.id),
+            ratio(t.registered_by_dest[d] as f64, t.registered() as f64),
+        );
     }
     for (d, dest) in p.dests.iter().enumerate() {
-        put(&format!("registered_departures_per_year_{}", dest.id), persons_year(t.registered_by_dest[d]));
+        put(
+            &format!("registered_departures_per_year_{}", dest.id),
+            persons_year(t.registered_by_dest[d]),
+        );
     }
     for (d, dest) in p.dests.iter().enumerate() {
-        put(&format!("arrivals_per_year_{}", dest.id), persons_year(t.arrivals[d]));
+        put(
+            &format!("arrivals_per_year_{}", dest.id),
+            persons_year(t.arrivals[d]),
+        );
     }
     for (d, dest) in p.dests.iter().enumerate() {
-        put(&format!("sea_arrivals_per_year_{}", dest.id), persons_year(t.sea_arrivals[d]));
+        put(
+            &format!("sea_arrivals_per_year_{}", dest.id),
+            persons_year(t.sea_arrivals[d]),
+        );
     }
     for (d, dest) in p.dests.iter().enumerate() {
         for (l, loc) in p.locations.iter().enumerate() {
             if via_pair(p, l, d) {
-                put(&format!("via_{}_share_{}", loc.id, dest.id), ratio(t.via[l][d] as f64, t.arrivals[d] as f64));
+                put(
+                    &format!("via_{}_share_{}", loc.id, dest.id),
+                    ratio(t.via[l][d] as f64, t.arrivals[d] as f64),
+                );
             }
         }
     }
-    put("women_share", ratio(t.women_registered as f64, t.registered() as f64));
+    put(
+        "women_share",
+        ratio(t.women_registered as f64, t.registered() as f64),
+    );
     let reg = e.registered as f64;
     put("mean_migration_cost_usd", ratio(e.registered_cost, reg));
-    put("cost_months_of_earnings", ratio(e.paid_cost, e.paid_first_wage));
+    put(
+        "cost_months_of_earnings",
+        ratio(e.paid_cost, e.paid_first_wage),
+    );
     put("borrowed_share", ratio(e.registered_borrowed as f64, reg));
     put("broker_share", ratio(e.registered_broker as f64, reg));
-    put("mean_irregular_cost_usd", ratio(e.irregular_europe_cost, e.irregular_europe as f64));
-    put("mean_visa_fraud_cost_usd", ratio(e.visa_fraud_cost, e.departures[1] as f64));
-    put("collateral_lost_share", ratio(e.collateral_lost as f64, e.borrowed as f64));
+    put(
+        "mean_irregular_cost_usd",
+        ratio(e.irregular_europe_cost, e.irregular_europe as f64),
+    );
+    put(
+        "mean_visa_fraud_cost_usd",
+        ratio(e.visa_fraud_cost, e.departures[1] as f64),
+    );
+    put(
+        "collateral_lost_share",
+        ratio(e.collateral_lost as f64, e.borrowed as f64),
+    );
     put("repaid_share", ratio(e.repaid as f64, e.borrowed as f64));
-    put("mean_months_to_repay", ratio(e.months_to_repay, e.repaid as f64));
+    put(
+        "mean_months_to_repay",
+        ratio(e.months_to_repay, e.repaid as f64),
+    );
     let dep = e.departures.iter().sum::<u32>() as f64;
     put("debt_bondage_share", ratio(e.debt_bondage as f64, dep));
     put("debt_trap_share", ratio(e.debt_trap as f64, dep));
     put("forced_labour_share", ratio(e.forced_labour as f64, dep));
-    put("trafficked_per_1000", ratio(1000.0 * e.trafficked as f64, dep));
-    put("trafficked_bd_law_per_1000", ratio(1000.0 * e.trafficked_bd_law as f64, dep));
-    put("promise_broken_share", ratio(e.promise_broken as f64, e.arrived as f64));
+    put(
+        "trafficked_per_1000",
+        ratio(1000.0 * e.trafficked as f64, dep),
+    );
+    put(
+        "trafficked_bd_law_per_1000",
+        ratio(1000.0 * e.trafficked_bd_law as f64, dep),
+    );
+    put(
+        "promise_broken_share",
+        ratio(e.promise_broken as f64, e.arrived as f64),
+    );
     put("failed_migration_share", ratio(e.failed as f64, dep));
-    put("deaths_per_1000_irregular", ratio(1000.0 * e.irregular_deaths as f64, e.departures[2] as f64));
-    put("detained_share_irregular", ratio(e.irregular_detained as f64, e.departures[2] as f64));
-    put("sea_crossing_death_share", ratio(t.sea_deaths as f64, t.sea_attempts as f64));
+    put(
+        "deaths_per_1000_irregular",
+        ratio(1000.0 * e.irregular_deaths as f64, e.departures[2] as f64),
+    );
+    put(
+        "detained_share_irregular",
+        ratio(e.irregular_detained as f64, e.departures[2] as f64),
+    );
+    put(
+        "sea_crossing_death_share",
+        ratio(t.sea_deaths as f64, t.sea_attempts as f64),
+    );
     put("returns_per_year", persons_year(t.returns));
-    put("undocumented_returns_per_year", persons_year(t.undocumented_returns));
-    put("returnee_in_debt_share", ratio(r.in_debt as f64, r.returns as f64));
-    put("remigration_share", ratio(r.remigrated as f64, r.followed_24 as f64));
-    put("remigration_irregular_share", ratio(r.remigrated_irregular as f64, r.followed_24 as f64));
-    put("reintegration_sustainable_share", ratio(r.sustainable as f64, r.followed_12 as f64));
+    put(
+        "undocumented_returns_per_year",
+        persons_year(t.undocumented_returns),
+    );
+    put(
+        "returnee_in_debt_share",
+        ratio(r.in_debt as f64, r.returns as f64),
+    );
+    put(
+        "remigration_share",
+        ratio(r.remigrated as f64, r.followed_24 as f64),
+    );
+    put(
+        "remigration_irregular_share",
+        ratio(r.remigrated_irregular as f64, r.followed_24 as f64),
+    );
+    put(
+        "reintegration_sustainable_share",
+        ratio(r.sustainable as f64, r.followed_12 as f64),
+    );
     put("identified_per_year", persons_year(t.identified));
     // Recruiters are not sampled: their counts are real numbers already.
     put("investigations_per_year", Some(inv as f64 * per_year));
     put("prosecutions_per_year", Some(pros as f64 * per_year));
     put("convictions_per_year", Some(conv as f64 * per_year));
-    put("remittances_usd_per_year", Some(t.remittances * w * per_year));
+    put(
+        "remittances_usd_per_year",
+        Some(t.remittances * w * per_year),
+    );
     out
 }
 
 /// Whether some route to destination `d` passes through location `l`.
 pub fn via_pair(p: &Params, l: usize, d: usize) -> bool {
-    p.routes.iter().any(|r| r.dest as usize == d && r.via & (1 << l) != 0)
+    p.routes
+        .iter()
+        .any(|r| r.dest as usize == d && r.via & (1 << l) != 0)
         && p.locations[l].kind != crate::scenario::LocationKind::Capital
 }
 
@@ -134,8 +211,9 @@ pub fn channel_name(c: Channel) -> &'static str {
 /// Student-t 97.5% quantile for `df` degrees of freedom.
 pub fn t975(df: usize) -> f64 {
     const T: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120,
-        2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
     ];
     match df {
         0 => f64::NAN,
@@ -144,7 +222,8 @@ pub fn t975(df: usize) -> f64 {
             // Cornish–Fisher expansion around the normal quantile.
             let z: f64 = 1.959964;
             let d = df as f64;
-            z + (z.powi(3) + z) / (4.0 * d) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * d * d)
+            z + (z.powi(3) + z) / (4.0 * d)
+                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * d * d)
         }
     }
 }
@@ -163,16 +242,34 @@ pub struct Stats {
 pub fn describe(values: &[f64]) -> Stats {
     let n = values.len();
     if n == 0 {
-        return Stats { n, mean: None, sd: None, lo: None, hi: None };
+        return Stats {
+            n,
+            mean: None,
+            sd: None,
+            lo: None,
+            hi: None,
+        };
     }
     let mean = values.iter().sum::<f64>() / n as f64;
     if n < 2 {
-        return Stats { n, mean: Some(mean), sd: None, lo: None, hi: None };
+        return Stats {
+            n,
+            mean: Some(mean),
+            sd: None,
+            lo: None,
+            hi: None,
+        };
     }
     let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
     let sd = var.sqrt();
     let half = t975(n - 1) * sd / (n as f64).sqrt();
-    Stats { n, mean: Some(mean), sd: Some(sd), lo: Some(mean - half), hi: Some(mean + half) }
+    Stats {
+        n,
+        mean: Some(mean),
+        sd: Some(sd),
+        lo: Some(mean - half),
+        hi: Some(mean + half),
+    }
 }
 
 #[cfg(test)]

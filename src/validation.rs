@@ -77,7 +77,8 @@ pub struct Row {
 
 impl Row {
     pub fn within(&self) -> bool {
-        self.simulated.is_some_and(|v| v >= self.band[0] && v <= self.band[1])
+        self.simulated
+            .is_some_and(|v| v >= self.band[0] && v <= self.band[1])
     }
 }
 
@@ -98,7 +99,10 @@ fn outside(s: &str, start_year: i32, months: usize) -> bool {
 
 /// Parse a period against the run's first reported year and length.
 pub fn period(s: &str, start_year: i32, months: usize) -> Result<Period, String> {
-    let all = Period { from: 0, to: months };
+    let all = Period {
+        from: 0,
+        to: months,
+    };
     if s == "any" {
         return Ok(all);
     }
@@ -108,18 +112,32 @@ pub fn period(s: &str, start_year: i32, months: usize) -> Result<Period, String>
     };
     let (a, b): (i32, i32) = match (a.trim().parse(), b.trim().parse()) {
         (Ok(a), Ok(b)) if a <= b => (a, b),
-        _ => return Err(format!("period {s:?} must be a year, YYYY-YYYY, or \"any\"")),
+        _ => {
+            return Err(format!(
+                "period {s:?} must be a year, YYYY-YYYY, or \"any\""
+            ));
+        }
     };
     let from = (a - start_year) * 12;
     let to = (b + 1 - start_year) * 12;
     if from < 0 || to as usize > months {
-        return Err(format!("period {s:?} is outside the reported months ({start_year} on, {months} months)"));
+        return Err(format!(
+            "period {s:?} is outside the reported months ({start_year} on, {months} months)"
+        ));
     }
-    Ok(Period { from: from as usize, to: to as usize })
+    Ok(Period {
+        from: from as usize,
+        to: to as usize,
+    })
 }
 
 /// The value of a metric per replicate over a period.
-fn metric_values(reps: &[Replicate], p: &Params, name: &str, per: Period) -> Result<Vec<f64>, String> {
+fn metric_values(
+    reps: &[Replicate],
+    p: &Params,
+    name: &str,
+    per: Period,
+) -> Result<Vec<f64>, String> {
     let mut out = Vec::new();
     for r in reps {
         let all = metrics::outcomes(r, p, per);
@@ -145,36 +163,57 @@ pub fn lookup(table: &toml::Table, path: &str) -> Option<f64> {
         };
         if let toml::Value::Array(items) = &cur {
             let id = parts.get(i + 1)?;
-            cur = items.iter().find(|v| v.get("id").and_then(|x| x.as_str()) == Some(id))?.clone();
+            cur = items
+                .iter()
+                .find(|v| v.get("id").and_then(|x| x.as_str()) == Some(id))?
+                .clone();
             i += 1;
         }
         i += 1;
     }
-    cur.as_float().or_else(|| cur.as_integer().map(|x| x as f64))
+    cur.as_float()
+        .or_else(|| cur.as_integer().map(|x| x as f64))
 }
 
 /// Every target and series checked against the replicates.
-pub fn validate(obs: &Observed, reps: &[Replicate], p: &Params, resolved: &toml::Table, start_year: i32) -> Result<(Vec<Row>, Vec<SeriesRow>), String> {
+pub fn validate(
+    obs: &Observed,
+    reps: &[Replicate],
+    p: &Params,
+    resolved: &toml::Table,
+    start_year: i32,
+) -> Result<(Vec<Row>, Vec<SeriesRow>), String> {
     let months = reps.first().map(|r| r.months.len()).unwrap_or(0);
     let mut rows = Vec::new();
     for t in &obs.targets {
         if t.kind != "emergent" && t.kind != "input" {
-            return Err(format!("target {}: kind {:?} must be \"emergent\" or \"input\"", t.id, t.kind));
+            return Err(format!(
+                "target {}: kind {:?} must be \"emergent\" or \"input\"",
+                t.id, t.kind
+            ));
         }
         if t.metric.is_some() && outside(&t.period, start_year, months) {
             continue;
         }
         let (metric, stats) = match (&t.metric, &t.parameter) {
             (Some(m), None) => {
-                let per = period(&t.period, start_year, months).map_err(|e| format!("target {}: {e}", t.id))?;
-                let vals = metric_values(reps, p, m, per).map_err(|e| format!("target {}: {e}", t.id))?;
+                let per = period(&t.period, start_year, months)
+                    .map_err(|e| format!("target {}: {e}", t.id))?;
+                let vals =
+                    metric_values(reps, p, m, per).map_err(|e| format!("target {}: {e}", t.id))?;
                 (m.clone(), metrics::describe(&vals))
             }
             (None, Some(k)) => {
-                let v = lookup(resolved, k).ok_or_else(|| format!("target {}: no numeric scenario key {k:?}", t.id))?;
+                let v = lookup(resolved, k)
+                    .ok_or_else(|| format!("target {}: no numeric scenario key {k:?}", t.id))?;
                 (k.clone(), metrics::describe(&[v]))
             }
-            _ => return Err(format!("target {}: give exactly one of metric or parameter", t.id)),
+            _ => {
+                return Err(format!(
+                    "target {}: give exactly one of metric or parameter",
+                    t.id
+                ));
+            }
         };
         rows.push(Row {
             target_id: t.id.clone(),
@@ -194,8 +233,13 @@ pub fn validate(obs: &Observed, reps: &[Replicate], p: &Params, resolved: &toml:
         let (mut num, mut den) = (0.0, 0.0);
         let mut years: Vec<(i32, f64)> = Vec::new();
         for (k, v) in &s.values {
-            let year: i32 = k.parse().map_err(|_| format!("series {}: year {k:?} is not a year", s.id))?;
-            let obs = v.as_float().or_else(|| v.as_integer().map(|x| x as f64)).ok_or_else(|| format!("series {}: value for {k} is not a number", s.id))?;
+            let year: i32 = k
+                .parse()
+                .map_err(|_| format!("series {}: year {k:?} is not a year", s.id))?;
+            let obs = v
+                .as_float()
+                .or_else(|| v.as_integer().map(|x| x as f64))
+                .ok_or_else(|| format!("series {}: value for {k} is not a number", s.id))?;
             years.push((year, obs));
         }
         years.sort_by_key(|x| x.0);
@@ -204,22 +248,37 @@ pub fn validate(obs: &Observed, reps: &[Replicate], p: &Params, resolved: &toml:
             continue;
         }
         for (year, obs) in years {
-            let per = period(&year.to_string(), start_year, months).map_err(|e| format!("series {}: {e}", s.id))?;
-            let sim = metrics::describe(&metric_values(reps, p, &s.metric, per).map_err(|e| format!("series {}: {e}", s.id))?).mean;
+            let per = period(&year.to_string(), start_year, months)
+                .map_err(|e| format!("series {}: {e}", s.id))?;
+            let sim = metrics::describe(
+                &metric_values(reps, p, &s.metric, per)
+                    .map_err(|e| format!("series {}: {e}", s.id))?,
+            )
+            .mean;
             if let Some(v) = sim {
                 num += (v - obs).abs();
             } else {
                 num += obs.abs();
             }
             den += obs.abs();
-            series_rows.push(SeriesRow { series: s.id.clone(), year, simulated: sim, observed: obs });
+            series_rows.push(SeriesRow {
+                series: s.id.clone(),
+                year,
+                simulated: sim,
+                observed: obs,
+            });
         }
         rows.push(Row {
             target_id: format!("ARD_{}", s.id),
             kind: "series".into(),
             quantity: format!("averaged relative difference of {}", s.id),
             metric: s.metric.clone(),
-            period: series_rows.iter().filter(|r| r.series == s.id).map(|r| r.year.to_string()).collect::<Vec<_>>().join("-"),
+            period: series_rows
+                .iter()
+                .filter(|r| r.series == s.id)
+                .map(|r| r.year.to_string())
+                .collect::<Vec<_>>()
+                .join("-"),
             simulated: if den > 0.0 { Some(num / den) } else { None },
             ci_low: None,
             ci_high: None,
@@ -241,9 +300,20 @@ pub fn verdict(rows: &[Row]) -> String {
     let ard: Vec<String> = rows
         .iter()
         .filter(|r| r.kind == "series")
-        .map(|r| format!("{} {}", r.target_id.trim_start_matches("ARD_"), r.simulated.map(|v| format!("{v:.3}")).unwrap_or_else(|| "-".into())))
+        .map(|r| {
+            format!(
+                "{} {}",
+                r.target_id.trim_start_matches("ARD_"),
+                r.simulated
+                    .map(|v| format!("{v:.3}"))
+                    .unwrap_or_else(|| "-".into())
+            )
+        })
         .collect();
-    format!("validation: emergent targets met {e} of {en}, input checks met {i} of {inn}; averaged relative difference: {}", ard.join(", "))
+    format!(
+        "validation: emergent targets met {e} of {en}, input checks met {i} of {inn}; averaged relative difference: {}",
+        ard.join(", ")
+    )
 }
 
 #[cfg(test)]
@@ -261,7 +331,10 @@ mod tests {
         assert!(period("20x3", 2022, 120).is_err());
         assert!(outside("2023", 2022, 12));
         assert!(!outside("2022", 2022, 12));
-        assert!(!outside("20x3", 2022, 12), "a malformed period is an error, not skipped");
+        assert!(
+            !outside("20x3", 2022, 12),
+            "a malformed period is an error, not skipped"
+        );
     }
 
     #[test]

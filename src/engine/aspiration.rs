@@ -3,7 +3,7 @@
 //! attempt (less so with psychosocial support), and is lower for women and for returnees whom
 //! social support has reconnected at home.
 
-use super::agent::{tr, Agent};
+use super::agent::{Agent, tr};
 use super::context::Ctx;
 
 /// Monthly probability that this person starts seeking.
@@ -27,7 +27,11 @@ pub fn probability(ctx: &Ctx, a: &Agent) -> f32 {
         x *= s.women_factor as f32;
     }
     if a.has(tr::RETURNEE) && a.debt > 0.0 {
-        let support = if a.has(tr::SUPPORTED) { p.policy.reintegration.psychosocial_share as f32 } else { 0.0 };
+        let support = if a.has(tr::SUPPORTED) {
+            p.policy.reintegration.psychosocial_share as f32
+        } else {
+            0.0
+        };
         x *= 1.0 + (s.debt_factor as f32 - 1.0) * (1.0 - support);
     }
     // Social support rebuilds a supported returnee's place at home: less push to leave again.

@@ -3,7 +3,7 @@
 //! of the gap between what they know and full awareness. The monthly reach is worked out once
 //! per epoch (`Params::campaign_reach`).
 
-use super::agent::{tr, Agent};
+use super::agent::{Agent, tr};
 use super::context::Ctx;
 
 /// The campaign reaches the person if its uniform draw `u` for the campaign falls under the reach.

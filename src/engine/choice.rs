@@ -3,10 +3,10 @@
 //! cost it perceives for the route's risks. Awareness brings perceived risk closer to the true
 //! risk; an indebted returnee without psychosocial support discounts risk (desperation).
 
-use super::agent::{tr, Agent};
+use super::agent::{Agent, tr};
 use super::context::Ctx;
 use super::finance;
-use super::offers::{Offer, MAX_OFFERS};
+use super::offers::{MAX_OFFERS, Offer};
 use super::rng::Purpose;
 
 /// Share of the true risk this agent perceives.
@@ -16,7 +16,11 @@ pub fn perceived_risk_share(ctx: &Ctx, a: &Agent) -> f32 {
     let naive = c.naive_risk_share as f32;
     let mut share = naive + (1.0 - naive) * a.awareness();
     if a.has(tr::RETURNEE) && a.debt > 0.0 {
-        let support = if a.has(tr::SUPPORTED) { ctx.p.policy.reintegration.psychosocial_share as f32 } else { 0.0 };
+        let support = if a.has(tr::SUPPORTED) {
+            ctx.p.policy.reintegration.psychosocial_share as f32
+        } else {
+            0.0
+        };
         share *= 1.0 - c.desperation_share as f32 * (1.0 - support);
     }
     share
@@ -34,7 +38,13 @@ pub fn utility(ctx: &Ctx, a: &Agent, o: &Offer, risk_share: f32) -> f32 {
 }
 
 /// The chosen offer's index, or `None` to stay home this month.
-pub fn choose(ctx: &Ctx, i: usize, a: &Agent, offers: &[Offer; MAX_OFFERS], n: usize) -> Option<usize> {
+pub fn choose(
+    ctx: &Ctx,
+    i: usize,
+    a: &Agent,
+    offers: &[Offer; MAX_OFFERS],
+    n: usize,
+) -> Option<usize> {
     if n == 0 {
         return None;
     }

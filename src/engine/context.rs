@@ -28,7 +28,11 @@ impl Ctx<'_> {
     #[inline(always)]
     pub fn year_of(&self, month: i16) -> Option<usize> {
         let m = month as i32;
-        if m >= self.first && m <= self.last { Some(((m - self.first) / 12) as usize) } else { None }
+        if m >= self.first && m <= self.last {
+            Some(((m - self.first) / 12) as usize)
+        } else {
+            None
+        }
     }
 }
 
@@ -60,4 +64,3 @@ pub struct Local<'a> {
     pub apps: &'a mut Vec<Application>,
     pub traces: &'a mut Vec<Trace>,
 }
-

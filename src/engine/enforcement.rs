@@ -10,7 +10,7 @@
 use super::context::Trace;
 use super::matching::KindDemand;
 use super::params::Params;
-use super::recruiters::{p_comply, Recruiters, Status, RECRUITER_ENTITY};
+use super::recruiters::{RECRUITER_ENTITY, Recruiters, Status, p_comply};
 use super::rng::{Purpose, RunKey};
 use crate::scenario::RecruiterType;
 
@@ -27,7 +27,15 @@ pub const DATA_SHARING_EXPOSURE: f32 = 1.0;
 /// How much unmet demand (as a share of applications) multiplies entry (assumption).
 pub const ENTRY_DEMAND_FACTOR: f32 = 4.0;
 
-pub fn month(p: &Params, rec: &mut Recruiters, key: RunKey, t: i32, traces: &[Trace], demand: &KindDemand, weight: f64) -> Counts {
+pub fn month(
+    p: &Params,
+    rec: &mut Recruiters,
+    key: RunKey,
+    t: i32,
+    traces: &[Trace],
+    demand: &KindDemand,
+    weight: f64,
+) -> Counts {
     let mut c = Counts::default();
     let nd = rec.districts;
     let m = &p.market;
@@ -52,7 +60,11 @@ pub fn month(p: &Params, rec: &mut Recruiters, key: RunKey, t: i32, traces: &[Tr
         let mut rng = key.stream(RECRUITER_ENTITY + r as u64, t as u32, Purpose::Recruiter, 0);
         match rec.status[r] {
             Status::Closed => {
-                let unmet = if demand.applied[k] > 0 { demand.rejected[k] as f32 / demand.applied[k] as f32 } else { 0.0 };
+                let unmet = if demand.applied[k] > 0 {
+                    demand.rejected[k] as f32 / demand.applied[k] as f32
+                } else {
+                    0.0
+                };
                 if rng.chance(m.p_entry as f32 * (1.0 + ENTRY_DEMAND_FACTOR * unmet)) {
                     rec.status[r] = Status::Active;
                     rec.timer[r] = 0;
@@ -76,11 +88,15 @@ pub fn month(p: &Params, rec: &mut Recruiters, key: RunKey, t: i32, traces: &[Tr
             continue;
         }
         if rec.status[r] == Status::Active {
-            let mut x = e.p_investigation as f32 * e.prosecution_intensity as f32 + rec.victims[r] as f32 * w * m.p_investigate_per_victim as f32;
+            let mut x = e.p_investigation as f32 * e.prosecution_intensity as f32
+                + rec.victims[r] as f32 * w * m.p_investigate_per_victim as f32;
             if kind.transnational {
                 x *= 1.0 + e.transnational_focus as f32 + coop.joint_operations_share as f32;
             }
-            if matches!(kind.kind, RecruiterType::FraudulentAgency | RecruiterType::TraffickingNetwork) {
+            if matches!(
+                kind.kind,
+                RecruiterType::FraudulentAgency | RecruiterType::TraffickingNetwork
+            ) {
                 x *= 1.0 + DATA_SHARING_EXPOSURE * coop.data_sharing_share as f32;
             }
             if rng.chance(x.min(1.0)) {

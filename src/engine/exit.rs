@@ -2,7 +2,7 @@
 //! sharing between countries) and return with support, or escape; irregular workers may be
 //! deported or regularised; contracts end, and workers renew or go home.
 
-use super::agent::{fl, Agent, State, NO_RECRUITER};
+use super::agent::{Agent, NO_RECRUITER, State, fl};
 use super::context::{Ctx, Local, Trace};
 use super::reintegration::{self, ReturnKind};
 use super::rng::Purpose;
@@ -14,7 +14,8 @@ pub const DATA_SHARING_IDENTIFICATION: f32 = 2.0;
 /// Monthly probability that an exploited person is identified.
 #[inline]
 pub fn p_identify(ctx: &Ctx) -> f32 {
-    ctx.p.exit.p_identify as f32 * (1.0 + DATA_SHARING_IDENTIFICATION * ctx.p.policy.cooperation.data_sharing_share as f32)
+    ctx.p.exit.p_identify as f32
+        * (1.0 + DATA_SHARING_IDENTIFICATION * ctx.p.policy.cooperation.data_sharing_share as f32)
 }
 
 pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, exploited: bool, loc: &mut Local) {
@@ -24,7 +25,10 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, exploited: bool, loc: &mut Loca
         if rng.chance(p_identify(ctx)) {
             loc.tally.identified += 1;
             if a.recruiter != NO_RECRUITER {
-                loc.traces.push(Trace { recruiter: a.recruiter, district: a.district });
+                loc.traces.push(Trace {
+                    recruiter: a.recruiter,
+                    district: a.district,
+                });
             }
             reintegration::return_home(ctx, i, a, loc, ReturnKind::Identified);
             return;

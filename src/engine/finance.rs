@@ -2,7 +2,7 @@
 //! savings and then from lenders in the scenario's order, monthly interest, repayment, and
 //! foreclosure on pledged land at home.
 
-use super::agent::{fl, tr, Agent};
+use super::agent::{Agent, fl, tr};
 use super::context::{Ctx, Local};
 use super::params::Params;
 use super::rng::Purpose;
@@ -22,7 +22,8 @@ pub fn has_access(ctx: &Ctx, i: usize, a: &Agent, l: usize) -> bool {
 /// Whether the household has access to the safe-migration loan.
 #[inline]
 pub fn has_safe_loan(ctx: &Ctx, i: usize) -> bool {
-    ctx.key.fixed(i as u64, Purpose::Finance, 100) < ctx.p.policy.finance.safe_loan_coverage_share as f32
+    ctx.key.fixed(i as u64, Purpose::Finance, 100)
+        < ctx.p.policy.finance.safe_loan_coverage_share as f32
 }
 
 /// Largest loan lender `l` gives this household for an offer with recruiter advance `advance`.
@@ -82,14 +83,26 @@ pub fn add_loan(a: &mut Agent, x: f32, rate: f32) {
         return;
     }
     let d = a.debt.max(0.0);
-    a.rate = if d + x > 0.0 { (a.rate * d + rate * x) / (d + x) } else { rate };
+    a.rate = if d + x > 0.0 {
+        (a.rate * d + rate * x) / (d + x)
+    } else {
+        rate
+    };
     a.debt = d + x;
     a.savings += x;
 }
 
 /// Pay the cost of departing: `fee` to the recruiter and `travel` for the legs. Savings first
 /// (the safe loan before other credit when the household has it), then lenders in order.
-pub fn pay_departure(ctx: &Ctx, i: usize, a: &mut Agent, fee: f32, travel: f32, advance: f32, loc: &mut Local) {
+pub fn pay_departure(
+    ctx: &Ctx,
+    i: usize,
+    a: &mut Agent,
+    fee: f32,
+    travel: f32,
+    advance: f32,
+    loc: &mut Local,
+) {
     let cost = fee + travel;
     let mut need = (cost - a.savings.max(0.0)).max(0.0);
     if need > 0.0 && has_safe_loan(ctx, i) {
@@ -124,13 +137,15 @@ pub fn pay_departure(ctx: &Ctx, i: usize, a: &mut Agent, fee: f32, travel: f32, 
     // only rounding) comes out of savings, which may go slightly negative.
     a.savings -= cost;
     loc.tally.pay(Account::Households, Account::Recruiters, fee);
-    loc.tally.pay(Account::Households, Account::Transport, travel);
+    loc.tally
+        .pay(Account::Households, Account::Transport, travel);
 }
 
 /// Money needed in an emergency (ransom, an onward smuggler): part from savings, the rest
 /// borrowed from the dearest lender, whatever the caps (the family pays). Paid to `to`.
 pub fn emergency(p: &Params, a: &mut Agent, amount: f32, to: Account, loc: &mut Local) {
-    let from_savings = (amount * (1.0 - p.finance.ransom_borrowed_share as f32)).min(a.savings.max(0.0));
+    let from_savings =
+        (amount * (1.0 - p.finance.ransom_borrowed_share as f32)).min(a.savings.max(0.0));
     let borrowed = amount - from_savings;
     if borrowed > 0.0 {
         let rate = p.lenders.iter().map(|l| l.rate).fold(0.0f32, f32::max);
@@ -150,7 +165,8 @@ pub fn accrue(a: &mut Agent, loc: &mut Local) -> f32 {
     let interest = a.debt * a.rate;
     a.debt += interest;
     a.advance *= 1.0 + a.rate;
-    loc.tally.pay(Account::Households, Account::Lenders, interest);
+    loc.tally
+        .pay(Account::Households, Account::Lenders, interest);
     interest
 }
 
@@ -190,7 +206,8 @@ pub fn home_month(ctx: &Ctx, a: &mut Agent, income: f32, loc: &mut Local) {
     }
     let p = ctx.p;
     let budget = income * p.finance.home_repay_share as f32;
-    loc.tally.pay(Account::HomeEconomy, Account::Households, budget);
+    loc.tally
+        .pay(Account::HomeEconomy, Account::Households, budget);
     a.savings += budget;
     let interest = accrue(a, loc);
     let paid = repay(ctx, a, budget, loc);

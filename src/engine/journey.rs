@@ -3,7 +3,7 @@
 //! back). A migrant stranded in a hub may be drawn onto an onward irregular route, detained, or
 //! go home.
 
-use super::agent::{fl, tr, Agent, State};
+use super::agent::{Agent, State, fl, tr};
 use super::context::{Ctx, Local};
 use super::exploitation;
 use super::finance;
@@ -234,12 +234,20 @@ pub fn stranded_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
             let route = l.onward_routes[j];
             let rp = &p.routes[route as usize];
             // The smugglers of the onward route are whoever sells it.
-            if let Some((k, kind)) = p.kinds.iter().enumerate().find(|(_, k)| k.routes.iter().any(|&(r, _)| r == route)) {
+            if let Some((k, kind)) = p
+                .kinds
+                .iter()
+                .enumerate()
+                .find(|(_, k)| k.routes.iter().any(|&(r, _)| r == route))
+            {
                 let list = &ctx.rec.reach[k * ctx.rec.districts + a.district as usize];
                 if !list.is_empty() {
                     a.recruiter = list[rng.below(list.len())];
                 }
-                if matches!(kind.kind, RecruiterType::TraffickingNetwork | RecruiterType::FraudulentAgency) {
+                if matches!(
+                    kind.kind,
+                    RecruiterType::TraffickingNetwork | RecruiterType::FraudulentAgency
+                ) {
                     a.flags |= fl::DECEPTIVE_RECRUITMENT;
                 }
             }

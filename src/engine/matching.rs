@@ -70,13 +70,32 @@ pub fn openings(p: &Params, d: usize, open_months: u32) -> f32 {
 }
 
 /// Decide which applications are accepted in month `t`.
-pub fn match_all(p: &Params, rec: &Recruiters, all: &mut [Application], weight: f64, key: RunKey, t: i32, buf: &mut Buffers) -> KindDemand {
+pub fn match_all(
+    p: &Params,
+    rec: &Recruiters,
+    all: &mut [Application],
+    weight: f64,
+    key: RunKey,
+    t: i32,
+    buf: &mut Buffers,
+) -> KindDemand {
     let nk = p.kinds.len();
-    let mut demand = KindDemand { applied: vec![0; nk], rejected: vec![0; nk] };
-    let Buffers { groups, capacity, open_months } = buf;
+    let mut demand = KindDemand {
+        applied: vec![0; nk],
+        rejected: vec![0; nk],
+    };
+    let Buffers {
+        groups,
+        capacity,
+        open_months,
+    } = buf;
     open_months.resize(p.dests.len(), 0);
     for (d, open) in open_months.iter_mut().enumerate() {
-        *open = if p.dests[d].jobs_per_month > 0.0 { open.saturating_add(1) } else { 0 };
+        *open = if p.dests[d].jobs_per_month > 0.0 {
+            open.saturating_add(1)
+        } else {
+            0
+        };
     }
     // Each kind's pool: the capacities of its recruiters operating this month.
     capacity.clear();
@@ -100,7 +119,10 @@ pub fn match_all(p: &Params, rec: &Recruiters, all: &mut [Application], weight: 
     }
     for (k, group) in groups.iter_mut().enumerate().take(nk) {
         if !group.is_empty() {
-            let n = places(capacity[k] / w, key.stream(KIND_ENTITY + k as u64, t as u32, Purpose::Matching, 1));
+            let n = places(
+                capacity[k] / w,
+                key.stream(KIND_ENTITY + k as u64, t as u32, Purpose::Matching, 1),
+            );
             ration(all, group, n);
         }
     }
@@ -118,7 +140,10 @@ pub fn match_all(p: &Params, rec: &Recruiters, all: &mut [Application], weight: 
         if group.is_empty() {
             continue;
         }
-        let n = places(capacity[k] / w, key.stream(KIND_ENTITY + k as u64, t as u32, Purpose::Matching, 0));
+        let n = places(
+            capacity[k] / w,
+            key.stream(KIND_ENTITY + k as u64, t as u32, Purpose::Matching, 0),
+        );
         demand.applied[k] = group.len() as u32;
         demand.rejected[k] = ration(all, group, n) as u32;
     }
@@ -136,7 +161,10 @@ pub fn match_all(p: &Params, rec: &Recruiters, all: &mut [Application], weight: 
         if group.is_empty() {
             continue;
         }
-        let n = places(openings(p, d, open_months[d]) / w, key.stream(DEST_ENTITY + d as u64, t as u32, Purpose::Matching, 0));
+        let n = places(
+            openings(p, d, open_months[d]) / w,
+            key.stream(DEST_ENTITY + d as u64, t as u32, Purpose::Matching, 0),
+        );
         ration(all, group, n);
     }
     demand
@@ -147,7 +175,15 @@ mod tests {
     use super::*;
 
     fn app(agent: u32, priority: u32) -> Application {
-        Application { agent, recruiter: 0, priority, dest: 0, broker_kind: None, needs_job: false, accepted: true }
+        Application {
+            agent,
+            recruiter: 0,
+            priority,
+            dest: 0,
+            broker_kind: None,
+            needs_job: false,
+            accepted: true,
+        }
     }
 
     #[test]
@@ -173,7 +209,9 @@ mod tests {
     fn stochastic_rounding_keeps_the_mean() {
         let key = RunKey::new(3, 0);
         let n = 20_000;
-        let total: usize = (0..n).map(|t| places(0.3, key.stream(9, t, Purpose::Matching, 0))).sum();
+        let total: usize = (0..n)
+            .map(|t| places(0.3, key.stream(9, t, Purpose::Matching, 0)))
+            .sum();
         assert!((total as f64 / n as f64 - 0.3).abs() < 0.01);
         assert_eq!(places(2.0, key.stream(9, 0, Purpose::Matching, 0)), 2);
     }

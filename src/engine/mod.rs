@@ -83,14 +83,25 @@ pub fn run_replicate(epochs: &[Epoch], spec: RunSpec, progress: &(dyn Fn() + Syn
         }
         let m = world.step(p, t);
         let gross: f64 = m.tally.ledger.iter().map(|x| x.abs()).sum::<f64>().max(1.0);
-        let gap = (m.tally.net_worth_change - m.tally.ledger[stats::Account::Households as usize]).abs() / gross;
+        let gap = (m.tally.net_worth_change - m.tally.ledger[stats::Account::Households as usize])
+            .abs()
+            / gross;
         ledger_gap = ledger_gap.max(gap);
         if t >= first {
-            months.push(MonthRow { tally: m.tally, enforcement: m.enforcement });
+            months.push(MonthRow {
+                tally: m.tally,
+                enforcement: m.enforcement,
+            });
         }
         progress();
     }
-    Replicate { replicate: spec.replicate, weight: world.weight, months, outcomes: world.outcomes(), ledger_gap }
+    Replicate {
+        replicate: spec.replicate,
+        weight: world.weight,
+        months,
+        outcomes: world.outcomes(),
+        ledger_gap,
+    }
 }
 
 /// The world of one replicate at its first month: the pool drawn, the recruiters created.
@@ -100,5 +111,13 @@ pub fn new_world(p: &Params, spec: RunSpec) -> step::World {
     let layout = population::Layout::new(p, spec.agents, horizon);
     let rec = recruiters::Recruiters::new(p, key);
     let agents = population::create(p, key, layout, &rec.kind_start);
-    step::World::new(agents, layout.initial, rec, key, layout.weight, spec.spin_up as i32, horizon - 1)
+    step::World::new(
+        agents,
+        layout.initial,
+        rec,
+        key,
+        layout.weight,
+        spec.spin_up as i32,
+        horizon - 1,
+    )
 }

@@ -9,7 +9,7 @@
 //! district is less likely to be considered, and a deceptive offer is seen through with a
 //! probability that grows with awareness.
 
-use super::agent::{tr, Agent};
+use super::agent::{Agent, tr};
 use super::context::Ctx;
 use super::rng::{Purpose, Stream};
 use crate::scenario::{Channel, RecruiterType};
@@ -119,13 +119,20 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut [Offer; MAX_OFFERS]) ->
     // Cross-border offers in border districts.
     if dist.border {
         let young_woman = a.has(tr::WOMAN) && a.age(ctx.t) <= o.young_age_max as i32;
-        let prob = if young_woman { o.p_cross_border_young_women } else { o.p_cross_border_other } as f32;
+        let prob = if young_woman {
+            o.p_cross_border_young_women
+        } else {
+            o.p_cross_border_other
+        } as f32;
         if reach.uniform() < prob {
             let mut rng = ctx.rng(i, Purpose::Offers, 128);
             let mut w = [0.0f32; 16];
             for (k, kind) in p.kinds.iter().enumerate().take(16) {
                 if kind.kind == RecruiterType::TraffickingNetwork
-                    && kind.routes.iter().any(|&(r, _)| p.routes[r as usize].channel == Channel::CrossBorder)
+                    && kind
+                        .routes
+                        .iter()
+                        .any(|&(r, _)| p.routes[r as usize].channel == Channel::CrossBorder)
                 {
                     w[k] = 1.0;
                 }
@@ -148,7 +155,14 @@ fn presence(ctx: &Ctx, k: usize, d: usize) -> f32 {
 /// An offer from a recruiter of kind `k` reaching the agent's district, or none if no such
 /// recruiter operates there, the one met is not considered (reputation), it has no route open,
 /// or the seeker sees through its deception.
-fn make(ctx: &Ctx, a: &Agent, k: usize, via_broker: bool, cross_border: bool, rng: &mut Stream) -> Option<Offer> {
+fn make(
+    ctx: &Ctx,
+    a: &Agent,
+    k: usize,
+    via_broker: bool,
+    cross_border: bool,
+    rng: &mut Stream,
+) -> Option<Offer> {
     let p = ctx.p;
     let kind = &p.kinds[k];
     let list = &ctx.rec.reach[k * ctx.rec.districts + a.district as usize];
@@ -182,13 +196,22 @@ fn make(ctx: &Ctx, a: &Agent, k: usize, via_broker: bool, cross_border: bool, rn
             fee = fee.min(pol.fee_cap_usd as f32);
         }
     }
-    let legal_job = rp.channel == Channel::Regular || (rp.channel == Channel::VisaFraud && dest.visa_fraud_legal);
+    let legal_job = rp.channel == Channel::Regular
+        || (rp.channel == Channel::VisaFraud && dest.visa_fraud_legal);
     let market = rng.lognormal(dest.wage, dest.wage_sd_log);
     let deceptive = rng.chance(kind.p_deception);
     // A migrant without a legal job earns the irregular wage; the honest expectation says so,
     // a deceptive offer promises a regular job's wage and more.
-    let wage = if legal_job { market } else { market * dest.irregular_wage_factor };
-    let promised = if deceptive { market * kind.promise_factor } else { wage };
+    let wage = if legal_job {
+        market
+    } else {
+        market * dest.irregular_wage_factor
+    };
+    let promised = if deceptive {
+        market * kind.promise_factor
+    } else {
+        wage
+    };
     if deceptive && rng.chance(a.awareness() * p.offers.p_see_through as f32) {
         return None;
     }
@@ -202,7 +225,11 @@ fn make(ctx: &Ctx, a: &Agent, k: usize, via_broker: bool, cross_border: bool, rn
         fee,
         travel: rp.travel_cost,
         promised,
-        wage: if deceptive { promised * kind.deception_wage_factor } else { wage },
+        wage: if deceptive {
+            promised * kind.deception_wage_factor
+        } else {
+            wage
+        },
         advance: kind.advance_share * fee,
     })
 }

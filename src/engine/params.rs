@@ -11,7 +11,12 @@ pub const MAX_LOC: usize = 32;
 pub const MAX_DISTRICTS: usize = 64;
 pub const MAX_ROUTES: usize = 250;
 
-pub const CHANNELS: [Channel; 4] = [Channel::Regular, Channel::VisaFraud, Channel::Irregular, Channel::CrossBorder];
+pub const CHANNELS: [Channel; 4] = [
+    Channel::Regular,
+    Channel::VisaFraud,
+    Channel::Irregular,
+    Channel::CrossBorder,
+];
 
 #[inline]
 pub fn channel_index(c: Channel) -> usize {
@@ -175,11 +180,36 @@ pub struct Params {
 
 impl Params {
     pub fn compile(s: &sc::Scenario) -> Params {
-        let loc_ix: HashMap<&str, u8> = s.locations.iter().enumerate().map(|(i, l)| (l.id.as_str(), i as u8)).collect();
-        let dest_ix: HashMap<&str, u8> = s.destinations.iter().enumerate().map(|(i, d)| (d.id.as_str(), i as u8)).collect();
-        let leg_ix: HashMap<&str, u16> = s.legs.iter().enumerate().map(|(i, l)| (l.id.as_str(), i as u16)).collect();
-        let route_ix: HashMap<&str, u8> = s.routes.iter().enumerate().map(|(i, r)| (r.id.as_str(), i as u8)).collect();
-        let district_ix: HashMap<&str, u8> = s.districts.iter().enumerate().map(|(i, d)| (d.id.as_str(), i as u8)).collect();
+        let loc_ix: HashMap<&str, u8> = s
+            .locations
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.as_str(), i as u8))
+            .collect();
+        let dest_ix: HashMap<&str, u8> = s
+            .destinations
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i as u8))
+            .collect();
+        let leg_ix: HashMap<&str, u16> = s
+            .legs
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id.as_str(), i as u16))
+            .collect();
+        let route_ix: HashMap<&str, u8> = s
+            .routes
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i as u8))
+            .collect();
+        let district_ix: HashMap<&str, u8> = s
+            .districts
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i as u8))
+            .collect();
         let campaign_all = s.policy.awareness.districts.is_empty();
 
         let districts = s
@@ -234,7 +264,10 @@ impl Params {
                         via |= 1 << leg.from;
                     }
                     // Expected losses on this leg, for those who reach it.
-                    risk += alive * (leg.p_death * vol + leg.p_detention * leg.ransom + (leg.p_interception + leg.p_entry_denied) * fee);
+                    risk += alive
+                        * (leg.p_death * vol
+                            + leg.p_detention * leg.ransom
+                            + (leg.p_interception + leg.p_entry_denied) * fee);
                     alive *= 1.0 - leg.p_death;
                 }
                 let first_from = legs[legs_r[0] as usize].from;
@@ -310,7 +343,11 @@ impl Params {
                 kind: k.kind,
                 count: k.count,
                 capacity: k.capacity_per_month as f32,
-                districts: k.districts.iter().map(|d| district_ix[d.as_str()]).collect(),
+                districts: k
+                    .districts
+                    .iter()
+                    .map(|d| district_ix[d.as_str()])
+                    .collect(),
                 routes: k
                     .routes
                     .iter()
@@ -378,7 +415,10 @@ impl Params {
     /// Whether a route is registered (counted in the official statistics).
     #[inline]
     pub fn registered(&self, route: u8) -> bool {
-        matches!(self.routes[route as usize].channel, Channel::Regular | Channel::VisaFraud)
+        matches!(
+            self.routes[route as usize].channel,
+            Channel::Regular | Channel::VisaFraud
+        )
     }
 }
 
@@ -391,5 +431,8 @@ fn campaign_reach(c: &sc::Awareness, online_users: f64) -> [f32; 2] {
     }
     let offline = c.coverage_share * (1.0 - c.online_share);
     let online = (c.coverage_share * c.online_share / online_users.max(1e-6)).min(1.0) + offline;
-    [(offline.min(1.0) / 12.0) as f32, (online.min(1.0) / 12.0) as f32]
+    [
+        (offline.min(1.0) / 12.0) as f32,
+        (online.min(1.0) / 12.0) as f32,
+    ]
 }

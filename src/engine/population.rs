@@ -6,8 +6,8 @@
 //! entered. A share of the people in the
 //! pool at the first month are already working abroad (the stock), part of them still in debt.
 
-use super::agent::{fl, tr, Agent, State, NEVER, NO_RECRUITER};
-use super::params::{channel_index, Params};
+use super::agent::{Agent, NEVER, NO_RECRUITER, State, fl, tr};
+use super::params::{Params, channel_index};
 use super::rng::{Purpose, RunKey};
 use crate::scenario::{Channel, RecruiterType};
 use rand_distr::{Beta, Distribution, Exp};
@@ -27,7 +27,12 @@ impl Layout {
         let entrants = p.pop.entries_per_year * horizon as f64 / 12.0;
         let total = p.pop.persons + entrants;
         let initial = ((agents as f64 * p.pop.persons / total).round() as usize).min(agents);
-        Layout { agents, initial, weight: total / agents as f64, horizon }
+        Layout {
+            agents,
+            initial,
+            weight: total / agents as f64,
+            horizon,
+        }
     }
 }
 
@@ -36,21 +41,45 @@ pub fn create(p: &Params, key: RunKey, layout: Layout, kind_start: &[u32]) -> Ve
     let span_months = ((pop.age_max - pop.age_min) * 12) as i32;
     let entrants = layout.agents - layout.initial;
     let share_sum: f32 = p.districts.iter().map(|d| d.pool_share).sum();
-    let district_w: Vec<f32> = p.districts.iter().map(|d| d.pool_share / share_sum).collect();
+    let district_w: Vec<f32> = p
+        .districts
+        .iter()
+        .map(|d| d.pool_share / share_sum)
+        .collect();
     let m = pop.awareness_mean.clamp(1e-3, 1.0 - 1e-3);
-    let beta = Beta::new(m * pop.awareness_concentration, (1.0 - m) * pop.awareness_concentration).ok();
+    let beta = Beta::new(
+        m * pop.awareness_concentration,
+        (1.0 - m) * pop.awareness_concentration,
+    )
+    .ok();
     // The stock abroad works on the regular corridors open at the start, by route weight.
     let stock_routes: Vec<(u8, f32)> = p
         .routes
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.channel == Channel::Regular && !r.onward && p.dests[r.dest as usize].jobs_per_month > 0.0)
+        .filter(|(_, r)| {
+            r.channel == Channel::Regular
+                && !r.onward
+                && p.dests[r.dest as usize].jobs_per_month > 0.0
+        })
         .map(|(i, r)| (i as u8, r.weight))
         .collect();
     let stock_w: Vec<f32> = stock_routes.iter().map(|x| x.1).collect();
-    let agency = p.kinds.iter().position(|k| k.kind == RecruiterType::LicensedAgency);
-    let loan_rates: Vec<f32> = p.lenders.iter().map(|l| l.rate).filter(|&r| r > 0.0).collect();
-    let stock_rate = if loan_rates.is_empty() { 0.0 } else { loan_rates.iter().sum::<f32>() / loan_rates.len() as f32 };
+    let agency = p
+        .kinds
+        .iter()
+        .position(|k| k.kind == RecruiterType::LicensedAgency);
+    let loan_rates: Vec<f32> = p
+        .lenders
+        .iter()
+        .map(|l| l.rate)
+        .filter(|&r| r > 0.0)
+        .collect();
+    let stock_rate = if loan_rates.is_empty() {
+        0.0
+    } else {
+        loan_rates.iter().sum::<f32>() / loan_rates.len() as f32
+    };
     let debt_exp = Exp::new(1.0 / pop.initial_debt_usd.max(1.0)).ok();
 
     (0..layout.agents)
@@ -71,15 +100,31 @@ pub fn create(p: &Params, key: RunKey, layout: Layout, kind_start: &[u32]) -> Ve
             set(tr::TIES, dp.ties_share as f64, &mut rng);
             set(tr::ONLINE, pop.online_share, &mut rng);
             set(tr::URBAN, dp.urban_share as f64, &mut rng);
-            let skill = if traits & tr::SKILLED != 0 { pop.skilled_income_factor as f32 } else { 1.0 };
-            let home_income = rng.lognormal(pop.home_income_usd as f32 * dp.income_factor * skill, pop.home_income_sd_log as f32);
-            let awareness = beta.as_ref().map(|b| b.sample(&mut rng) as f32).unwrap_or(m as f32);
+            let skill = if traits & tr::SKILLED != 0 {
+                pop.skilled_income_factor as f32
+            } else {
+                1.0
+            };
+            let home_income = rng.lognormal(
+                pop.home_income_usd as f32 * dp.income_factor * skill,
+                pop.home_income_sd_log as f32,
+            );
+            let awareness = beta
+                .as_ref()
+                .map(|b| b.sample(&mut rng) as f32)
+                .unwrap_or(m as f32);
             let (entry, state) = if i < layout.initial {
                 // Already in the pool: spread over the ages of the pool.
-                (-(rng.below(span_months.max(1) as usize) as i32), State::AtHome)
+                (
+                    -(rng.below(span_months.max(1) as usize) as i32),
+                    State::AtHome,
+                )
             } else {
                 let j = i - layout.initial;
-                ((j as i64 * layout.horizon as i64 / entrants.max(1) as i64) as i32, State::Absent)
+                (
+                    (j as i64 * layout.horizon as i64 / entrants.max(1) as i64) as i32,
+                    State::Absent,
+                )
             };
             let mut a = Agent {
                 debt: 0.0,
@@ -125,7 +170,10 @@ pub fn create(p: &Params, key: RunKey, layout: Layout, kind_start: &[u32]) -> Ve
                     a.cost = rp.fee + rp.travel_cost;
                     a.timer = 1 + rng.below(dest.contract_months as usize) as u8;
                     a.departed = -((dest.contract_months - a.timer) as i16);
-                    a.flags = fl::LEGAL | fl::PAID | fl::ARRIVED | ((channel_index(Channel::Regular) as u32) << fl::CHANNEL_SHIFT);
+                    a.flags = fl::LEGAL
+                        | fl::PAID
+                        | fl::ARRIVED
+                        | ((channel_index(Channel::Regular) as u32) << fl::CHANNEL_SHIFT);
                     if let Some(k) = agency {
                         let (s, e) = (kind_start[k], kind_start[k + 1]);
                         if e > s {
@@ -133,7 +181,10 @@ pub fn create(p: &Params, key: RunKey, layout: Layout, kind_start: &[u32]) -> Ve
                         }
                     }
                     if rng.chance(pop.initial_indebted_share as f32) {
-                        a.debt = debt_exp.as_ref().map(|d| d.sample(&mut rng) as f32).unwrap_or(0.0);
+                        a.debt = debt_exp
+                            .as_ref()
+                            .map(|d| d.sample(&mut rng) as f32)
+                            .unwrap_or(0.0);
                         a.rate = stock_rate;
                         a.flags |= fl::BORROWED;
                     }

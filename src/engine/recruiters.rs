@@ -82,7 +82,8 @@ impl Recruiters {
                     255
                 };
                 r.home.push(home);
-                r.compliant.push(key.fixed(RECRUITER_ENTITY + id, Purpose::Market, 0) < p_comply(p));
+                r.compliant
+                    .push(key.fixed(RECRUITER_ENTITY + id, Purpose::Market, 0) < p_comply(p));
                 for _ in 0..nd {
                     r.reputation.push(kind.reputation);
                 }
@@ -107,7 +108,10 @@ impl Recruiters {
         } else if p.kinds[k].districts.is_empty() {
             (0..nd).for_each(|d| f(k * nd + d));
         } else {
-            p.kinds[k].districts.iter().for_each(|&d| f(k * nd + d as usize));
+            p.kinds[k]
+                .districts
+                .iter()
+                .for_each(|&d| f(k * nd + d as usize));
         }
     }
 
@@ -158,7 +162,10 @@ impl Recruiters {
     pub fn capacity(&self, p: &Params, r: usize) -> f32 {
         let kind = &p.kinds[self.kind[r] as usize];
         let mut cap = kind.capacity;
-        if kind.kind == RecruiterType::LicensedAgency && self.compliant[r] && p.policy.recruitment.fee_cap_usd > 0.0 {
+        if kind.kind == RecruiterType::LicensedAgency
+            && self.compliant[r]
+            && p.policy.recruitment.fee_cap_usd > 0.0
+        {
             cap *= cap_margin_factor(p, kind);
         }
         cap

@@ -4,7 +4,7 @@
 //! social (ties at home, acting in aspiration). Twelve months on, the return is judged
 //! sustainable or not.
 
-use super::agent::{fl, tr, Agent, State, NO_RECRUITER};
+use super::agent::{Agent, NO_RECRUITER, State, fl, tr};
 use super::context::{Ctx, Local, Trace};
 use super::exploitation;
 use super::rng::Purpose;
@@ -32,9 +32,14 @@ pub fn return_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, kind: Re
     if undocumented {
         loc.tally.undocumented_returns += 1;
     }
-    let exploited = a.flags & (fl::DEBT_BONDAGE | fl::FORCED_LABOUR | fl::TRAFFICKED | fl::SEXUAL | fl::CAPTIVE) != 0;
+    let exploited = a.flags
+        & (fl::DEBT_BONDAGE | fl::FORCED_LABOUR | fl::TRAFFICKED | fl::SEXUAL | fl::CAPTIVE)
+        != 0;
     if exploited && kind != ReturnKind::Identified && a.recruiter != NO_RECRUITER {
-        loc.traces.push(Trace { recruiter: a.recruiter, district: a.district });
+        loc.traces.push(Trace {
+            recruiter: a.recruiter,
+            district: a.district,
+        });
     }
     a.returned = ctx.t as i16;
     a.traits |= tr::RETURNEE;
@@ -94,7 +99,9 @@ pub fn check_sustainable(ctx: &Ctx, a: &Agent, loc: &mut Local) {
     if !a.has(tr::RETURNEE) || ctx.t != a.returned as i32 + 12 {
         return;
     }
-    let Some(y) = ctx.year_of(a.returned) else { return };
+    let Some(y) = ctx.year_of(a.returned) else {
+        return;
+    };
     let r = &mut loc.out.returns[y];
     r.followed_12 += 1;
     let at_home = matches!(a.state, State::AtHome | State::Seeking);

@@ -44,7 +44,9 @@ pub struct RunKey(u64);
 
 impl RunKey {
     pub fn new(seed: u64, replicate: u32) -> Self {
-        RunKey(mix(mix(seed ^ 0x5eed) ^ (replicate as u64 + 1).wrapping_mul(GOLDEN)))
+        RunKey(mix(
+            mix(seed ^ 0x5eed) ^ (replicate as u64 + 1).wrapping_mul(GOLDEN)
+        ))
     }
 
     /// A stream for one entity (agent or recruiter) in one month for one purpose. `sub`
@@ -53,7 +55,9 @@ impl RunKey {
     #[inline(always)]
     pub fn stream(self, entity: u64, month: u32, purpose: Purpose, sub: u32) -> Stream {
         let tag = ((month as u64) << 32) | ((purpose as u64) << 16) | sub as u64;
-        Stream { s: mix(self.0 ^ entity.wrapping_mul(GOLDEN) ^ tag.wrapping_mul(TAG_MUL)) }
+        Stream {
+            s: mix(self.0 ^ entity.wrapping_mul(GOLDEN) ^ tag.wrapping_mul(TAG_MUL)),
+        }
     }
 
     /// A fixed draw in [0, 1) for an entity and purpose that does not change over time (e.g.
@@ -156,10 +160,18 @@ mod tests {
     #[test]
     fn same_key_same_draws_different_purpose_different_draws() {
         let k = RunKey::new(7, 0);
-        let a: Vec<u64> = (0..4).map(|_| k.stream(5, 3, Purpose::Work, 0).next_u64()).collect();
+        let a: Vec<u64> = (0..4)
+            .map(|_| k.stream(5, 3, Purpose::Work, 0).next_u64())
+            .collect();
         assert!(a.windows(2).all(|w| w[0] == w[1]));
-        assert_ne!(k.stream(5, 3, Purpose::Work, 0).next_u64(), k.stream(5, 3, Purpose::Exit, 0).next_u64());
-        assert_ne!(k.stream(5, 3, Purpose::Work, 0).next_u64(), RunKey::new(7, 1).stream(5, 3, Purpose::Work, 0).next_u64());
+        assert_ne!(
+            k.stream(5, 3, Purpose::Work, 0).next_u64(),
+            k.stream(5, 3, Purpose::Exit, 0).next_u64()
+        );
+        assert_ne!(
+            k.stream(5, 3, Purpose::Work, 0).next_u64(),
+            RunKey::new(7, 1).stream(5, 3, Purpose::Work, 0).next_u64()
+        );
     }
 
     #[test]

@@ -251,7 +251,10 @@ pub struct Outcomes {
 
 impl Outcomes {
     pub fn new(years: usize) -> Self {
-        Outcomes { episodes: vec![EpisodeAcc::default(); years], returns: vec![ReturnAcc::default(); years] }
+        Outcomes {
+            episodes: vec![EpisodeAcc::default(); years],
+            returns: vec![ReturnAcc::default(); years],
+        }
     }
     pub fn add(&mut self, o: &Outcomes) {
         for (a, b) in self.episodes.iter_mut().zip(&o.episodes) {

@@ -9,14 +9,17 @@
 //! Agents are stepped in fixed chunks; each chunk writes its own counters, added in chunk order,
 //! so the output does not depend on the number of threads.
 
-use super::agent::{fl, Agent, State, STATES};
+use super::agent::{Agent, STATES, State, fl};
 use super::context::{Application, Ctx, Local, Trace};
-use super::offers::{self, Offer, MAX_OFFERS};
+use super::offers::{self, MAX_OFFERS, Offer};
 use super::params::Params;
 use super::recruiters::Recruiters;
 use super::rng::{Purpose, RunKey};
 use super::stats::{Account, Outcomes, Tally};
-use super::{aspiration, awareness, choice, enforcement, exit, exploitation, finance, journey, matching, reintegration, work};
+use super::{
+    aspiration, awareness, choice, enforcement, exit, exploitation, finance, journey, matching,
+    reintegration, work,
+};
 use crate::scenario::{Channel, RecruiterType};
 use rayon::prelude::*;
 
@@ -53,18 +56,49 @@ pub struct Month {
 }
 
 impl World {
-    pub fn new(agents: Vec<Agent>, initial: usize, rec: Recruiters, key: RunKey, weight: f64, first: i32, last: i32) -> World {
+    pub fn new(
+        agents: Vec<Agent>,
+        initial: usize,
+        rec: Recruiters,
+        key: RunKey,
+        weight: f64,
+        first: i32,
+        last: i32,
+    ) -> World {
         let years = ((last - first + 1) as usize).div_ceil(12);
         let chunks = agents.len().div_ceil(CHUNK);
         let scratch = (0..chunks)
-            .map(|_| Scratch { tally: Tally::default(), out: Outcomes::new(years), apps: Vec::new(), traces: Vec::new() })
+            .map(|_| Scratch {
+                tally: Tally::default(),
+                out: Outcomes::new(years),
+                apps: Vec::new(),
+                traces: Vec::new(),
+            })
             .collect();
-        World { agents, rec, key, weight, first, last, initial, scratch, matching: matching::Buffers::default(), all_apps: Vec::new() }
+        World {
+            agents,
+            rec,
+            key,
+            weight,
+            first,
+            last,
+            initial,
+            scratch,
+            matching: matching::Buffers::default(),
+            all_apps: Vec::new(),
+        }
     }
 
     /// Step one month `t` under parameters `p`.
     pub fn step(&mut self, p: &Params, t: i32) -> Month {
-        let ctx = Ctx { p, rec: &self.rec, key: self.key, t, first: self.first, last: self.last };
+        let ctx = Ctx {
+            p,
+            rec: &self.rec,
+            key: self.key,
+            t,
+            first: self.first,
+            last: self.last,
+        };
 
         // Pass A: phases 1–3 and 6–10. Agents who have not entered the pool yet sit at the end,
         // in order of entry (see population.rs), so the pass stops where they begin: they would
@@ -75,22 +109,39 @@ impl World {
             s.apps.clear();
             s.traces.clear();
         }
-        self.agents[..end].par_chunks_mut(CHUNK).zip(self.scratch.par_iter_mut()).enumerate().for_each(|(c, (chunk, s))| {
-            s.tally = Tally::default();
-            s.apps.clear();
-            s.traces.clear();
-            let mut loc = Local { tally: &mut s.tally, out: &mut s.out, apps: &mut s.apps, traces: &mut s.traces };
-            for (j, a) in chunk.iter_mut().enumerate() {
-                pass_a(&ctx, c * CHUNK + j, a, &mut loc);
-            }
-        });
+        self.agents[..end]
+            .par_chunks_mut(CHUNK)
+            .zip(self.scratch.par_iter_mut())
+            .enumerate()
+            .for_each(|(c, (chunk, s))| {
+                s.tally = Tally::default();
+                s.apps.clear();
+                s.traces.clear();
+                let mut loc = Local {
+                    tally: &mut s.tally,
+                    out: &mut s.out,
+                    apps: &mut s.apps,
+                    traces: &mut s.traces,
+                };
+                for (j, a) in chunk.iter_mut().enumerate() {
+                    pass_a(&ctx, c * CHUNK + j, a, &mut loc);
+                }
+            });
 
         // Phase 4: matching, over every application in chunk order.
         self.all_apps.clear();
         for s in &self.scratch {
             self.all_apps.extend_from_slice(&s.apps);
         }
-        let demand = matching::match_all(p, &self.rec, &mut self.all_apps, self.weight, self.key, t, &mut self.matching);
+        let demand = matching::match_all(
+            p,
+            &self.rec,
+            &mut self.all_apps,
+            self.weight,
+            self.key,
+            t,
+            &mut self.matching,
+        );
         let mut k = 0;
         for s in &mut self.scratch {
             for app in &mut s.apps {
@@ -100,16 +151,32 @@ impl World {
         }
 
         // Pass B: phase 5 and the start of phase 6 for the accepted applicants.
-        let ctx = Ctx { p, rec: &self.rec, key: self.key, t, first: self.first, last: self.last };
-        self.agents.par_chunks_mut(CHUNK).zip(self.scratch.par_iter_mut()).enumerate().for_each(|(c, (chunk, s))| {
-            let apps = std::mem::take(&mut s.apps);
-            let mut loc = Local { tally: &mut s.tally, out: &mut s.out, apps: &mut Vec::new(), traces: &mut s.traces };
-            for app in &apps {
-                let i = app.agent as usize;
-                pass_b(&ctx, i, &mut chunk[i - c * CHUNK], app.accepted, &mut loc);
-            }
-            s.apps = apps;
-        });
+        let ctx = Ctx {
+            p,
+            rec: &self.rec,
+            key: self.key,
+            t,
+            first: self.first,
+            last: self.last,
+        };
+        self.agents
+            .par_chunks_mut(CHUNK)
+            .zip(self.scratch.par_iter_mut())
+            .enumerate()
+            .for_each(|(c, (chunk, s))| {
+                let apps = std::mem::take(&mut s.apps);
+                let mut loc = Local {
+                    tally: &mut s.tally,
+                    out: &mut s.out,
+                    apps: &mut Vec::new(),
+                    traces: &mut s.traces,
+                };
+                for app in &apps {
+                    let i = app.agent as usize;
+                    pass_b(&ctx, i, &mut chunk[i - c * CHUNK], app.accepted, &mut loc);
+                }
+                s.apps = apps;
+            });
 
         // Phase 11: enforcement and market.
         let mut traces = Vec::new();
@@ -118,8 +185,12 @@ impl World {
             traces.extend_from_slice(&s.traces);
             tally.add(&s.tally);
         }
-        let counts = enforcement::month(p, &mut self.rec, self.key, t, &traces, &demand, self.weight);
-        Month { tally, enforcement: counts }
+        let counts =
+            enforcement::month(p, &mut self.rec, self.key, t, &traces, &demand, self.weight);
+        Month {
+            tally,
+            enforcement: counts,
+        }
     }
 
     /// One past the last agent who has entered the pool by month `t`. Entrants are stored after
@@ -135,7 +206,11 @@ impl World {
 
     /// Episode and return outcomes, added over chunks in order.
     pub fn outcomes(&self) -> Outcomes {
-        let years = self.scratch.first().map(|s| s.out.episodes.len()).unwrap_or(0);
+        let years = self
+            .scratch
+            .first()
+            .map(|s| s.out.episodes.len())
+            .unwrap_or(0);
         let mut o = Outcomes::new(years);
         for s in &self.scratch {
             o.add(&s.out);
@@ -165,7 +240,11 @@ fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         }
         a.set_state(State::AtHome);
         loc.tally.entered += 1;
-        loc.tally.pay(Account::PoolBoundary, Account::Households, a.savings - a.debt);
+        loc.tally.pay(
+            Account::PoolBoundary,
+            Account::Households,
+            a.savings - a.debt,
+        );
         loc.tally.net_worth_change += a.net_worth();
     }
     let nw0 = a.net_worth();
@@ -194,9 +273,16 @@ fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         State::Dead | State::Absent => {}
     }
     // Leaving the pool by age, from home.
-    if matches!(a.state, State::AtHome | State::Seeking) && ctx.t >= a.exit as i32 && !a.is(fl::APPLIED) {
+    if matches!(a.state, State::AtHome | State::Seeking)
+        && ctx.t >= a.exit as i32
+        && !a.is(fl::APPLIED)
+    {
         loc.tally.net_worth_change += a.net_worth() - nw0;
-        loc.tally.pay(Account::Households, Account::PoolBoundary, a.savings - a.debt);
+        loc.tally.pay(
+            Account::Households,
+            Account::PoolBoundary,
+            a.savings - a.debt,
+        );
         loc.tally.net_worth_change -= a.net_worth();
         loc.tally.exited += 1;
         a.set_state(State::Absent);
@@ -226,7 +312,9 @@ fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     }
     let mut offers = [Offer::default(); MAX_OFFERS];
     let n = offers::receive(ctx, i, a, &mut offers);
-    let Some(j) = choice::choose(ctx, i, a, &offers, n) else { return };
+    let Some(j) = choice::choose(ctx, i, a, &offers, n) else {
+        return;
+    };
     let o = offers[j];
     let kind = p.kinds[o.kind as usize].kind;
     a.recruiter = o.recruiter;
@@ -239,7 +327,12 @@ fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     if o.via_broker {
         a.flags |= fl::BROKER;
     }
-    if o.deceptive || matches!(kind, RecruiterType::FraudulentAgency | RecruiterType::TraffickingNetwork) {
+    if o.deceptive
+        || matches!(
+            kind,
+            RecruiterType::FraudulentAgency | RecruiterType::TraffickingNetwork
+        )
+    {
         a.flags |= fl::DECEPTIVE_RECRUITMENT;
     }
     let rp = &p.routes[o.route as usize];
@@ -267,9 +360,14 @@ fn pass_b(ctx: &Ctx, i: usize, a: &mut Agent, accepted: bool, loc: &mut Local) {
     // Visa screening before departure catches fake visas: the migrant stays home, and the
     // agency that sold the visa is exposed.
     if rp.channel == Channel::VisaFraud
-        && ctx.rng(i, Purpose::Finance, 1).chance(p.policy.cooperation.visa_screening_share as f32)
+        && ctx
+            .rng(i, Purpose::Finance, 1)
+            .chance(p.policy.cooperation.visa_screening_share as f32)
     {
-        loc.traces.push(Trace { recruiter: a.recruiter, district: a.district });
+        loc.traces.push(Trace {
+            recruiter: a.recruiter,
+            district: a.district,
+        });
         a.set_state(State::AtHome);
     } else {
         let travel = rp.travel_cost;

@@ -3,7 +3,7 @@
 //! and remittances. The coercion rate of the recruiter that placed the worker raises the
 //! destination's hazards. Cross-border recruits of trafficking networks face sexual exploitation.
 
-use super::agent::{fl, Agent, State, NO_RECRUITER};
+use super::agent::{Agent, NO_RECRUITER, State, fl};
 use super::context::{Ctx, Local};
 use super::finance;
 use super::params::channel_index;
@@ -30,7 +30,8 @@ pub fn arrive(ctx: &Ctx, _i: usize, a: &mut Agent, loc: &mut Local, by_sea: bool
         t.via[l][d] += 1;
         via &= via - 1;
     }
-    let legal = rp.channel == Channel::Regular || (rp.channel == Channel::VisaFraud && dest.visa_fraud_legal);
+    let legal = rp.channel == Channel::Regular
+        || (rp.channel == Channel::VisaFraud && dest.visa_fraud_legal);
     let broken = !legal || a.wage < 0.9 * a.promised;
     if a.promised * 0.9 > a.wage {
         a.flags |= fl::DECEIVED;
@@ -82,9 +83,14 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) -> bool {
         a.flags |= fl::PASSPORT;
     }
     let theft = rng.chance(dest.p_wage_theft * boost);
-    let pay = if theft { a.wage * (1.0 - p.work.wage_theft_share as f32) } else { a.wage };
+    let pay = if theft {
+        a.wage * (1.0 - p.work.wage_theft_share as f32)
+    } else {
+        a.wage
+    };
     loc.tally.pay(Account::Employers, Account::Households, pay);
-    loc.tally.pay(Account::Households, Account::LivingCosts, dest.living);
+    loc.tally
+        .pay(Account::Households, Account::LivingCosts, dest.living);
     a.savings += pay - dest.living;
     finance::accrue(a, loc);
     let surplus = pay - dest.living;
@@ -100,7 +106,8 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) -> bool {
         loc.tally.remittances += remitted as f64;
         let spent = remitted * (1.0 - p.work.saved_share as f32);
         a.savings -= spent;
-        loc.tally.pay(Account::Households, Account::HomeEconomy, spent);
+        loc.tally
+            .pay(Account::Households, Account::HomeEconomy, spent);
     }
     if !a.is(fl::PAID) && !theft {
         a.flags |= fl::PAID;
@@ -116,7 +123,8 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) -> bool {
     }
     if a.channel() == channel_index(Channel::CrossBorder)
         && a.recruiter != NO_RECRUITER
-        && p.kinds[ctx.rec.kind[a.recruiter as usize] as usize].kind == RecruiterType::TraffickingNetwork
+        && p.kinds[ctx.rec.kind[a.recruiter as usize] as usize].kind
+            == RecruiterType::TraffickingNetwork
         && !a.is(fl::SEXUAL)
         && rng.chance(dest.p_sexual_exploitation)
     {

@@ -3,7 +3,7 @@
 
 use crate::compare::{Diff, HEADLINE};
 use crate::output::tables::short;
-use anyhow::{anyhow, Result};
+use anyhow::{Result, anyhow};
 use plotters::prelude::*;
 
 const WIDTH: u32 = 960;
@@ -24,8 +24,11 @@ pub fn comparison_svg(baseline: &str, diffs: &[Diff]) -> Result<String> {
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| anyhow!("{e:?}"))?;
-        let title = format!("Each scenario minus the baseline \"{baseline}\": mean of paired replicates, with 95% interval");
-        root.draw(&Text::new(title, (20, 20), ("sans-serif", 18).into_font())).map_err(|e| anyhow!("{e:?}"))?;
+        let title = format!(
+            "Each scenario minus the baseline \"{baseline}\": mean of paired replicates, with 95% interval"
+        );
+        root.draw(&Text::new(title, (20, 20), ("sans-serif", 18).into_font()))
+            .map_err(|e| anyhow!("{e:?}"))?;
         root.draw(&Text::new(
             "Left of the grey zero line: lower than the baseline; right: higher. Grey points: the interval crosses zero (no clear change).",
             (20, 44),
@@ -36,9 +39,20 @@ pub fn comparison_svg(baseline: &str, diffs: &[Diff]) -> Result<String> {
         let x1 = WIDTH as i32 - 110;
         for (k, (metric, label)) in HEADLINE.iter().enumerate() {
             let top = 70 + k as i32 * panel_h;
-            root.draw(&Text::new(label.to_string(), (20, top + 14), ("sans-serif", 15).into_font().style(FontStyle::Bold)))
-                .map_err(|e| anyhow!("{e:?}"))?;
-            let rows: Vec<&Diff> = scenarios.iter().filter_map(|s| diffs.iter().find(|d| d.scenario == *s && d.metric == *metric)).collect();
+            root.draw(&Text::new(
+                label.to_string(),
+                (20, top + 14),
+                ("sans-serif", 15).into_font().style(FontStyle::Bold),
+            ))
+            .map_err(|e| anyhow!("{e:?}"))?;
+            let rows: Vec<&Diff> = scenarios
+                .iter()
+                .filter_map(|s| {
+                    diffs
+                        .iter()
+                        .find(|d| d.scenario == *s && d.metric == *metric)
+                })
+                .collect();
             // A symmetric scale around zero that holds every interval.
             let mut span = 0.0f64;
             for d in &rows {
@@ -54,34 +68,77 @@ pub fn comparison_svg(baseline: &str, diffs: &[Diff]) -> Result<String> {
             let y_axis_top = top + PANEL_GAP - 18;
             let y_axis_bottom = top + PANEL_GAP + ROW_H * rows.len().max(1) as i32 - 6;
             let zero = x_of(0.0);
-            root.draw(&PathElement::new(vec![(zero, y_axis_top), (zero, y_axis_bottom)], ShapeStyle::from(&RGBColor(120, 120, 120)).stroke_width(1)))
-                .map_err(|e| anyhow!("{e:?}"))?;
+            root.draw(&PathElement::new(
+                vec![(zero, y_axis_top), (zero, y_axis_bottom)],
+                ShapeStyle::from(&RGBColor(120, 120, 120)).stroke_width(1),
+            ))
+            .map_err(|e| anyhow!("{e:?}"))?;
             for v in [-span / 1.1, span / 1.1] {
                 let x = x_of(v);
-                root.draw(&Text::new(short(v), (x - 18, y_axis_top - 4), ("sans-serif", 11).into_font().color(&RGBColor(110, 110, 110))))
-                    .map_err(|e| anyhow!("{e:?}"))?;
+                root.draw(&Text::new(
+                    short(v),
+                    (x - 18, y_axis_top - 4),
+                    ("sans-serif", 11)
+                        .into_font()
+                        .color(&RGBColor(110, 110, 110)),
+                ))
+                .map_err(|e| anyhow!("{e:?}"))?;
             }
-            root.draw(&Text::new("0", (zero - 3, y_axis_top - 4), ("sans-serif", 11).into_font())).map_err(|e| anyhow!("{e:?}"))?;
+            root.draw(&Text::new(
+                "0",
+                (zero - 3, y_axis_top - 4),
+                ("sans-serif", 11).into_font(),
+            ))
+            .map_err(|e| anyhow!("{e:?}"))?;
             for (j, d) in rows.iter().enumerate() {
                 let y = top + PANEL_GAP + j as i32 * ROW_H;
-                root.draw(&Text::new(d.scenario.clone(), (40, y - 6), ("sans-serif", 13).into_font())).map_err(|e| anyhow!("{e:?}"))?;
+                root.draw(&Text::new(
+                    d.scenario.clone(),
+                    (40, y - 6),
+                    ("sans-serif", 13).into_font(),
+                ))
+                .map_err(|e| anyhow!("{e:?}"))?;
                 let Some(m) = d.diff.mean else {
-                    root.draw(&Text::new("no value", (x0, y - 6), ("sans-serif", 12).into_font())).map_err(|e| anyhow!("{e:?}"))?;
+                    root.draw(&Text::new(
+                        "no value",
+                        (x0, y - 6),
+                        ("sans-serif", 12).into_font(),
+                    ))
+                    .map_err(|e| anyhow!("{e:?}"))?;
                     continue;
                 };
                 let clear = match (d.diff.lo, d.diff.hi) {
                     (Some(l), Some(h)) => l > 0.0 || h < 0.0,
                     _ => false,
                 };
-                let color = if clear { RGBColor(31, 90, 160) } else { RGBColor(150, 150, 150) };
+                let color = if clear {
+                    RGBColor(31, 90, 160)
+                } else {
+                    RGBColor(150, 150, 150)
+                };
                 if let (Some(l), Some(h)) = (d.diff.lo, d.diff.hi) {
-                    root.draw(&PathElement::new(vec![(x_of(l), y), (x_of(h), y)], ShapeStyle::from(&color).stroke_width(3)))
-                        .map_err(|e| anyhow!("{e:?}"))?;
-                }
-                root.draw(&Circle::new((x_of(m), y), 5, ShapeStyle::from(&color).filled())).map_err(|e| anyhow!("{e:?}"))?;
-                let rel = d.relative_change.map(|r| format!(" ({:+.0}%)", 100.0 * r)).unwrap_or_default();
-                root.draw(&Text::new(format!("{}{rel}", short(m)), (x1 + 8, y - 6), ("sans-serif", 12).into_font()))
+                    root.draw(&PathElement::new(
+                        vec![(x_of(l), y), (x_of(h), y)],
+                        ShapeStyle::from(&color).stroke_width(3),
+                    ))
                     .map_err(|e| anyhow!("{e:?}"))?;
+                }
+                root.draw(&Circle::new(
+                    (x_of(m), y),
+                    5,
+                    ShapeStyle::from(&color).filled(),
+                ))
+                .map_err(|e| anyhow!("{e:?}"))?;
+                let rel = d
+                    .relative_change
+                    .map(|r| format!(" ({:+.0}%)", 100.0 * r))
+                    .unwrap_or_default();
+                root.draw(&Text::new(
+                    format!("{}{rel}", short(m)),
+                    (x1 + 8, y - 6),
+                    ("sans-serif", 12).into_font(),
+                ))
+                .map_err(|e| anyhow!("{e:?}"))?;
             }
         }
         root.present().map_err(|e| anyhow!("{e:?}"))?;

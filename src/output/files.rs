@@ -15,8 +15,12 @@ pub struct Staged {
 impl Staged {
     /// Prepare the output folder (created if missing).
     pub fn new(dir: &Path) -> Result<Staged> {
-        fs::create_dir_all(dir).with_context(|| format!("cannot create output folder {}", dir.display()))?;
-        Ok(Staged { dir: dir.to_path_buf(), pending: Vec::new() })
+        fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create output folder {}", dir.display()))?;
+        Ok(Staged {
+            dir: dir.to_path_buf(),
+            pending: Vec::new(),
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -27,8 +31,10 @@ impl Staged {
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<()> {
         let fin = self.dir.join(name);
         let tmp = self.dir.join(format!("{name}.partial"));
-        let mut f = fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
-        f.write_all(bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+        let mut f =
+            fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+        f.write_all(bytes)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
         f.sync_all().ok();
         self.pending.push((tmp, fin));
         Ok(())
@@ -38,7 +44,8 @@ impl Staged {
     pub fn commit(self) -> Result<Vec<PathBuf>> {
         let mut done = Vec::new();
         for (tmp, fin) in &self.pending {
-            fs::rename(tmp, fin).with_context(|| format!("cannot rename {} to {}", tmp.display(), fin.display()))?;
+            fs::rename(tmp, fin)
+                .with_context(|| format!("cannot rename {} to {}", tmp.display(), fin.display()))?;
             done.push(fin.clone());
         }
         Ok(done)

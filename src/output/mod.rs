@@ -2,8 +2,8 @@
 //! with later commands, comparison and validation files). Every file is written under a
 //! temporary name and renamed only when all of a run's files are complete.
 
-pub mod files;
 pub mod chart;
+pub mod files;
 pub mod tables;
 
 pub use files::Staged;

@@ -1,9 +1,9 @@
 //! The CSV tables of the output contract, built in memory from the replicates' counts. Numbers
 //! are plain decimals; an undefined value is an empty cell.
 
+use crate::engine::Replicate;
 use crate::engine::agent::State;
 use crate::engine::params::Params;
-use crate::engine::Replicate;
 use crate::metrics::{self, Period};
 use anyhow::Result;
 
@@ -14,7 +14,11 @@ pub fn num(v: f64) -> String {
     }
     let s = format!("{v:.6}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".to_string() } else { s.to_string() }
+    if s == "-0" {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 pub fn opt(v: Option<f64>) -> String {
@@ -62,9 +66,23 @@ pub const FLOW_COLUMNS: [&str; 21] = [
 ];
 
 /// Write the timeseries rows of one scenario's replicates.
-pub fn timeseries(w: &mut csv::Writer<Vec<u8>>, scenario: &str, start: (i32, u32), reps: &[Replicate], header: bool) -> Result<()> {
+pub fn timeseries(
+    w: &mut csv::Writer<Vec<u8>>,
+    scenario: &str,
+    start: (i32, u32),
+    reps: &[Replicate],
+    header: bool,
+) -> Result<()> {
     if header {
-        let mut h = vec!["scenario", "replicate", "month", "date", "population", "entered", "exited"];
+        let mut h = vec![
+            "scenario",
+            "replicate",
+            "month",
+            "date",
+            "population",
+            "entered",
+            "exited",
+        ];
         h.extend(STATE_COLUMNS.iter().map(|s| s.0));
         h.extend(FLOW_COLUMNS);
         w.write_record(&h)?;
@@ -109,7 +127,11 @@ pub fn timeseries(w: &mut csv::Writer<Vec<u8>>, scenario: &str, start: (i32, u32
             rec.push(num(row.enforcement.prosecutions as f64));
             rec.push(num(row.enforcement.convictions as f64));
             rec.push(num(t.remittances * wt));
-            rec.push(num(if t.debtors > 0 { t.debt_sum / t.debtors as f64 } else { 0.0 }));
+            rec.push(num(if t.debtors > 0 {
+                t.debt_sum / t.debtors as f64
+            } else {
+                0.0
+            }));
             w.write_record(&rec)?;
         }
     }
@@ -119,11 +141,26 @@ pub fn timeseries(w: &mut csv::Writer<Vec<u8>>, scenario: &str, start: (i32, u32
 /// Metric values per replicate over the whole reported horizon.
 pub fn replicate_metrics(p: &Params, reps: &[Replicate]) -> Vec<Vec<(String, Option<f64>)>> {
     reps.iter()
-        .map(|r| metrics::outcomes(r, p, Period { from: 0, to: r.months.len() }))
+        .map(|r| {
+            metrics::outcomes(
+                r,
+                p,
+                Period {
+                    from: 0,
+                    to: r.months.len(),
+                },
+            )
+        })
         .collect()
 }
 
-pub fn outcomes(w: &mut csv::Writer<Vec<u8>>, scenario: &str, reps: &[Replicate], values: &[Vec<(String, Option<f64>)>], header: bool) -> Result<()> {
+pub fn outcomes(
+    w: &mut csv::Writer<Vec<u8>>,
+    scenario: &str,
+    reps: &[Replicate],
+    values: &[Vec<(String, Option<f64>)>],
+    header: bool,
+) -> Result<()> {
     if header {
         w.write_record(["scenario", "replicate", "metric", "value"])?;
     }
@@ -137,30 +174,76 @@ pub fn outcomes(w: &mut csv::Writer<Vec<u8>>, scenario: &str, reps: &[Replicate]
 
 /// Values of each metric across replicates (empty values left out), in metric order.
 pub fn by_metric(values: &[Vec<(String, Option<f64>)>]) -> Vec<(String, Vec<f64>)> {
-    let Some(first) = values.first() else { return Vec::new() };
+    let Some(first) = values.first() else {
+        return Vec::new();
+    };
     first
         .iter()
         .enumerate()
-        .map(|(k, (name, _))| (name.clone(), values.iter().filter_map(|v| v.get(k).and_then(|x| x.1)).collect()))
+        .map(|(k, (name, _))| {
+            (
+                name.clone(),
+                values
+                    .iter()
+                    .filter_map(|v| v.get(k).and_then(|x| x.1))
+                    .collect(),
+            )
+        })
         .collect()
 }
 
-pub fn summary(w: &mut csv::Writer<Vec<u8>>, scenario: &str, values: &[Vec<(String, Option<f64>)>], header: bool) -> Result<()> {
+pub fn summary(
+    w: &mut csv::Writer<Vec<u8>>,
+    scenario: &str,
+    values: &[Vec<(String, Option<f64>)>],
+    header: bool,
+) -> Result<()> {
     if header {
-        w.write_record(["scenario", "metric", "mean", "sd", "ci_low", "ci_high", "replicates"])?;
+        w.write_record([
+            "scenario",
+            "metric",
+            "mean",
+            "sd",
+            "ci_low",
+            "ci_high",
+            "replicates",
+        ])?;
     }
     for (name, vals) in by_metric(values) {
         let s = metrics::describe(&vals);
-        w.write_record([scenario, &name, &opt(s.mean), &opt(s.sd), &opt(s.lo), &opt(s.hi), &s.n.to_string()])?;
+        w.write_record([
+            scenario,
+            &name,
+            &opt(s.mean),
+            &opt(s.sd),
+            &opt(s.lo),
+            &opt(s.hi),
+            &s.n.to_string(),
+        ])?;
     }
     Ok(())
 }
 
-
 /// validation.csv and validation_series.csv.
-pub fn validation(rows: &[crate::validation::Row], series: &[crate::validation::SeriesRow]) -> Result<(Vec<u8>, Vec<u8>)> {
+pub fn validation(
+    rows: &[crate::validation::Row],
+    series: &[crate::validation::SeriesRow],
+) -> Result<(Vec<u8>, Vec<u8>)> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["target_id", "kind", "quantity", "metric", "period", "simulated", "ci_low", "ci_high", "target", "band_low", "band_high", "within"])?;
+    w.write_record([
+        "target_id",
+        "kind",
+        "quantity",
+        "metric",
+        "period",
+        "simulated",
+        "ci_low",
+        "ci_high",
+        "target",
+        "band_low",
+        "band_high",
+        "within",
+    ])?;
     for r in rows {
         w.write_record([
             r.target_id.as_str(),
@@ -180,8 +263,17 @@ pub fn validation(rows: &[crate::validation::Row], series: &[crate::validation::
     let mut s = csv::Writer::from_writer(Vec::new());
     s.write_record(["series", "year", "simulated", "observed", "relative_error"])?;
     for r in series {
-        let rel = r.simulated.filter(|_| r.observed != 0.0).map(|v| (v - r.observed) / r.observed);
-        s.write_record([r.series.as_str(), &r.year.to_string(), &opt(r.simulated), &num(r.observed), &opt(rel)])?;
+        let rel = r
+            .simulated
+            .filter(|_| r.observed != 0.0)
+            .map(|v| (v - r.observed) / r.observed);
+        s.write_record([
+            r.series.as_str(),
+            &r.year.to_string(),
+            &opt(r.simulated),
+            &num(r.observed),
+            &opt(rel),
+        ])?;
     }
     Ok((w.into_inner()?, s.into_inner()?))
 }
@@ -189,7 +281,16 @@ pub fn validation(rows: &[crate::validation::Row], series: &[crate::validation::
 /// comparison.csv.
 pub fn comparison(diffs: &[crate::compare::Diff]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["scenario", "metric", "baseline_mean", "scenario_mean", "diff_mean", "diff_ci_low", "diff_ci_high", "relative_change"])?;
+    w.write_record([
+        "scenario",
+        "metric",
+        "baseline_mean",
+        "scenario_mean",
+        "diff_mean",
+        "diff_ci_low",
+        "diff_ci_high",
+        "relative_change",
+    ])?;
     for d in diffs {
         w.write_record([
             d.scenario.as_str(),
@@ -215,18 +316,38 @@ pub fn comparison_text(diffs: &[crate::compare::Diff]) -> String {
         }
     }
     let mut s = String::new();
-    let _ = writeln!(s, "{:<34} {:>14} {:>14} {:>26} {:>9}", "difference from baseline", "baseline", "scenario", "difference (95% interval)", "change");
+    let _ = writeln!(
+        s,
+        "{:<34} {:>14} {:>14} {:>26} {:>9}",
+        "difference from baseline", "baseline", "scenario", "difference (95% interval)", "change"
+    );
     for (metric, label) in crate::compare::HEADLINE {
         let _ = writeln!(s, "{label}");
         for sc in &scenarios {
-            if let Some(d) = diffs.iter().find(|d| d.scenario == *sc && d.metric == metric) {
+            if let Some(d) = diffs
+                .iter()
+                .find(|d| d.scenario == *sc && d.metric == metric)
+            {
                 let f = |v: Option<f64>| v.map(short).unwrap_or_else(|| "-".into());
                 let ci = match (d.diff.lo, d.diff.hi) {
-                    (Some(l), Some(h)) => format!("{} [{}, {}]", f(d.diff.mean), short(l), short(h)),
+                    (Some(l), Some(h)) => {
+                        format!("{} [{}, {}]", f(d.diff.mean), short(l), short(h))
+                    }
                     _ => f(d.diff.mean),
                 };
-                let rel = d.relative_change.map(|r| format!("{:+.1}%", 100.0 * r)).unwrap_or_else(|| "-".into());
-                let _ = writeln!(s, "  {:<32} {:>14} {:>14} {:>26} {:>9}", sc, f(d.baseline_mean), f(d.scenario_mean), ci, rel);
+                let rel = d
+                    .relative_change
+                    .map(|r| format!("{:+.1}%", 100.0 * r))
+                    .unwrap_or_else(|| "-".into());
+                let _ = writeln!(
+                    s,
+                    "  {:<32} {:>14} {:>14} {:>26} {:>9}",
+                    sc,
+                    f(d.baseline_mean),
+                    f(d.scenario_mean),
+                    ci,
+                    rel
+                );
             }
         }
     }

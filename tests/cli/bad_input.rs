@@ -4,7 +4,7 @@
 //! and no output file is written. An output folder that cannot be written ends with exit code 1,
 //! again with no output. `check` accepts the fixture and rejects what `run` rejects.
 
-use crate::support::{edit, fixture, fixture_text, line_of, run_in, write, Ran};
+use crate::support::{Ran, edit, fixture, fixture_text, line_of, run_in, write};
 use std::fs;
 use std::path::Path;
 use tempfile::TempDir;
@@ -45,33 +45,75 @@ fn run_fails(tmp: &TempDir, scenario: &str, extra: &[&str], code: i32, keep: &[&
     check_failure(&r, code, &format!("crossroads {}", args.join(" ")));
     if out.exists() {
         assert!(out.is_dir(), "--out {} is not a folder", out.display());
-        assert!(files_under(&out).is_empty(), "output written despite the error: {:?}", files_under(&out));
+        assert!(
+            files_under(&out).is_empty(),
+            "output written despite the error: {:?}",
+            files_under(&out)
+        );
     }
-    let stray: Vec<String> = files_under(tmp.path()).into_iter().filter(|f| !keep.iter().any(|k| f == k)).collect();
-    assert!(stray.is_empty(), "files written despite the error: {stray:?}\nstderr: {}", r.stderr);
+    let stray: Vec<String> = files_under(tmp.path())
+        .into_iter()
+        .filter(|f| !keep.iter().any(|k| f == k))
+        .collect();
+    assert!(
+        stray.is_empty(),
+        "files written despite the error: {stray:?}\nstderr: {}",
+        r.stderr
+    );
     r.stderr
 }
 
 fn check_failure(r: &Ran, code: i32, command: &str) {
-    assert_eq!(r.code, Some(code), "{command}\nexpected exit code {code}\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
-    assert!(r.stderr.starts_with("error: "), "{command}\nstderr must start with `error: `:\n{}", r.stderr);
-    assert_eq!(r.stderr.matches("error:").count(), 1, "{command}\nexactly one error message expected:\n{}", r.stderr);
-    assert!(!r.stderr.contains("panicked"), "{command}\nthe program panicked:\n{}", r.stderr);
-    assert!(!r.stdout.contains("scenario is valid"), "{command}\nclaims the scenario is valid:\n{}", r.stdout);
+    assert_eq!(
+        r.code,
+        Some(code),
+        "{command}\nexpected exit code {code}\nstdout:\n{}\nstderr:\n{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(
+        r.stderr.starts_with("error: "),
+        "{command}\nstderr must start with `error: `:\n{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stderr.matches("error:").count(),
+        1,
+        "{command}\nexactly one error message expected:\n{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("panicked"),
+        "{command}\nthe program panicked:\n{}",
+        r.stderr
+    );
+    assert!(
+        !r.stdout.contains("scenario is valid"),
+        "{command}\nclaims the scenario is valid:\n{}",
+        r.stdout
+    );
 }
 
 /// Asserts `stderr` contains every one of `needles`.
 fn mentions(stderr: &str, needles: &[&str]) {
     for n in needles {
-        assert!(stderr.contains(n), "the error message should mention {n:?}:\n{stderr}");
+        assert!(
+            stderr.contains(n),
+            "the error message should mention {n:?}:\n{stderr}"
+        );
     }
 }
 
 /// Asserts `stderr` locates the error at `file:line:col`.
 fn located(stderr: &str, file: &str, line: usize) {
     let at = format!("{file}:{line}:");
-    let ok = stderr.match_indices(&at).any(|(i, _)| stderr[i + at.len()..].starts_with(|c: char| c.is_ascii_digit()));
-    assert!(ok, "the error message should locate the error as {at}<col>:\n{stderr}");
+    let ok = stderr
+        .match_indices(&at)
+        .any(|(i, _)| stderr[i + at.len()..].starts_with(|c: char| c.is_ascii_digit()));
+    assert!(
+        ok,
+        "the error message should locate the error as {at}<col>:\n{stderr}"
+    );
 }
 
 /// A copy of the fixture with one edit, in `tmp`; returns (path, text).
@@ -85,34 +127,73 @@ fn edited(tmp: &TempDir, name: &str, old: &str, new: &str) -> (String, String) {
 fn check_accepts_the_fixture_and_its_overrides() {
     let tmp = TempDir::new().unwrap();
     let f = fixture().display().to_string();
-    for extra in [vec![], vec!["--set", "policy.awareness.coverage_share=0.5", "--set", "leg.libya-italy.p_death=0.2"]] {
+    for extra in [
+        vec![],
+        vec![
+            "--set",
+            "policy.awareness.coverage_share=0.5",
+            "--set",
+            "leg.libya-italy.p_death=0.2",
+        ],
+    ] {
         let mut args = vec!["check", f.as_str()];
         args.extend(extra.iter().copied());
         let r = run_in(tmp.path(), &args);
-        assert_eq!(r.code, Some(0), "crossroads {}\nstdout:\n{}\nstderr:\n{}", args.join(" "), r.stdout, r.stderr);
-        assert_eq!(r.stdout.trim_end().lines().last(), Some("scenario is valid"), "stdout:\n{}", r.stdout);
+        assert_eq!(
+            r.code,
+            Some(0),
+            "crossroads {}\nstdout:\n{}\nstderr:\n{}",
+            args.join(" "),
+            r.stdout,
+            r.stderr
+        );
+        assert_eq!(
+            r.stdout.trim_end().lines().last(),
+            Some("scenario is valid"),
+            "stdout:\n{}",
+            r.stdout
+        );
     }
-    assert!(files_under(tmp.path()).is_empty(), "check must not write files");
+    assert!(
+        files_under(tmp.path()).is_empty(),
+        "check must not write files"
+    );
 }
 
 #[test]
 fn check_rejects_what_run_rejects() {
     let tmp = TempDir::new().unwrap();
-    let (path, text) = edited(&tmp, "e2e_check.toml", "p_identify = 0.01", "p_identify = 1.5");
+    let (path, text) = edited(
+        &tmp,
+        "e2e_check.toml",
+        "p_identify = 0.01",
+        "p_identify = 1.5",
+    );
     let r = run_in(tmp.path(), &["check", &path]);
     check_failure(&r, 2, "crossroads check e2e_check.toml");
     mentions(&r.stderr, &["e2e_check.toml", "p_identify"]);
     located(&r.stderr, "e2e_check.toml", line_of(&text, "p_identify"));
     let f = fixture().display().to_string();
-    let r = run_in(tmp.path(), &["check", &f, "--set", "population.awareness_mean=2"]);
-    check_failure(&r, 2, "crossroads check small.toml --set population.awareness_mean=2");
+    let r = run_in(
+        tmp.path(),
+        &["check", &f, "--set", "population.awareness_mean=2"],
+    );
+    check_failure(
+        &r,
+        2,
+        "crossroads check small.toml --set population.awareness_mean=2",
+    );
     mentions(&r.stderr, &["awareness_mean"]);
 }
 
 #[test]
 fn missing_scenario_file_is_bad_input() {
     let tmp = TempDir::new().unwrap();
-    let p = tmp.path().join("e2e_no_such_scenario.toml").display().to_string();
+    let p = tmp
+        .path()
+        .join("e2e_no_such_scenario.toml")
+        .display()
+        .to_string();
     let err = run_fails(&tmp, &p, &[], 2, &[]);
     mentions(&err, &["e2e_no_such_scenario.toml"]);
 }
@@ -146,7 +227,12 @@ fn non_toml_file_is_bad_input_with_its_line() {
 #[test]
 fn unknown_top_level_key_is_named_with_its_line() {
     let tmp = TempDir::new().unwrap();
-    let (p, text) = edited(&tmp, "e2e_top.toml", "\nmonths = 36\n", "\nmonths = 36\nmonthz = 10\n");
+    let (p, text) = edited(
+        &tmp,
+        "e2e_top.toml",
+        "\nmonths = 36\n",
+        "\nmonths = 36\nmonthz = 10\n",
+    );
     let err = run_fails(&tmp, &p, &[], 2, &["e2e_top.toml"]);
     mentions(&err, &["e2e_top.toml", "monthz"]);
     located(&err, "e2e_top.toml", line_of(&text, "monthz"));
@@ -155,17 +241,28 @@ fn unknown_top_level_key_is_named_with_its_line() {
 #[test]
 fn unknown_nested_key_is_named_with_its_line_and_the_allowed_keys() {
     let tmp = TempDir::new().unwrap();
-    let (p, text) = edited(&tmp, "e2e_nested.toml", "[policy.awareness]\n", "[policy.awareness]\ncoverag_share = 0.1\n");
+    let (p, text) = edited(
+        &tmp,
+        "e2e_nested.toml",
+        "[policy.awareness]\n",
+        "[policy.awareness]\ncoverag_share = 0.1\n",
+    );
     let err = run_fails(&tmp, &p, &[], 2, &["e2e_nested.toml"]);
     // What is allowed: the key that was meant is among the suggestions.
-    mentions(&err, &["e2e_nested.toml", "coverag_share", "coverage_share"]);
+    mentions(
+        &err,
+        &["e2e_nested.toml", "coverag_share", "coverage_share"],
+    );
     located(&err, "e2e_nested.toml", line_of(&text, "coverag_share"));
 }
 
 #[test]
 fn unknown_key_in_a_child_scenario_names_the_child() {
     let tmp = TempDir::new().unwrap();
-    let text = format!("extends = {:?}\n\n[policy.awareness]\ncoverag_share = 0.1\n", fixture().display().to_string());
+    let text = format!(
+        "extends = {:?}\n\n[policy.awareness]\ncoverag_share = 0.1\n",
+        fixture().display().to_string()
+    );
     let p = write(tmp.path(), "e2e_child.toml", &text);
     let err = run_fails(&tmp, &p.display().to_string(), &[], 2, &["e2e_child.toml"]);
     mentions(&err, &["e2e_child.toml", "coverag_share"]);
@@ -175,7 +272,12 @@ fn unknown_key_in_a_child_scenario_names_the_child() {
 #[test]
 fn wrong_type_is_named_with_its_line() {
     let tmp = TempDir::new().unwrap();
-    let (p, text) = edited(&tmp, "e2e_type.toml", "\nmonths = 36\n", "\nmonths = \"ten\"\n");
+    let (p, text) = edited(
+        &tmp,
+        "e2e_type.toml",
+        "\nmonths = 36\n",
+        "\nmonths = \"ten\"\n",
+    );
     let err = run_fails(&tmp, &p, &[], 2, &["e2e_type.toml"]);
     mentions(&err, &["e2e_type.toml", "months"]);
     located(&err, "e2e_type.toml", line_of(&text, "months ="));
@@ -184,18 +286,34 @@ fn wrong_type_is_named_with_its_line() {
 #[test]
 fn probability_above_one_is_rejected() {
     let tmp = TempDir::new().unwrap();
-    let (p, text) = edited(&tmp, "e2e_prob.toml", "p_identify = 0.01", "p_identify = 1.5");
+    let (p, text) = edited(
+        &tmp,
+        "e2e_prob.toml",
+        "p_identify = 0.01",
+        "p_identify = 1.5",
+    );
     let err = run_fails(&tmp, &p, &[], 2, &["e2e_prob.toml"]);
-    mentions(&err, &["e2e_prob.toml", "p_identify", "1.5", "must be", "[0, 1]"]);
+    mentions(
+        &err,
+        &["e2e_prob.toml", "p_identify", "1.5", "must be", "[0, 1]"],
+    );
     located(&err, "e2e_prob.toml", line_of(&text, "p_identify"));
 }
 
 #[test]
 fn share_below_zero_is_rejected() {
     let tmp = TempDir::new().unwrap();
-    let (p, text) = edited(&tmp, "e2e_share.toml", "women_share = 0.3", "women_share = -0.1");
+    let (p, text) = edited(
+        &tmp,
+        "e2e_share.toml",
+        "women_share = 0.3",
+        "women_share = -0.1",
+    );
     let err = run_fails(&tmp, &p, &[], 2, &["e2e_share.toml"]);
-    mentions(&err, &["e2e_share.toml", "women_share", "-0.1", "must be", "[0, 1]"]);
+    mentions(
+        &err,
+        &["e2e_share.toml", "women_share", "-0.1", "must be", "[0, 1]"],
+    );
     located(&err, "e2e_share.toml", line_of(&text, "women_share"));
 }
 
@@ -211,18 +329,33 @@ fn negative_money_is_rejected() {
 #[test]
 fn extends_cycle_is_rejected() {
     let tmp = TempDir::new().unwrap();
-    write(tmp.path(), "e2e_a.toml", "extends = \"e2e_b.toml\"\nmonths = 12\n");
-    write(tmp.path(), "e2e_b.toml", "extends = \"e2e_a.toml\"\nmonths = 24\n");
+    write(
+        tmp.path(),
+        "e2e_a.toml",
+        "extends = \"e2e_b.toml\"\nmonths = 12\n",
+    );
+    write(
+        tmp.path(),
+        "e2e_b.toml",
+        "extends = \"e2e_a.toml\"\nmonths = 24\n",
+    );
     let a = tmp.path().join("e2e_a.toml").display().to_string();
     let err = run_fails(&tmp, &a, &[], 2, &["e2e_a.toml", "e2e_b.toml"]);
     mentions(&err, &["extends"]);
-    assert!(err.contains("e2e_a.toml") && err.contains("e2e_b.toml"), "a cycle should name the files in it:\n{err}");
+    assert!(
+        err.contains("e2e_a.toml") && err.contains("e2e_b.toml"),
+        "a cycle should name the files in it:\n{err}"
+    );
 }
 
 #[test]
 fn missing_parent_is_rejected() {
     let tmp = TempDir::new().unwrap();
-    let p = write(tmp.path(), "e2e_orphan.toml", "extends = \"e2e_no_such_parent.toml\"\nmonths = 12\n");
+    let p = write(
+        tmp.path(),
+        "e2e_orphan.toml",
+        "extends = \"e2e_no_such_parent.toml\"\nmonths = 12\n",
+    );
     let err = run_fails(&tmp, &p.display().to_string(), &[], 2, &["e2e_orphan.toml"]);
     mentions(&err, &["e2e_orphan.toml", "e2e_no_such_parent.toml"]);
 }
@@ -231,7 +364,13 @@ fn missing_parent_is_rejected() {
 fn set_to_an_unknown_key_is_rejected() {
     let tmp = TempDir::new().unwrap();
     let f = fixture().display().to_string();
-    let err = run_fails(&tmp, &f, &["--set", "policy.awareness.coverag_share=0.5"], 2, &[]);
+    let err = run_fails(
+        &tmp,
+        &f,
+        &["--set", "policy.awareness.coverag_share=0.5"],
+        2,
+        &[],
+    );
     mentions(&err, &["--set", "coverag_share", "coverage_share"]);
 }
 
@@ -239,7 +378,13 @@ fn set_to_an_unknown_key_is_rejected() {
 fn set_to_an_unknown_id_is_rejected() {
     let tmp = TempDir::new().unwrap();
     let f = fixture().display().to_string();
-    let err = run_fails(&tmp, &f, &["--set", "destination.atlantis.jobs_per_month=0"], 2, &[]);
+    let err = run_fails(
+        &tmp,
+        &f,
+        &["--set", "destination.atlantis.jobs_per_month=0"],
+        2,
+        &[],
+    );
     // What is allowed: the ids that exist.
     mentions(&err, &["--set", "atlantis", "saudi_arabia"]);
 }
@@ -258,7 +403,13 @@ fn set_out_of_range_is_rejected() {
 fn set_of_the_wrong_type_is_rejected() {
     let tmp = TempDir::new().unwrap();
     let f = fixture().display().to_string();
-    let err = run_fails(&tmp, &f, &["--set", "destination.saudi_arabia.contract_months=long"], 2, &[]);
+    let err = run_fails(
+        &tmp,
+        &f,
+        &["--set", "destination.saudi_arabia.contract_months=long"],
+        2,
+        &[],
+    );
     mentions(&err, &["contract_months"]);
 }
 
@@ -266,7 +417,13 @@ fn set_of_the_wrong_type_is_rejected() {
 fn set_without_a_value_is_rejected() {
     let tmp = TempDir::new().unwrap();
     let f = fixture().display().to_string();
-    let err = run_fails(&tmp, &f, &["--set", "policy.awareness.coverage_share"], 2, &[]);
+    let err = run_fails(
+        &tmp,
+        &f,
+        &["--set", "policy.awareness.coverage_share"],
+        2,
+        &[],
+    );
     mentions(&err, &["policy.awareness.coverage_share"]);
 }
 
@@ -322,10 +479,28 @@ fn unwritable_output_path_fails_with_code_1_and_writes_nothing() {
     fs::write(&blocker, "a regular file\n").unwrap();
     let out = blocker.join("out").display().to_string();
     let f = fixture().display().to_string();
-    let args = ["run", f.as_str(), "--out", out.as_str(), "--agents", "2000", "--replicates", "1", "--quiet"];
+    let args = [
+        "run",
+        f.as_str(),
+        "--out",
+        out.as_str(),
+        "--agents",
+        "2000",
+        "--replicates",
+        "1",
+        "--quiet",
+    ];
     let r = run_in(tmp.path(), &args);
     check_failure(&r, 1, &format!("crossroads {}", args.join(" ")));
     mentions(&r.stderr, &["blocker"]);
-    assert_eq!(files_under(tmp.path()), ["blocker"], "nothing but the blocking file may exist");
-    assert_eq!(fs::read_to_string(&blocker).unwrap(), "a regular file\n", "the blocking file was changed");
+    assert_eq!(
+        files_under(tmp.path()),
+        ["blocker"],
+        "nothing but the blocking file may exist"
+    );
+    assert_eq!(
+        fs::read_to_string(&blocker).unwrap(),
+        "a regular file\n",
+        "the blocking file was changed"
+    );
 }

@@ -7,9 +7,12 @@
 //! - `mechanisms`: each mechanism of the monthly step moves the outcomes it should, in the
 //!   direction (and roughly the size) the model implies;
 //! - `properties`: reproducibility across threads, conservation, the money ledger, honest
-//!   scaling, the output files and the manifest.
+//!   scaling, the output files and the manifest;
+//! - `baseline_checks`: the calibrated baseline meets its targets at a reduced size, and each
+//!   recommendation moves what it targets.
 
 mod bad_input;
+mod baseline_checks;
 mod mechanisms;
 mod properties;
 mod support;

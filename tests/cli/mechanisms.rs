@@ -7,7 +7,9 @@
 //! The runs set the parameters a test relies on explicitly, so that recalibrating the fixture
 //! does not silently turn a test into a no-op.
 
-use crate::support::{assert_greater, edit, fixture_text, fixture_without_events, write, Output, Sim, TsRow};
+use crate::support::{
+    Output, Sim, TsRow, assert_greater, edit, fixture_text, fixture_without_events, write,
+};
 use tempfile::TempDir;
 
 /// The fixture at the size used by these tests.
@@ -31,7 +33,11 @@ fn pair(base: Sim, a: &[(&str, &str)], b: &[(&str, &str)]) -> (Output, Output) {
 /// Every replicate's value of `metric` is exactly 0.
 fn assert_all_zero(out: &Output, metric: &str) {
     let v = out.values(metric);
-    assert!(v.iter().all(|x| *x == 0.0), "{metric} must be exactly 0 in every replicate of\n  {}\nbut is {v:?}", out.command);
+    assert!(
+        v.iter().all(|x| *x == 0.0),
+        "{metric} must be exactly 0 in every replicate of\n  {}\nbut is {v:?}",
+        out.command
+    );
 }
 
 /// Sum of a timeseries column over all rows.
@@ -43,11 +49,19 @@ fn ts_total(out: &Output, col: &str) -> f64 {
 
 #[test]
 fn higher_base_aspiration_means_more_departures() {
-    let (lo, hi) = pair(sim(), &[("aspiration.p_base", "0.01")], &[("aspiration.p_base", "0.02")]);
+    let (lo, hi) = pair(
+        sim(),
+        &[("aspiration.p_base", "0.01")],
+        &[("aspiration.p_base", "0.02")],
+    );
     let (h, l) = assert_greater("departures_per_year", &hi, &lo);
     // Twice the hazard of starting to seek: more departures, but not more than twice as many
     // (offers, finance and staying home still filter the extra seekers).
-    assert!(h / l > 1.15 && h / l < 2.05, "doubling p_base changed departures by a factor {}", h / l);
+    assert!(
+        h / l > 1.15 && h / l < 2.05,
+        "doubling p_base changed departures by a factor {}",
+        h / l
+    );
 }
 
 // 2 Offers -----------------------------------------------------------------------------------
@@ -56,51 +70,89 @@ fn higher_base_aspiration_means_more_departures() {
 fn without_broker_offers_nobody_pays_a_broker() {
     let (with, without) = pair(
         sim(),
-        &[("district.central.p_broker_offer", "0.3"), ("district.border.p_broker_offer", "0.3")],
-        &[("district.central.p_broker_offer", "0"), ("district.border.p_broker_offer", "0")],
+        &[
+            ("district.central.p_broker_offer", "0.3"),
+            ("district.border.p_broker_offer", "0.3"),
+        ],
+        &[
+            ("district.central.p_broker_offer", "0"),
+            ("district.border.p_broker_offer", "0"),
+        ],
     );
     assert_all_zero(&without, "broker_share");
     let w = with.values("broker_share");
-    assert!(w.iter().all(|x| *x > 0.3), "with brokers active, broker_share should exceed 0.3: {w:?}");
+    assert!(
+        w.iter().all(|x| *x > 0.3),
+        "with brokers active, broker_share should exceed 0.3: {w:?}"
+    );
 }
 
 #[test]
 fn without_cross_border_offers_nobody_crosses_to_india() {
     let (with, without) = pair(
         sim(),
-        &[("offers.p_cross_border_young_women", "0.05"), ("offers.p_cross_border_other", "0.005")],
-        &[("offers.p_cross_border_young_women", "0"), ("offers.p_cross_border_other", "0")],
+        &[
+            ("offers.p_cross_border_young_women", "0.05"),
+            ("offers.p_cross_border_other", "0.005"),
+        ],
+        &[
+            ("offers.p_cross_border_young_women", "0"),
+            ("offers.p_cross_border_other", "0"),
+        ],
     );
     assert_all_zero(&without, "cross_border_departures_per_year");
     assert_all_zero(&without, "arrivals_per_year_india");
-    assert!(with.values("cross_border_departures_per_year").iter().all(|x| *x > 0.0));
+    assert!(
+        with.values("cross_border_departures_per_year")
+            .iter()
+            .all(|x| *x > 0.0)
+    );
 }
 
 #[test]
 fn a_bad_reputation_keeps_fake_agencies_out() {
-    let (good, bad) = pair(sim(), &[("recruiter.fraud.reputation_share", "1.0")], &[("recruiter.fraud.reputation_share", "0.05")]);
+    let (good, bad) = pair(
+        sim(),
+        &[("recruiter.fraud.reputation_share", "1.0")],
+        &[("recruiter.fraud.reputation_share", "0.05")],
+    );
     let (g, b) = assert_greater("visa_fraud_departures_per_year", &good, &bad);
     // A recruiter is considered with probability equal to its reputation.
-    assert!(b < 0.25 * g, "a reputation of 0.05 should cut visa-fraud departures to a small fraction: {b} vs {g}");
+    assert!(
+        b < 0.25 * g,
+        "a reputation of 0.05 should cut visa-fraud departures to a small fraction: {b} vs {g}"
+    );
 }
 
 // 3 Choice -----------------------------------------------------------------------------------
 
 #[test]
 fn valuing_life_more_means_fewer_irregular_departures() {
-    let (cheap, dear) = pair(sim(), &[("choice.value_of_life_usd", "50000")], &[("choice.value_of_life_usd", "2000000")]);
+    let (cheap, dear) = pair(
+        sim(),
+        &[("choice.value_of_life_usd", "50000")],
+        &[("choice.value_of_life_usd", "2000000")],
+    );
     assert_greater("irregular_departures_per_year", &cheap, &dear);
 }
 
 #[test]
 fn a_deadlier_sea_means_fewer_irregular_departures() {
-    let (safe, deadly) = pair(sim(), &[("leg.libya-italy.p_death", "0.01")], &[("leg.libya-italy.p_death", "0.3")]);
+    let (safe, deadly) = pair(
+        sim(),
+        &[("leg.libya-italy.p_death", "0.01")],
+        &[("leg.libya-italy.p_death", "0.3")],
+    );
     assert_greater("irregular_departures_per_year", &safe, &deadly);
 }
 
 #[test]
 fn low_awareness_means_more_trafficking_and_broken_promises() {
-    let (naive, aware) = pair(sim(), &[("population.awareness_mean", "0.02")], &[("population.awareness_mean", "0.9")]);
+    let (naive, aware) = pair(
+        sim(),
+        &[("population.awareness_mean", "0.02")],
+        &[("population.awareness_mean", "0.9")],
+    );
     assert_greater("trafficked_per_1000", &naive, &aware);
     assert_greater("promise_broken_share", &naive, &aware);
 }
@@ -115,15 +167,25 @@ fn seeing_through_deceptive_offers_protects_the_aware() {
         .set("offers.awareness_factor", 0)
         .set("choice.naive_risk_share", 1)
         .set("policy.awareness.coverage_share", 0);
-    let (blind, sharp) = pair(base, &[("offers.p_see_through", "0")], &[("offers.p_see_through", "1")]);
+    let (blind, sharp) = pair(
+        base,
+        &[("offers.p_see_through", "0")],
+        &[("offers.p_see_through", "1")],
+    );
     assert_greater("promise_broken_share", &blind, &sharp);
     assert_greater("trafficked_per_1000", &blind, &sharp);
 }
 
 #[test]
 fn an_awareness_campaign_reduces_trafficking() {
-    let base = sim().set("policy.awareness.effect_share", 0.8).set("policy.awareness.online_share", 0.3);
-    let (none, full) = pair(base, &[("policy.awareness.coverage_share", "0")], &[("policy.awareness.coverage_share", "1")]);
+    let base = sim()
+        .set("policy.awareness.effect_share", 0.8)
+        .set("policy.awareness.online_share", 0.3);
+    let (none, full) = pair(
+        base,
+        &[("policy.awareness.coverage_share", "0")],
+        &[("policy.awareness.coverage_share", "1")],
+    );
     assert_greater("trafficked_per_1000", &none, &full);
     assert_greater("visa_fraud_departures_per_year", &none, &full);
 }
@@ -132,14 +194,20 @@ fn an_awareness_campaign_reduces_trafficking() {
 
 #[test]
 fn scarce_recruiter_capacity_caps_regular_departures() {
-    let (ample, scarce) =
-        pair(sim(), &[("recruiter.agency.capacity_per_month", "60")], &[("recruiter.agency.capacity_per_month", "2")]);
+    let (ample, scarce) = pair(
+        sim(),
+        &[("recruiter.agency.capacity_per_month", "60")],
+        &[("recruiter.agency.capacity_per_month", "2")],
+    );
     let (_, s) = assert_greater("regular_departures_per_year", &ample, &scarce);
     // 500 agencies × 2 persons a month, plus at most one agent's worth each carried into the
     // reported period.
     let months = 36.0;
     let bound = 500.0 * 2.0 * 12.0 + 500.0 * scarce.weight() * 12.0 / months;
-    assert!(s > 0.0 && s <= bound, "regular departures {s} should be positive and within capacity {bound}");
+    assert!(
+        s > 0.0 && s <= bound,
+        "regular departures {s} should be positive and within capacity {bound}"
+    );
 }
 
 #[test]
@@ -147,13 +215,22 @@ fn job_openings_cap_regular_departures() {
     let tmp = TempDir::new().unwrap();
     let path = write(tmp.path(), "e2e_no_events.toml", &fixture_without_events());
     let base = sim().scenario(&path);
-    let (open, scarce) =
-        pair(base, &[("destination.saudi_arabia.jobs_per_month", "30000")], &[("destination.saudi_arabia.jobs_per_month", "1000")]);
+    let (open, scarce) = pair(
+        base,
+        &[("destination.saudi_arabia.jobs_per_month", "30000")],
+        &[("destination.saudi_arabia.jobs_per_month", "1000")],
+    );
     let (o, s) = assert_greater("regular_departures_per_year", &open, &scarce);
     // 1000 openings a month, at most one agent's worth carried in; demand is well above that.
     let bound = 12_000.0 + scarce.weight() * 12.0 / 36.0;
-    assert!(o > 2.0 * 12_000.0, "the open market should see far more than 12000 regular departures: {o}");
-    assert!(s <= bound && s > 0.9 * 12_000.0, "regular departures {s} should fill the 12000 openings a year (bound {bound})");
+    assert!(
+        o > 2.0 * 12_000.0,
+        "the open market should see far more than 12000 regular departures: {o}"
+    );
+    assert!(
+        s <= bound && s > 0.9 * 12_000.0,
+        "regular departures {s} should fill the 12000 openings a year (bound {bound})"
+    );
 }
 
 /// The fixture without its event plus one event closing Saudi Arabia's market.
@@ -174,13 +251,30 @@ fn an_event_closes_the_market_from_its_month_on() {
     for r in &rows {
         let regular = r.get("departures_regular");
         if r.month() < 13 {
-            assert!(regular > 0.0, "regular departures before the event should be positive: replicate {} month {}", r.replicate(), r.month());
+            assert!(
+                regular > 0.0,
+                "regular departures before the event should be positive: replicate {} month {}",
+                r.replicate(),
+                r.month()
+            );
         } else {
-            assert_eq!(regular, 0.0, "no regular departures once the market is closed: replicate {} month {}", r.replicate(), r.month());
+            assert_eq!(
+                regular,
+                0.0,
+                "no regular departures once the market is closed: replicate {} month {}",
+                r.replicate(),
+                r.month()
+            );
         }
     }
     // Fake visas do not need job openings: they go on.
-    assert!(rows.iter().filter(|r| r.month() >= 13).map(|r| r.get("departures_visa_fraud")).sum::<f64>() > 0.0);
+    assert!(
+        rows.iter()
+            .filter(|r| r.month() >= 13)
+            .map(|r| r.get("departures_visa_fraud"))
+            .sum::<f64>()
+            > 0.0
+    );
 }
 
 #[test]
@@ -188,10 +282,19 @@ fn an_event_by_date_is_the_same_as_by_month() {
     let tmp = TempDir::new().unwrap();
     let by_month = sim().scenario(closing_event_by_month(&tmp)).run();
     // The fixture's own event (date = "2023-01", the 13th reported month), set to close the market.
-    let by_date_text = edit(&fixture_text(), "\"destination.saudi_arabia.jobs_per_month\" = 10000", "\"destination.saudi_arabia.jobs_per_month\" = 0");
-    let by_date = sim().scenario(write(tmp.path(), "e2e_close_by_date.toml", &by_date_text)).run();
+    let by_date_text = edit(
+        &fixture_text(),
+        "\"destination.saudi_arabia.jobs_per_month\" = 10000",
+        "\"destination.saudi_arabia.jobs_per_month\" = 0",
+    );
+    let by_date = sim()
+        .scenario(write(tmp.path(), "e2e_close_by_date.toml", &by_date_text))
+        .run();
     for f in ["timeseries.csv", "outcomes.csv"] {
-        assert!(by_month.bytes(f) == by_date.bytes(f), "{f} differs between the event by date and by month");
+        assert!(
+            by_month.bytes(f) == by_date.bytes(f),
+            "{f} differs between the event by date and by month"
+        );
     }
 }
 
@@ -200,16 +303,39 @@ fn an_event_changes_nothing_before_its_month() {
     // The fixture's event (2023-01, the 13th reported month), set to close the market, against
     // the same scenario without it: identical until month 12, different from month 13 on.
     let tmp = TempDir::new().unwrap();
-    let text = edit(&fixture_text(), "\"destination.saudi_arabia.jobs_per_month\" = 10000", "\"destination.saudi_arabia.jobs_per_month\" = 0");
-    let with_event = sim().scenario(write(tmp.path(), "e2e_event.toml", &text)).run();
-    let without = sim().scenario(write(tmp.path(), "e2e_no_event.toml", &fixture_without_events())).run();
+    let text = edit(
+        &fixture_text(),
+        "\"destination.saudi_arabia.jobs_per_month\" = 10000",
+        "\"destination.saudi_arabia.jobs_per_month\" = 0",
+    );
+    let with_event = sim()
+        .scenario(write(tmp.path(), "e2e_event.toml", &text))
+        .run();
+    let without = sim()
+        .scenario(write(
+            tmp.path(),
+            "e2e_no_event.toml",
+            &fixture_without_events(),
+        ))
+        .run();
     let (w, wo) = (with_event.timeseries().1, without.timeseries().1);
     assert_eq!(w.len(), wo.len());
-    let late = |rows: &[TsRow]| rows.iter().filter(|r| r.month() >= 13).map(|r| r.get("departures_regular")).sum::<f64>();
+    let late = |rows: &[TsRow]| {
+        rows.iter()
+            .filter(|r| r.month() >= 13)
+            .map(|r| r.get("departures_regular"))
+            .sum::<f64>()
+    };
     assert_eq!(late(&w), 0.0);
     assert!(late(&wo) > 0.0);
     for (a, b) in w.iter().zip(&wo).filter(|(a, _)| a.month() < 13) {
-        assert_eq!(a.cols, b.cols, "month {} of replicate {} differs although the event comes later", a.month(), a.replicate());
+        assert_eq!(
+            a.cols,
+            b.cols,
+            "month {} of replicate {} differs although the event comes later",
+            a.month(),
+            a.replicate()
+        );
     }
 }
 
@@ -217,11 +343,19 @@ fn an_event_changes_nothing_before_its_month() {
 
 #[test]
 fn higher_fees_mean_more_borrowing_and_higher_costs() {
-    let (cheap, dear) = pair(sim(), &[("route.saudi.fee_usd", "3000")], &[("route.saudi.fee_usd", "8000")]);
+    let (cheap, dear) = pair(
+        sim(),
+        &[("route.saudi.fee_usd", "3000")],
+        &[("route.saudi.fee_usd", "8000")],
+    );
     assert_greater("borrowed_share", &dear, &cheap);
     let (d, c) = assert_greater("mean_migration_cost_usd", &dear, &cheap);
     // Most registered migrants take the regular route: the fee rise of 5000 must largely show.
-    assert!(d - c > 2000.0, "mean cost rose by only {} for a fee rise of 5000", d - c);
+    assert!(
+        d - c > 2000.0,
+        "mean cost rose by only {} for a fee rise of 5000",
+        d - c
+    );
 }
 
 #[test]
@@ -239,14 +373,24 @@ fn less_credit_means_fewer_departures() {
     let (a, _) = assert_greater("departures_per_year", &all, &no_family);
     let (_, n) = assert_greater("departures_per_year", &no_family, &none);
     // Fees are many months of income: without any credit only a few can pay from savings.
-    assert!(n < 0.3 * a, "without credit departures fell only from {a} to {n}");
-    assert!(none.values("borrowed_share").iter().all(|x| *x == 0.0), "nobody can borrow without lenders");
+    assert!(
+        n < 0.3 * a,
+        "without credit departures fell only from {a} to {n}"
+    );
+    assert!(
+        none.values("borrowed_share").iter().all(|x| *x == 0.0),
+        "nobody can borrow without lenders"
+    );
 }
 
 #[test]
 fn a_fee_cap_enforced_on_agencies_lowers_costs() {
     let base = sim().set("policy.recruitment.p_cap_enforcement", 0.2);
-    let (uncapped, capped) = pair(base, &[("policy.recruitment.fee_cap_usd", "0")], &[("policy.recruitment.fee_cap_usd", "3000")]);
+    let (uncapped, capped) = pair(
+        base,
+        &[("policy.recruitment.fee_cap_usd", "0")],
+        &[("policy.recruitment.fee_cap_usd", "3000")],
+    );
     assert_greater("mean_migration_cost_usd", &uncapped, &capped);
 }
 
@@ -270,33 +414,65 @@ fn sea_crossing_death_share_matches_the_legs_death_probability() {
     let attempts = (deaths + arrivals) / out.weight();
     let pooled = deaths / (deaths + arrivals);
     let se = (0.2 * 0.8 / attempts).sqrt();
-    assert!(attempts > 1000.0, "too few sea crossings ({attempts}) for a meaningful test");
-    assert!((pooled - 0.2).abs() < 4.0 * se, "deaths / crossings = {pooled}, expected 0.2 ± {}", 4.0 * se);
+    assert!(
+        attempts > 1000.0,
+        "too few sea crossings ({attempts}) for a meaningful test"
+    );
+    assert!(
+        (pooled - 0.2).abs() < 4.0 * se,
+        "deaths / crossings = {pooled}, expected 0.2 ± {}",
+        4.0 * se
+    );
     let share = out.mean("sea_crossing_death_share");
-    assert!((share - 0.2).abs() < 4.0 * se && share > 0.15 && share < 0.25, "sea_crossing_death_share = {share}, expected 0.2 ± {}", 4.0 * se);
+    assert!(
+        (share - 0.2).abs() < 4.0 * se && share > 0.15 && share < 0.25,
+        "sea_crossing_death_share = {share}, expected 0.2 ± {}",
+        4.0 * se
+    );
 }
 
 #[test]
 fn a_safe_sea_kills_nobody() {
-    let (deadly, safe) = pair(sim(), &[("leg.libya-italy.p_death", "0.05")], &[("leg.libya-italy.p_death", "0")]);
-    assert!(ts_total(&deadly, "deaths") > 0.0, "a sea leg with p_death 0.05 should kill someone");
+    let (deadly, safe) = pair(
+        sim(),
+        &[("leg.libya-italy.p_death", "0.05")],
+        &[("leg.libya-italy.p_death", "0")],
+    );
+    assert!(
+        ts_total(&deadly, "deaths") > 0.0,
+        "a sea leg with p_death 0.05 should kill someone"
+    );
     assert_eq!(ts_total(&safe, "deaths"), 0.0);
-    assert!(safe.timeseries().1.iter().all(|r| r.get("dead") == 0.0), "nobody may be dead when no leg kills");
+    assert!(
+        safe.timeseries().1.iter().all(|r| r.get("dead") == 0.0),
+        "nobody may be dead when no leg kills"
+    );
     assert_all_zero(&safe, "sea_crossing_death_share");
     assert_all_zero(&safe, "deaths_per_1000_irregular");
 }
 
 #[test]
 fn detention_on_the_way_is_recorded_for_irregular_migrants() {
-    let (never, often) = pair(sim(), &[("leg.dhaka-libya.p_detention", "0")], &[("leg.dhaka-libya.p_detention", "0.5")]);
+    let (never, often) = pair(
+        sim(),
+        &[("leg.dhaka-libya.p_detention", "0")],
+        &[("leg.dhaka-libya.p_detention", "0.5")],
+    );
     let (o, n) = assert_greater("detained_share_irregular", &often, &never);
     // Every irregular route starts on this leg: half of them are held on it.
-    assert!(o > 0.4 && o - n > 0.25, "detained_share_irregular {o} (vs {n} without detention on the first leg)");
+    assert!(
+        o > 0.4 && o - n > 0.25,
+        "detained_share_irregular {o} (vs {n} without detention on the first leg)"
+    );
 }
 
 #[test]
 fn people_stranded_in_a_hub_take_onward_routes() {
-    let (stuck, onward) = pair(sim(), &[("location.libya.p_onward", "0")], &[("location.libya.p_onward", "0.3")]);
+    let (stuck, onward) = pair(
+        sim(),
+        &[("location.libya.p_onward", "0")],
+        &[("location.libya.p_onward", "0.3")],
+    );
     assert_greater("arrivals_per_year_italy", &onward, &stuck);
 }
 
@@ -306,8 +482,14 @@ fn people_stranded_in_a_hub_take_onward_routes() {
 fn coercive_destinations_mean_more_forced_labour() {
     let (mild, harsh) = pair(
         sim(),
-        &[("destination.saudi_arabia.p_passport_confiscation", "0.02"), ("destination.saudi_arabia.p_wage_theft", "0.03")],
-        &[("destination.saudi_arabia.p_passport_confiscation", "0.1"), ("destination.saudi_arabia.p_wage_theft", "0.15")],
+        &[
+            ("destination.saudi_arabia.p_passport_confiscation", "0.02"),
+            ("destination.saudi_arabia.p_wage_theft", "0.03"),
+        ],
+        &[
+            ("destination.saudi_arabia.p_passport_confiscation", "0.1"),
+            ("destination.saudi_arabia.p_wage_theft", "0.15"),
+        ],
     );
     assert_greater("forced_labour_share", &harsh, &mild);
 }
@@ -334,17 +516,32 @@ fn long_contracts_keep_workers_abroad_longer() {
     );
     let late_working = |out: &Output| -> Vec<f64> {
         let (_, rows) = out.timeseries();
-        (0..4).map(|r| rows.iter().filter(|x| x.replicate() == r && x.month() >= 25).map(|x| x.get("working")).sum::<f64>() / 12.0).collect()
+        (0..4)
+            .map(|r| {
+                rows.iter()
+                    .filter(|x| x.replicate() == r && x.month() >= 25)
+                    .map(|x| x.get("working"))
+                    .sum::<f64>()
+                    / 12.0
+            })
+            .collect()
     };
     let (s, l) = (late_working(&short), late_working(&long));
     for (x, y) in s.iter().zip(&l) {
-        assert!(*y > 1.5 * *x, "workers abroad in months 25–36: {y} under 36-month contracts vs {x} under 12-month ones");
+        assert!(
+            *y > 1.5 * *x,
+            "workers abroad in months 25–36: {y} under 36-month contracts vs {x} under 12-month ones"
+        );
     }
 }
 
 #[test]
 fn renewing_contracts_means_fewer_returns() {
-    let (never, always) = pair(sim(), &[("destination.saudi_arabia.p_renew", "0")], &[("destination.saudi_arabia.p_renew", "1")]);
+    let (never, always) = pair(
+        sim(),
+        &[("destination.saudi_arabia.p_renew", "0")],
+        &[("destination.saudi_arabia.p_renew", "1")],
+    );
     assert_greater("returns_per_year", &never, &always);
 }
 
@@ -361,18 +558,29 @@ fn no_advance_and_no_confiscation_means_no_debt_bondage() {
         ("destination.italy.p_passport_confiscation", "0"),
         ("destination.india.p_passport_confiscation", "0"),
     ];
-    let base = sim().set("recruiter.agency.advance_share", 0.3).set("destination.saudi_arabia.p_passport_confiscation", 0.05);
+    let base = sim()
+        .set("recruiter.agency.advance_share", 0.3)
+        .set("destination.saudi_arabia.p_passport_confiscation", 0.05);
     let (with, without) = pair(base, &[], &none);
     assert_all_zero(&without, "debt_bondage_share");
     assert_eq!(ts_total(&without, "new_debt_bondage"), 0.0);
     let w = with.values("debt_bondage_share");
-    assert!(w.iter().all(|x| *x > 0.1), "with advances and confiscation there should be debt bondage: {w:?}");
+    assert!(
+        w.iter().all(|x| *x > 0.1),
+        "with advances and confiscation there should be debt bondage: {w:?}"
+    );
 }
 
 #[test]
 fn sexual_exploitation_of_cross_border_recruits_is_trafficking() {
-    let base = sim().set("offers.p_cross_border_young_women", 0.1).set("offers.p_cross_border_other", 0.01);
-    let (none, high) = pair(base, &[("destination.india.p_sexual_exploitation", "0")], &[("destination.india.p_sexual_exploitation", "0.5")]);
+    let base = sim()
+        .set("offers.p_cross_border_young_women", 0.1)
+        .set("offers.p_cross_border_other", 0.01);
+    let (none, high) = pair(
+        base,
+        &[("destination.india.p_sexual_exploitation", "0")],
+        &[("destination.india.p_sexual_exploitation", "0.5")],
+    );
     assert_greater("trafficked_per_1000", &high, &none);
 }
 
@@ -380,7 +588,11 @@ fn sexual_exploitation_of_cross_border_recruits_is_trafficking() {
 
 #[test]
 fn nobody_is_identified_without_identification() {
-    let (none, some) = pair(sim(), &[("exit.p_identify", "0")], &[("exit.p_identify", "0.05")]);
+    let (none, some) = pair(
+        sim(),
+        &[("exit.p_identify", "0")],
+        &[("exit.p_identify", "0.05")],
+    );
     assert_all_zero(&none, "identified_per_year");
     assert_eq!(ts_total(&none, "identified"), 0.0);
     assert!(some.values("identified_per_year").iter().all(|x| *x > 0.0));
@@ -388,16 +600,27 @@ fn nobody_is_identified_without_identification() {
 
 #[test]
 fn more_identification_effort_identifies_more_victims() {
-    let (lo, hi) = pair(sim(), &[("exit.p_identify", "0.01")], &[("exit.p_identify", "0.05")]);
+    let (lo, hi) = pair(
+        sim(),
+        &[("exit.p_identify", "0.01")],
+        &[("exit.p_identify", "0.05")],
+    );
     assert_greater("identified_per_year", &hi, &lo);
 }
 
 #[test]
 fn data_sharing_raises_identification() {
     let base = sim().set("exit.p_identify", 0.01);
-    let (none, full) = pair(base, &[("policy.cooperation.data_sharing_share", "0")], &[("policy.cooperation.data_sharing_share", "1")]);
+    let (none, full) = pair(
+        base,
+        &[("policy.cooperation.data_sharing_share", "0")],
+        &[("policy.cooperation.data_sharing_share", "1")],
+    );
     let (f, n) = assert_greater("identified_per_year", &full, &none);
-    assert!(f > 1.5 * n, "full data sharing should raise identification markedly: {f} vs {n}");
+    assert!(
+        f > 1.5 * n,
+        "full data sharing should raise identification markedly: {f} vs {n}"
+    );
 }
 
 // 10 Return and reintegration ----------------------------------------------------------------
@@ -408,7 +631,11 @@ fn reintegration_support_makes_returns_sustainable() {
         .set("policy.reintegration.from_airport", true)
         .set("policy.reintegration.economic_grant_usd", 1000)
         .set("policy.reintegration.income_uplift_share", 0.5);
-    let (none, all) = pair(base, &[("policy.reintegration.coverage_share", "0")], &[("policy.reintegration.coverage_share", "1")]);
+    let (none, all) = pair(
+        base,
+        &[("policy.reintegration.coverage_share", "0")],
+        &[("policy.reintegration.coverage_share", "1")],
+    );
     assert_greater("reintegration_sustainable_share", &all, &none);
 }
 
@@ -416,10 +643,19 @@ fn reintegration_support_makes_returns_sustainable() {
 
 #[test]
 fn more_investigations_mean_more_convictions() {
-    let base = sim().set("policy.enforcement.months_to_verdict", 6).set("policy.enforcement.conviction_share", 0.5);
-    let (lo, hi) = pair(base, &[("policy.enforcement.p_investigation", "0.001")], &[("policy.enforcement.p_investigation", "0.01")]);
+    let base = sim()
+        .set("policy.enforcement.months_to_verdict", 6)
+        .set("policy.enforcement.conviction_share", 0.5);
+    let (lo, hi) = pair(
+        base,
+        &[("policy.enforcement.p_investigation", "0.001")],
+        &[("policy.enforcement.p_investigation", "0.01")],
+    );
     let (h, l) = assert_greater("investigations_per_year", &hi, &lo);
-    assert!(h > 4.0 * l, "ten times the base rate should give several times the investigations: {h} vs {l}");
+    assert!(
+        h > 4.0 * l,
+        "ten times the base rate should give several times the investigations: {h} vs {l}"
+    );
     assert_greater("prosecutions_per_year", &hi, &lo);
     assert_greater("convictions_per_year", &hi, &lo);
 }
@@ -431,6 +667,10 @@ fn visa_screening_stops_fake_visas() {
         &[("policy.cooperation.visa_screening_share", "0")],
         &[("policy.cooperation.visa_screening_share", "1")],
     );
-    assert!(none.values("visa_fraud_departures_per_year").iter().all(|x| *x > 0.0));
+    assert!(
+        none.values("visa_fraud_departures_per_year")
+            .iter()
+            .all(|x| *x > 0.0)
+    );
     assert_all_zero(&full, "visa_fraud_departures_per_year");
 }

@@ -5,13 +5,21 @@
 //! manifest that records the run. The money ledger is checked on the library, where the engine
 //! reports the largest monthly gap between households' net worth and the ledger.
 
-use crate::support::{fixture, fixture_text, read_csv, Output, Sim};
-use crossroads::engine::{run_replicate, Epoch, Params, RunSpec};
+use crate::support::{Output, Sim, fixture, fixture_text, read_csv};
+use crossroads::engine::{Epoch, Params, RunSpec, run_replicate};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
 /// The seven states of METRICS.md.
-const STATES: [&str; 7] = ["at_home", "seeking", "in_transit", "detained", "working", "stranded", "dead"];
+const STATES: [&str; 7] = [
+    "at_home",
+    "seeking",
+    "in_transit",
+    "detained",
+    "working",
+    "stranded",
+    "dead",
+];
 
 /// The flows of METRICS.md, in order.
 const FLOWS: [&str; 21] = [
@@ -91,7 +99,10 @@ fn thread_count_does_not_change_the_output() {
     let one = base.clone().threads(1).run();
     let two = base.threads(2).run();
     for f in ["timeseries.csv", "outcomes.csv", "summary.csv"] {
-        assert!(one.bytes(f) == two.bytes(f), "{f} differs between --threads 1 and --threads 2");
+        assert!(
+            one.bytes(f) == two.bytes(f),
+            "{f} differs between --threads 1 and --threads 2"
+        );
     }
     assert_eq!(one.manifest()["threads"], 1);
     assert_eq!(two.manifest()["threads"], 2);
@@ -101,7 +112,13 @@ fn thread_count_does_not_change_the_output() {
 fn row_values(out: &Output) -> Vec<(u32, u32, Vec<String>)> {
     let (h, rows) = out.timeseries();
     rows.iter()
-        .map(|r| (r.replicate(), r.month(), h.iter().skip(4).map(|c| r.str(c).to_string()).collect()))
+        .map(|r| {
+            (
+                r.replicate(),
+                r.month(),
+                h.iter().skip(4).map(|c| r.str(c).to_string()).collect(),
+            )
+        })
         .collect()
 }
 
@@ -112,7 +129,11 @@ fn a_different_seed_gives_different_results() {
     let (ra, rb) = (row_values(&a), row_values(&b));
     assert_eq!(ra.len(), rb.len());
     let differ = ra.iter().zip(&rb).filter(|(x, y)| x.2 != y.2).count();
-    assert!(differ * 10 >= ra.len() * 9, "only {differ} of {} rows differ between seeds 1 and 2", ra.len());
+    assert!(
+        differ * 10 >= ra.len() * 9,
+        "only {differ} of {} rows differ between seeds 1 and 2",
+        ra.len()
+    );
     assert!(a.bytes("outcomes.csv") != b.bytes("outcomes.csv"));
 }
 
@@ -125,10 +146,16 @@ fn replicates_of_one_run_differ() {
     assert_eq!(r0.len(), 36);
     assert_eq!(r1.len(), 36);
     let differ = r0.iter().zip(&r1).filter(|(x, y)| x.2 != y.2).count();
-    assert!(differ >= 33, "only {differ} of 36 months differ between replicates 0 and 1");
+    assert!(
+        differ >= 33,
+        "only {differ} of 36 months differ between replicates 0 and 1"
+    );
     let o = out.outcomes();
     let dep = &o["departures_per_year"];
-    assert_ne!(dep[0], dep[1], "replicates 0 and 1 have the same departures");
+    assert_ne!(
+        dep[0], dep[1],
+        "replicates 0 and 1 have the same departures"
+    );
 }
 
 // Conservation --------------------------------------------------------------------------------
@@ -150,8 +177,17 @@ fn states_add_up_and_population_changes_only_by_entries_and_exits() {
             r.replicate(),
             r.month()
         );
-        for c in STATES.iter().chain(FLOWS.iter()).chain(["entered", "exited"].iter()) {
-            assert!(r.get(c) >= 0.0, "replicate {} month {}: {c} is negative", r.replicate(), r.month());
+        for c in STATES
+            .iter()
+            .chain(FLOWS.iter())
+            .chain(["entered", "exited"].iter())
+        {
+            assert!(
+                r.get(c) >= 0.0,
+                "replicate {} month {}: {c} is negative",
+                r.replicate(),
+                r.month()
+            );
         }
         if let Some((rep, month, prev)) = last
             && rep == r.replicate()
@@ -173,13 +209,27 @@ fn states_add_up_and_population_changes_only_by_entries_and_exits() {
 
 #[test]
 fn money_ledger_balances_every_month() {
-    let s: crossroads::scenario::Scenario = toml::from_str(&fixture_text()).expect("the fixture parses");
-    let epochs = vec![Epoch { from: 0, params: Params::compile(&s) }];
+    let s: crossroads::scenario::Scenario =
+        toml::from_str(&fixture_text()).expect("the fixture parses");
+    let epochs = vec![Epoch {
+        from: 0,
+        params: Params::compile(&s),
+    }];
     for replicate in 0..2 {
-        let spec = RunSpec { seed: 1, replicate, agents: 20_000, spin_up: s.spin_up_months, months: s.months };
+        let spec = RunSpec {
+            seed: 1,
+            replicate,
+            agents: 20_000,
+            spin_up: s.spin_up_months,
+            months: s.months,
+        };
         let r = run_replicate(&epochs, spec, &|| {});
         assert_eq!(r.months.len(), s.months as usize);
-        assert!(r.ledger_gap < 1e-5, "replicate {replicate}: the ledger is off by {} of the month's flows", r.ledger_gap);
+        assert!(
+            r.ledger_gap < 1e-5,
+            "replicate {replicate}: the ledger is off by {} of the month's flows",
+            r.ledger_gap
+        );
     }
 }
 
@@ -224,7 +274,9 @@ proptest! {
 /// Mean and standard error of `metric` from summary.csv.
 fn summary_mean_se(out: &Output, metric: &str) -> (f64, f64) {
     let s = out.summary();
-    let row = s.get(metric).unwrap_or_else(|| panic!("summary.csv has no {metric}"));
+    let row = s
+        .get(metric)
+        .unwrap_or_else(|| panic!("summary.csv has no {metric}"));
     let mean = row.mean.expect("mean");
     let sd = row.sd.expect("sd");
     (mean, sd / (row.replicates as f64).sqrt())
@@ -238,7 +290,10 @@ fn agrees_across_agent_counts(base: Sim, metric: &str, sharp: f64) {
     let (m1, se1) = summary_mean_se(&small, metric);
     let (m2, se2) = summary_mean_se(&large, metric);
     let tol = 3.0 * (se1 * se1 + se2 * se2).sqrt();
-    assert!(tol < sharp * m2, "the test is too wide to mean anything: tolerance {tol} around {m2}");
+    assert!(
+        tol < sharp * m2,
+        "the test is too wide to mean anything: tolerance {tol} around {m2}"
+    );
     assert!(
         (m1 - m2).abs() < tol,
         "{metric}: {m1} (± {se1}) at 20 000 agents (weight {}) vs {m2} (± {se2}) at 80 000 (weight {}); the difference {} exceeds 3 standard errors ({tol})",
@@ -262,7 +317,13 @@ fn exploitation_shares_do_not_depend_on_the_agent_count() {
 fn binding_recruiter_capacity_does_not_depend_on_the_agent_count() {
     // 500 agencies placing 3 persons a month each (18 000 a year) against a larger demand: the
     // capacity binds, and what it lets through must not depend on how many persons an agent is.
-    agrees_across_agent_counts(Sim::new().seed(13).set("recruiter.agency.capacity_per_month", 3), "regular_departures_per_year", 0.06);
+    agrees_across_agent_counts(
+        Sim::new()
+            .seed(13)
+            .set("recruiter.agency.capacity_per_month", 3),
+        "regular_departures_per_year",
+        0.06,
+    );
 }
 
 // Files and contract --------------------------------------------------------------------------
@@ -270,7 +331,15 @@ fn binding_recruiter_capacity_does_not_depend_on_the_agent_count() {
 #[test]
 fn a_run_writes_exactly_the_contract_files_and_no_partial_files() {
     let out = Sim::new().agents(20_000).replicates(2).run();
-    assert_eq!(out.files(), ["manifest.json", "outcomes.csv", "summary.csv", "timeseries.csv"]);
+    assert_eq!(
+        out.files(),
+        [
+            "manifest.json",
+            "outcomes.csv",
+            "summary.csv",
+            "timeseries.csv"
+        ]
+    );
     assert!(!out.files().iter().any(|f| f.ends_with(".partial")));
 }
 
@@ -280,14 +349,26 @@ fn output_columns_and_rows_follow_the_contract() {
 
     // timeseries.csv: columns in the documented order, one row per (replicate, month).
     let (h, rows) = out.timeseries();
-    let mut expect: Vec<&str> = vec!["scenario", "replicate", "month", "date", "population", "entered", "exited"];
+    let mut expect: Vec<&str> = vec![
+        "scenario",
+        "replicate",
+        "month",
+        "date",
+        "population",
+        "entered",
+        "exited",
+    ];
     expect.extend(STATES);
     expect.extend(FLOWS);
     assert_eq!(h, expect, "timeseries.csv columns");
     assert_eq!(rows.len(), 3 * 24);
     for (k, r) in rows.iter().enumerate() {
         let (rep, m) = ((k / 24) as u32, (k % 24) as u32 + 1);
-        assert_eq!((r.replicate(), r.month()), (rep, m), "rows are ordered by replicate and month");
+        assert_eq!(
+            (r.replicate(), r.month()),
+            (rep, m),
+            "rows are ordered by replicate and month"
+        );
         assert_eq!(r.str("scenario"), "small");
         let date = format!("{}-{:02}", 2022 + (m - 1) / 12, (m - 1) % 12 + 1);
         assert_eq!(r.str("date"), date, "month {m} is {date}");
@@ -303,13 +384,20 @@ fn output_columns_and_rows_follow_the_contract() {
     }
     assert_eq!(rows.len(), 3 * o.len());
     for m in o.keys() {
-        assert!(m.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'), "metric {m} is not snake_case");
+        assert!(
+            m.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            "metric {m} is not snake_case"
+        );
     }
     for (m, v) in &o {
         for x in v.iter().flatten() {
             assert!(x.is_finite(), "{m} = {x}");
             if m.ends_with("_share") {
-                assert!((0.0..=1.0).contains(x), "{m} = {x} is a share outside [0, 1]");
+                assert!(
+                    (0.0..=1.0).contains(x),
+                    "{m} = {x} is a share outside [0, 1]"
+                );
             }
             if m.ends_with("_per_year") || m.ends_with("_usd") || m.ends_with("_per_1000") {
                 assert!(*x >= 0.0, "{m} = {x} is negative");
@@ -324,12 +412,21 @@ fn output_columns_and_rows_follow_the_contract() {
             + g("irregular_departures_per_year")
             + g("cross_border_departures_per_year");
         assert!((channels - g("departures_per_year")).abs() < 1e-3);
-        assert!((g("regular_departures_per_year") + g("visa_fraud_departures_per_year") - g("registered_departures_per_year")).abs() < 1e-3);
+        assert!(
+            (g("regular_departures_per_year") + g("visa_fraud_departures_per_year")
+                - g("registered_departures_per_year"))
+            .abs()
+                < 1e-3
+        );
     }
 
     // summary.csv: one row per metric, the mean and interval of the replicates' values.
     let s = out.summary();
-    assert_eq!(s.keys().collect::<BTreeSet<_>>(), o.keys().collect::<BTreeSet<_>>(), "summary.csv and outcomes.csv metrics");
+    assert_eq!(
+        s.keys().collect::<BTreeSet<_>>(),
+        o.keys().collect::<BTreeSet<_>>(),
+        "summary.csv and outcomes.csv metrics"
+    );
     for (m, row) in &s {
         let vals: Vec<f64> = o[m].iter().flatten().copied().collect();
         assert_eq!(row.replicates, vals.len(), "{m}: replicates");
@@ -339,10 +436,16 @@ fn output_columns_and_rows_follow_the_contract() {
         }
         let mean = vals.iter().sum::<f64>() / vals.len() as f64;
         let got = row.mean.unwrap();
-        assert!((got - mean).abs() <= 1e-6 * mean.abs().max(1.0), "{m}: summary mean {got}, outcomes mean {mean}");
+        assert!(
+            (got - mean).abs() <= 1e-6 * mean.abs().max(1.0),
+            "{m}: summary mean {got}, outcomes mean {mean}"
+        );
         if vals.len() >= 2 {
             let (lo, hi) = (row.ci_low.unwrap(), row.ci_high.unwrap());
-            assert!(lo <= got + 1e-9 && got <= hi + 1e-9, "{m}: mean {got} outside its interval [{lo}, {hi}]");
+            assert!(
+                lo <= got + 1e-9 && got <= hi + 1e-9,
+                "{m}: mean {got} outside its interval [{lo}, {hi}]"
+            );
             assert!(row.sd.unwrap() >= 0.0);
         }
     }
@@ -353,7 +456,11 @@ fn output_columns_and_rows_follow_the_contract() {
     for r in &rows {
         for c in ["departures_regular", "arrivals", "returns", "population"] {
             let agents = r.get(c) / w;
-            assert!((agents - agents.round()).abs() < 1e-4, "{c} = {} is not a whole number of agents of weight {w}", r.get(c));
+            assert!(
+                (agents - agents.round()).abs() < 1e-4,
+                "{c} = {} is not a whole number of agents of weight {w}",
+                r.get(c)
+            );
         }
     }
 }
@@ -365,7 +472,10 @@ fn one_replicate_leaves_sd_and_interval_empty() {
     let row = &s["departures_per_year"];
     assert_eq!(row.replicates, 1);
     assert!(row.mean.is_some());
-    assert!(row.sd.is_none() && row.ci_low.is_none() && row.ci_high.is_none(), "{row:?}");
+    assert!(
+        row.sd.is_none() && row.ci_low.is_none() && row.ci_high.is_none(),
+        "{row:?}"
+    );
 }
 
 #[test]
@@ -381,23 +491,61 @@ fn empty_denominators_are_empty_cells_not_zeros() {
         .set("offers.p_cross_border_other", 0)
         .run();
     let o = out.outcomes();
-    for m in ["deaths_per_1000_irregular", "detained_share_irregular", "mean_irregular_cost_usd", "sea_crossing_death_share", "via_libya_share_italy"] {
-        assert!(o[m].iter().all(Option::is_none), "{m} has no denominator and must be empty: {:?}", o[m]);
+    for m in [
+        "deaths_per_1000_irregular",
+        "detained_share_irregular",
+        "mean_irregular_cost_usd",
+        "sea_crossing_death_share",
+        "via_libya_share_italy",
+    ] {
+        assert!(
+            o[m].iter().all(Option::is_none),
+            "{m} has no denominator and must be empty: {:?}",
+            o[m]
+        );
     }
-    for m in ["irregular_departures_per_year", "cross_border_departures_per_year", "arrivals_per_year_italy"] {
-        assert!(o[m].iter().all(|x| *x == Some(0.0)), "{m} must be 0: {:?}", o[m]);
+    for m in [
+        "irregular_departures_per_year",
+        "cross_border_departures_per_year",
+        "arrivals_per_year_italy",
+    ] {
+        assert!(
+            o[m].iter().all(|x| *x == Some(0.0)),
+            "{m} must be 0: {:?}",
+            o[m]
+        );
     }
     let s = out.summary();
-    assert!(s["detained_share_irregular"].mean.is_none() && s["detained_share_irregular"].replicates == 0);
+    assert!(
+        s["detained_share_irregular"].mean.is_none()
+            && s["detained_share_irregular"].replicates == 0
+    );
 }
 
 // Manifest ------------------------------------------------------------------------------------
 
 #[test]
 fn the_manifest_records_the_run() {
-    let out = Sim::new().agents(20_000).replicates(2).seed(42).threads(2).set("policy.awareness.coverage_share", 0.5).run();
+    let out = Sim::new()
+        .agents(20_000)
+        .replicates(2)
+        .seed(42)
+        .threads(2)
+        .set("policy.awareness.coverage_share", 0.5)
+        .run();
     let m = out.manifest();
-    for k in ["seed", "replicates", "agents", "weight", "threads", "version", "input_files", "start_time", "wall_seconds", "resolved_scenario"] {
+    for k in [
+        "seed",
+        "replicates",
+        "agents",
+        "weight",
+        "threads",
+        "version",
+        "input_files",
+        "start_time",
+        "wall_seconds",
+        "resolved_scenario",
+    ] {
         assert!(m.get(k).is_some(), "manifest.json lacks {k}:\n{m:#}");
     }
     assert_eq!(m["seed"], 42);
@@ -407,36 +555,70 @@ fn the_manifest_records_the_run() {
     assert_eq!(m["version"], env!("CARGO_PKG_VERSION"));
     // Weight: persons ever in the pool over the run ÷ agents.
     let s: crossroads::scenario::Scenario = toml::from_str(&fixture_text()).unwrap();
-    let persons = s.population.persons + s.population.entries_per_year * (s.spin_up_months + s.months) as f64 / 12.0;
+    let persons = s.population.persons
+        + s.population.entries_per_year * (s.spin_up_months + s.months) as f64 / 12.0;
     let w = m["weight"].as_f64().unwrap();
-    assert!((w - persons / 20_000.0).abs() < 1e-6 * w, "weight {w}, expected {}", persons / 20_000.0);
+    assert!(
+        (w - persons / 20_000.0).abs() < 1e-6 * w,
+        "weight {w}, expected {}",
+        persons / 20_000.0
+    );
     // The input file, with the SHA-256 of its bytes.
     use sha2::Digest;
-    let digest: String = sha2::Sha256::digest(std::fs::read(fixture()).unwrap()).iter().map(|b| format!("{b:02x}")).collect();
+    let digest: String = sha2::Sha256::digest(std::fs::read(fixture()).unwrap())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let files = m["input_files"].as_array().expect("input_files is a list");
     assert!(
-        files.iter().any(|f| f["sha256"].as_str() == Some(digest.as_str()) && f["path"].as_str().is_some_and(|p| p.ends_with("small.toml"))),
+        files
+            .iter()
+            .any(|f| f["sha256"].as_str() == Some(digest.as_str())
+                && f["path"]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with("small.toml"))),
         "input_files should hold small.toml with sha256 {digest}: {files:?}"
     );
     let start = m["start_time"].as_str().expect("start_time is text");
-    assert!(start.len() == 20 && start.ends_with('Z') && &start[10..11] == "T", "start_time {start} is not RFC 3339 UTC");
+    assert!(
+        start.len() == 20 && start.ends_with('Z') && &start[10..11] == "T",
+        "start_time {start} is not RFC 3339 UTC"
+    );
     assert!(m["wall_seconds"].as_f64().is_some_and(|x| x >= 0.0));
     // The resolved scenario holds the --set.
     let r = &m["resolved_scenario"];
-    assert_eq!(r["policy"]["awareness"]["coverage_share"].as_f64(), Some(0.5), "resolved_scenario should carry the --set value");
+    assert_eq!(
+        r["policy"]["awareness"]["coverage_share"].as_f64(),
+        Some(0.5),
+        "resolved_scenario should carry the --set value"
+    );
     assert_eq!(r["name"], "small");
 }
 
 #[test]
 fn the_resolved_scenario_in_the_manifest_reproduces_the_run() {
-    let first = Sim::new().agents(20_000).replicates(2).seed(8).set("route.saudi.fee_usd", 6000).run();
+    let first = Sim::new()
+        .agents(20_000)
+        .replicates(2)
+        .seed(8)
+        .set("route.saudi.fee_usd", 6000)
+        .run();
     let resolved = first.manifest()["resolved_scenario"].clone();
-    let value: toml::Value = serde_json::from_value(resolved).expect("resolved_scenario converts to TOML");
+    let value: toml::Value =
+        serde_json::from_value(resolved).expect("resolved_scenario converts to TOML");
     let tmp = tempfile::TempDir::new().unwrap();
     let path = tmp.path().join("e2e_resolved.toml");
     std::fs::write(&path, toml::to_string(&value).expect("serialise TOML")).unwrap();
-    let again = Sim::new().scenario(&path).agents(20_000).replicates(2).seed(8).run();
+    let again = Sim::new()
+        .scenario(&path)
+        .agents(20_000)
+        .replicates(2)
+        .seed(8)
+        .run();
     for f in ["timeseries.csv", "outcomes.csv", "summary.csv"] {
-        assert!(first.bytes(f) == again.bytes(f), "{f}: rerunning the manifest's resolved scenario gives different output");
+        assert!(
+            first.bytes(f) == again.bytes(f),
+            "{f}: rerunning the manifest's resolved scenario gives different output"
+        );
     }
 }

@@ -35,7 +35,11 @@ pub struct Ran {
 
 /// Run `crossroads` with `args` in `cwd` (so that a forgotten `--out` cannot litter the repo).
 pub fn run_in(cwd: &Path, args: &[&str]) -> Ran {
-    let out = crossroads().current_dir(cwd).args(args).output().expect("spawn crossroads");
+    let out = crossroads()
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("spawn crossroads");
     Ran {
         code: out.status.code(),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -58,7 +62,15 @@ pub struct Sim {
 impl Sim {
     /// The fixture with 40 000 agents, 4 replicates and seed 7.
     pub fn new() -> Sim {
-        Sim { scenario: fixture(), agents: 40_000, replicates: 4, seed: 7, months: None, threads: None, sets: Vec::new() }
+        Sim {
+            scenario: fixture(),
+            agents: 40_000,
+            replicates: 4,
+            seed: 7,
+            months: None,
+            threads: None,
+            sets: Vec::new(),
+        }
     }
 
     pub fn scenario(mut self, path: impl Into<PathBuf>) -> Sim {
@@ -123,7 +135,10 @@ impl Sim {
         let tmp = TempDir::new().expect("temp dir");
         let dir = tmp.path().join("out");
         let args = self.args(&dir);
-        let r = run_in(tmp.path(), &args.iter().map(String::as_str).collect::<Vec<_>>());
+        let r = run_in(
+            tmp.path(),
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
         assert_eq!(
             r.code,
             Some(0),
@@ -132,7 +147,11 @@ impl Sim {
             r.stdout,
             r.stderr
         );
-        Output { _tmp: tmp, dir, command: format!("crossroads {}", args.join(" ")) }
+        Output {
+            _tmp: tmp,
+            dir,
+            command: format!("crossroads {}", args.join(" ")),
+        }
     }
 }
 
@@ -156,16 +175,31 @@ pub struct SummaryRow {
 
 /// Parse a CSV cell: an empty cell is `None`.
 pub fn cell(s: &str) -> Option<f64> {
-    if s.is_empty() { None } else { Some(s.parse().unwrap_or_else(|_| panic!("not a number: {s:?}"))) }
+    if s.is_empty() {
+        None
+    } else {
+        Some(s.parse().unwrap_or_else(|_| panic!("not a number: {s:?}")))
+    }
 }
 
 /// A header row and records, as strings.
 pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    let header = r.headers().expect("header").iter().map(str::to_string).collect();
+    let mut r =
+        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let header = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
     let rows = r
         .records()
-        .map(|x| x.unwrap_or_else(|e| panic!("{}: {e}", path.display())).iter().map(str::to_string).collect())
+        .map(|x| {
+            x.unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
         .collect();
     (header, rows)
 }
@@ -179,11 +213,17 @@ pub struct TsRow {
 impl TsRow {
     /// A numeric column.
     pub fn get(&self, col: &str) -> f64 {
-        let s = self.cols.get(col).unwrap_or_else(|| panic!("timeseries.csv has no column {col}"));
-        s.parse().unwrap_or_else(|_| panic!("timeseries.csv {col} = {s:?} is not a number"))
+        let s = self
+            .cols
+            .get(col)
+            .unwrap_or_else(|| panic!("timeseries.csv has no column {col}"));
+        s.parse()
+            .unwrap_or_else(|_| panic!("timeseries.csv {col} = {s:?} is not a number"))
     }
     pub fn str(&self, col: &str) -> &str {
-        self.cols.get(col).unwrap_or_else(|| panic!("timeseries.csv has no column {col}"))
+        self.cols
+            .get(col)
+            .unwrap_or_else(|| panic!("timeseries.csv has no column {col}"))
     }
     pub fn replicate(&self) -> u32 {
         self.get("replicate") as u32
@@ -205,10 +245,16 @@ impl Output {
     /// outcomes.csv: metric → value per replicate, in replicate order (`None`: empty denominator).
     pub fn outcomes(&self) -> BTreeMap<String, Vec<Option<f64>>> {
         let (h, rows) = read_csv(&self.path("outcomes.csv"));
-        assert_eq!(h, ["scenario", "replicate", "metric", "value"], "outcomes.csv header");
+        assert_eq!(
+            h,
+            ["scenario", "replicate", "metric", "value"],
+            "outcomes.csv header"
+        );
         let mut m: BTreeMap<String, Vec<(u32, Option<f64>)>> = BTreeMap::new();
         for r in rows {
-            m.entry(r[2].clone()).or_default().push((r[1].parse().expect("replicate"), cell(&r[3])));
+            m.entry(r[2].clone())
+                .or_default()
+                .push((r[1].parse().expect("replicate"), cell(&r[3])));
         }
         m.into_iter()
             .map(|(k, mut v)| {
@@ -221,10 +267,14 @@ impl Output {
     /// The values of one metric over replicates; every one must be defined.
     pub fn values(&self, metric: &str) -> Vec<f64> {
         let all = self.outcomes();
-        let v = all.get(metric).unwrap_or_else(|| panic!("outcomes.csv has no metric {metric} ({})", self.command));
+        let v = all
+            .get(metric)
+            .unwrap_or_else(|| panic!("outcomes.csv has no metric {metric} ({})", self.command));
         v.iter()
             .enumerate()
-            .map(|(r, x)| x.unwrap_or_else(|| panic!("{metric} is empty in replicate {r} ({})", self.command)))
+            .map(|(r, x)| {
+                x.unwrap_or_else(|| panic!("{metric} is empty in replicate {r} ({})", self.command))
+            })
             .collect()
     }
 
@@ -237,7 +287,19 @@ impl Output {
     /// summary.csv by metric.
     pub fn summary(&self) -> BTreeMap<String, SummaryRow> {
         let (h, rows) = read_csv(&self.path("summary.csv"));
-        assert_eq!(h, ["scenario", "metric", "mean", "sd", "ci_low", "ci_high", "replicates"], "summary.csv header");
+        assert_eq!(
+            h,
+            [
+                "scenario",
+                "metric",
+                "mean",
+                "sd",
+                "ci_low",
+                "ci_high",
+                "replicates"
+            ],
+            "summary.csv header"
+        );
         rows.into_iter()
             .map(|r| {
                 (
@@ -261,7 +323,9 @@ impl Output {
             .into_iter()
             .map(|r| {
                 assert_eq!(r.len(), h.len(), "timeseries.csv row length");
-                TsRow { cols: h.iter().cloned().zip(r).collect() }
+                TsRow {
+                    cols: h.iter().cloned().zip(r).collect(),
+                }
             })
             .collect();
         (h, rows)
@@ -274,13 +338,17 @@ impl Output {
 
     /// The weight (persons per agent) from manifest.json.
     pub fn weight(&self) -> f64 {
-        self.manifest()["weight"].as_f64().expect("manifest weight is a number")
+        self.manifest()["weight"]
+            .as_f64()
+            .expect("manifest weight is a number")
     }
 
     /// Names of the files in the output folder.
     pub fn files(&self) -> Vec<String> {
-        let mut v: Vec<String> =
-            fs::read_dir(&self.dir).expect("out dir").map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut v: Vec<String> = fs::read_dir(&self.dir)
+            .expect("out dir")
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     }
@@ -305,7 +373,10 @@ pub fn assert_greater(metric: &str, big: &Output, small: &Output) -> (f64, f64) 
     let b = big.values(metric);
     let s = small.values(metric);
     assert_eq!(b.len(), s.len(), "{metric}: replicate counts differ");
-    assert!(b.len() >= 2, "{metric}: at least two replicates are needed to judge the noise");
+    assert!(
+        b.len() >= 2,
+        "{metric}: at least two replicates are needed to judge the noise"
+    );
     let diffs: Vec<f64> = b.iter().zip(&s).map(|(x, y)| x - y).collect();
     let (d, se) = mean_se(&diffs);
     let mb = b.iter().sum::<f64>() / b.len() as f64;
@@ -322,7 +393,11 @@ pub fn assert_greater(metric: &str, big: &Output, small: &Output) -> (f64, f64) 
 
 /// The fixture text with `old` replaced by `new` (which must occur exactly once).
 pub fn edit(text: &str, old: &str, new: &str) -> String {
-    assert_eq!(text.matches(old).count(), 1, "{old:?} must occur once in the scenario text");
+    assert_eq!(
+        text.matches(old).count(),
+        1,
+        "{old:?} must occur once in the scenario text"
+    );
     text.replacen(old, new, 1)
 }
 
@@ -335,7 +410,10 @@ pub fn fixture_without_events() -> String {
 
 /// 1-based line of the first line of `text` that starts with `prefix`.
 pub fn line_of(text: &str, prefix: &str) -> usize {
-    text.lines().position(|l| l.trim_start().starts_with(prefix)).unwrap_or_else(|| panic!("no line starts with {prefix:?}")) + 1
+    text.lines()
+        .position(|l| l.trim_start().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starts with {prefix:?}"))
+        + 1
 }
 
 /// Write `text` to `dir/name` and return the path.

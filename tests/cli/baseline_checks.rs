@@ -1,0 +1,203 @@
+//! The calibrated baseline and the recommendations, through the real program at a reduced agent
+//! count: the emergent targets are met with bands widened only by the sampling error of the
+//! smaller run, and each recommendation moves the outcomes it targets.
+
+use crate::support::*;
+use crossroads::metrics::t975;
+use std::path::{Path, PathBuf};
+
+fn baseline() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml")
+}
+
+fn recommendation(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/recommendations")
+        .join(name)
+}
+
+/// The baseline at 60,000 agents × 6 replicates meets every emergent target. The band of each
+/// target is widened by three standard errors of the mean at this size (from the interval in
+/// validation.csv: half-width ÷ t quantile), and by nothing else.
+#[test]
+fn the_baseline_meets_its_emergent_targets_at_reduced_size() {
+    let out = Sim::new()
+        .scenario(baseline())
+        .agents(60_000)
+        .replicates(6)
+        .seed(1)
+        .run();
+    let (head, rows) = read_csv(&out.path("validation.csv"));
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let t = t975(5);
+    let mut checked = 0;
+    for r in &rows {
+        if r[col("kind")] != "emergent" {
+            continue;
+        }
+        let sim = cell(&r[col("simulated")])
+            .unwrap_or_else(|| panic!("{} has no value", r[col("target_id")]));
+        let (lo, hi) = (
+            cell(&r[col("ci_low")]).unwrap(),
+            cell(&r[col("ci_high")]).unwrap(),
+        );
+        let se = (hi - lo) / 2.0 / t;
+        let (band_lo, band_hi) = (
+            cell(&r[col("band_low")]).unwrap(),
+            cell(&r[col("band_high")]).unwrap(),
+        );
+        assert!(
+            sim >= band_lo - 3.0 * se && sim <= band_hi + 3.0 * se,
+            "{}: {sim} outside [{band_lo}, {band_hi}] widened by 3 × se {se}",
+            r[col("target_id")]
+        );
+        checked += 1;
+    }
+    assert!(checked >= 14, "only {checked} emergent targets checked");
+}
+
+/// A scenario compared with itself differs by exactly zero on every metric.
+#[test]
+fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let copy = write(
+        tmp.path(),
+        "copy.toml",
+        &format!(
+            "name = \"copy\"\nextends = {:?}\n",
+            baseline().display().to_string()
+        ),
+    );
+    let out = tmp.path().join("cmp");
+    let r = run_in(
+        tmp.path(),
+        &[
+            "compare",
+            &baseline().display().to_string(),
+            &copy.display().to_string(),
+            "--agents",
+            "20000",
+            "--replicates",
+            "3",
+            "--quiet",
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let (head, rows) = read_csv(&out.join("comparison.csv"));
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    assert!(rows.len() > 40);
+    for row in &rows {
+        for c in ["diff_mean", "diff_ci_low", "diff_ci_high"] {
+            if let Some(v) = cell(&row[col(c)]) {
+                assert_eq!(v, 0.0, "{} {c}", row[col("metric")]);
+            }
+        }
+    }
+}
+
+/// Each recommendation at its default strength moves the metrics it targets, with a paired 95%
+/// interval that excludes zero, at a reduced size.
+#[test]
+fn each_recommendation_moves_what_it_targets() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let out = tmp.path().join("cmp");
+    let mut args: Vec<String> = vec!["compare".into(), baseline().display().to_string()];
+    for f in [
+        "1-regulate-recruitment.toml",
+        "2-cross-border-cooperation.toml",
+        "3-reintegration.toml",
+        "4-awareness.toml",
+        "5-enforcement.toml",
+    ] {
+        args.push(recommendation(f).display().to_string());
+    }
+    args.extend(["--agents", "50000", "--replicates", "5", "--quiet", "--out"].map(String::from));
+    args.push(out.display().to_string());
+    let r = run_in(
+        tmp.path(),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let (head, rows) = read_csv(&out.join("comparison.csv"));
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let diff = |scenario: &str, metric: &str| -> (f64, f64) {
+        let row = rows
+            .iter()
+            .find(|r| r[col("scenario")] == scenario && r[col("metric")] == metric)
+            .unwrap();
+        (
+            cell(&row[col("diff_ci_low")]).unwrap(),
+            cell(&row[col("diff_ci_high")]).unwrap(),
+        )
+    };
+    let lower = |s: &str, m: &str| {
+        let (lo, hi) = diff(s, m);
+        assert!(hi < 0.0, "{s} should lower {m}: interval [{lo}, {hi}]");
+    };
+    let higher = |s: &str, m: &str| {
+        let (lo, hi) = diff(s, m);
+        assert!(lo > 0.0, "{s} should raise {m}: interval [{lo}, {hi}]");
+    };
+    lower("1-regulate-recruitment", "mean_migration_cost_usd");
+    lower("1-regulate-recruitment", "debt_bondage_share");
+    higher("2-cross-border-cooperation", "identified_per_year");
+    higher("3-reintegration", "reintegration_sustainable_share");
+    lower("3-reintegration", "remigration_irregular_share");
+    lower("4-awareness", "trafficked_per_1000");
+    higher("5-enforcement", "convictions_per_year");
+}
+
+/// Common random numbers make the paired interval of a difference far narrower than the
+/// unpaired interval of the same two sets of replicates.
+#[test]
+fn paired_intervals_are_narrower_than_unpaired_ones() {
+    let base = Sim::new()
+        .scenario(baseline())
+        .agents(30_000)
+        .replicates(6)
+        .seed(3)
+        .run();
+    let aware = Sim::new()
+        .scenario(recommendation("4-awareness.toml"))
+        .agents(30_000)
+        .replicates(6)
+        .seed(3)
+        .run();
+    let (b, s) = (
+        base.values("trafficked_per_1000"),
+        aware.values("trafficked_per_1000"),
+    );
+    let d: Vec<f64> = s.iter().zip(&b).map(|(x, y)| x - y).collect();
+    let paired = crossroads::metrics::describe(&d);
+    let paired_half = paired.hi.unwrap() - paired.mean.unwrap();
+    let unpaired_half = crossroads::compare::unpaired_half_width(&b, &s).unwrap();
+    assert!(
+        paired_half < 0.5 * unpaired_half,
+        "paired ±{paired_half} vs unpaired ±{unpaired_half}"
+    );
+}
+
+/// An unintended effect: a very low fee cap, strictly enforced, with employers paying nothing,
+/// shuts most agencies' placements, so regular departures fall and irregular ones rise.
+#[test]
+fn a_strict_low_fee_cap_pushes_people_to_irregular_routes() {
+    let base = Sim::new()
+        .scenario(baseline())
+        .agents(40_000)
+        .replicates(4)
+        .seed(5)
+        .run();
+    let capped = Sim::new()
+        .scenario(baseline())
+        .agents(40_000)
+        .replicates(4)
+        .seed(5)
+        .set("policy.recruitment.fee_cap_usd", 800)
+        .set("policy.recruitment.p_cap_enforcement", 0.1)
+        .set("policy.recruitment.employer_pays_share", 0)
+        .run();
+    assert_greater("regular_departures_per_year", &base, &capped);
+    assert_greater("irregular_departures_per_year", &capped, &base);
+}
