@@ -405,6 +405,7 @@ fn output_columns_and_rows_follow_the_contract() {
         }
     }
     // Departures by channel add up; registered = regular + visa fraud.
+    #[allow(clippy::needless_range_loop)]
     for r in 0..3 {
         let g = |m: &str| o[m][r].unwrap();
         let channels = g("regular_departures_per_year")
