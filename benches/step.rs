@@ -10,7 +10,7 @@ use std::path::Path;
 fn baseline() -> Params {
     let loaded = crossroads::scenario::load(Path::new("scenarios/baseline.toml"), &[])
         .expect("scenarios/baseline.toml loads");
-    Params::compile(&loaded.scenario)
+    crossroads::compile::params(&loaded.scenario).expect("scenarios/baseline.toml compiles")
 }
 
 fn month_step(c: &mut Criterion) {
@@ -25,7 +25,7 @@ fn month_step(c: &mut Criterion) {
             spin_up: 24,
             months: 120,
         };
-        let mut world = new_world(&p, spec);
+        let mut world = new_world(&p, spec).expect("memory for the benchmark");
         // Warm up into a steady state: people abroad, seekers, recruiters under enforcement.
         for t in 0..24 {
             world.step(&p, t);
@@ -51,7 +51,7 @@ fn matching_phase(c: &mut Criterion) {
         spin_up: 24,
         months: 120,
     };
-    let mut world = new_world(&p, spec);
+    let mut world = new_world(&p, spec).expect("memory for the benchmark");
     for t in 0..25 {
         world.step(&p, t);
     }

@@ -2,7 +2,7 @@
 //! replicates on a thread pool, and write the output contract. Errors carry the exit code the
 //! command line reports: 2 for bad input, 1 for anything else.
 
-use crate::engine::{self, Epoch, Params, Replicate, RunSpec};
+use crate::engine::{self, Epoch, Replicate, RunSpec};
 use crate::output::{Staged, tables};
 use crate::scenario::{self, Loaded};
 use crate::validation;
@@ -91,15 +91,7 @@ pub fn prepare(path: &Path, o: &RunOptions) -> Result<Prepared, Failure> {
         )));
     }
     let agents = o.agents.unwrap_or(s.population.default_agents);
-    let epochs = loaded
-        .epochs
-        .iter()
-        .filter(|e| e.month < horizon)
-        .map(|e| Epoch {
-            from: e.month,
-            params: Params::compile(&e.scenario),
-        })
-        .collect();
+    let epochs = compile_epochs(path, &loaded, horizon)?;
     let start = scenario::parse_month(&s.start).ok_or_else(|| {
         Failure::input(format!(
             "{}: start = {:?} is not YYYY-MM",
@@ -121,6 +113,12 @@ pub fn prepare(path: &Path, o: &RunOptions) -> Result<Prepared, Failure> {
         start,
         loaded,
     })
+}
+
+/// Compile the scenario's epochs for the engine; the one place the app calls the compiler.
+fn compile_epochs(path: &Path, loaded: &Loaded, horizon: u32) -> Result<Vec<Epoch>, Failure> {
+    crate::compile::epochs(loaded, horizon)
+        .map_err(|e| Failure::input(format!("{}: {}", path.display(), e.message)))
 }
 
 /// A rayon pool with the requested threads (all cores by default).
@@ -156,7 +154,7 @@ pub const PARALLEL_REPLICATE_AGENTS: usize = 4_000_000;
 
 /// Run every replicate of a prepared scenario. The output is the same whichever way they run:
 /// each replicate is keyed by its own index and results are kept in replicate order.
-pub fn simulate(prep: &Prepared, bar: &ProgressBar) -> Vec<Replicate> {
+pub fn simulate(prep: &Prepared, bar: &ProgressBar) -> Result<Vec<Replicate>, Failure> {
     use rayon::prelude::*;
     let tick = || bar.inc(1);
     let one = |r: u32| {
@@ -169,11 +167,13 @@ pub fn simulate(prep: &Prepared, bar: &ProgressBar) -> Vec<Replicate> {
             &tick,
         )
     };
-    if prep.spec.agents * prep.replicates as usize <= PARALLEL_REPLICATE_AGENTS {
-        (0..prep.replicates).into_par_iter().map(one).collect()
-    } else {
-        (0..prep.replicates).map(one).collect()
-    }
+    let reps: Result<Vec<Replicate>, _> =
+        if prep.spec.agents * prep.replicates as usize <= PARALLEL_REPLICATE_AGENTS {
+            (0..prep.replicates).into_par_iter().map(one).collect()
+        } else {
+            (0..prep.replicates).map(one).collect()
+        };
+    reps.map_err(|e| Failure::other(anyhow::anyhow!("{e}")))
 }
 
 /// Peak resident memory of this process in bytes (Linux), if known.
@@ -252,7 +252,7 @@ pub fn run_into(
     let mut staged = Staged::new(out).map_err(Failure::other)?;
     let horizon = (prep.spec.spin_up + prep.spec.months) as u64;
     let clock = Instant::now();
-    let reps = pool.install(|| simulate(prep, bar));
+    let reps = pool.install(|| simulate(prep, bar))?;
     let seconds = clock.elapsed().as_secs_f64();
 
     let p0 = &prep.epochs[0].params;
@@ -432,7 +432,8 @@ pub fn speed_line(r: &RunReport) -> String {
 pub fn check(path: &Path, sets: &[String]) -> Result<String, Failure> {
     let loaded = scenario::load(path, sets)?;
     let s = &loaded.scenario;
-    let p = Params::compile(s);
+    let p = crate::compile::params(s)
+        .map_err(|e| Failure::input(format!("{}: {}", path.display(), e.message)))?;
     let persons = s.population.persons
         + s.population.entries_per_year * (s.spin_up_months + s.months) as f64 / 12.0;
     let mut out = String::new();
@@ -550,7 +551,7 @@ pub fn calibrate(config: &Path, o: &RunOptions) -> Result<CalibrationReport, Fai
     let bar = progress_bar(total, o.quiet, "calibrate");
     let mut scored = Vec::new();
     for (i, prep) in preps.iter().enumerate() {
-        let reps = pool.install(|| simulate(prep, &bar));
+        let reps = pool.install(|| simulate(prep, &bar))?;
         let rows = validate(prep, &scenario, &reps)?
             .map(|v| v.0)
             .unwrap_or_default();

@@ -6,7 +6,8 @@
 pub mod app;
 pub mod calibrate;
 pub mod compare;
-pub mod engine;
+pub use crossroads_engine as engine;
+pub mod compile;
 pub mod metrics;
 pub mod output;
 pub mod scenario;

@@ -2,10 +2,10 @@
 //! Counts are turned into persons with the replicate's weight; shares keep their denominators,
 //! and a metric whose denominator is empty is `None` (written as an empty cell).
 
-use crate::engine::params::{CHANNELS, Params};
+use crate::engine::params::{CHANNELS, Channel, LocationKind, Params};
 use crate::engine::stats::{EpisodeAcc, ReturnAcc, Tally};
 use crate::engine::{MonthRow, Replicate};
-use crate::scenario::Channel;
+use std::collections::BTreeMap;
 
 /// A range of reported months, 0-based and inclusive of `from`, exclusive of `to`.
 #[derive(Clone, Copy, Debug)]
@@ -32,7 +32,7 @@ fn ratio(num: f64, den: f64) -> Option<f64> {
 pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(String, Option<f64>)> {
     let w = rep.weight;
     let per_year = 12.0 / period.months().max(1) as f64;
-    let mut t = Tally::default();
+    let mut t = Tally::new(p);
     let (mut inv, mut pros, mut conv) = (0u64, 0u64, 0u64);
     for m in &rep.months[period.from..period.to.min(rep.months.len())] {
         let MonthRow { tally, enforcement } = m;
@@ -90,15 +90,11 @@ pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(String, Opt
             persons_year(t.sea_arrivals[d]),
         );
     }
-    for (d, dest) in p.dests.iter().enumerate() {
-        for (l, loc) in p.locations.iter().enumerate() {
-            if via_pair(p, l, d) {
-                put(
-                    &format!("via_{}_share_{}", loc.id, dest.id),
-                    ratio(t.via[l][d] as f64, t.arrivals[d] as f64),
-                );
-            }
-        }
+    for ((d, l), n) in via_counts(p, &t) {
+        put(
+            &format!("via_{}_share_{}", p.locations[l].id, p.dests[d].id),
+            ratio(n as f64, t.arrivals[d] as f64),
+        );
     }
     put(
         "women_share",
@@ -191,12 +187,20 @@ pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(String, Opt
     out
 }
 
-/// Whether some route to destination `d` passes through location `l`.
-pub fn via_pair(p: &Params, l: usize, d: usize) -> bool {
-    p.routes
-        .iter()
-        .any(|r| r.dest as usize == d && r.via & (1 << l) != 0)
-        && p.locations[l].kind != crate::scenario::LocationKind::Capital
+/// Arrivals at each destination `d` whose route passed through location `l`, keyed `(d, l)` in
+/// that order, for every pair some route makes (the capital, where every journey starts, is
+/// left out).
+pub fn via_counts(p: &Params, t: &Tally) -> BTreeMap<(usize, usize), u64> {
+    let mut out = BTreeMap::new();
+    for (r, route) in p.routes.iter().enumerate() {
+        for &l in &route.via {
+            if p.locations[l as usize].kind != LocationKind::Capital {
+                *out.entry((route.dest as usize, l as usize)).or_insert(0) +=
+                    t.arrivals_by_route[r] as u64;
+            }
+        }
+    }
+    out
 }
 
 pub fn channel_name(c: Channel) -> &'static str {

@@ -432,6 +432,12 @@ pub struct Work {
     pub saved_share: f64,
     /// Share of a month's wage withheld when wage theft strikes.
     pub wage_theft_share: f64,
+    /// The placing recruiter's coercion rate raises a destination's passport-confiscation and
+    /// wage-theft hazards: each is multiplied by (1 + coercion_hazard_factor × p_coercion).
+    pub coercion_hazard_factor: f64,
+    /// A job paying less than this share of the promised wage breaks the promise (the worker
+    /// was deceived); the output contract's `promise_broken_share` uses 0.9.
+    pub promise_kept_share: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -444,6 +450,9 @@ pub struct Exit {
     /// Monthly probability that a detained person is released (ransom paid) once held
     /// `detention_months`; each extra month adds to the ransom debt.
     pub p_release: f64,
+    /// Full data sharing between countries multiplies the identification of victims abroad by
+    /// (1 + data_sharing_identification × policy.cooperation.data_sharing_share).
+    pub data_sharing_identification: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -452,6 +461,9 @@ pub struct Market {
     /// Monthly probability that an empty recruiter slot is taken by a new recruiter, at no
     /// unmet demand; rises with the share of demand left unmet.
     pub p_entry: f64,
+    /// Unmet demand (a share of applications) multiplies entry by (1 + entry_demand_factor ×
+    /// unmet share).
+    pub entry_demand_factor: f64,
     /// Reputation lost per returning victim (in the recruiter's home district) per person.
     pub reputation_hit_share: f64,
     /// Monthly recovery of reputation toward its start value.
@@ -499,6 +511,9 @@ pub struct Cooperation {
     pub joint_operations_share: f64,
     /// Share of fake visas caught by screening before departure.
     pub visa_screening_share: f64,
+    /// Full data sharing multiplies investigations of fraudulent agencies and trafficking
+    /// networks by (1 + data_sharing_exposure × data_sharing_share).
+    pub data_sharing_exposure: f64,
 }
 
 /// Recommendation 3.
@@ -515,8 +530,11 @@ pub struct Reintegration {
     /// Social support (family and community ties at home): lowers a supported returnee's monthly
     /// probability of seeking to leave again by this share.
     pub social_share: f64,
-    /// Support starts at the airport (otherwise only returnees who seek it out, half of them).
+    /// Support starts at the airport (otherwise only the returnees who seek it out).
     pub from_airport: bool,
+    /// Share of the returnees offered support who take it up when it does not start at the
+    /// airport.
+    pub late_reach_share: f64,
 }
 
 /// Recommendation 4.

@@ -6,7 +6,7 @@
 //! reports the largest monthly gap between households' net worth and the ledger.
 
 use crate::support::{Output, Sim, fixture, fixture_text, read_csv};
-use crossroads::engine::{Epoch, Params, RunSpec, run_replicate};
+use crossroads::engine::{Epoch, RunSpec, run_replicate};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
@@ -213,7 +213,7 @@ fn money_ledger_balances_every_month() {
         toml::from_str(&fixture_text()).expect("the fixture parses");
     let epochs = vec![Epoch {
         from: 0,
-        params: Params::compile(&s),
+        params: crossroads::compile::params(&s).expect("the fixture compiles"),
     }];
     for replicate in 0..2 {
         let spec = RunSpec {
@@ -223,7 +223,7 @@ fn money_ledger_balances_every_month() {
             spin_up: s.spin_up_months,
             months: s.months,
         };
-        let r = run_replicate(&epochs, spec, &|| {});
+        let r = run_replicate(&epochs, spec, &|| {}).expect("memory for a small run");
         assert_eq!(r.months.len(), s.months as usize);
         assert!(
             r.ledger_gap < 1e-5,
@@ -262,9 +262,9 @@ proptest! {
             l.ransom_usd = ransom;
             l.p_detention = p_detention;
         }
-        let epochs = vec![Epoch { from: 0, params: Params::compile(&s) }];
+        let epochs = vec![Epoch { from: 0, params: crossroads::compile::params(&s).expect("the fixture compiles") }];
         let spec = RunSpec { seed, replicate: 0, agents: 10_000, spin_up: s.spin_up_months, months: s.months };
-        let r = run_replicate(&epochs, spec, &|| {});
+        let r = run_replicate(&epochs, spec, &|| {}).expect("memory for a small run");
         prop_assert!(r.ledger_gap < 1e-5, "the ledger is off by {} of the month's flows", r.ledger_gap);
     }
 }

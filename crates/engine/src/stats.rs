@@ -5,7 +5,7 @@
 //! its own counters, and chunks are added in chunk order, so sums do not depend on threads.
 
 use super::agent::STATES;
-use super::params::{MAX_DEST, MAX_LOC};
+use super::params::Params;
 
 /// Named money accounts of the ledger. Every payment has a payer and a payee among these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,12 +33,15 @@ pub struct Tally {
     pub exited: u32,
     /// By channel (regular, visa_fraud, irregular, cross_border).
     pub departures: [u32; 4],
-    pub registered_by_dest: [u32; MAX_DEST],
+    /// Registered departures by destination.
+    pub registered_by_dest: Vec<u32>,
     pub women_registered: u32,
-    pub arrivals: [u32; MAX_DEST],
-    pub sea_arrivals: [u32; MAX_DEST],
-    /// Arrivals at a destination (column) whose route passed a location (row).
-    pub via: [[u32; MAX_DEST]; MAX_LOC],
+    /// Arrivals by destination, all channels.
+    pub arrivals: Vec<u32>,
+    /// Arrivals by destination whose last leg was by sea.
+    pub sea_arrivals: Vec<u32>,
+    /// Arrivals by the route they came on (which locations they passed: `RouteP::via`).
+    pub arrivals_by_route: Vec<u32>,
     pub deaths: u32,
     pub sea_deaths: u32,
     pub sea_attempts: u32,
@@ -60,18 +63,23 @@ pub struct Tally {
     pub net_worth_change: f64,
 }
 
-impl Default for Tally {
-    fn default() -> Self {
+impl Tally {
+    /// Empty counters sized for the scenario's destinations and routes.
+    pub fn new(p: &Params) -> Self {
+        Tally::sized(p.dests.len(), p.routes.len())
+    }
+
+    pub fn sized(dests: usize, routes: usize) -> Self {
         Tally {
             states: [0; STATES],
             entered: 0,
             exited: 0,
             departures: [0; 4],
-            registered_by_dest: [0; MAX_DEST],
+            registered_by_dest: vec![0; dests],
             women_registered: 0,
-            arrivals: [0; MAX_DEST],
-            sea_arrivals: [0; MAX_DEST],
-            via: [[0; MAX_DEST]; MAX_LOC],
+            arrivals: vec![0; dests],
+            sea_arrivals: vec![0; dests],
+            arrivals_by_route: vec![0; routes],
             deaths: 0,
             sea_deaths: 0,
             sea_attempts: 0,
@@ -91,9 +99,25 @@ impl Default for Tally {
             net_worth_change: 0.0,
         }
     }
-}
 
-impl Tally {
+    /// Zero every counter, keeping the sizes (and the memory).
+    pub fn clear(&mut self) {
+        let mut v = std::mem::take(&mut self.registered_by_dest);
+        let mut a = std::mem::take(&mut self.arrivals);
+        let mut s = std::mem::take(&mut self.sea_arrivals);
+        let mut r = std::mem::take(&mut self.arrivals_by_route);
+        for x in [&mut v, &mut a, &mut s, &mut r] {
+            x.iter_mut().for_each(|c| *c = 0);
+        }
+        *self = Tally {
+            registered_by_dest: v,
+            arrivals: a,
+            sea_arrivals: s,
+            arrivals_by_route: r,
+            ..Tally::sized(0, 0)
+        };
+    }
+
     /// Record a payment.
     #[inline(always)]
     pub fn pay(&mut self, from: Account, to: Account, amount: f32) {
@@ -111,12 +135,14 @@ impl Tally {
         for i in 0..4 {
             self.departures[i] += o.departures[i];
         }
-        for d in 0..MAX_DEST {
-            self.registered_by_dest[d] += o.registered_by_dest[d];
-            self.arrivals[d] += o.arrivals[d];
-            self.sea_arrivals[d] += o.sea_arrivals[d];
-            for l in 0..MAX_LOC {
-                self.via[l][d] += o.via[l][d];
+        for (mine, theirs) in [
+            (&mut self.registered_by_dest, &o.registered_by_dest),
+            (&mut self.arrivals, &o.arrivals),
+            (&mut self.sea_arrivals, &o.sea_arrivals),
+            (&mut self.arrivals_by_route, &o.arrivals_by_route),
+        ] {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a += b;
             }
         }
         self.women_registered += o.women_registered;

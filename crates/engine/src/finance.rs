@@ -4,10 +4,10 @@
 
 use super::agent::{Agent, fl, tr};
 use super::context::{Ctx, Local};
+use super::params::LenderType;
 use super::params::Params;
 use super::rng::Purpose;
 use super::stats::Account;
-use crate::scenario::LenderType;
 
 /// Whether agent `i` can borrow from lender `l` at all (a fixed property of the household).
 #[inline]
@@ -22,8 +22,7 @@ pub fn has_access(ctx: &Ctx, i: usize, a: &Agent, l: usize) -> bool {
 /// Whether the household has access to the safe-migration loan.
 #[inline]
 pub fn has_safe_loan(ctx: &Ctx, i: usize) -> bool {
-    ctx.key.fixed(i as u64, Purpose::Finance, 100)
-        < ctx.p.policy.finance.safe_loan_coverage_share as f32
+    ctx.key.fixed(i as u64, Purpose::Finance, 100) < ctx.p.policy.finance.coverage_share
 }
 
 /// Largest loan lender `l` gives this household for an offer with recruiter advance `advance`.
@@ -32,7 +31,7 @@ fn lender_cap(p: &Params, a: &Agent, l: usize, advance: f32) -> f32 {
     let lender = &p.lenders[l];
     match lender.kind {
         LenderType::RecruiterAdvance => advance.min(lender.cap),
-        _ if lender.collateral => lender.cap.min(p.pop.land_value_usd as f32),
+        _ if lender.collateral => lender.cap.min(p.pop.land_value),
         _ => {
             let _ = a;
             lender.cap
@@ -54,7 +53,7 @@ impl Means {
     pub fn of(ctx: &Ctx, i: usize, a: &Agent) -> Means {
         let mut base = a.savings.max(0.0);
         if has_safe_loan(ctx, i) {
-            base += ctx.p.policy.finance.safe_loan_cap_usd as f32;
+            base += ctx.p.policy.finance.cap;
         }
         let mut advance_cap = None;
         for l in 0..ctx.p.lenders.len() {
@@ -106,8 +105,8 @@ pub fn pay_departure(
     let cost = fee + travel;
     let mut need = (cost - a.savings.max(0.0)).max(0.0);
     if need > 0.0 && has_safe_loan(ctx, i) {
-        let x = need.min(ctx.p.policy.finance.safe_loan_cap_usd as f32);
-        add_loan(a, x, ctx.p.safe_loan_rate);
+        let x = need.min(ctx.p.policy.finance.cap);
+        add_loan(a, x, ctx.p.policy.finance.rate);
         need -= x;
         a.flags |= fl::BORROWED;
     }
@@ -144,8 +143,7 @@ pub fn pay_departure(
 /// Money needed in an emergency (ransom, an onward smuggler): part from savings, the rest
 /// borrowed from the dearest lender, whatever the caps (the family pays). Paid to `to`.
 pub fn emergency(p: &Params, a: &mut Agent, amount: f32, to: Account, loc: &mut Local) {
-    let from_savings =
-        (amount * (1.0 - p.finance.ransom_borrowed_share as f32)).min(a.savings.max(0.0));
+    let from_savings = (amount * (1.0 - p.finance.ransom_borrowed_share)).min(a.savings.max(0.0));
     let borrowed = amount - from_savings;
     if borrowed > 0.0 {
         let rate = p.lenders.iter().map(|l| l.rate).fold(0.0f32, f32::max);
@@ -205,7 +203,7 @@ pub fn home_month(ctx: &Ctx, a: &mut Agent, income: f32, loc: &mut Local) {
         return;
     }
     let p = ctx.p;
-    let budget = income * p.finance.home_repay_share as f32;
+    let budget = income * p.finance.home_repay_share;
     loc.tally
         .pay(Account::HomeEconomy, Account::Households, budget);
     a.savings += budget;
@@ -217,7 +215,7 @@ pub fn home_month(ctx: &Ctx, a: &mut Agent, income: f32, loc: &mut Local) {
         a.arrears = 0;
     }
     if a.arrears as u32 >= p.finance.default_months && a.is(fl::COLLATERAL) && a.has(tr::LAND) {
-        let seized = a.debt.min(p.pop.land_value_usd as f32);
+        let seized = a.debt.min(p.pop.land_value);
         // The lender takes the land and writes off that much debt.
         a.debt -= seized;
         loc.tally.pay(Account::Lenders, Account::Households, seized);

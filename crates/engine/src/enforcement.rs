@@ -10,9 +10,9 @@
 use super::context::Trace;
 use super::matching::KindDemand;
 use super::params::Params;
-use super::recruiters::{RECRUITER_ENTITY, Recruiters, Status, p_comply};
+use super::params::RecruiterType;
+use super::recruiters::{RECRUITER_ENTITY, Recruiters, Status};
 use super::rng::{Purpose, RunKey};
-use crate::scenario::RecruiterType;
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Counts {
@@ -20,12 +20,6 @@ pub struct Counts {
     pub prosecutions: u32,
     pub convictions: u32,
 }
-
-/// How much full data sharing multiplies investigations of fraudulent agencies and networks
-/// (assumption, documented in docs/MODEL.md).
-pub const DATA_SHARING_EXPOSURE: f32 = 1.0;
-/// How much unmet demand (as a share of applications) multiplies entry (assumption).
-pub const ENTRY_DEMAND_FACTOR: f32 = 4.0;
 
 pub fn month(
     p: &Params,
@@ -43,19 +37,19 @@ pub fn month(
     for tr in traces {
         rec.victims[tr.recruiter as usize] += 1;
         let ix = tr.recruiter as usize * nd + tr.district as usize;
-        rec.reputation[ix] = (rec.reputation[ix] - m.reputation_hit_share as f32 * w).max(0.0);
+        rec.reputation[ix] = (rec.reputation[ix] - m.reputation_hit_share * w).max(0.0);
     }
     let e = &p.policy.enforcement;
     let coop = &p.policy.cooperation;
     let cap = &p.policy.recruitment;
-    let comply = p_comply(p);
+    let comply = p.policy.recruitment.p_comply;
     for r in 0..rec.len() {
         let k = rec.kind[r] as usize;
         let kind = &p.kinds[k];
         let start = kind.reputation;
         for d in 0..nd {
             let x = &mut rec.reputation[r * nd + d];
-            *x += m.reputation_recovery_share as f32 * (start - *x);
+            *x += m.reputation_recovery_share * (start - *x);
         }
         let mut rng = key.stream(RECRUITER_ENTITY + r as u64, t as u32, Purpose::Recruiter, 0);
         match rec.status[r] {
@@ -65,7 +59,7 @@ pub fn month(
                 } else {
                     0.0
                 };
-                if rng.chance(m.p_entry as f32 * (1.0 + ENTRY_DEMAND_FACTOR * unmet)) {
+                if rng.chance(m.p_entry * (1.0 + m.entry_demand_factor * unmet)) {
                     rec.status[r] = Status::Active;
                     rec.timer[r] = 0;
                     rec.compliant[r] = rng.chance(comply);
@@ -79,7 +73,7 @@ pub fn month(
             Status::Active | Status::Prosecuted => {}
         }
         if kind.kind == RecruiterType::LicensedAgency
-            && cap.fee_cap_usd > 0.0
+            && cap.fee_cap.is_some()
             && !rec.compliant[r]
             && rng.chance(cap.p_cap_enforcement as f32)
         {
@@ -88,20 +82,20 @@ pub fn month(
             continue;
         }
         if rec.status[r] == Status::Active {
-            let mut x = e.p_investigation as f32 * e.prosecution_intensity as f32
-                + rec.victims[r] as f32 * w * m.p_investigate_per_victim as f32;
+            let mut x = e.p_investigation * e.prosecution_intensity
+                + rec.victims[r] as f32 * w * m.p_investigate_per_victim;
             if kind.transnational {
-                x *= 1.0 + e.transnational_focus as f32 + coop.joint_operations_share as f32;
+                x *= 1.0 + e.transnational_focus + coop.joint_operations_share;
             }
             if matches!(
                 kind.kind,
                 RecruiterType::FraudulentAgency | RecruiterType::TraffickingNetwork
             ) {
-                x *= 1.0 + DATA_SHARING_EXPOSURE * coop.data_sharing_share as f32;
+                x *= 1.0 + coop.data_sharing_exposure * coop.data_sharing_share;
             }
             if rng.chance(x.min(1.0)) {
                 c.investigations += 1;
-                if rng.chance(e.prosecution_share as f32) {
+                if rng.chance(e.prosecution_share) {
                     c.prosecutions += 1;
                     rec.status[r] = Status::Prosecuted;
                     rec.timer[r] = e.months_to_verdict.clamp(1, u16::MAX as u32) as u16;
@@ -110,7 +104,7 @@ pub fn month(
         } else {
             rec.timer[r] = rec.timer[r].saturating_sub(1);
             if rec.timer[r] == 0 {
-                if rng.chance(e.conviction_share as f32) {
+                if rng.chance(e.conviction_share) {
                     c.convictions += 1;
                     rec.status[r] = Status::Closed;
                 } else {

@@ -1,6 +1,7 @@
 //! What every phase reads (the month's world state) and writes (its chunk's counters).
 
-use super::params::Params;
+use super::offers::Offer;
+use super::params::{Ix, Params};
 use super::recruiters::Recruiters;
 use super::rng::{Purpose, RunKey, Stream};
 use super::stats::{Outcomes, Tally};
@@ -42,9 +43,9 @@ pub struct Application {
     pub agent: u32,
     pub recruiter: u32,
     pub priority: u32,
-    pub dest: u8,
+    pub dest: Ix,
     /// Kind of the broker that carried the offer (brokers' capacity is rationed too).
-    pub broker_kind: Option<u8>,
+    pub broker_kind: Option<Ix>,
     /// Needs one of the destination's job openings (regular work visa).
     pub needs_job: bool,
     pub accepted: bool,
@@ -54,7 +55,7 @@ pub struct Application {
 #[derive(Clone, Copy, Debug)]
 pub struct Trace {
     pub recruiter: u32,
-    pub district: u8,
+    pub district: Ix,
 }
 
 /// What one chunk of agents writes during a pass.
@@ -63,4 +64,7 @@ pub struct Local<'a> {
     pub out: &'a mut Outcomes,
     pub apps: &'a mut Vec<Application>,
     pub traces: &'a mut Vec<Trace>,
+    /// Scratch space for a seeker's offers and the weights of its choice.
+    pub offers: &'a mut Vec<Offer>,
+    pub weights: &'a mut Vec<f32>,
 }

@@ -13,30 +13,30 @@ pub fn probability(ctx: &Ctx, a: &Agent) -> f32 {
     if a.has(tr::RETURNEE) && ctx.t - (a.returned as i32) < s.rest_months as i32 {
         return 0.0;
     }
-    let median = p.pop.home_income_usd as f32;
-    let poverty = (1.0 + s.poverty_slope as f32 * (median / a.home_income.max(1.0) - 1.0)).max(0.0);
-    let mut x = s.p_base as f32 * poverty;
+    let median = p.pop.home_income;
+    let poverty = (1.0 + s.poverty_slope * (median / a.home_income.max(1.0) - 1.0)).max(0.0);
+    let mut x = s.p_base * poverty;
     if a.has(tr::TIES) {
-        x *= s.ties_factor as f32;
+        x *= s.ties_factor;
     }
     let age = a.age(ctx.t);
     if age >= s.prime_age_min as i32 && age <= s.prime_age_max as i32 {
-        x *= s.prime_age_factor as f32;
+        x *= s.prime_age_factor;
     }
     if a.has(tr::WOMAN) {
-        x *= s.women_factor as f32;
+        x *= s.women_factor;
     }
     if a.has(tr::RETURNEE) && a.debt > 0.0 {
         let support = if a.has(tr::SUPPORTED) {
-            p.policy.reintegration.psychosocial_share as f32
+            p.policy.reintegration.psychosocial_share
         } else {
             0.0
         };
-        x *= 1.0 + (s.debt_factor as f32 - 1.0) * (1.0 - support);
+        x *= 1.0 + (s.debt_factor - 1.0) * (1.0 - support);
     }
     // Social support rebuilds a supported returnee's place at home: less push to leave again.
     if a.has(tr::SUPPORTED) {
-        x *= 1.0 - p.policy.reintegration.social_share as f32;
+        x *= 1.0 - p.policy.reintegration.social_share;
     }
     x.min(1.0)
 }

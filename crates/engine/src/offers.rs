@@ -11,17 +11,17 @@
 
 use super::agent::{Agent, tr};
 use super::context::Ctx;
+use super::params::{Channel, Ix, RecruiterType};
 use super::rng::{Purpose, Stream};
-use crate::scenario::{Channel, RecruiterType};
 
 /// One offer: (recruiter, route, destination via the route, promised wage, price).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Offer {
     pub recruiter: u32,
-    pub kind: u8,
+    pub kind: Ix,
     /// Kind of the broker carrying the offer, if any.
-    pub broker_kind: Option<u8>,
-    pub route: u8,
+    pub broker_kind: Option<Ix>,
+    pub route: Ix,
     pub via_broker: bool,
     pub deceptive: bool,
     /// Paid to the recruiter (and broker): fee or smuggling price.
@@ -35,22 +35,18 @@ pub struct Offer {
     pub advance: f32,
 }
 
-pub const MAX_OFFERS: usize = 8;
-
-/// The offers a seeker receives this month, written into `out`; returns how many.
-pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut [Offer; MAX_OFFERS]) -> usize {
+/// The offers a seeker receives this month, written into `out` (cleared first); returns how
+/// many. Every source that reaches the seeker adds its offer: there is no fixed limit.
+pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut Vec<Offer>) -> usize {
     let p = ctx.p;
     let o = &p.offers;
     let aw = a.awareness();
     let d = a.district as usize;
     let dist = &p.districts[d];
-    let mut n = 0;
-    let mut push = |offer: Option<Offer>, n: &mut usize| {
-        if let Some(x) = offer
-            && *n < MAX_OFFERS
-        {
-            out[*n] = x;
-            *n += 1;
+    out.clear();
+    let mut push = |offer: Option<Offer>| {
+        if let Some(x) = offer {
+            out.push(x);
         }
     };
 
@@ -64,12 +60,12 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut [Offer; MAX_OFFERS]) ->
         let u = reach.uniform();
         let prob = match kind.kind {
             RecruiterType::LicensedAgency => {
-                let mut x = kind.p_direct_offer * (1.0 + o.awareness_factor as f32 * aw);
+                let mut x = kind.p_direct_offer * (1.0 + o.awareness_factor * aw);
                 if a.has(tr::SKILLED) {
-                    x *= o.skilled_factor as f32;
+                    x *= o.skilled_factor;
                 }
                 if a.has(tr::URBAN) {
-                    x *= o.urban_factor as f32;
+                    x *= o.urban_factor;
                 }
                 x
             }
@@ -77,14 +73,14 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut [Offer; MAX_OFFERS]) ->
                 if !a.has(tr::ONLINE) {
                     continue;
                 }
-                kind.p_direct_offer * (1.0 - o.awareness_filter_share as f32 * aw)
+                kind.p_direct_offer * (1.0 - o.awareness_filter_share * aw)
             }
             RecruiterType::InformalBroker => continue,
         };
         // Fewer of the kind operating here (convictions, lost licences), fewer offers.
         if u < prob * presence(ctx, k, d) {
             let mut rng = ctx.rng(i, Purpose::Offers, 1 + k as u32);
-            push(make(ctx, a, k, false, false, &mut rng), &mut n);
+            push(make(ctx, a, k, false, false, &mut rng));
         }
     }
 
@@ -101,18 +97,14 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut [Offer; MAX_OFFERS]) ->
         if !rng.chance(ctx.rec.reputation(b, a.district)) {
             continue;
         }
-        let mut w = [0.0f32; 16];
-        for (k, kind) in p.kinds.iter().enumerate().take(16) {
-            w[k] = kind.broker_weight;
-        }
-        if let Some(k) = rng.pick(&w[..p.kinds.len().min(16)]) {
+        if let Some(k) = rng.pick(&p.broker_principal_weights) {
             let mut offer = make(ctx, a, k, true, false, &mut rng);
             if let Some(x) = offer.as_mut() {
                 x.broker_kind = Some(bk);
                 x.fee += p.kinds[bk as usize].markup;
                 x.advance = p.kinds[k].advance_share * x.fee;
             }
-            push(offer, &mut n);
+            push(offer);
         }
     }
 
@@ -126,23 +118,12 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut [Offer; MAX_OFFERS]) ->
         } as f32;
         if reach.uniform() < prob {
             let mut rng = ctx.rng(i, Purpose::Offers, 128);
-            let mut w = [0.0f32; 16];
-            for (k, kind) in p.kinds.iter().enumerate().take(16) {
-                if kind.kind == RecruiterType::TraffickingNetwork
-                    && kind
-                        .routes
-                        .iter()
-                        .any(|&(r, _)| p.routes[r as usize].channel == Channel::CrossBorder)
-                {
-                    w[k] = 1.0;
-                }
-            }
-            if let Some(k) = rng.pick(&w[..p.kinds.len().min(16)]) {
-                push(make(ctx, a, k, false, true, &mut rng), &mut n);
+            if let Some(k) = rng.pick(&p.cross_border_weights) {
+                push(make(ctx, a, k, false, true, &mut rng));
             }
         }
     }
-    n
+    out.len()
 }
 
 /// Share of the places of kind `k` in district `d` held by a recruiter operating this month.
@@ -174,16 +155,7 @@ fn make(
         return None;
     }
     // Route, among those this kind sells that are open.
-    let mut w = [0.0f32; 64];
-    let nr = kind.routes.len().min(64);
-    for (j, &(route, weight)) in kind.routes.iter().take(64).enumerate() {
-        let rp = &p.routes[route as usize];
-        let open = !rp.onward
-            && (rp.channel == Channel::CrossBorder) == cross_border
-            && (rp.channel != Channel::Regular || p.dests[rp.dest as usize].jobs_per_month > 0.0);
-        w[j] = if open { weight } else { 0.0 };
-    }
-    let route = kind.routes[rng.pick(&w[..nr])?].0;
+    let route = kind.routes[rng.pick(&kind.offer_weights[cross_border as usize])?].0;
     let rp = &p.routes[route as usize];
     let dest = &p.dests[rp.dest as usize];
 
@@ -191,9 +163,11 @@ fn make(
     let mut fee = price;
     if kind.kind == RecruiterType::LicensedAgency {
         let pol = &p.policy.recruitment;
-        fee = price * (1.0 - pol.employer_pays_share as f32);
-        if pol.fee_cap_usd > 0.0 && ctx.rec.compliant[r as usize] {
-            fee = fee.min(pol.fee_cap_usd as f32);
+        fee = price * (1.0 - pol.employer_pays_share);
+        if let Some(cap) = pol.fee_cap
+            && ctx.rec.compliant[r as usize]
+        {
+            fee = fee.min(cap);
         }
     }
     let legal_job = rp.channel == Channel::Regular
@@ -212,12 +186,12 @@ fn make(
     } else {
         wage
     };
-    if deceptive && rng.chance(a.awareness() * p.offers.p_see_through as f32) {
+    if deceptive && rng.chance(a.awareness() * p.offers.p_see_through) {
         return None;
     }
     Some(Offer {
         recruiter: r,
-        kind: k as u8,
+        kind: k as Ix,
         broker_kind: None,
         route,
         via_broker,

@@ -3,6 +3,8 @@
 //!
 //! Months are `i16` simulated-month indices (t = 0 is the first spin-up month). Money is `f32`.
 
+use super::params::Ix;
+
 /// The seven reported states, plus `Absent` for people not (yet, or any more) in the pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
@@ -106,12 +108,12 @@ pub struct Agent {
     /// Month of the last return home.
     pub returned: i16,
     pub traits: u16,
-    pub state: State,
-    pub district: u8,
+    pub district: Ix,
     /// Location while abroad (index into locations).
-    pub location: u8,
+    pub location: Ix,
     /// Route of the current episode or pending offer.
-    pub route: u8,
+    pub route: Ix,
+    pub state: State,
     /// Index of the next leg on the route.
     pub leg: u8,
     /// Months left: on the current leg, in detention, or in the contract.

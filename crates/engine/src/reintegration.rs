@@ -19,9 +19,6 @@ pub enum ReturnKind {
     Identified,
 }
 
-/// Share of returnees reached when support does not start at the airport (assumption).
-pub const LATE_REACH: f32 = 0.5;
-
 pub fn return_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, kind: ReturnKind) {
     let p = ctx.p;
     if !a.is(fl::PAID) {
@@ -62,10 +59,15 @@ pub fn return_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, kind: Re
     // Support: identified victims always; others as far as the programme reaches.
     let pol = &p.policy.reintegration;
     let mut rng = ctx.rng(i, Purpose::Return, 0);
-    let reach = pol.coverage_share as f32 * if pol.from_airport { 1.0 } else { LATE_REACH };
+    let reach = pol.coverage_share
+        * if pol.from_airport {
+            1.0
+        } else {
+            pol.late_reach_share
+        };
     if kind == ReturnKind::Identified || rng.chance(reach) {
         a.traits |= tr::SUPPORTED;
-        let grant = pol.economic_grant_usd as f32;
+        let grant = pol.economic_grant;
         if grant > 0.0 {
             a.savings += grant;
             loc.tally.pay(Account::Grants, Account::Households, grant);
@@ -87,7 +89,7 @@ pub fn deport(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
 #[inline]
 pub fn home_income(ctx: &Ctx, a: &Agent) -> f32 {
     if a.has(tr::UPLIFT) && ctx.t - (a.returned as i32) <= 12 {
-        a.home_income * (1.0 + ctx.p.policy.reintegration.income_uplift_share as f32)
+        a.home_income * (1.0 + ctx.p.policy.reintegration.income_uplift_share)
     } else {
         a.home_income
     }
@@ -106,7 +108,7 @@ pub fn check_sustainable(ctx: &Ctx, a: &Agent, loc: &mut Local) {
     r.followed_12 += 1;
     let at_home = matches!(a.state, State::AtHome | State::Seeking);
     let income = home_income(ctx, a);
-    let need = ctx.p.pop.subsistence_usd as f32 + a.debt * a.rate;
+    let need = ctx.p.pop.subsistence + a.debt * a.rate;
     if at_home && income >= need && !a.has(tr::IRREGULAR_AGAIN) {
         r.sustainable += 1;
     }

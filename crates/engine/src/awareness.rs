@@ -15,6 +15,6 @@ pub fn campaign(ctx: &Ctx, a: &mut Agent, u: f32) {
     }
     if u < reach {
         let aw = a.awareness();
-        a.set_awareness(aw + p.policy.awareness.effect_share as f32 * (1.0 - aw));
+        a.set_awareness(aw + p.policy.awareness.effect_share * (1.0 - aw));
     }
 }

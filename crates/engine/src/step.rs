@@ -11,8 +11,9 @@
 
 use super::agent::{Agent, STATES, State, fl};
 use super::context::{Application, Ctx, Local, Trace};
-use super::offers::{self, MAX_OFFERS, Offer};
+use super::offers;
 use super::params::Params;
+use super::params::{Channel, RecruiterType};
 use super::recruiters::Recruiters;
 use super::rng::{Purpose, RunKey};
 use super::stats::{Account, Outcomes, Tally};
@@ -20,7 +21,6 @@ use super::{
     aspiration, awareness, choice, enforcement, exit, exploitation, finance, journey, matching,
     reintegration, work,
 };
-use crate::scenario::{Channel, RecruiterType};
 use rayon::prelude::*;
 
 /// Agents per chunk: fixed, so that results do not depend on threads.
@@ -32,6 +32,8 @@ struct Scratch {
     out: Outcomes,
     apps: Vec<Application>,
     traces: Vec<Trace>,
+    offers: Vec<offers::Offer>,
+    weights: Vec<f32>,
 }
 
 /// The state of one replicate.
@@ -57,6 +59,7 @@ pub struct Month {
 
 impl World {
     pub fn new(
+        p: &Params,
         agents: Vec<Agent>,
         initial: usize,
         rec: Recruiters,
@@ -69,10 +72,12 @@ impl World {
         let chunks = agents.len().div_ceil(CHUNK);
         let scratch = (0..chunks)
             .map(|_| Scratch {
-                tally: Tally::default(),
+                tally: Tally::new(p),
                 out: Outcomes::new(years),
                 apps: Vec::new(),
                 traces: Vec::new(),
+                offers: Vec::new(),
+                weights: Vec::new(),
             })
             .collect();
         World {
@@ -105,7 +110,7 @@ impl World {
         // do nothing, and skipping them saves reading their memory.
         let end = self.entered_end(t);
         for s in &mut self.scratch[end.div_ceil(CHUNK)..] {
-            s.tally = Tally::default();
+            s.tally.clear();
             s.apps.clear();
             s.traces.clear();
         }
@@ -114,7 +119,7 @@ impl World {
             .zip(self.scratch.par_iter_mut())
             .enumerate()
             .for_each(|(c, (chunk, s))| {
-                s.tally = Tally::default();
+                s.tally.clear();
                 s.apps.clear();
                 s.traces.clear();
                 let mut loc = Local {
@@ -122,6 +127,8 @@ impl World {
                     out: &mut s.out,
                     apps: &mut s.apps,
                     traces: &mut s.traces,
+                    offers: &mut s.offers,
+                    weights: &mut s.weights,
                 };
                 for (j, a) in chunk.iter_mut().enumerate() {
                     pass_a(&ctx, c * CHUNK + j, a, &mut loc);
@@ -170,6 +177,8 @@ impl World {
                     out: &mut s.out,
                     apps: &mut Vec::new(),
                     traces: &mut s.traces,
+                    offers: &mut s.offers,
+                    weights: &mut s.weights,
                 };
                 for app in &apps {
                     let i = app.agent as usize;
@@ -180,7 +189,7 @@ impl World {
 
         // Phase 11: enforcement and market.
         let mut traces = Vec::new();
-        let mut tally = Tally::default();
+        let mut tally = Tally::new(p);
         for s in &self.scratch {
             traces.extend_from_slice(&s.traces);
             tally.add(&s.tally);
@@ -310,12 +319,11 @@ fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         a.set_state(State::AtHome);
         return;
     }
-    let mut offers = [Offer::default(); MAX_OFFERS];
-    let n = offers::receive(ctx, i, a, &mut offers);
-    let Some(j) = choice::choose(ctx, i, a, &offers, n) else {
+    offers::receive(ctx, i, a, loc.offers);
+    let Some(j) = choice::choose(ctx, i, a, loc.offers, loc.weights) else {
         return;
     };
-    let o = offers[j];
+    let o = loc.offers[j];
     let kind = p.kinds[o.kind as usize].kind;
     a.recruiter = o.recruiter;
     a.route = o.route;
@@ -362,7 +370,7 @@ fn pass_b(ctx: &Ctx, i: usize, a: &mut Agent, accepted: bool, loc: &mut Local) {
     if rp.channel == Channel::VisaFraud
         && ctx
             .rng(i, Purpose::Finance, 1)
-            .chance(p.policy.cooperation.visa_screening_share as f32)
+            .chance(p.policy.cooperation.visa_screening_share)
     {
         loc.traces.push(Trace {
             recruiter: a.recruiter,

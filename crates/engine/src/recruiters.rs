@@ -2,9 +2,10 @@
 //! compliance with the fee cap, and enforcement state. Counts and capacities are real numbers:
 //! recruiters are never sampled; a migrant agent uses up `weight` places of capacity.
 
-use super::params::Params;
+use super::params::RecruiterType;
+use super::params::{Ix, Params};
 use super::rng::{Purpose, RunKey};
-use crate::scenario::RecruiterType;
+use super::{OutOfMemory, try_vec};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -20,11 +21,11 @@ pub const RECRUITER_ENTITY: u64 = 1 << 40;
 
 #[derive(Clone, Debug)]
 pub struct Recruiters {
-    pub kind: Vec<u8>,
+    pub kind: Vec<Ix>,
     pub status: Vec<Status>,
     pub timer: Vec<u16>,
     /// Home district of a broker (brokers work in one district); 255 for others.
-    pub home: Vec<u8>,
+    pub home: Vec<Option<Ix>>,
     /// Charges no more than the fee cap (licensed agencies).
     pub compliant: Vec<bool>,
     /// Reputation in each district, `r * districts + d`.
@@ -42,17 +43,29 @@ pub struct Recruiters {
 
 impl Recruiters {
     /// Create every recruiter of every kind. Brokers are spread over districts by pool share.
-    pub fn new(p: &Params, key: RunKey) -> Recruiters {
+    pub fn new(p: &Params, key: RunKey) -> Result<Recruiters, OutOfMemory> {
         let nd = p.districts.len();
         let total: usize = p.kinds.iter().map(|k| k.count as usize).sum();
+        let zeros = |what| -> Result<Vec<_>, OutOfMemory> {
+            let mut v = try_vec(total, what)?;
+            v.resize(total, 0);
+            Ok(v)
+        };
         let mut r = Recruiters {
-            kind: Vec::with_capacity(total),
-            status: Vec::with_capacity(total),
-            timer: vec![0; total],
-            home: Vec::with_capacity(total),
-            compliant: Vec::with_capacity(total),
-            reputation: Vec::with_capacity(total * nd),
-            victims: vec![0; total],
+            kind: try_vec(total, "the recruiters")?,
+            status: try_vec(total, "the recruiters")?,
+            timer: zeros("the recruiters")?,
+            home: try_vec(total, "the recruiters")?,
+            compliant: try_vec(total, "the recruiters")?,
+            reputation: try_vec(
+                total.saturating_mul(nd),
+                "the recruiters' reputations by district",
+            )?,
+            victims: {
+                let mut v = try_vec(total, "the recruiters")?;
+                v.resize(total, 0);
+                v
+            },
             kind_start: Vec::with_capacity(p.kinds.len() + 1),
             reach: vec![Vec::new(); p.kinds.len() * nd],
             slots: vec![0; p.kinds.len() * nd],
@@ -63,27 +76,29 @@ impl Recruiters {
             r.kind_start.push(r.kind.len() as u32);
             for j in 0..kind.count {
                 let id = r.kind.len() as u64;
-                r.kind.push(k as u8);
+                r.kind.push(k as Ix);
                 r.status.push(Status::Active);
                 let home = if kind.kind == RecruiterType::InformalBroker {
                     // Spread brokers over the districts they may work in, by pool share.
                     let x = (j as f32 + 0.5) / kind.count as f32 * share_sum;
                     let mut acc = 0.0;
-                    let mut home = 0u8;
+                    let mut home: Ix = 0;
                     for (d, dp) in p.districts.iter().enumerate() {
                         acc += dp.pool_share;
-                        home = d as u8;
+                        home = d as Ix;
                         if x < acc {
                             break;
                         }
                     }
-                    home
+                    Some(home)
                 } else {
-                    255
+                    None
                 };
                 r.home.push(home);
-                r.compliant
-                    .push(key.fixed(RECRUITER_ENTITY + id, Purpose::Market, 0) < p_comply(p));
+                r.compliant.push(
+                    key.fixed(RECRUITER_ENTITY + id, Purpose::Market, 0)
+                        < p.policy.recruitment.p_comply,
+                );
                 for _ in 0..nd {
                     r.reputation.push(kind.reputation);
                 }
@@ -96,15 +111,15 @@ impl Recruiters {
         }
         r.slots = slots;
         r.rebuild_reach(p, key);
-        r
+        Ok(r)
     }
 
     /// Call `f` with the `[kind * districts + d]` index of every district recruiter `r` reaches.
     fn for_each_district(&self, p: &Params, r: usize, mut f: impl FnMut(usize)) {
         let nd = self.districts;
         let k = self.kind[r] as usize;
-        if self.home[r] != 255 {
-            f(k * nd + self.home[r] as usize);
+        if let Some(home) = self.home[r] {
+            f(k * nd + home as usize);
         } else if p.kinds[k].districts.is_empty() {
             (0..nd).for_each(|d| f(k * nd + d));
         } else {
@@ -132,7 +147,7 @@ impl Recruiters {
         let kind = &p.kinds[self.kind[r] as usize];
         if kind.kind == RecruiterType::InformalBroker {
             let x = key.fixed(RECRUITER_ENTITY + r as u64, Purpose::Market, 1);
-            return x >= p.policy.recruitment.broker_exit_share as f32;
+            return x >= p.policy.recruitment.broker_exit_share;
         }
         true
     }
@@ -152,7 +167,7 @@ impl Recruiters {
     }
 
     #[inline]
-    pub fn reputation(&self, r: u32, d: u8) -> f32 {
+    pub fn reputation(&self, r: u32, d: Ix) -> f32 {
         self.reputation[r as usize * self.districts + d as usize]
     }
 
@@ -164,28 +179,17 @@ impl Recruiters {
         let mut cap = kind.capacity;
         if kind.kind == RecruiterType::LicensedAgency
             && self.compliant[r]
-            && p.policy.recruitment.fee_cap_usd > 0.0
+            && let Some(fee_cap) = p.policy.recruitment.fee_cap
         {
-            cap *= cap_margin_factor(p, kind);
+            cap *= cap_margin_factor(p, kind, fee_cap);
         }
         cap
     }
 }
 
-/// Probability that an agency complies with the fee cap: the risk of losing its licence over
-/// the months of profit it weighs (1 − e^(−p × months)). No cap, nothing to comply with.
-pub fn p_comply(p: &Params) -> f32 {
-    let r = &p.policy.recruitment;
-    if r.fee_cap_usd <= 0.0 {
-        return 0.0;
-    }
-    (1.0 - (-r.p_cap_enforcement * r.deterrence_months).exp()) as f32
-}
-
 /// Fraction of an agency's placements that still pay under the cap, averaged over its routes.
-pub fn cap_margin_factor(p: &Params, kind: &super::params::KindP) -> f32 {
-    let cap = p.policy.recruitment.fee_cap_usd as f32;
-    let employer = p.policy.recruitment.employer_pays_share as f32;
+pub fn cap_margin_factor(p: &Params, kind: &super::params::KindP, cap: f32) -> f32 {
+    let employer = p.policy.recruitment.employer_pays_share;
     let mut wsum = 0.0;
     let mut fsum = 0.0;
     for &(route, w) in &kind.routes {

@@ -6,22 +6,22 @@
 use super::agent::{Agent, tr};
 use super::context::Ctx;
 use super::finance;
-use super::offers::{MAX_OFFERS, Offer};
+use super::offers::Offer;
 use super::rng::Purpose;
 
 /// Share of the true risk this agent perceives.
 #[inline]
 pub fn perceived_risk_share(ctx: &Ctx, a: &Agent) -> f32 {
     let c = &ctx.p.choice;
-    let naive = c.naive_risk_share as f32;
+    let naive = c.naive_risk_share;
     let mut share = naive + (1.0 - naive) * a.awareness();
     if a.has(tr::RETURNEE) && a.debt > 0.0 {
         let support = if a.has(tr::SUPPORTED) {
-            ctx.p.policy.reintegration.psychosocial_share as f32
+            ctx.p.policy.reintegration.psychosocial_share
         } else {
             0.0
         };
-        share *= 1.0 - c.desperation_share as f32 * (1.0 - support);
+        share *= 1.0 - c.desperation_share * (1.0 - support);
     }
     share
 }
@@ -32,43 +32,44 @@ pub fn utility(ctx: &Ctx, a: &Agent, o: &Offer, risk_share: f32) -> f32 {
     let p = ctx.p;
     let rp = &p.routes[o.route as usize];
     let living = p.dests[rp.dest as usize].living;
-    let horizon = p.choice.horizon_months as f32;
+    let horizon = p.choice.horizon_months;
     let _ = a;
     (o.promised - living) * horizon - o.fee - o.travel - rp.risk_usd * risk_share
 }
 
 /// The chosen offer's index, or `None` to stay home this month.
-pub fn choose(
-    ctx: &Ctx,
-    i: usize,
-    a: &Agent,
-    offers: &[Offer; MAX_OFFERS],
-    n: usize,
-) -> Option<usize> {
+pub fn choose(ctx: &Ctx, i: usize, a: &Agent, offers: &[Offer], w: &mut Vec<f32>) -> Option<usize> {
+    let n = offers.len();
     if n == 0 {
         return None;
     }
     let c = &ctx.p.choice;
     let risk_share = perceived_risk_share(ctx, a);
-    let scale = c.scale_usd.max(1.0) as f32;
-    let mut u = [f32::NEG_INFINITY; MAX_OFFERS + 1];
-    u[MAX_OFFERS] = c.stay_home_usd as f32;
-    let mut best = u[MAX_OFFERS];
+    let scale = c.scale.max(1.0) as f32;
+    // Utilities of the offers the household can finance (the others are out: -inf), then of
+    // staying home, last; `w` first holds utilities, then the logit weights.
+    w.clear();
+    let mut best = c.stay_home;
     let means = finance::Means::of(ctx, i, a);
-    for (j, o) in offers.iter().take(n).enumerate() {
-        if means.with_advance(o.advance) >= o.fee + o.travel {
-            u[j] = utility(ctx, a, o, risk_share);
-            best = best.max(u[j]);
-        }
+    for o in offers {
+        let u = if means.with_advance(o.advance) >= o.fee + o.travel {
+            utility(ctx, a, o, risk_share)
+        } else {
+            f32::NEG_INFINITY
+        };
+        best = best.max(u);
+        w.push(u);
     }
-    let mut w = [0.0f32; MAX_OFFERS + 1];
-    for j in 0..=MAX_OFFERS {
-        if u[j].is_finite() {
-            w[j] = ((u[j] - best) / scale).exp();
-        }
+    w.push(c.stay_home);
+    for x in w.iter_mut() {
+        *x = if x.is_finite() {
+            ((*x - best) / scale).exp()
+        } else {
+            0.0
+        };
     }
     let mut rng = ctx.rng(i, Purpose::Choice, 0);
-    match rng.pick(&w) {
+    match rng.pick(w) {
         Some(j) if j < n => Some(j),
         _ => None,
     }

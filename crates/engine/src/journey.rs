@@ -8,11 +8,11 @@ use super::context::{Ctx, Local};
 use super::exploitation;
 use super::finance;
 use super::params::channel_index;
+use super::params::{Channel, RecruiterType};
 use super::reintegration::{self, ReturnKind};
 use super::rng::{Purpose, Stream};
 use super::stats::Account;
 use super::work;
-use crate::scenario::{Channel, RecruiterType};
 
 /// Leg index marking immigration detention (released by deportation, not onward).
 const IMMIGRATION: u8 = 255;
@@ -186,7 +186,7 @@ pub fn detained_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         a.timer -= 1;
     }
     let mut rng = ctx.rng(i, Purpose::Journey, 1);
-    if a.timer > 0 || !rng.chance(ctx.p.exit.p_release as f32) {
+    if a.timer > 0 || !rng.chance(ctx.p.exit.p_release) {
         return;
     }
     if a.leg == IMMIGRATION {
@@ -225,21 +225,12 @@ pub fn stranded_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         return;
     }
     if !l.onward_routes.is_empty() && rng.chance(l.p_onward) {
-        let mut w = [0.0f32; 32];
-        let n = l.onward_routes.len().min(32);
-        for (j, &r) in l.onward_routes.iter().take(32).enumerate() {
-            w[j] = p.routes[r as usize].weight;
-        }
-        if let Some(j) = rng.pick(&w[..n]) {
+        if let Some(j) = rng.pick(&l.onward_weights) {
             let route = l.onward_routes[j];
             let rp = &p.routes[route as usize];
             // The smugglers of the onward route are whoever sells it.
-            if let Some((k, kind)) = p
-                .kinds
-                .iter()
-                .enumerate()
-                .find(|(_, k)| k.routes.iter().any(|&(r, _)| r == route))
-            {
+            if let Some(k) = rp.seller.map(usize::from) {
+                let kind = &p.kinds[k];
                 let list = &ctx.rec.reach[k * ctx.rec.districts + a.district as usize];
                 if !list.is_empty() {
                     a.recruiter = list[rng.below(list.len())];

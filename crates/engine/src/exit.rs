@@ -7,15 +7,12 @@ use super::context::{Ctx, Local, Trace};
 use super::reintegration::{self, ReturnKind};
 use super::rng::Purpose;
 
-/// How much full data sharing multiplies the identification of victims abroad (assumption,
-/// documented in docs/MODEL.md).
-pub const DATA_SHARING_IDENTIFICATION: f32 = 2.0;
-
 /// Monthly probability that an exploited person is identified.
 #[inline]
 pub fn p_identify(ctx: &Ctx) -> f32 {
-    ctx.p.exit.p_identify as f32
-        * (1.0 + DATA_SHARING_IDENTIFICATION * ctx.p.policy.cooperation.data_sharing_share as f32)
+    ctx.p.exit.p_identify
+        * (1.0
+            + ctx.p.exit.data_sharing_identification * ctx.p.policy.cooperation.data_sharing_share)
 }
 
 pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, exploited: bool, loc: &mut Local) {
@@ -33,7 +30,7 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, exploited: bool, loc: &mut Loca
             reintegration::return_home(ctx, i, a, loc, ReturnKind::Identified);
             return;
         }
-        if a.state == State::Working && rng.chance(p.exit.p_escape as f32) {
+        if a.state == State::Working && rng.chance(p.exit.p_escape) {
             a.set_state(State::Stranded);
             return;
         }

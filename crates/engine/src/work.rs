@@ -7,9 +7,9 @@ use super::agent::{Agent, NO_RECRUITER, State, fl};
 use super::context::{Ctx, Local};
 use super::finance;
 use super::params::channel_index;
+use super::params::{Channel, Ix, RecruiterType};
 use super::rng::Purpose;
 use super::stats::Account;
-use crate::scenario::{Channel, RecruiterType};
 
 /// Arrival at the route's destination.
 pub fn arrive(ctx: &Ctx, _i: usize, a: &mut Agent, loc: &mut Local, by_sea: bool) {
@@ -24,16 +24,12 @@ pub fn arrive(ctx: &Ctx, _i: usize, a: &mut Agent, loc: &mut Local, by_sea: bool
     if by_sea {
         t.sea_arrivals[d] += 1;
     }
-    let mut via = rp.via;
-    while via != 0 {
-        let l = via.trailing_zeros() as usize;
-        t.via[l][d] += 1;
-        via &= via - 1;
-    }
+    t.arrivals_by_route[a.route as usize] += 1;
     let legal = rp.channel == Channel::Regular
         || (rp.channel == Channel::VisaFraud && dest.visa_fraud_legal);
-    let broken = !legal || a.wage < 0.9 * a.promised;
-    if a.promised * 0.9 > a.wage {
+    let kept = p.work.promise_kept_share;
+    let broken = !legal || a.wage < kept * a.promised;
+    if a.promised * kept > a.wage {
         a.flags |= fl::DECEIVED;
     }
     if let Some(y) = ctx.year_of(a.departed).filter(|_| a.is(fl::REPORTED)) {
@@ -45,14 +41,14 @@ pub fn arrive(ctx: &Ctx, _i: usize, a: &mut Agent, loc: &mut Local, by_sea: bool
     }
     if legal {
         let wage = a.wage;
-        start_job(ctx, a, d as u8, wage, true, loc);
+        start_job(ctx, a, d as Ix, wage, true, loc);
     } else {
         a.set_state(State::Stranded);
     }
 }
 
 /// Start a job at destination `d`.
-pub fn start_job(ctx: &Ctx, a: &mut Agent, d: u8, wage: f32, legal: bool, _loc: &mut Local) {
+pub fn start_job(ctx: &Ctx, a: &mut Agent, d: Ix, wage: f32, legal: bool, _loc: &mut Local) {
     let dest = &ctx.p.dests[d as usize];
     a.set_state(State::Working);
     a.wage = wage;
@@ -78,13 +74,13 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) -> bool {
     let d = p.locations[a.location as usize].dest.unwrap_or(0) as usize;
     let dest = &p.dests[d];
     let mut rng = ctx.rng(i, Purpose::Work, 0);
-    let boost = 1.0 + 4.0 * coercion(ctx, a);
+    let boost = 1.0 + p.work.coercion_hazard_factor * coercion(ctx, a);
     if !a.is(fl::PASSPORT) && rng.chance(dest.p_passport * boost) {
         a.flags |= fl::PASSPORT;
     }
     let theft = rng.chance(dest.p_wage_theft * boost);
     let pay = if theft {
-        a.wage * (1.0 - p.work.wage_theft_share as f32)
+        a.wage * (1.0 - p.work.wage_theft_share)
     } else {
         a.wage
     };
@@ -97,14 +93,14 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) -> bool {
     let mut repaid = 0.0;
     if surplus > 0.0 && a.debt > 0.0 {
         // The recruiter's advance is deducted from the wage first.
-        let due = (surplus * p.work.repay_share as f32).max(a.advance.min(surplus));
+        let due = (surplus * p.work.repay_share).max(a.advance.min(surplus));
         repaid = finance::repay(ctx, a, due, loc);
     }
     if surplus > repaid {
         // What is left is sent home; the household spends part of it.
         let remitted = surplus - repaid;
         loc.tally.remittances += remitted as f64;
-        let spent = remitted * (1.0 - p.work.saved_share as f32);
+        let spent = remitted * (1.0 - p.work.saved_share);
         a.savings -= spent;
         loc.tally
             .pay(Account::Households, Account::HomeEconomy, spent);

@@ -62,13 +62,50 @@ pub struct Replicate {
     pub ledger_gap: f64,
 }
 
+/// Memory the engine asked for and could not get: the run cannot go on, but the process does
+/// not abort; the caller reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutOfMemory {
+    /// What was being allocated.
+    pub what: &'static str,
+    pub bytes: u64,
+}
+
+impl std::fmt::Display for OutOfMemory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "not enough memory for {} ({:.1} GB)",
+            self.what,
+            self.bytes as f64 / 1e9
+        )
+    }
+}
+
+impl std::error::Error for OutOfMemory {}
+
+/// A vector of `n` elements' room, or the error naming what it was for.
+pub(crate) fn try_vec<T>(n: usize, what: &'static str) -> Result<Vec<T>, OutOfMemory> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| OutOfMemory {
+        what,
+        bytes: (n as u64).saturating_mul(std::mem::size_of::<T>() as u64),
+    })?;
+    Ok(v)
+}
+
 /// Run one replicate over the spin-up and the reported months. `progress` is called after each
-/// simulated month.
-pub fn run_replicate(epochs: &[Epoch], spec: RunSpec, progress: &(dyn Fn() + Sync)) -> Replicate {
+/// simulated month. `epochs` must be non-empty, the first starting at month 0, and their
+/// parameters must have passed [`Params::check`].
+pub fn run_replicate(
+    epochs: &[Epoch],
+    spec: RunSpec,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Replicate, OutOfMemory> {
     let key = RunKey::new(spec.seed, spec.replicate);
     let horizon = (spec.spin_up + spec.months) as i32;
     let first = spec.spin_up as i32;
-    let mut world = new_world(&epochs[0].params, spec);
+    let mut world = new_world(&epochs[0].params, spec)?;
     let mut months = Vec::with_capacity(spec.months as usize);
     let mut epoch = 0;
     let mut ledger_gap = 0.0f64;
@@ -95,23 +132,24 @@ pub fn run_replicate(epochs: &[Epoch], spec: RunSpec, progress: &(dyn Fn() + Syn
         }
         progress();
     }
-    Replicate {
+    Ok(Replicate {
         replicate: spec.replicate,
         weight: world.weight,
         months,
         outcomes: world.outcomes(),
         ledger_gap,
-    }
+    })
 }
 
 /// The world of one replicate at its first month: the pool drawn, the recruiters created.
-pub fn new_world(p: &Params, spec: RunSpec) -> step::World {
+pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> {
     let key = RunKey::new(spec.seed, spec.replicate);
     let horizon = (spec.spin_up + spec.months) as i32;
     let layout = population::Layout::new(p, spec.agents, horizon);
-    let rec = recruiters::Recruiters::new(p, key);
-    let agents = population::create(p, key, layout, &rec.kind_start);
-    step::World::new(
+    let rec = recruiters::Recruiters::new(p, key)?;
+    let agents = population::create(p, key, layout, &rec.kind_start)?;
+    Ok(step::World::new(
+        p,
         agents,
         layout.initial,
         rec,
@@ -119,5 +157,5 @@ pub fn new_world(p: &Params, spec: RunSpec) -> step::World {
         layout.weight,
         spec.spin_up as i32,
         horizon - 1,
-    )
+    ))
 }

@@ -1,0 +1,628 @@
+//! The engine's whole view of the world: every entity of the model with its references resolved
+//! to indices, money in `f32`, rates per month, and "no cap" written as `None`.
+//!
+//! The engine knows no file format. A front end (the `crossroads` scenario compiler) fills these
+//! structures and calls [`Params::derive`], which works out the quantities the model derives
+//! once per epoch (a route's travel cost, the places it passes, its risk; who sells an onward
+//! route; the campaign's monthly reach). [`Params::check`] states what the engine relies on; a
+//! front end that passes it cannot make the engine fail.
+
+/// Index of a district, location, leg, route, destination or recruiter kind. Every array the
+/// engine keeps per entity is sized from the scenario, so the only limit is this type's range
+/// ([`MAX_ENTITIES`]).
+pub type Ix = u16;
+
+/// Most entities of one sort (districts, locations, legs, routes, destinations, recruiter kinds,
+/// lenders) the engine indexes.
+pub const MAX_ENTITIES: usize = Ix::MAX as usize - 1;
+/// Most legs on one route (the agent keeps its position on the route in a byte; one value is
+/// reserved for immigration detention).
+pub const MAX_LEGS_PER_ROUTE: usize = 254;
+/// Longest duration, in months, of anything the agent counts down in its one-byte timer: a leg,
+/// a detention, a contract.
+pub const MAX_TIMER_MONTHS: u32 = 255;
+/// Most recruiters in all (recruiter ids are `u32`, one value reserved for "none").
+pub const MAX_RECRUITERS: u64 = u32::MAX as u64 - 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Channel {
+    Regular,
+    VisaFraud,
+    Irregular,
+    CrossBorder,
+}
+
+pub const CHANNELS: [Channel; 4] = [
+    Channel::Regular,
+    Channel::VisaFraud,
+    Channel::Irregular,
+    Channel::CrossBorder,
+];
+
+#[inline]
+pub fn channel_index(c: Channel) -> usize {
+    match c {
+        Channel::Regular => 0,
+        Channel::VisaFraud => 1,
+        Channel::Irregular => 2,
+        Channel::CrossBorder => 3,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecruiterType {
+    LicensedAgency,
+    InformalBroker,
+    FraudulentAgency,
+    TraffickingNetwork,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LenderType {
+    Family,
+    Microfinance,
+    MoneyLender,
+    RecruiterAdvance,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LocationKind {
+    Capital,
+    Border,
+    Hub,
+    Destination,
+}
+
+/// Yearly rate → monthly compound rate.
+pub fn monthly_rate(year: f64) -> f32 {
+    ((1.0 + year).powf(1.0 / 12.0) - 1.0) as f32
+}
+
+#[derive(Debug, Clone)]
+pub struct DistrictP {
+    pub id: String,
+    pub pool_share: f32,
+    pub border: bool,
+    pub urban_share: f32,
+    pub income_factor: f32,
+    pub ties_share: f32,
+    pub p_broker_offer: f32,
+    /// Whether the awareness campaign targets this district.
+    pub campaign: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct LocationP {
+    pub id: String,
+    pub kind: LocationKind,
+    pub p_onward: f32,
+    pub p_return_stranded: f32,
+    pub p_detention_stranded: f32,
+    /// The destination index if this location is a destination.
+    pub dest: Option<Ix>,
+    /// Derived: routes that start here (onward routes for people stranded here), and their
+    /// weights in the same order.
+    pub onward_routes: Vec<Ix>,
+    pub onward_weights: Vec<f32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LegP {
+    pub from: Ix,
+    pub to: Ix,
+    pub sea: bool,
+    pub cost: f32,
+    pub months: u8,
+    pub p_death: f32,
+    pub p_detention: f32,
+    pub detention_months: u8,
+    pub ransom: f32,
+    pub p_interception: f32,
+    pub p_entry_denied: f32,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteP {
+    pub id: String,
+    pub channel: Channel,
+    pub dest: Ix,
+    pub legs: Vec<Ix>,
+    pub fee: f32,
+    pub fee_sd_log: f32,
+    pub agency_cost: f32,
+    pub weight: f32,
+    /// Derived: sum of the legs' travel costs.
+    pub travel_cost: f32,
+    /// Derived: the locations the route passes through (each once, in order; not its
+    /// destination).
+    pub via: Vec<Ix>,
+    /// Derived: starts at a hub: an onward route, offered to people stranded there.
+    pub onward: bool,
+    /// Derived: expected cost of the route's hazards to the migrant, in USD at full awareness.
+    pub risk_usd: f32,
+    /// Derived: probability of dying on the way.
+    pub p_death: f32,
+    /// Derived: the first recruiter kind that sells this route (who an onward traveller pays).
+    pub seller: Option<Ix>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DestP {
+    pub id: String,
+    pub europe: bool,
+    pub wage: f32,
+    pub wage_sd_log: f32,
+    pub living: f32,
+    pub jobs_per_month: f32,
+    pub ramp_months: u32,
+    pub contract_months: u8,
+    pub p_renew: f32,
+    pub p_wage_theft: f32,
+    pub p_passport: f32,
+    pub p_job_loss: f32,
+    pub p_deportation: f32,
+    pub p_regularise: f32,
+    pub p_irregular_job: f32,
+    pub irregular_wage_factor: f32,
+    pub visa_fraud_legal: bool,
+    pub p_sexual_exploitation: f32,
+    pub location: Ix,
+}
+
+#[derive(Debug, Clone)]
+pub struct KindP {
+    pub id: String,
+    pub kind: RecruiterType,
+    pub count: u32,
+    pub capacity: f32,
+    /// Districts reached (empty: all).
+    pub districts: Vec<Ix>,
+    /// (route, weight) pairs this kind sells.
+    pub routes: Vec<(Ix, f32)>,
+    pub p_direct_offer: f32,
+    pub broker_weight: f32,
+    pub fee_factor: f32,
+    pub markup: f32,
+    pub p_deception: f32,
+    pub promise_factor: f32,
+    pub deception_wage_factor: f32,
+    pub p_coercion: f32,
+    pub advance_share: f32,
+    pub reputation: f32,
+    pub transnational: bool,
+    /// Derived: the weight of each of `routes` in an offer, with routes closed this epoch (no
+    /// job openings, onward routes) at zero: `[home routes, cross-border routes]`.
+    pub offer_weights: [Vec<f32>; 2],
+}
+
+#[derive(Debug, Clone)]
+pub struct LenderP {
+    pub kind: LenderType,
+    /// Monthly interest rate.
+    pub rate: f32,
+    pub cap: f32,
+    pub access_share: f32,
+    pub collateral: bool,
+}
+
+/// The population the scenario stands for and how agents are drawn from it.
+#[derive(Debug, Clone)]
+pub struct Population {
+    pub persons: f64,
+    pub entries_per_year: f64,
+    pub age_min: u32,
+    pub age_max: u32,
+    pub women_share: f32,
+    pub skilled_share: f32,
+    pub land_share: f32,
+    pub land_value: f32,
+    /// Share of people who use social media.
+    pub online_share: f64,
+    pub home_income: f32,
+    pub home_income_sd_log: f32,
+    pub skilled_income_factor: f32,
+    pub subsistence: f32,
+    pub savings_months: f32,
+    pub awareness_mean: f64,
+    pub awareness_concentration: f64,
+    pub initial_abroad_share: f32,
+    pub initial_indebted_share: f32,
+    pub initial_debt: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Aspiration {
+    pub p_base: f32,
+    pub poverty_slope: f32,
+    pub ties_factor: f32,
+    pub prime_age_min: u32,
+    pub prime_age_max: u32,
+    pub prime_age_factor: f32,
+    pub women_factor: f32,
+    pub debt_factor: f32,
+    pub rest_months: u32,
+    pub max_seek_months: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Offers {
+    pub skilled_factor: f32,
+    pub urban_factor: f32,
+    pub awareness_factor: f32,
+    pub awareness_filter_share: f32,
+    pub p_see_through: f32,
+    pub p_cross_border_young_women: f32,
+    pub p_cross_border_other: f32,
+    pub young_age_max: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// Logit scale in USD.
+    pub scale: f32,
+    pub stay_home: f32,
+    pub horizon_months: f32,
+    pub value_of_life: f32,
+    pub naive_risk_share: f32,
+    pub desperation_share: f32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finance {
+    pub default_months: u32,
+    pub home_repay_share: f32,
+    pub ransom_borrowed_share: f32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Work {
+    pub repay_share: f32,
+    pub saved_share: f32,
+    pub wage_theft_share: f32,
+    /// A recruiter's coercion rate multiplies a destination's passport and wage-theft hazards
+    /// by (1 + this × coercion).
+    pub coercion_hazard_factor: f32,
+    /// A wage below this share of the promise breaks the promise (the worker was deceived).
+    pub promise_kept_share: f32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Exit {
+    pub p_escape: f32,
+    pub p_identify: f32,
+    pub p_release: f32,
+    /// Full data sharing multiplies identification abroad by (1 + this).
+    pub data_sharing_identification: f32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Market {
+    pub p_entry: f32,
+    /// Unmet demand (a share of applications) multiplies entry by (1 + this × unmet).
+    pub entry_demand_factor: f32,
+    pub reputation_hit_share: f32,
+    pub reputation_recovery_share: f32,
+    pub p_investigate_per_victim: f32,
+}
+
+/// Recommendation 1.
+#[derive(Debug, Clone)]
+pub struct Recruitment {
+    /// Fee cap on licensed agencies; `None`: no cap.
+    pub fee_cap: Option<f32>,
+    /// Monthly probability that an agency over the cap is caught and loses its licence.
+    pub p_cap_enforcement: f64,
+    /// Months of profit an agency weighs against that risk.
+    pub deterrence_months: f64,
+    /// Derived: probability that an agency complies with the cap; 0 without a cap.
+    pub p_comply: f32,
+    pub broker_exit_share: f32,
+    pub employer_pays_share: f32,
+}
+
+/// Recommendation 2.
+#[derive(Debug, Clone)]
+pub struct Cooperation {
+    pub data_sharing_share: f32,
+    pub joint_operations_share: f32,
+    pub visa_screening_share: f32,
+    /// Full data sharing multiplies investigations of fraudulent agencies and networks by
+    /// (1 + this).
+    pub data_sharing_exposure: f32,
+}
+
+/// Recommendation 3.
+#[derive(Debug, Clone)]
+pub struct Reintegration {
+    pub coverage_share: f32,
+    pub psychosocial_share: f32,
+    pub economic_grant: f32,
+    pub income_uplift_share: f32,
+    pub social_share: f32,
+    pub from_airport: bool,
+    /// Share of the returnees offered support who are reached when it does not start at the
+    /// airport.
+    pub late_reach_share: f32,
+}
+
+/// Recommendation 4.
+#[derive(Debug, Clone)]
+pub struct Awareness {
+    /// Share of the target population reached per year.
+    pub coverage_share: f64,
+    pub effect_share: f32,
+    /// Share of the campaign delivered online.
+    pub online_share: f64,
+}
+
+/// Recommendation 5.
+#[derive(Debug, Clone)]
+pub struct Enforcement {
+    pub p_investigation: f32,
+    pub prosecution_intensity: f32,
+    pub prosecution_share: f32,
+    pub months_to_verdict: u32,
+    pub conviction_share: f32,
+    pub transnational_focus: f32,
+}
+
+/// The safe-migration loan.
+#[derive(Debug, Clone)]
+pub struct SafeLoan {
+    pub coverage_share: f32,
+    /// Monthly rate.
+    pub rate: f32,
+    pub cap: f32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub recruitment: Recruitment,
+    pub cooperation: Cooperation,
+    pub reintegration: Reintegration,
+    pub awareness: Awareness,
+    pub enforcement: Enforcement,
+    pub finance: SafeLoan,
+}
+
+/// Everything the monthly step reads, for one epoch of the timeline.
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub districts: Vec<DistrictP>,
+    pub locations: Vec<LocationP>,
+    pub legs: Vec<LegP>,
+    pub routes: Vec<RouteP>,
+    pub dests: Vec<DestP>,
+    pub kinds: Vec<KindP>,
+    /// In borrowing order.
+    pub lenders: Vec<LenderP>,
+    pub pop: Population,
+    pub asp: Aspiration,
+    pub offers: Offers,
+    pub choice: Choice,
+    pub finance: Finance,
+    pub work: Work,
+    pub exit: Exit,
+    pub market: Market,
+    pub policy: Policy,
+    /// Derived: monthly probability that the awareness campaign reaches a person in a target
+    /// district: [without social media, with social media].
+    pub campaign_reach: [f32; 2],
+    /// Derived: indices of the informal-broker kinds.
+    pub broker_kinds: Vec<Ix>,
+    /// Derived: per kind, the weight with which brokers carry its offers.
+    pub broker_principal_weights: Vec<f32>,
+    /// Derived: per kind, 1 for trafficking networks that sell a cross-border route, else 0.
+    pub cross_border_weights: Vec<f32>,
+}
+
+/// Why a set of parameters cannot be simulated: what is wrong, in words a front end can pass on
+/// (it knows which file and key the entity came from).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid(pub String);
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+impl Params {
+    /// Whether a route is registered (counted in the official statistics).
+    #[inline]
+    pub fn registered(&self, route: Ix) -> bool {
+        matches!(
+            self.routes[route as usize].channel,
+            Channel::Regular | Channel::VisaFraud
+        )
+    }
+
+    /// Check what the engine relies on: sizes within its index types, references in range,
+    /// routes that chain from leg to leg and end at their destination, positive contracts. A
+    /// front end that validated its input never fails this; it is the engine's own guard.
+    pub fn check(&self) -> Result<(), Invalid> {
+        let bad = |m: String| Err(Invalid(m));
+        for (what, n) in [
+            ("districts", self.districts.len()),
+            ("locations", self.locations.len()),
+            ("legs", self.legs.len()),
+            ("routes", self.routes.len()),
+            ("destinations", self.dests.len()),
+            ("recruiter kinds", self.kinds.len()),
+            ("lenders", self.lenders.len()),
+        ] {
+            if n > MAX_ENTITIES {
+                return bad(format!("{n} {what}: at most {MAX_ENTITIES} are supported"));
+            }
+        }
+        if self.districts.is_empty() {
+            return bad("no district: the pool lives somewhere".into());
+        }
+        let recruiters: u64 = self.kinds.iter().map(|k| k.count as u64).sum();
+        if recruiters > MAX_RECRUITERS {
+            return bad(format!(
+                "{recruiters} recruiters in all: at most {MAX_RECRUITERS} are supported"
+            ));
+        }
+        let nl = self.locations.len();
+        for l in &self.legs {
+            if l.from as usize >= nl || l.to as usize >= nl {
+                return bad("a leg refers to a location that does not exist".into());
+            }
+        }
+        for (i, loc) in self.locations.iter().enumerate() {
+            if loc.dest.is_some_and(|d| d as usize >= self.dests.len()) {
+                return bad(format!(
+                    "location {i} refers to a destination that does not exist"
+                ));
+            }
+        }
+        for d in &self.dests {
+            if d.location as usize >= nl || d.contract_months == 0 {
+                return bad(format!(
+                    "destination {}: needs a location and a contract of at least a month",
+                    d.id
+                ));
+            }
+        }
+        for r in &self.routes {
+            if r.legs.is_empty() || r.legs.len() > MAX_LEGS_PER_ROUTE {
+                return bad(format!(
+                    "route {} has {} legs: between 1 and {MAX_LEGS_PER_ROUTE} are supported",
+                    r.id,
+                    r.legs.len()
+                ));
+            }
+            if r.dest as usize >= self.dests.len()
+                || r.legs.iter().any(|&l| l as usize >= self.legs.len())
+            {
+                return bad(format!(
+                    "route {} refers to an entity that does not exist",
+                    r.id
+                ));
+            }
+        }
+        for k in &self.kinds {
+            if k.districts
+                .iter()
+                .any(|&d| d as usize >= self.districts.len())
+                || k.routes
+                    .iter()
+                    .any(|&(r, _)| r as usize >= self.routes.len())
+            {
+                return bad(format!(
+                    "recruiter {} refers to an entity that does not exist",
+                    k.id
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Work out the derived quantities (fields marked "Derived"). Call after filling or
+    /// changing the scenario-given fields.
+    pub fn derive(&mut self) {
+        let vol = self.choice.value_of_life;
+        for r in &mut self.routes {
+            let legs = &self.legs;
+            let dest_loc = self.dests[r.dest as usize].location;
+            r.travel_cost = r.legs.iter().map(|&l| legs[l as usize].cost).sum();
+            r.via.clear();
+            let mut alive = 1.0f32;
+            let mut risk = 0.0f32;
+            for &l in &r.legs {
+                let leg = &legs[l as usize];
+                if leg.from != dest_loc && !r.via.contains(&leg.from) {
+                    r.via.push(leg.from);
+                }
+                // Expected losses on this leg, for those who reach it.
+                risk += alive
+                    * (leg.p_death * vol
+                        + leg.p_detention * leg.ransom
+                        + (leg.p_interception + leg.p_entry_denied) * r.fee);
+                alive *= 1.0 - leg.p_death;
+            }
+            let first_from = legs[r.legs[0] as usize].from;
+            r.onward = self.locations[first_from as usize].kind == LocationKind::Hub;
+            r.risk_usd = risk;
+            r.p_death = 1.0 - alive;
+            r.seller = None;
+        }
+        for (k, kind) in self.kinds.iter().enumerate() {
+            for &(route, _) in &kind.routes {
+                let seller = &mut self.routes[route as usize].seller;
+                if seller.is_none() {
+                    *seller = Some(k as Ix);
+                }
+            }
+        }
+        for loc in &mut self.locations {
+            loc.onward_routes.clear();
+            loc.onward_weights.clear();
+        }
+        for (k, r) in self.routes.iter().enumerate() {
+            if r.onward {
+                let from = self.legs[r.legs[0] as usize].from as usize;
+                self.locations[from].onward_routes.push(k as Ix);
+                self.locations[from].onward_weights.push(r.weight);
+            }
+        }
+        for kind in &mut self.kinds {
+            for (cross, w) in kind.offer_weights.iter_mut().enumerate() {
+                *w = kind
+                    .routes
+                    .iter()
+                    .map(|&(route, weight)| {
+                        let rp = &self.routes[route as usize];
+                        let open = !rp.onward
+                            && (rp.channel == Channel::CrossBorder) == (cross == 1)
+                            && (rp.channel != Channel::Regular
+                                || self.dests[rp.dest as usize].jobs_per_month > 0.0);
+                        if open { weight } else { 0.0 }
+                    })
+                    .collect();
+            }
+        }
+        self.broker_kinds = (0..self.kinds.len())
+            .filter(|&k| self.kinds[k].kind == RecruiterType::InformalBroker)
+            .map(|k| k as Ix)
+            .collect();
+        self.broker_principal_weights = self.kinds.iter().map(|k| k.broker_weight).collect();
+        self.cross_border_weights = self
+            .kinds
+            .iter()
+            .map(|k| {
+                let sells = k.kind == RecruiterType::TraffickingNetwork
+                    && k.routes
+                        .iter()
+                        .any(|&(r, _)| self.routes[r as usize].channel == Channel::CrossBorder);
+                if sells { 1.0 } else { 0.0 }
+            })
+            .collect();
+        self.campaign_reach = campaign_reach(&self.policy.awareness, self.pop.online_share);
+        let r = &mut self.policy.recruitment;
+        // An agency complies when the risk of losing its licence over the months of profit it
+        // weighs (1 − e^(−p × months)) is drawn; no cap, nothing to comply with.
+        r.p_comply = match r.fee_cap {
+            Some(_) => (1.0 - (-r.p_cap_enforcement * r.deterrence_months).exp()) as f32,
+            None => 0.0,
+        };
+    }
+}
+
+/// Of the people a campaign reaches in a year, `online_share` are reached online, and only
+/// social-media users can be reached that way. Returns the monthly reach [offline user, online
+/// user].
+fn campaign_reach(c: &Awareness, online_users: f64) -> [f32; 2] {
+    if c.coverage_share <= 0.0 || c.effect_share <= 0.0 {
+        return [0.0, 0.0];
+    }
+    let offline = c.coverage_share * (1.0 - c.online_share);
+    let online = (c.coverage_share * c.online_share / online_users.max(1e-6)).min(1.0) + offline;
+    [
+        (offline.min(1.0) / 12.0) as f32,
+        (online.min(1.0) / 12.0) as f32,
+    ]
+}

@@ -1,0 +1,201 @@
+//! The pool of prospective migrants: who is in it, drawn once per replicate from the scenario's
+//! distributions, and when each person enters (reaching `age_min`) and leaves it (reaching
+//! `age_max`). Everyone who will ever be in the pool over the run is an agent from the start,
+//! with an entry month, so entries and exits are accounted flows. Entrants are stored after the
+//! initial pool in order of entry month, so the monthly step can stop at the first one not yet
+//! entered. A share of the people in the
+//! pool at the first month are already working abroad (the stock), part of them still in debt.
+
+use super::agent::{Agent, NEVER, NO_RECRUITER, State, fl, tr};
+use super::params::{Channel, RecruiterType};
+use super::params::{Ix, Params, channel_index};
+use super::rng::{Purpose, RunKey};
+use super::{OutOfMemory, try_vec};
+use rand_distr::{Beta, Distribution, Exp};
+use rayon::prelude::*;
+
+/// Persons each agent stands for, and how many agents are in the pool at the first month.
+#[derive(Clone, Copy, Debug)]
+pub struct Layout {
+    pub agents: usize,
+    pub initial: usize,
+    pub weight: f64,
+    pub horizon: i32,
+}
+
+impl Layout {
+    pub fn new(p: &Params, agents: usize, horizon: i32) -> Layout {
+        let entrants = p.pop.entries_per_year * horizon as f64 / 12.0;
+        let total = p.pop.persons + entrants;
+        let initial = ((agents as f64 * p.pop.persons / total).round() as usize).min(agents);
+        Layout {
+            agents,
+            initial,
+            weight: total / agents as f64,
+            horizon,
+        }
+    }
+}
+
+pub fn create(
+    p: &Params,
+    key: RunKey,
+    layout: Layout,
+    kind_start: &[u32],
+) -> Result<Vec<Agent>, OutOfMemory> {
+    let mut agents = try_vec::<Agent>(layout.agents, "the agents")?;
+    let pop = &p.pop;
+    let span_months = ((pop.age_max - pop.age_min) * 12) as i32;
+    let entrants = layout.agents - layout.initial;
+    let share_sum: f32 = p.districts.iter().map(|d| d.pool_share).sum();
+    let district_w: Vec<f32> = p
+        .districts
+        .iter()
+        .map(|d| d.pool_share / share_sum)
+        .collect();
+    let m = pop.awareness_mean.clamp(1e-3, 1.0 - 1e-3);
+    let beta = Beta::new(
+        m * pop.awareness_concentration,
+        (1.0 - m) * pop.awareness_concentration,
+    )
+    .ok();
+    // The stock abroad works on the regular corridors open at the start, by route weight.
+    let stock_routes: Vec<(Ix, f32)> = p
+        .routes
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.channel == Channel::Regular
+                && !r.onward
+                && p.dests[r.dest as usize].jobs_per_month > 0.0
+        })
+        .map(|(i, r)| (i as Ix, r.weight))
+        .collect();
+    let stock_w: Vec<f32> = stock_routes.iter().map(|x| x.1).collect();
+    let agency = p
+        .kinds
+        .iter()
+        .position(|k| k.kind == RecruiterType::LicensedAgency);
+    let loan_rates: Vec<f32> = p
+        .lenders
+        .iter()
+        .map(|l| l.rate)
+        .filter(|&r| r > 0.0)
+        .collect();
+    let stock_rate = if loan_rates.is_empty() {
+        0.0
+    } else {
+        loan_rates.iter().sum::<f32>() / loan_rates.len() as f32
+    };
+    let debt_exp = Exp::new(1.0 / pop.initial_debt.max(1.0)).ok();
+
+    agents.par_extend((0..layout.agents).into_par_iter().map(|i| {
+        let mut rng = key.stream(i as u64, 0, Purpose::Init, 0);
+        let district = rng.pick(&district_w).unwrap_or(0) as Ix;
+        let dp = &p.districts[district as usize];
+        let mut traits = 0u16;
+        let mut set = |bit: u16, prob: f32, rng: &mut super::rng::Stream| {
+            if rng.chance(prob) {
+                traits |= bit;
+            }
+        };
+        set(tr::WOMAN, pop.women_share, &mut rng);
+        set(tr::SKILLED, pop.skilled_share, &mut rng);
+        set(tr::LAND, pop.land_share, &mut rng);
+        set(tr::TIES, dp.ties_share, &mut rng);
+        set(tr::ONLINE, pop.online_share as f32, &mut rng);
+        set(tr::URBAN, dp.urban_share, &mut rng);
+        let skill = if traits & tr::SKILLED != 0 {
+            pop.skilled_income_factor
+        } else {
+            1.0
+        };
+        let home_income = rng.lognormal(
+            pop.home_income * dp.income_factor * skill,
+            pop.home_income_sd_log,
+        );
+        let awareness = beta
+            .as_ref()
+            .map(|b| b.sample(&mut rng) as f32)
+            .unwrap_or(m as f32);
+        let (entry, state) = if i < layout.initial {
+            // Already in the pool: spread over the ages of the pool.
+            (
+                -(rng.below(span_months.max(1) as usize) as i32),
+                State::AtHome,
+            )
+        } else {
+            let j = i - layout.initial;
+            (
+                (j as i64 * layout.horizon as i64 / entrants.max(1) as i64) as i32,
+                State::Absent,
+            )
+        };
+        let mut a = Agent {
+            debt: 0.0,
+            advance: 0.0,
+            savings: pop.savings_months * home_income,
+            home_income,
+            wage: 0.0,
+            promised: 0.0,
+            cost: 0.0,
+            rate: 0.0,
+            recruiter: NO_RECRUITER,
+            flags: 0,
+            entry: entry as i16,
+            exit: (entry + span_months).min(i16::MAX as i32) as i16,
+            departed: NEVER,
+            returned: NEVER,
+            traits,
+            state,
+            district,
+            location: 0,
+            route: 0,
+            leg: 0,
+            timer: 0,
+            months_in_state: 0,
+            awareness: 0,
+            age_at_entry: pop.age_min.min(255) as u8,
+            arrears: 0,
+        };
+        a.set_awareness(awareness);
+        if state == State::AtHome
+            && rng.chance(pop.initial_abroad_share)
+            && let Some(j) = rng.pick(&stock_w)
+        {
+            {
+                let route = stock_routes[j].0;
+                let rp = &p.routes[route as usize];
+                let dest = &p.dests[rp.dest as usize];
+                a.route = route;
+                a.set_state(State::Working);
+                a.location = dest.location;
+                a.wage = rng.lognormal(dest.wage, dest.wage_sd_log);
+                a.promised = a.wage;
+                a.cost = rp.fee + rp.travel_cost;
+                a.timer = 1 + rng.below(dest.contract_months as usize) as u8;
+                a.departed = -((dest.contract_months - a.timer) as i16);
+                a.flags = fl::LEGAL
+                    | fl::PAID
+                    | fl::ARRIVED
+                    | ((channel_index(Channel::Regular) as u32) << fl::CHANNEL_SHIFT);
+                if let Some(k) = agency {
+                    let (s, e) = (kind_start[k], kind_start[k + 1]);
+                    if e > s {
+                        a.recruiter = s + rng.below((e - s) as usize) as u32;
+                    }
+                }
+                if rng.chance(pop.initial_indebted_share) {
+                    a.debt = debt_exp
+                        .as_ref()
+                        .map(|d| d.sample(&mut rng) as f32)
+                        .unwrap_or(0.0);
+                    a.rate = stock_rate;
+                    a.flags |= fl::BORROWED;
+                }
+            }
+        }
+        a
+    }));
+    Ok(agents)
+}
