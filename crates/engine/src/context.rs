@@ -21,7 +21,7 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     #[inline(always)]
-    pub fn rng(&self, agent: usize, purpose: Purpose, sub: u32) -> Stream {
+    pub fn rng(&self, agent: usize, purpose: Purpose, sub: u16) -> Stream {
         self.key.stream(agent as u64, self.t as u32, purpose, sub)
     }
 

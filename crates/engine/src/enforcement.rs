@@ -11,8 +11,8 @@ use super::context::Trace;
 use super::matching::KindDemand;
 use super::params::Params;
 use super::params::RecruiterType;
-use super::recruiters::{RECRUITER_ENTITY, Recruiters, Status};
-use super::rng::{Purpose, RunKey};
+use super::recruiters::{Recruiters, Status};
+use super::rng::{Purpose, RunKey, entity};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Counts {
@@ -51,7 +51,7 @@ pub fn month(
             let x = &mut rec.reputation[r * nd + d];
             *x += m.reputation_recovery_share * (start - *x);
         }
-        let mut rng = key.stream(RECRUITER_ENTITY + r as u64, t as u32, Purpose::Recruiter, 0);
+        let mut rng = key.stream(entity::recruiter(r), t as u32, Purpose::Recruiter, 0);
         match rec.status[r] {
             Status::Closed => {
                 let unmet = if demand.applied[k] > 0 {

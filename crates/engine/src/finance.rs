@@ -16,13 +16,13 @@ pub fn has_access(ctx: &Ctx, i: usize, a: &Agent, l: usize) -> bool {
     if lender.collateral && !a.has(tr::LAND) {
         return false;
     }
-    ctx.key.fixed(i as u64, Purpose::Finance, l as u32) < lender.access_share
+    ctx.key.fixed(i as u64, Purpose::Finance, l as u16) < lender.access_share
 }
 
 /// Whether the household has access to the safe-migration loan.
 #[inline]
 pub fn has_safe_loan(ctx: &Ctx, i: usize) -> bool {
-    ctx.key.fixed(i as u64, Purpose::Finance, 100) < ctx.p.policy.finance.coverage_share
+    ctx.key.fixed(i as u64, Purpose::SafeLoan, 0) < ctx.p.policy.finance.coverage_share
 }
 
 /// Largest loan lender `l` gives this household for an offer with recruiter advance `advance`.

@@ -14,7 +14,7 @@
 use super::context::Application;
 use super::params::Params;
 use super::recruiters::Recruiters;
-use super::rng::{Purpose, RunKey, Stream};
+use super::rng::{Purpose, RunKey, Stream, entity};
 
 /// Demand and what was met, per recruiter kind (for market entry).
 #[derive(Clone, Debug, Default)]
@@ -43,11 +43,6 @@ fn places(x: f32, mut rng: Stream) -> usize {
     let whole = x.floor();
     whole as usize + rng.chance(x - whole) as usize
 }
-
-/// Entity offsets of the kinds' and destinations' draws (agents count up from 0, recruiters
-/// from `recruiters::RECRUITER_ENTITY`).
-const KIND_ENTITY: u64 = 1 << 42;
-const DEST_ENTITY: u64 = 1 << 41;
 
 /// Working memory of the matching phase, kept between months so the step does not allocate,
 /// and the months each destination has been open (for the ramp of a reopened market).
@@ -121,7 +116,7 @@ pub fn match_all(
         if !group.is_empty() {
             let n = places(
                 capacity[k] / w,
-                key.stream(KIND_ENTITY + k as u64, t as u32, Purpose::Matching, 1),
+                key.stream(entity::kind(k as usize), t as u32, Purpose::Matching, 1),
             );
             ration(all, group, n);
         }
@@ -142,7 +137,7 @@ pub fn match_all(
         }
         let n = places(
             capacity[k] / w,
-            key.stream(KIND_ENTITY + k as u64, t as u32, Purpose::Matching, 0),
+            key.stream(entity::kind(k as usize), t as u32, Purpose::Matching, 0),
         );
         demand.applied[k] = group.len() as u32;
         demand.rejected[k] = ration(all, group, n) as u32;
@@ -163,7 +158,12 @@ pub fn match_all(
         }
         let n = places(
             openings(p, d, open_months[d]) / w,
-            key.stream(DEST_ENTITY + d as u64, t as u32, Purpose::Matching, 0),
+            key.stream(
+                entity::destination(d as usize),
+                t as u32,
+                Purpose::Matching,
+                0,
+            ),
         );
         ration(all, group, n);
     }

@@ -79,7 +79,7 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut Vec<Offer>) -> usize {
         };
         // Fewer of the kind operating here (convictions, lost licences), fewer offers.
         if u < prob * presence(ctx, k, d) {
-            let mut rng = ctx.rng(i, Purpose::Offers, 1 + k as u32);
+            let mut rng = ctx.rng(i, Purpose::Offers, 1 + k as u16);
             push(make(ctx, a, k, false, false, &mut rng));
         }
     }
@@ -91,7 +91,7 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut Vec<Offer>) -> usize {
             continue;
         }
         let slot = bk as usize * ctx.rec.districts + d;
-        let mut rng = ctx.rng(i, Purpose::Offers, 64 + bk as u32);
+        let mut rng = ctx.rng(i, Purpose::BrokerOffer, bk);
         let list = &ctx.rec.reach[slot];
         let b = list[rng.below(list.len())];
         if !rng.chance(ctx.rec.reputation(b, a.district)) {
@@ -117,7 +117,7 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut Vec<Offer>) -> usize {
             o.p_cross_border_other
         } as f32;
         if reach.uniform() < prob {
-            let mut rng = ctx.rng(i, Purpose::Offers, 128);
+            let mut rng = ctx.rng(i, Purpose::CrossBorderOffer, 0);
             if let Some(k) = rng.pick(&p.cross_border_weights) {
                 push(make(ctx, a, k, false, true, &mut rng));
             }

@@ -4,7 +4,7 @@
 
 use super::params::RecruiterType;
 use super::params::{Ix, Params};
-use super::rng::{Purpose, RunKey};
+use super::rng::{Purpose, RunKey, entity};
 use super::{OutOfMemory, try_vec};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,9 +15,6 @@ pub enum Status {
     /// Convicted, lost its licence, or never filled: an empty slot a new recruiter may take.
     Closed,
 }
-
-/// Entity offset so recruiters' random streams never coincide with agents'.
-pub const RECRUITER_ENTITY: u64 = 1 << 40;
 
 #[derive(Clone, Debug)]
 pub struct Recruiters {
@@ -96,7 +93,7 @@ impl Recruiters {
                 };
                 r.home.push(home);
                 r.compliant.push(
-                    key.fixed(RECRUITER_ENTITY + id, Purpose::Market, 0)
+                    key.fixed(entity::recruiter(id as usize), Purpose::Market, 0)
                         < p.policy.recruitment.p_comply,
                 );
                 for _ in 0..nd {
@@ -146,7 +143,7 @@ impl Recruiters {
         }
         let kind = &p.kinds[self.kind[r] as usize];
         if kind.kind == RecruiterType::InformalBroker {
-            let x = key.fixed(RECRUITER_ENTITY + r as u64, Purpose::Market, 1);
+            let x = key.fixed(entity::recruiter(r), Purpose::Market, 1);
             return x >= p.policy.recruitment.broker_exit_share;
         }
         true

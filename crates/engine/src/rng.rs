@@ -8,9 +8,28 @@
 use std::convert::Infallible;
 
 /// What a stream is for. Each decision draws from its own stream so that a policy changing how
-/// many draws one phase makes does not shift the draws of another.
+/// many draws one phase makes does not shift the draws of another. Within a purpose, the
+/// `sub` of a stream (a `u16`, so it can never reach the purpose's bits of the key) tells
+/// decisions apart; every use is listed here:
+///
+/// | purpose | entity | sub |
+/// |---|---|---|
+/// | `Init` | agent | 0: drawing the person |
+/// | `Aspiration` | agent | 0: campaign and aspiration draws |
+/// | `Offers` | agent | 0: which sources reach the seeker; 1 + k: the offer of direct kind k |
+/// | `BrokerOffer` | agent | broker kind |
+/// | `CrossBorderOffer` | agent | 0 |
+/// | `Choice` | agent | 0 |
+/// | `Matching` | agent, kind, destination | 0: priority, places; 1: broker places |
+/// | `Finance` | agent | lender index (fixed: access); 1 (monthly): visa screening |
+/// | `SafeLoan` | agent | 0 (fixed: access) |
+/// | `Journey` | agent | 0: legs; 1: detention; 2: stranded |
+/// | `Work`, `Return` | agent | 0 |
+/// | `Exit` | agent | 0: identification, escape; 1: contract end |
+/// | `Recruiter` | recruiter | 0: enforcement and entry |
+/// | `Market` | recruiter | 0 (fixed): complies with a cap; 1 (fixed): driven out as a broker |
 #[derive(Clone, Copy, Debug)]
-#[repr(u32)]
+#[repr(u16)]
 pub enum Purpose {
     Init = 1,
     Aspiration,
@@ -24,6 +43,29 @@ pub enum Purpose {
     Return,
     Recruiter,
     Market,
+    BrokerOffer,
+    CrossBorderOffer,
+    SafeLoan,
+}
+
+/// The entities streams are keyed by, each sort in a range of its own: agents from 0 (fewer
+/// than 2^40), then recruiters, destinations and recruiter kinds.
+pub mod entity {
+    /// Recruiter `r`.
+    #[inline(always)]
+    pub fn recruiter(r: usize) -> u64 {
+        (1 << 40) + r as u64
+    }
+    /// Destination `d`.
+    #[inline(always)]
+    pub fn destination(d: usize) -> u64 {
+        (1 << 41) + d as u64
+    }
+    /// Recruiter kind `k`.
+    #[inline(always)]
+    pub fn kind(k: usize) -> u64 {
+        (1 << 42) + k as u64
+    }
 }
 
 /// SplitMix64 finaliser: a strong 64-bit mixing function.
@@ -53,7 +95,7 @@ impl RunKey {
     /// separates several independent decisions within a purpose. One mix of the combined key:
     /// distinct keys collide with probability about 2^-64 per pair.
     #[inline(always)]
-    pub fn stream(self, entity: u64, month: u32, purpose: Purpose, sub: u32) -> Stream {
+    pub fn stream(self, entity: u64, month: u32, purpose: Purpose, sub: u16) -> Stream {
         let tag = ((month as u64) << 32) | ((purpose as u64) << 16) | sub as u64;
         Stream {
             s: mix(self.0 ^ entity.wrapping_mul(GOLDEN) ^ tag.wrapping_mul(TAG_MUL)),
@@ -63,7 +105,7 @@ impl RunKey {
     /// A fixed draw in [0, 1) for an entity and purpose that does not change over time (e.g.
     /// whether a household can borrow from microfinance at all).
     #[inline(always)]
-    pub fn fixed(self, entity: u64, purpose: Purpose, sub: u32) -> f32 {
+    pub fn fixed(self, entity: u64, purpose: Purpose, sub: u16) -> f32 {
         self.stream(entity, u32::MAX, purpose, sub).uniform()
     }
 }
@@ -172,6 +214,30 @@ mod tests {
             k.stream(5, 3, Purpose::Work, 0).next_u64(),
             RunKey::new(7, 1).stream(5, 3, Purpose::Work, 0).next_u64()
         );
+    }
+
+    #[test]
+    fn the_streams_of_many_kinds_never_coincide() {
+        // Direct offers of 2,000 kinds, broker offers of 2,000 broker kinds, the cross-border
+        // offer and the reach draw of one agent in one month: all distinct streams.
+        let k = RunKey::new(11, 0);
+        let mut seen = std::collections::HashSet::new();
+        let mut n = 0;
+        let mut add = |p: Purpose, sub: u16| {
+            n += 1;
+            seen.insert(k.stream(42, 7, p, sub).next_u64());
+        };
+        add(Purpose::Offers, 0);
+        add(Purpose::CrossBorderOffer, 0);
+        for kind in 0..2000u16 {
+            add(Purpose::Offers, 1 + kind);
+            add(Purpose::BrokerOffer, kind);
+        }
+        for lender in 0..2000u16 {
+            add(Purpose::Finance, lender);
+        }
+        add(Purpose::SafeLoan, 0);
+        assert_eq!(seen.len(), n);
     }
 
     #[test]
