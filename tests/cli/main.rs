@@ -2,6 +2,7 @@
 //! temporary folders, its exit codes, messages and CSV output checked against the contract of
 //! METRICS.md and the model of MODEL.md. One test binary (`cargo test --release --test cli`):
 //!
+//! - `capacity`: scenarios bigger than the baseline in every list, and entities in another order;
 //! - `bad_input`: every kind of bad input is refused with exit code 2 (or 1 for an unwritable
 //!   output folder), one clear message, and no output files;
 //! - `mechanisms`: each mechanism of the monthly step moves the outcomes it should, in the
@@ -13,6 +14,7 @@
 
 mod bad_input;
 mod baseline_checks;
+mod capacity;
 mod mechanisms;
 mod properties;
 mod support;

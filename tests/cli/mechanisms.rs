@@ -674,3 +674,90 @@ fn visa_screening_stops_fake_visas() {
     );
     assert_all_zero(&full, "visa_fraud_departures_per_year");
 }
+
+// The model numbers that were once constants in the engine: each is scenario data now, and
+// each moves what it feeds.
+
+#[test]
+fn the_identification_gain_of_data_sharing_is_a_parameter() {
+    let base = sim()
+        .set("exit.p_identify", 0.01)
+        .set("policy.cooperation.data_sharing_share", 1);
+    let (none, big) = pair(
+        base,
+        &[("exit.data_sharing_identification", "0")],
+        &[("exit.data_sharing_identification", "4")],
+    );
+    let (b, n) = assert_greater("identified_per_year", &big, &none);
+    assert!(
+        b > 2.0 * n,
+        "five times the identification rate: {b} vs {n}"
+    );
+}
+
+#[test]
+fn the_exposure_gain_of_data_sharing_is_a_parameter() {
+    let base = sim()
+        .set("policy.enforcement.p_investigation", 0.01)
+        .set("policy.cooperation.data_sharing_share", 1);
+    let (none, big) = pair(
+        base,
+        &[("policy.cooperation.data_sharing_exposure", "0")],
+        &[("policy.cooperation.data_sharing_exposure", "3")],
+    );
+    assert_greater("investigations_per_year", &big, &none);
+}
+
+#[test]
+fn coercion_raises_hazards_by_a_factor_the_scenario_sets() {
+    let (none, big) = pair(
+        sim(),
+        &[("work.coercion_hazard_factor", "0")],
+        &[("work.coercion_hazard_factor", "8")],
+    );
+    assert_greater("forced_labour_share", &big, &none);
+}
+
+#[test]
+fn the_threshold_of_a_broken_promise_is_a_parameter() {
+    let (lenient, strict) = pair(
+        sim(),
+        &[("work.promise_kept_share", "0.5")],
+        &[("work.promise_kept_share", "1")],
+    );
+    assert_greater("promise_broken_share", &strict, &lenient);
+}
+
+#[test]
+fn support_away_from_the_airport_reaches_the_share_the_scenario_sets() {
+    let base = sim()
+        .set("policy.reintegration.from_airport", false)
+        .set("policy.reintegration.coverage_share", 1)
+        .set("policy.reintegration.economic_grant_usd", 1000)
+        .set("policy.reintegration.income_uplift_share", 0.5);
+    let (few, all) = pair(
+        base,
+        &[("policy.reintegration.late_reach_share", "0.05")],
+        &[("policy.reintegration.late_reach_share", "1")],
+    );
+    assert_greater("reintegration_sustainable_share", &all, &few);
+}
+
+#[test]
+fn unmet_demand_speeds_entry_by_a_factor_the_scenario_sets() {
+    // Convictions empty places; scarce capacity leaves demand unmet; how fast the places fill
+    // depends on the entry factor, and more agencies operating place more people.
+    let base = sim()
+        .set("recruiter.agency.capacity_per_month", 2)
+        .set("policy.enforcement.p_investigation", 0.05)
+        .set("policy.enforcement.prosecution_share", 1)
+        .set("policy.enforcement.conviction_share", 1)
+        .set("policy.enforcement.months_to_verdict", 1)
+        .set("market.p_entry", 0.01);
+    let (slow, fast) = pair(
+        base,
+        &[("market.entry_demand_factor", "0")],
+        &[("market.entry_demand_factor", "50")],
+    );
+    assert_greater("regular_departures_per_year", &fast, &slow);
+}
