@@ -45,7 +45,7 @@ pub fn choose(ctx: &Ctx, i: usize, a: &Agent, offers: &[Offer], w: &mut Vec<f32>
     }
     let c = &ctx.p.choice;
     let risk_share = perceived_risk_share(ctx, a);
-    let scale = c.scale.max(1.0) as f32;
+    let scale = c.scale.max(1.0);
     // Utilities of the offers the household can finance (the others are out: -inf), then of
     // staying home, last; `w` first holds utilities, then the logit weights.
     w.clear();

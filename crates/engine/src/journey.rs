@@ -224,8 +224,8 @@ pub fn stranded_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         mark_detained(ctx, a, loc);
         return;
     }
-    if !l.onward_routes.is_empty() && rng.chance(l.p_onward) {
-        if let Some(j) = rng.pick(&l.onward_weights) {
+    if !l.onward_routes.is_empty() && rng.chance(l.p_onward)
+        && let Some(j) = rng.pick(&l.onward_weights) {
             let route = l.onward_routes[j];
             let rp = &p.routes[route as usize];
             // The smugglers of the onward route are whoever sells it.
@@ -254,7 +254,6 @@ pub fn stranded_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
             }
             return;
         }
-    }
     if rng.chance(l.p_return_stranded) {
         reintegration::return_home(ctx, i, a, loc, ReturnKind::Stranded);
     }

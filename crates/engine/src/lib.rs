@@ -151,11 +151,9 @@ pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> 
     Ok(step::World::new(
         p,
         agents,
-        layout.initial,
+        layout,
         rec,
         key,
-        layout.weight,
         spec.spin_up as i32,
-        horizon - 1,
     ))
 }

@@ -116,7 +116,7 @@ pub fn match_all(
         if !group.is_empty() {
             let n = places(
                 capacity[k] / w,
-                key.stream(entity::kind(k as usize), t as u32, Purpose::Matching, 1),
+                key.stream(entity::kind(k), t as u32, Purpose::Matching, 1),
             );
             ration(all, group, n);
         }
@@ -137,7 +137,7 @@ pub fn match_all(
         }
         let n = places(
             capacity[k] / w,
-            key.stream(entity::kind(k as usize), t as u32, Purpose::Matching, 0),
+            key.stream(entity::kind(k), t as u32, Purpose::Matching, 0),
         );
         demand.applied[k] = group.len() as u32;
         demand.rejected[k] = ration(all, group, n) as u32;
@@ -159,7 +159,7 @@ pub fn match_all(
         let n = places(
             openings(p, d, open_months[d]) / w,
             key.stream(
-                entity::destination(d as usize),
+                entity::destination(d),
                 t as u32,
                 Purpose::Matching,
                 0,

@@ -115,7 +115,7 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut Vec<Offer>) -> usize {
             o.p_cross_border_young_women
         } else {
             o.p_cross_border_other
-        } as f32;
+        };
         if reach.uniform() < prob {
             let mut rng = ctx.rng(i, Purpose::CrossBorderOffer, 0);
             if let Some(k) = rng.pick(&p.cross_border_weights) {

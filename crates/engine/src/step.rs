@@ -13,6 +13,7 @@ use super::agent::{Agent, STATES, State, fl};
 use super::context::{Application, Ctx, Local, Trace};
 use super::offers;
 use super::params::Params;
+use super::population::Layout;
 use super::params::{Channel, RecruiterType};
 use super::recruiters::Recruiters;
 use super::rng::{Purpose, RunKey};
@@ -58,16 +59,17 @@ pub struct Month {
 }
 
 impl World {
+    /// The world of a replicate: its agents laid out as `layout` says, its recruiters, and the
+    /// first reported month `first` (the months before it are spin-up).
     pub fn new(
         p: &Params,
         agents: Vec<Agent>,
-        initial: usize,
+        layout: Layout,
         rec: Recruiters,
         key: RunKey,
-        weight: f64,
         first: i32,
-        last: i32,
     ) -> World {
+        let (initial, weight, last) = (layout.initial, layout.weight, layout.horizon - 1);
         let years = ((last - first + 1) as usize).div_ceil(12);
         let chunks = agents.len().div_ceil(CHUNK);
         let scratch = (0..chunks)
