@@ -48,6 +48,10 @@ pub struct Application {
     pub broker_kind: Option<Ix>,
     /// Needs one of the destination's job openings (regular work visa).
     pub needs_job: bool,
+    /// What the offer costs in fees (to the recruiter and any broker), and the part of it the
+    /// recruiter advances: paid at departure.
+    pub fee: f32,
+    pub advance: f32,
     pub accepted: bool,
 }
 

@@ -224,36 +224,38 @@ pub fn stranded_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         mark_detained(ctx, a, loc);
         return;
     }
-    if !l.onward_routes.is_empty() && rng.chance(l.p_onward)
-        && let Some(j) = rng.pick(&l.onward_weights) {
-            let route = l.onward_routes[j];
-            let rp = &p.routes[route as usize];
-            // The smugglers of the onward route are whoever sells it.
-            if let Some(k) = rp.seller.map(usize::from) {
-                let kind = &p.kinds[k];
-                let list = &ctx.rec.reach[k * ctx.rec.districts + a.district as usize];
-                if !list.is_empty() {
-                    a.recruiter = list[rng.below(list.len())];
-                }
-                if matches!(
-                    kind.kind,
-                    RecruiterType::TraffickingNetwork | RecruiterType::FraudulentAgency
-                ) {
-                    a.flags |= fl::DECEPTIVE_RECRUITMENT;
-                }
+    if !l.onward_routes.is_empty()
+        && rng.chance(l.p_onward)
+        && let Some(j) = rng.pick(&l.onward_weights)
+    {
+        let route = l.onward_routes[j];
+        let rp = &p.routes[route as usize];
+        // The smugglers of the onward route are whoever sells it.
+        if let Some(k) = rp.seller.map(usize::from) {
+            let kind = &p.kinds[k];
+            let list = &ctx.rec.reach[k * ctx.rec.districts + a.district as usize];
+            if !list.is_empty() {
+                a.recruiter = list[rng.below(list.len())];
             }
-            let price = rp.fee * rng.lognormal(1.0, rp.fee_sd_log);
-            finance::emergency(p, a, price, Account::Recruiters, loc);
-            finance::emergency(p, a, rp.travel_cost, Account::Transport, loc);
-            a.route = route;
-            a.leg = 0;
-            a.set_state(State::InTransit);
-            a.timer = p.legs[rp.legs[0] as usize].months;
-            if a.timer == 0 {
-                advance(ctx, i, a, loc, &mut rng);
+            if matches!(
+                kind.kind,
+                RecruiterType::TraffickingNetwork | RecruiterType::FraudulentAgency
+            ) {
+                a.flags |= fl::DECEPTIVE_RECRUITMENT;
             }
-            return;
         }
+        let price = rp.fee * rng.lognormal(1.0, rp.fee_sd_log);
+        finance::emergency(p, a, price, Account::Recruiters, loc);
+        finance::emergency(p, a, rp.travel_cost, Account::Transport, loc);
+        a.route = route;
+        a.leg = 0;
+        a.set_state(State::InTransit);
+        a.timer = p.legs[rp.legs[0] as usize].months;
+        if a.timer == 0 {
+            advance(ctx, i, a, loc, &mut rng);
+        }
+        return;
+    }
     if rng.chance(l.p_return_stranded) {
         reintegration::return_home(ctx, i, a, loc, ReturnKind::Stranded);
     }

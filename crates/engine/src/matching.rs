@@ -158,12 +158,7 @@ pub fn match_all(
         }
         let n = places(
             openings(p, d, open_months[d]) / w,
-            key.stream(
-                entity::destination(d),
-                t as u32,
-                Purpose::Matching,
-                0,
-            ),
+            key.stream(entity::destination(d), t as u32, Purpose::Matching, 0),
         );
         ration(all, group, n);
     }
@@ -182,6 +177,8 @@ mod tests {
             dest: 0,
             broker_kind: None,
             needs_job: false,
+            fee: 0.0,
+            advance: 0.0,
             accepted: true,
         }
     }

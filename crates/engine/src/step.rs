@@ -9,12 +9,12 @@
 //! Agents are stepped in fixed chunks; each chunk writes its own counters, added in chunk order,
 //! so the output does not depend on the number of threads.
 
-use super::agent::{Agent, STATES, State, fl};
+use super::agent::{Agent, State, fl};
 use super::context::{Application, Ctx, Local, Trace};
 use super::offers;
 use super::params::Params;
-use super::population::Layout;
 use super::params::{Channel, RecruiterType};
+use super::population::Layout;
 use super::recruiters::Recruiters;
 use super::rng::{Purpose, RunKey};
 use super::stats::{Account, Outcomes, Tally};
@@ -184,7 +184,7 @@ impl World {
                 };
                 for app in &apps {
                     let i = app.agent as usize;
-                    pass_b(&ctx, i, &mut chunk[i - c * CHUNK], app.accepted, &mut loc);
+                    pass_b(&ctx, i, &mut chunk[i - c * CHUNK], app, &mut loc);
                 }
                 s.apps = apps;
             });
@@ -353,14 +353,16 @@ fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         dest: rp.dest,
         broker_kind: o.broker_kind,
         needs_job: rp.channel == Channel::Regular,
+        fee: o.fee,
+        advance: o.advance,
         accepted: false,
     });
 }
 
 /// An applicant after matching: if accepted, pay and leave; if not, try again next month.
-fn pass_b(ctx: &Ctx, i: usize, a: &mut Agent, accepted: bool, loc: &mut Local) {
+fn pass_b(ctx: &Ctx, i: usize, a: &mut Agent, app: &Application, loc: &mut Local) {
     a.flags &= !fl::APPLIED;
-    if !accepted {
+    if !app.accepted {
         return;
     }
     let p = ctx.p;
@@ -380,18 +382,12 @@ fn pass_b(ctx: &Ctx, i: usize, a: &mut Agent, accepted: bool, loc: &mut Local) {
         });
         a.set_state(State::AtHome);
     } else {
-        let travel = rp.travel_cost;
-        let fee = a.cost - travel;
-        let kind = &p.kinds[ctx.rec.kind[a.recruiter as usize] as usize];
         // A new episode: keep only what describes the offer taken.
         a.flags &= fl::BROKER | fl::DECEPTIVE_RECRUITMENT;
         a.advance = 0.0;
-        finance::pay_departure(ctx, i, a, fee, travel, kind.advance_share * fee, loc);
+        finance::pay_departure(ctx, i, a, app.fee, rp.travel_cost, app.advance, loc);
         journey::depart(ctx, i, a, loc);
     }
     loc.tally.net_worth_change += a.net_worth() - nw0;
     count(a, loc.tally, 1);
 }
-
-/// Number of reported states (without `Absent`).
-pub const REPORTED_STATES: usize = STATES - 1;
