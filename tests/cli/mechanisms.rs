@@ -1,4 +1,4 @@
-//! Every mechanism of the monthly step (MODEL.md §3), pinned through the whole program: scenario
+//! Every mechanism of the monthly step (docs/MODEL.md, section 1.3), pinned through the whole program: scenario
 //! in, CSV out. Each test compares two runs that differ by one or a few `--set`s on the same seed
 //! (common random numbers), with enough agents that the difference is far beyond noise, and
 //! asserts the direction (and, where the model implies it, the rough size or an exact zero). A

@@ -1,4 +1,4 @@
-//! Properties every run must have (MODEL.md §6, METRICS.md), checked through the real program:
+//! Properties every run must have (docs/MODEL.md, docs/OUTPUTS.md), checked through the real program:
 //! output independent of the thread count (with many chunks per thread), seeds and replicates
 //! that matter, conservation of persons in timeseries.csv, honest scaling between agent counts,
 //! the output files and columns of the contract, files written whole (no `*.partial` left), and a
@@ -10,7 +10,7 @@ use crossroads::engine::{Epoch, RunSpec, run_replicate};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
-/// The seven states of METRICS.md.
+/// The seven states of the output contract (docs/OUTPUTS.md).
 const STATES: [&str; 7] = [
     "at_home",
     "seeking",
@@ -21,7 +21,7 @@ const STATES: [&str; 7] = [
     "dead",
 ];
 
-/// The flows of METRICS.md, in order.
+/// The flows of the output contract (docs/OUTPUTS.md), in order.
 const FLOWS: [&str; 21] = [
     "departures_regular",
     "departures_visa_fraud",
