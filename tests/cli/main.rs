@@ -1,6 +1,7 @@
 //! End-to-end tests of the `crossroads` command line: the real binary run on scenario files in
-//! temporary folders, its exit codes, messages and CSV output checked against the contract of
-//! the output contract (docs/OUTPUTS.md) and the model (docs/MODEL.md). One test binary (`cargo test --release --test cli`):
+//! temporary folders, its exit codes, messages and CSV output checked against the output
+//! contract (docs/OUTPUTS.md) and the model (docs/MODEL.md). One test binary
+//! (`cargo test --release --test cli`):
 //!
 //! - `capacity`: scenarios bigger than the baseline in every list, and entities in another order;
 //! - `bad_input`: every kind of bad input is refused with exit code 2 (or 1 for an unwritable
