@@ -21,6 +21,8 @@ pub const MAX_LEGS_PER_ROUTE: usize = 254;
 /// Longest duration, in months, of anything the agent counts down in its one-byte timer: a leg,
 /// a detention, a contract.
 pub const MAX_TIMER_MONTHS: u32 = 255;
+/// Oldest age a person of the pool can reach.
+pub const MAX_AGE: u32 = 150;
 /// Most recruiters in all (recruiter ids are `u32`, one value reserved for "none").
 pub const MAX_RECRUITERS: u64 = u32::MAX as u64 - 1;
 
@@ -459,6 +461,20 @@ impl Params {
         }
         if self.districts.is_empty() {
             return bad("no district: the pool lives somewhere".into());
+        }
+        let pop = &self.pop;
+        if !(pop.age_min < pop.age_max && pop.age_max <= MAX_AGE) {
+            return bad(format!(
+                "ages {}..{}: the pool needs 0 <= age_min < age_max <= {MAX_AGE}",
+                pop.age_min, pop.age_max
+            ));
+        }
+        if !(pop.persons.is_finite() && pop.entries_per_year.is_finite())
+            || pop.persons < 0.0
+            || pop.entries_per_year < 0.0
+            || pop.persons + pop.entries_per_year <= 0.0
+        {
+            return bad("the pool is empty or not a finite number of persons".into());
         }
         let recruiters: u64 = self.kinds.iter().map(|k| k.count as u64).sum();
         if recruiters > MAX_RECRUITERS {
