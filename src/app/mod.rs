@@ -183,7 +183,8 @@ impl Prepared {
                 * (std::mem::size_of::<engine::stats::EpisodeAcc>()
                     + std::mem::size_of::<engine::stats::ReturnAcc>()) as u64;
         Need {
-            working: at_once.saturating_mul(agents.saturating_add(recruiters)),
+            agents: at_once.saturating_mul(agents),
+            recruiters: at_once.saturating_mul(recruiters),
             kept: kept_one.saturating_mul(self.replicates as u64),
         }
     }
@@ -210,8 +211,10 @@ impl Prepared {
 /// Bytes a run needs.
 #[derive(Clone, Copy, Debug, Default)]
 struct Need {
-    /// Held while replicates run (agents and recruiters), freed after each.
-    working: u64,
+    /// Agents held while replicates run, freed after each.
+    agents: u64,
+    /// Recruiters held while replicates run, freed after each.
+    recruiters: u64,
     /// Kept until the outputs are written (monthly and yearly counts of every replicate).
     kept: u64,
 }
@@ -220,30 +223,54 @@ struct Need {
 const FIXED_BYTES: u64 = 64 << 20;
 
 /// Refuse runs that cannot fit in the memory available, before allocating anything. Runs
-/// listed together run one after another and keep their counts until the end (`compare`).
+/// listed together run one after another; with `keep_all` each keeps its counts until the end
+/// (`compare`), otherwise only one run's counts are held at a time.
 fn check_memory(what: &str, runs: &[&Prepared], keep_all: bool) -> Result<(), Error> {
+    let Some(avail) = memory::available() else {
+        return Ok(());
+    };
     let needs: Vec<Need> = runs.iter().map(|p| p.need()).collect();
-    let working = needs.iter().map(|n| n.working).max().unwrap_or(0);
+    let biggest = needs
+        .iter()
+        .copied()
+        .max_by_key(|n| n.agents.saturating_add(n.recruiters))
+        .unwrap_or_default();
     let kept = if keep_all {
         needs.iter().map(|n| n.kept).fold(0u64, u64::saturating_add)
     } else {
         needs.iter().map(|n| n.kept).max().unwrap_or(0)
     };
-    let need = working.saturating_add(kept).saturating_add(FIXED_BYTES);
-    match memory::available() {
-        Some(avail) if need > avail => Err(Error::Resource(format!(
-            "{what} needs about {}; this machine has {} available (use fewer --agents or --replicates)",
-            memory::human(need),
-            memory::human(avail)
-        ))),
-        _ => Ok(()),
+    let need = biggest
+        .agents
+        .saturating_add(biggest.recruiters)
+        .saturating_add(kept)
+        .saturating_add(FIXED_BYTES);
+    if need <= avail {
+        return Ok(());
     }
+    let mut parts = vec![format!("{} for agents", memory::human(biggest.agents))];
+    if biggest.recruiters >= avail / 8 {
+        parts.push(format!(
+            "{} for recruiters",
+            memory::human(biggest.recruiters)
+        ));
+    }
+    if kept >= avail / 8 {
+        parts.push(format!("{} for monthly counts", memory::human(kept)));
+    }
+    Err(Error::Resource(format!(
+        "{what} needs about {} ({}); this machine has {} available (use fewer --agents, --replicates or recruiters)",
+        memory::human(need),
+        parts.join(", "),
+        memory::human(avail)
+    )))
 }
 
-/// How a run's size reads in a message: `--agents 100000000, 2 replicates`.
+/// How a run's size reads in a message: `--agents 100000000 with 2 replicates of 30 simulated
+/// months`.
 fn size_label(p: &Prepared) -> String {
     format!(
-        "--agents {} with {} replicate{} of {} months",
+        "--agents {} with {} replicate{} of {} simulated months",
         p.spec.agents,
         p.replicates,
         if p.replicates == 1 { "" } else { "s" },

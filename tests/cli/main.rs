@@ -1,6 +1,6 @@
 //! End-to-end tests of the `crossroads` command line: the real binary run on scenario files in
 //! temporary folders, its exit codes, messages and CSV output checked against the contract of
-//! METRICS.md and the model of MODEL.md. One test binary (`cargo test --release --test cli`):
+//! docs/OUTPUTS.md and the model of docs/MODEL.md. One test binary (`cargo test --release --test cli`):
 //!
 //! - `bad_input`: every kind of bad input is refused with exit code 2 (or 1 for an unwritable
 //!   output folder), one clear message, and no output files;
@@ -9,10 +9,14 @@
 //! - `properties`: reproducibility across threads, conservation, the money ledger, honest
 //!   scaling, the output files and the manifest;
 //! - `baseline_checks`: the calibrated baseline meets its targets at a reduced size, and each
-//!   recommendation moves what it targets.
+//!   recommendation moves what it targets;
+//! - `output_folder`: a run's folder holds one run, whole, even when the run is killed or two
+//!   runs race for it; foreign folders are never replaced; runs too large for the machine are
+//!   refused before they start.
 
 mod bad_input;
 mod baseline_checks;
 mod mechanisms;
+mod output_folder;
 mod properties;
 mod support;
