@@ -72,10 +72,12 @@ impl Folder {
             _ => {
                 return Err(FolderError::NotOutput {
                     path: target.to_path_buf(),
-                    reason: "does not name a folder".into(),
+                    reason: "does not name a folder by its name (like out/run1)".into(),
                 });
             }
         };
+        // Renames need the folder's own name, not `.` or a path relative to it.
+        let target = &parent.join(&name);
         // Refuse a foreign folder before creating anything next to it.
         replaceable(target)?;
         fs::create_dir_all(&parent).map_err(io("cannot create output folder", &parent))?;
@@ -95,11 +97,6 @@ impl Folder {
             delay,
             _lock: lock,
         })
-    }
-
-    /// The folder the run will be found in once committed.
-    pub fn target(&self) -> &Path {
-        &self.target
     }
 
     /// Write `bytes` as `rel` (a file name, or `sub/file`) inside the run's folder.
