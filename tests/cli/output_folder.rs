@@ -546,3 +546,33 @@ fn a_calibration_config_with_a_syntax_error_is_one_line_with_file_line_col() {
     );
     assert_eq!(names(tmp.path()), ["fit.toml", "fit2.toml"]);
 }
+
+#[test]
+fn a_scenario_name_that_is_not_a_plain_folder_name_is_refused() {
+    let tmp = TempDir::new().unwrap();
+    let escape = write(
+        tmp.path(),
+        "escape.toml",
+        &format!("name = \"../escaped\"\n{}", tiny_text()),
+    );
+    // Without --out the name would be the folder: output/../escaped.
+    let r = run_in(
+        tmp.path(),
+        &[
+            "run",
+            &escape.display().to_string(),
+            "--agents",
+            "2000",
+            "--months",
+            "12",
+            "--quiet",
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("escape.toml") && r.stderr.contains("cannot name an output folder"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(names(tmp.path()), ["escape.toml"]);
+}
