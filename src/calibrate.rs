@@ -22,7 +22,7 @@
 //! and under 0.15 on every series scores at most 2.
 
 use crate::engine::rng::{Purpose, RunKey};
-use crate::validation::Row;
+use crate::validation::{Kind, Row};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -57,10 +57,19 @@ pub struct Parameter {
     pub max: f64,
 }
 
+/// Most design points a configuration may ask for.
+pub const MAX_POINTS: u32 = 10_000;
+
 impl Config {
     pub fn check(&self) -> Result<(), String> {
         if self.points == 0 {
             return Err("points = 0: must be at least 1".into());
+        }
+        if self.points > MAX_POINTS {
+            return Err(format!(
+                "points = {}: must be at most {MAX_POINTS}",
+                self.points
+            ));
         }
         if self.replicates == 0 {
             return Err("replicates = 0: must be at least 1".into());
@@ -112,17 +121,17 @@ pub fn design(cfg: &Config) -> Vec<Vec<f64>> {
 pub fn score(rows: &[Row]) -> Option<f64> {
     let (mut e, mut ne, mut s, mut ns) = (0.0, 0, 0.0, 0);
     for r in rows {
-        match r.kind.as_str() {
-            "emergent" => {
+        match r.kind {
+            Kind::Emergent => {
                 let half = ((r.band[1] - r.band[0]) / 2.0).max(1e-12);
                 e += ((r.simulated? - r.target?) / half).powi(2);
                 ne += 1;
             }
-            "series" => {
+            Kind::Series => {
                 s += (r.simulated? / 0.15).powi(2);
                 ns += 1;
             }
-            _ => {}
+            Kind::Input => {}
         }
     }
     let part = |sum: f64, n: usize| if n > 0 { sum / n as f64 } else { 0.0 };

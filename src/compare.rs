@@ -15,35 +15,128 @@ pub struct Diff {
     pub relative_change: Option<f64>,
 }
 
-/// Metric values per replicate, as produced by `output::tables::replicate_metrics`.
-pub type Values = Vec<Vec<(String, Option<f64>)>>;
+/// The metrics of one run by name: each metric (in the order of the contract) with its value in
+/// every replicate, `None` where its denominator was empty.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Values {
+    metrics: Vec<(String, Vec<Option<f64>>)>,
+}
 
-/// Paired differences of every metric between a scenario and the baseline.
-pub fn paired(name: &str, base: &Values, scen: &Values) -> Vec<Diff> {
-    let Some(first) = base.first() else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (k, (metric, _)) in first.iter().enumerate() {
-        let pick = |v: &Values, r: usize| {
-            v.get(r)
-                .and_then(|x| x.get(k))
-                .filter(|x| &x.0 == metric)
-                .and_then(|x| x.1)
+impl Values {
+    /// From each replicate's (metric, value) list, as `metrics::outcomes` gives them. Metrics are
+    /// matched by name; one missing from a replicate is `None` there.
+    pub fn from_replicates(per_replicate: &[Vec<(String, Option<f64>)>]) -> Values {
+        let mut metrics: Vec<(String, Vec<Option<f64>>)> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        let n = per_replicate.len();
+        for (r, vals) in per_replicate.iter().enumerate() {
+            for (name, v) in vals {
+                let k = *index.entry(name.clone()).or_insert_with(|| {
+                    metrics.push((name.clone(), vec![None; n]));
+                    metrics.len() - 1
+                });
+                metrics[k].1[r] = *v;
+            }
+        }
+        Values { metrics }
+    }
+
+    /// Every metric with its values per replicate, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[Option<f64>])> {
+        self.metrics.iter().map(|(n, v)| (n.as_str(), v.as_slice()))
+    }
+
+    /// One metric's values per replicate.
+    pub fn get(&self, metric: &str) -> Option<&[Option<f64>]> {
+        self.metrics
+            .iter()
+            .find(|(n, _)| n == metric)
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// One metric's defined values across replicates.
+    pub fn defined(&self, metric: &str) -> Vec<f64> {
+        self.get(metric)
+            .map(|v| v.iter().flatten().copied().collect())
+            .unwrap_or_default()
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.metrics.iter().map(|(n, _)| n.as_str())
+    }
+}
+
+/// Metrics that only one side of a comparison has (e.g. a destination only the scenario has).
+/// Their rows in comparison.csv leave the other side and the difference empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unmatched {
+    pub scenario: String,
+    pub only_in_baseline: Vec<String>,
+    pub only_in_scenario: Vec<String>,
+}
+
+impl Unmatched {
+    pub fn is_empty(&self) -> bool {
+        self.only_in_baseline.is_empty() && self.only_in_scenario.is_empty()
+    }
+}
+
+impl std::fmt::Display for Unmatched {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                "none".to_string()
+            } else {
+                v.join(", ")
+            }
         };
-        let n = base.len().min(scen.len());
-        let b: Vec<f64> = (0..base.len()).filter_map(|r| pick(base, r)).collect();
-        let s: Vec<f64> = (0..scen.len()).filter_map(|r| pick(scen, r)).collect();
-        let d: Vec<f64> = (0..n)
-            .filter_map(|r| Some(pick(scen, r)? - pick(base, r)?))
-            .collect();
-        let bm = metrics::describe(&b).mean;
+        write!(
+            f,
+            "{}: metrics without a counterpart (no difference computed): only in the baseline: {}; only in the scenario: {}",
+            self.scenario,
+            list(&self.only_in_baseline),
+            list(&self.only_in_scenario)
+        )
+    }
+}
+
+/// Paired differences of every metric between a scenario and the baseline, matched by metric
+/// name and by replicate index: the baseline's metrics in its order, then any metric only the
+/// scenario has. A metric only one side has gets a row with the other side empty, and is listed
+/// in the returned [`Unmatched`].
+pub fn paired(name: &str, base: &Values, scen: &Values) -> (Vec<Diff>, Unmatched) {
+    let mut unmatched = Unmatched {
+        scenario: name.to_string(),
+        ..Unmatched::default()
+    };
+    let mut order: Vec<&str> = base.names().collect();
+    for m in scen.names() {
+        if base.get(m).is_none() {
+            order.push(m);
+            unmatched.only_in_scenario.push(m.to_string());
+        }
+    }
+    let mut out = Vec::new();
+    for metric in order {
+        let (b, s) = (base.get(metric), scen.get(metric));
+        if s.is_none() {
+            unmatched.only_in_baseline.push(metric.to_string());
+        }
+        let d: Vec<f64> = match (b, s) {
+            (Some(b), Some(s)) => b
+                .iter()
+                .zip(s)
+                .filter_map(|(b, s)| Some((*s)? - (*b)?))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let bm = metrics::describe(&base.defined(metric)).mean;
         let stats = metrics::describe(&d);
         out.push(Diff {
             scenario: name.to_string(),
-            metric: metric.clone(),
+            metric: metric.to_string(),
             baseline_mean: bm,
-            scenario_mean: metrics::describe(&s).mean,
+            scenario_mean: metrics::describe(&scen.defined(metric)).mean,
             relative_change: match (stats.mean, bm) {
                 (Some(dm), Some(b)) if b != 0.0 => Some(dm / b),
                 _ => None,
@@ -51,7 +144,7 @@ pub fn paired(name: &str, base: &Values, scen: &Values) -> Vec<Diff> {
             diff: stats,
         });
     }
-    out
+    (out, unmatched)
 }
 
 /// The unpaired interval of the difference of means (Welch), for showing what pairing buys.
@@ -99,15 +192,18 @@ mod tests {
     use super::*;
 
     fn vals(xs: &[f64]) -> Values {
-        xs.iter()
+        let reps: Vec<Vec<(String, Option<f64>)>> = xs
+            .iter()
             .map(|&x| vec![("m".to_string(), Some(x))])
-            .collect()
+            .collect();
+        Values::from_replicates(&reps)
     }
 
     #[test]
     fn same_scenario_gives_exactly_zero() {
         let b = vals(&[1.0, 2.5, 3.0]);
-        let d = paired("x", &b, &b);
+        let (d, unmatched) = paired("x", &b, &b);
+        assert!(unmatched.is_empty());
         assert_eq!(d[0].diff.mean, Some(0.0));
         assert_eq!(d[0].diff.lo, Some(0.0));
         assert_eq!(d[0].relative_change, Some(0.0));
@@ -118,12 +214,47 @@ mod tests {
         // Replicates share a large common component; the policy adds 1 with small noise.
         let base = [10.0, 20.0, 30.0, 15.0, 25.0];
         let scen = [11.1, 20.9, 31.0, 16.05, 25.95];
-        let d = paired("x", &vals(&base), &vals(&scen));
+        let (d, _) = paired("x", &vals(&base), &vals(&scen));
         let paired_half = d[0].diff.hi.unwrap() - d[0].diff.mean.unwrap();
         let unpaired = unpaired_half_width(&base, &scen).unwrap();
         assert!(
             paired_half * 10.0 < unpaired,
             "paired {paired_half} vs unpaired {unpaired}"
+        );
+    }
+
+    #[test]
+    fn metrics_are_matched_by_name_not_position() {
+        let rep = |pairs: &[(&str, f64)]| -> Vec<(String, Option<f64>)> {
+            pairs
+                .iter()
+                .map(|(n, v)| (n.to_string(), Some(*v)))
+                .collect()
+        };
+        let base = Values::from_replicates(&[
+            rep(&[("a", 1.0), ("b", 10.0), ("only_base", 5.0)]),
+            rep(&[("a", 2.0), ("b", 20.0), ("only_base", 6.0)]),
+        ]);
+        // Same metrics in another order, one missing and one extra.
+        let scen = Values::from_replicates(&[
+            rep(&[("b", 11.0), ("extra", 7.0), ("a", 1.5)]),
+            rep(&[("b", 21.0), ("extra", 8.0), ("a", 2.5)]),
+        ]);
+        let (d, unmatched) = paired("s", &base, &scen);
+        let names: Vec<&str> = d.iter().map(|x| x.metric.as_str()).collect();
+        assert_eq!(names, ["a", "b", "only_base", "extra"]);
+        assert_eq!(d[0].diff.mean, Some(0.5));
+        assert_eq!(d[1].diff.mean, Some(1.0));
+        assert_eq!((d[2].scenario_mean, d[2].diff.mean), (None, None));
+        assert_eq!(d[2].baseline_mean, Some(5.5));
+        assert_eq!((d[3].baseline_mean, d[3].diff.mean), (None, None));
+        assert_eq!(d[3].scenario_mean, Some(7.5));
+        assert_eq!(unmatched.only_in_baseline, ["only_base"]);
+        assert_eq!(unmatched.only_in_scenario, ["extra"]);
+        assert!(
+            unmatched
+                .to_string()
+                .contains("only in the scenario: extra")
         );
     }
 }

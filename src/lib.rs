@@ -1,13 +1,17 @@
 //! crossroads: an agent-based simulator of labour migration, recruitment debt and debt bondage.
 //!
 //! `scenario` reads and checks scenario files; `engine` runs the model and does no I/O;
-//! `output` turns the engine's counts into the CSV files of the output contract.
+//! `metrics`, `validation`, `compare` and `calibrate` compute on its counts; `output` writes the
+//! files of the output contract; `app` holds the commands. `memory` and `calendar` are small
+//! helpers: what the system says about memory, and dates.
 
 pub mod app;
+pub mod calendar;
 pub mod calibrate;
 pub mod compare;
 pub use crossroads_engine as engine;
 pub mod compile;
+pub mod memory;
 pub mod metrics;
 pub mod output;
 pub mod scenario;

@@ -1,5 +1,7 @@
-//! The `crossroads` command line: parses arguments and dispatches to `app`. Exit codes: 0
-//! success, 2 bad input (scenario or arguments), 1 any other failure.
+//! The `crossroads` command line: parses arguments, dispatches to `app`, prints what it returns.
+//! The exit code of a failure is decided by `app::Error::exit_code`: 0 success, 2 bad input
+//! (scenario, arguments, a run too large for the machine, an `--out` that is not an output
+//! folder), 1 any other failure (including an output folder another run is writing).
 
 use clap::{Args, Parser, Subcommand};
 use crossroads::app::{self, RunOptions};
@@ -54,22 +56,25 @@ enum Command {
 
 #[derive(Args, Clone)]
 struct RunArgs {
-    /// Output folder [default: output/<scenario name>/, or output/compare-<baseline name>/].
+    /// Output folder [default: output/<scenario name>/, output/compare-<baseline name>/ or
+    /// output/calibrate-<config name>/]. It must be new, empty, or a folder crossroads wrote;
+    /// its earlier contents are replaced whole.
     #[arg(long)]
     out: Option<PathBuf>,
     /// Base random seed [default: the scenario's].
     #[arg(long)]
     seed: Option<u64>,
-    /// Replicates [default: the scenario's].
+    /// Replicates, 1 to 10000 [default: the scenario's].
     #[arg(long)]
     replicates: Option<u32>,
-    /// Agents [default: the scenario's population.default_agents].
+    /// Agents, 1 to 1000000000 [default: the scenario's population.default_agents]. A run that
+    /// needs more memory than the machine has available is refused.
     #[arg(long)]
     agents: Option<u32>,
-    /// Reported months [default: the scenario's].
+    /// Reported months, 1 to 1200 [default: the scenario's].
     #[arg(long)]
     months: Option<u32>,
-    /// Worker threads [default: all cores].
+    /// Worker threads, at most four per core (and 1024) [default: all cores].
     #[arg(long)]
     threads: Option<usize>,
     /// Override one value by its dotted path, e.g. policy.awareness.coverage_share=0.5.
@@ -97,18 +102,30 @@ impl From<RunArgs> for RunOptions {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
+    match dispatch(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line, whatever a lower layer put in its message.
+            let text = e.to_string();
+            let line: Vec<&str> = text.lines().map(str::trim).collect();
+            eprintln!("error: {}", line.join(" "));
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn dispatch(command: Command) -> Result<(), app::Error> {
+    match command {
         Command::Run { scenario, opts } => {
             let quiet = opts.quiet;
-            app::run(&scenario, &opts.into()).map(|r| {
-                if let Some(rows) = &r.validation {
-                    println!("{}", crossroads::validation::verdict(rows));
-                }
-                if !quiet {
-                    println!("wrote {}", r.out.display());
-                    println!("{}", app::speed_line(&r));
-                }
-            })
+            let r = app::run(&scenario, &opts.into())?;
+            if let Some(rows) = &r.validation {
+                println!("{}", crossroads::validation::verdict(rows));
+            }
+            if !quiet {
+                println!("wrote {}", r.out.display());
+                println!("{}", app::speed_line(&r));
+            }
         }
         Command::Compare {
             baseline,
@@ -116,24 +133,21 @@ fn main() -> ExitCode {
             opts,
         } => {
             let quiet = opts.quiet;
-            app::compare(&baseline, &scenarios, &opts.into()).map(|r| {
-                print!("{}", r.table);
-                if !quiet {
-                    println!("wrote {}", r.out.display());
-                }
-            })
+            let r = app::compare(&baseline, &scenarios, &opts.into())?;
+            for u in &r.unmatched {
+                eprintln!("note: {u}");
+            }
+            print!("{}", r.table);
+            if !quiet {
+                println!("wrote {}", r.out.display());
+            }
         }
-        Command::Calibrate { config, opts } => app::calibrate(&config, &opts.into()).map(|r| {
+        Command::Calibrate { config, opts } => {
+            let r = app::calibrate(&config, &opts.into())?;
             println!("{}", r.best);
             println!("wrote {}", r.out.join("calibration.csv").display());
-        }),
-        Command::Check { scenario, sets } => app::check(&scenario, &sets).map(|s| println!("{s}")),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(f) => {
-            eprintln!("error: {}", f.message);
-            ExitCode::from(f.code as u8)
         }
+        Command::Check { scenario, sets } => println!("{}", app::check(&scenario, &sets)?),
     }
+    Ok(())
 }

@@ -60,11 +60,40 @@ pub struct Series {
     pub values: toml::Table,
 }
 
+/// What a row of validation.csv checks: an outcome the model produces (`emergent`), a value the
+/// scenario was given (`input`), or a yearly series' averaged relative difference (`series`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Emergent,
+    Input,
+    Series,
+}
+
+impl Kind {
+    /// As written in validation.csv (and, for targets, in the scenario).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Emergent => "emergent",
+            Kind::Input => "input",
+            Kind::Series => "series",
+        }
+    }
+
+    /// The kind of an `[[observed.target]]`: `emergent` or `input`.
+    pub fn of_target(s: &str) -> Option<Kind> {
+        match s {
+            "emergent" => Some(Kind::Emergent),
+            "input" => Some(Kind::Input),
+            _ => None,
+        }
+    }
+}
+
 /// One row of validation.csv.
 #[derive(Debug, Clone)]
 pub struct Row {
     pub target_id: String,
-    pub kind: String,
+    pub kind: Kind,
     pub quantity: String,
     pub metric: String,
     pub period: String,
@@ -186,12 +215,12 @@ pub fn validate(
     let months = reps.first().map(|r| r.months.len()).unwrap_or(0);
     let mut rows = Vec::new();
     for t in &obs.targets {
-        if t.kind != "emergent" && t.kind != "input" {
+        let Some(kind) = Kind::of_target(&t.kind) else {
             return Err(format!(
                 "target {}: kind {:?} must be \"emergent\" or \"input\"",
                 t.id, t.kind
             ));
-        }
+        };
         if t.metric.is_some() && outside(&t.period, start_year, months) {
             continue;
         }
@@ -217,7 +246,7 @@ pub fn validate(
         };
         rows.push(Row {
             target_id: t.id.clone(),
-            kind: t.kind.clone(),
+            kind,
             quantity: t.quantity.clone(),
             metric,
             period: t.period.clone(),
@@ -270,7 +299,7 @@ pub fn validate(
         }
         rows.push(Row {
             target_id: format!("ARD_{}", s.id),
-            kind: "series".into(),
+            kind: Kind::Series,
             quantity: format!("averaged relative difference of {}", s.id),
             metric: s.metric.clone(),
             period: series_rows
@@ -289,17 +318,25 @@ pub fn validate(
     Ok((rows, series_rows))
 }
 
+/// Targets met and targets checked among the rows that measure the model's fit: emergent targets
+/// and series, not input checks.
+pub fn targets_met(rows: &[Row]) -> (usize, usize) {
+    let fit = rows.iter().filter(|r| r.kind != Kind::Input);
+    let total = fit.clone().count();
+    (fit.filter(|r| r.within()).count(), total)
+}
+
 /// The one-line verdict printed after a run.
 pub fn verdict(rows: &[Row]) -> String {
-    let count = |kind: &str| {
+    let count = |kind: Kind| {
         let all: Vec<&Row> = rows.iter().filter(|r| r.kind == kind).collect();
         (all.iter().filter(|r| r.within()).count(), all.len())
     };
-    let (e, en) = count("emergent");
-    let (i, inn) = count("input");
+    let (e, en) = count(Kind::Emergent);
+    let (i, inn) = count(Kind::Input);
     let ard: Vec<String> = rows
         .iter()
-        .filter(|r| r.kind == "series")
+        .filter(|r| r.kind == Kind::Series)
         .map(|r| {
             format!(
                 "{} {}",
@@ -343,5 +380,31 @@ mod tests {
         assert_eq!(lookup(&t, "lender.b.rate_year"), Some(1.0));
         assert_eq!(lookup(&t, "x.y"), Some(2.0));
         assert_eq!(lookup(&t, "lender.c.rate_year"), None);
+    }
+
+    #[test]
+    fn targets_met_counts_emergent_targets_and_series_not_inputs() {
+        let row = |kind, simulated| Row {
+            target_id: "t".into(),
+            kind,
+            quantity: String::new(),
+            metric: String::new(),
+            period: "any".into(),
+            simulated,
+            ci_low: None,
+            ci_high: None,
+            target: None,
+            band: [0.0, 1.0],
+        };
+        let rows = [
+            row(Kind::Emergent, Some(0.5)),
+            row(Kind::Emergent, Some(2.0)),
+            row(Kind::Series, Some(0.1)),
+            row(Kind::Input, Some(0.5)),
+            row(Kind::Input, Some(5.0)),
+        ];
+        assert_eq!(targets_met(&rows), (2, 3));
+        assert_eq!(Kind::of_target("series"), None);
+        assert_eq!(Kind::of_target("input").map(Kind::as_str), Some("input"));
     }
 }

@@ -1,9 +1,10 @@
-//! Writing the output contract: timeseries.csv, outcomes.csv, summary.csv, manifest.json (and,
-//! with later commands, comparison and validation files). Every file is written under a
-//! temporary name and renamed only when all of a run's files are complete.
+//! Writing the output contract: the CSV tables (`tables`), the comparison picture (`chart`), the
+//! manifest (`manifest`), and the folder that receives a run whole or not at all (`folder`).
 
 pub mod chart;
-pub mod files;
+pub mod folder;
+pub mod manifest;
 pub mod tables;
 
-pub use files::Staged;
+pub use folder::{Folder, FolderError};
+pub use manifest::Manifest;

@@ -1,6 +1,8 @@
 //! The CSV tables of the output contract, built in memory from the replicates' counts. Numbers
 //! are plain decimals; an undefined value is an empty cell.
 
+use crate::calendar::month_label;
+use crate::compare::Values;
 use crate::engine::Replicate;
 use crate::engine::agent::State;
 use crate::engine::params::Params;
@@ -23,12 +25,6 @@ pub fn num(v: f64) -> String {
 
 pub fn opt(v: Option<f64>) -> String {
     v.map(num).unwrap_or_default()
-}
-
-/// `YYYY-MM` of reported month `m` (0-based) after `start`.
-pub fn date(start: (i32, u32), m: usize) -> String {
-    let idx = start.0 as i64 * 12 + (start.1 as i64 - 1) + m as i64;
-    format!("{:04}-{:02}", idx.div_euclid(12), idx.rem_euclid(12) + 1)
 }
 
 const STATE_COLUMNS: [(&str, State); 7] = [
@@ -71,22 +67,19 @@ pub fn timeseries(
     scenario: &str,
     start: (i32, u32),
     reps: &[Replicate],
-    header: bool,
 ) -> Result<()> {
-    if header {
-        let mut h = vec![
-            "scenario",
-            "replicate",
-            "month",
-            "date",
-            "population",
-            "entered",
-            "exited",
-        ];
-        h.extend(STATE_COLUMNS.iter().map(|s| s.0));
-        h.extend(FLOW_COLUMNS);
-        w.write_record(&h)?;
-    }
+    let mut h = vec![
+        "scenario",
+        "replicate",
+        "month",
+        "date",
+        "population",
+        "entered",
+        "exited",
+    ];
+    h.extend(STATE_COLUMNS.iter().map(|s| s.0));
+    h.extend(FLOW_COLUMNS);
+    w.write_record(&h)?;
     for rep in reps {
         let wt = rep.weight;
         let persons = |n: u32| num(n as f64 * wt);
@@ -96,7 +89,7 @@ pub fn timeseries(
                 scenario.to_string(),
                 rep.replicate.to_string(),
                 (m + 1).to_string(),
-                date(start, m),
+                month_label(start, m),
                 persons(t.population()),
                 persons(t.entered),
                 persons(t.exited),
@@ -159,11 +152,8 @@ pub fn outcomes(
     scenario: &str,
     reps: &[Replicate],
     values: &[Vec<(String, Option<f64>)>],
-    header: bool,
 ) -> Result<()> {
-    if header {
-        w.write_record(["scenario", "replicate", "metric", "value"])?;
-    }
+    w.write_record(["scenario", "replicate", "metric", "value"])?;
     for (rep, vals) in reps.iter().zip(values) {
         for (name, v) in vals {
             w.write_record([scenario, &rep.replicate.to_string(), name, &opt(*v)])?;
@@ -172,48 +162,21 @@ pub fn outcomes(
     Ok(())
 }
 
-/// Values of each metric across replicates (empty values left out), in metric order.
-pub fn by_metric(values: &[Vec<(String, Option<f64>)>]) -> Vec<(String, Vec<f64>)> {
-    let Some(first) = values.first() else {
-        return Vec::new();
-    };
-    first
-        .iter()
-        .enumerate()
-        .map(|(k, (name, _))| {
-            (
-                name.clone(),
-                values
-                    .iter()
-                    .filter_map(|v| v.get(k).and_then(|x| x.1))
-                    .collect(),
-            )
-        })
-        .collect()
-}
-
-pub fn summary(
-    w: &mut csv::Writer<Vec<u8>>,
-    scenario: &str,
-    values: &[Vec<(String, Option<f64>)>],
-    header: bool,
-) -> Result<()> {
-    if header {
-        w.write_record([
-            "scenario",
-            "metric",
-            "mean",
-            "sd",
-            "ci_low",
-            "ci_high",
-            "replicates",
-        ])?;
-    }
-    for (name, vals) in by_metric(values) {
-        let s = metrics::describe(&vals);
+pub fn summary(w: &mut csv::Writer<Vec<u8>>, scenario: &str, values: &Values) -> Result<()> {
+    w.write_record([
+        "scenario",
+        "metric",
+        "mean",
+        "sd",
+        "ci_low",
+        "ci_high",
+        "replicates",
+    ])?;
+    for name in values.names() {
+        let s = metrics::describe(&values.defined(name));
         w.write_record([
             scenario,
-            &name,
+            name,
             &opt(s.mean),
             &opt(s.sd),
             &opt(s.lo),
@@ -247,7 +210,7 @@ pub fn validation(
     for r in rows {
         w.write_record([
             r.target_id.as_str(),
-            &r.kind,
+            r.kind.as_str(),
             &r.quantity,
             &r.metric,
             &r.period,
@@ -302,6 +265,41 @@ pub fn comparison(diffs: &[crate::compare::Diff]) -> Result<Vec<u8>> {
             &opt(d.diff.hi),
             &opt(d.relative_change),
         ])?;
+    }
+    Ok(w.into_inner()?)
+}
+
+/// One design point of `calibrate`, scored: its 0-based index in the design, its parameter
+/// values, its score and its validation rows.
+pub struct ScoredPoint<'a> {
+    pub point: usize,
+    pub values: &'a [f64],
+    pub score: Option<f64>,
+    pub rows: &'a [crate::validation::Row],
+}
+
+/// calibration.csv: one row per design point in the order given (best first): rank, point
+/// (1-based), score, targets met (`met/total`, emergent targets and series), the parameters,
+/// then the simulated value of each target of the first point.
+pub fn calibration(parameters: &[&str], points: &[ScoredPoint]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<&str> = vec!["rank", "point", "score", "targets_met"];
+    header.extend_from_slice(parameters);
+    if let Some(first) = points.first() {
+        header.extend(first.rows.iter().map(|r| r.target_id.as_str()));
+    }
+    w.write_record(&header)?;
+    for (rank, p) in points.iter().enumerate() {
+        let (met, total) = crate::validation::targets_met(p.rows);
+        let mut rec = vec![
+            (rank + 1).to_string(),
+            (p.point + 1).to_string(),
+            opt(p.score),
+            format!("{met}/{total}"),
+        ];
+        rec.extend(p.values.iter().map(|v| num(*v)));
+        rec.extend(p.rows.iter().map(|r| opt(r.simulated)));
+        w.write_record(&rec)?;
     }
     Ok(w.into_inner()?)
 }
@@ -368,13 +366,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_and_dates() {
+    fn numbers() {
         assert_eq!(num(3.0), "3");
         assert_eq!(num(0.125), "0.125");
         assert_eq!(num(-0.0000001), "0");
         assert_eq!(num(f64::NAN), "");
-        assert_eq!(date((2022, 1), 0), "2022-01");
-        assert_eq!(date((2022, 1), 13), "2023-02");
-        assert_eq!(date((2022, 11), 2), "2023-01");
     }
 }

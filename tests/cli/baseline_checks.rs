@@ -150,19 +150,21 @@ fn each_recommendation_moves_what_it_targets() {
 }
 
 /// Common random numbers make the paired interval of a difference far narrower than the
-/// unpaired interval of the same two sets of replicates.
+/// unpaired interval of the same two sets of replicates. The ratio of the two is itself a
+/// random quantity (at six replicates it ranged from 0.2 to 0.7 over seeds), so the test uses
+/// twelve replicates and asks for a clear gain (below 0.7; its expected value is about 0.4).
 #[test]
 fn paired_intervals_are_narrower_than_unpaired_ones() {
     let base = Sim::new()
         .scenario(baseline())
         .agents(30_000)
-        .replicates(6)
+        .replicates(12)
         .seed(3)
         .run();
     let aware = Sim::new()
         .scenario(recommendation("4-awareness.toml"))
         .agents(30_000)
-        .replicates(6)
+        .replicates(12)
         .seed(3)
         .run();
     let (b, s) = (
@@ -174,7 +176,7 @@ fn paired_intervals_are_narrower_than_unpaired_ones() {
     let paired_half = paired.hi.unwrap() - paired.mean.unwrap();
     let unpaired_half = crossroads::compare::unpaired_half_width(&b, &s).unwrap();
     assert!(
-        paired_half < 0.5 * unpaired_half,
+        paired_half < 0.7 * unpaired_half,
         "paired ±{paired_half} vs unpaired ±{unpaired_half}"
     );
 }

@@ -11,11 +11,15 @@
 //! - `properties`: reproducibility across threads, conservation, the money ledger, honest
 //!   scaling, the output files and the manifest;
 //! - `baseline_checks`: the calibrated baseline meets its targets at a reduced size, and each
-//!   recommendation moves what it targets.
+//!   recommendation moves what it targets;
+//! - `output_folder`: a run's folder holds one run, whole, even when the run is killed or two
+//!   runs race for it; foreign folders are never replaced; runs too large for the machine are
+//!   refused before they start.
 
 mod bad_input;
 mod baseline_checks;
 mod capacity;
 mod mechanisms;
+mod output_folder;
 mod properties;
 mod support;

@@ -84,6 +84,52 @@ impl std::fmt::Display for OutOfMemory {
 
 impl std::error::Error for OutOfMemory {}
 
+/// Memory one replicate needs, in bytes: what it holds while it runs (the agents with their
+/// per-chunk counters, and the recruiters), and what its result keeps (monthly and yearly
+/// counts) until written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Footprint {
+    pub agents: u64,
+    pub recruiters: u64,
+    pub kept: u64,
+}
+
+/// The memory a replicate of `spec` under `p` needs, worked out from the engine's own layouts
+/// before anything is allocated.
+pub fn footprint(p: &Params, spec: RunSpec) -> Footprint {
+    use std::mem::size_of;
+    let agents = spec.agents as u64;
+    let chunks = agents.div_ceil(step::CHUNK as u64);
+    let years = (spec.months as u64).div_ceil(12) + 1;
+    // A tally's fixed part and its counters by destination (three) and by route.
+    let tally = size_of::<Tally>() as u64 + 4 * (3 * p.dests.len() + p.routes.len()) as u64;
+    let outcomes = years * (size_of::<stats::EpisodeAcc>() + size_of::<stats::ReturnAcc>()) as u64;
+    // Each recruiter: kind, status, timer, home, compliance, victims; a reputation and at most
+    // one reach entry per district.
+    let recruiters: u64 = p.kinds.iter().map(|k| k.count as u64).sum();
+    let per_recruiter = (size_of::<params::Ix>()
+        + size_of::<recruiters::Status>()
+        + size_of::<u16>()
+        + size_of::<Option<params::Ix>>()
+        + size_of::<bool>()
+        + size_of::<u32>()) as u64
+        + 8 * p.districts.len() as u64;
+    // Applications, in the chunks and in the matching buffers: seekers are a small part of the
+    // pool; room for a quarter of the agents applying in one month, in two copies.
+    let applications = size_of::<context::Application>() as u64 / 2;
+    let agent_bytes = agents
+        .saturating_mul(size_of::<agent::Agent>() as u64 + applications)
+        .saturating_add(chunks.saturating_mul(tally + outcomes));
+    let kept = (spec.months as u64)
+        .saturating_mul(size_of::<MonthRow>() as u64 + tally - size_of::<Tally>() as u64)
+        .saturating_add(outcomes);
+    Footprint {
+        agents: agent_bytes,
+        recruiters: recruiters.saturating_mul(per_recruiter),
+        kept,
+    }
+}
+
 /// A vector of `n` elements' room, or the error naming what it was for.
 pub(crate) fn try_vec<T>(n: usize, what: &'static str) -> Result<Vec<T>, OutOfMemory> {
     let mut v = Vec::new();

@@ -1,0 +1,175 @@
+//! `crossroads calibrate`: run a Latin-hypercube design over the configuration's parameters and
+//! write every point with its score, best first, to calibration.csv.
+
+use super::{
+    Error, RunOptions, check_memory, default_out, pool, prepare, progress_bar, simulate,
+    size_label, validate,
+};
+use crate::calibrate::{Config, design, score};
+use crate::output::{Folder, tables};
+use crate::validation;
+use std::path::{Path, PathBuf};
+
+pub struct CalibrationReport {
+    pub out: PathBuf,
+    /// One line on the best point.
+    pub best: String,
+}
+
+/// Largest calibration configuration read, in bytes.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+pub fn calibrate(config: &Path, o: &RunOptions) -> Result<CalibrationReport, Error> {
+    let cfg = read_config(config)?;
+    let scenario = config
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(&cfg.scenario);
+    let points = design(&cfg);
+    let base = RunOptions {
+        seed: Some(o.seed.unwrap_or(cfg.seed)),
+        replicates: Some(o.replicates.unwrap_or(cfg.replicates)),
+        agents: o.agents.or(cfg.agents),
+        months: o.months.or(cfg.months),
+        quiet: true,
+        ..o.clone()
+    };
+    // Every point is checked before any runs: a bad range fails at once.
+    let mut preps = Vec::new();
+    for row in &points {
+        let mut opts = base.clone();
+        for (p, v) in cfg.parameters.iter().zip(row) {
+            opts.sets.push(format!("{}={v}", p.key));
+        }
+        preps.push(prepare(&scenario, &opts)?);
+    }
+    if preps[0].loaded.scenario.observed.is_none() {
+        return Err(Error::Input(format!(
+            "{}: the scenario carries no observed data to calibrate against",
+            scenario.display()
+        )));
+    }
+    let all: Vec<_> = preps.iter().collect();
+    check_memory(&size_label(&preps[0]), &all, false)?;
+    let stem = config
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "calibration".into());
+    let out = o
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&format!("calibrate-{stem}")));
+    let pool = pool(o.threads)?;
+    let folder = Folder::claim(&out)?;
+    let total: u64 = preps.iter().map(|p| p.total_months()).sum();
+    let bar = progress_bar(total, o.quiet, "calibrate");
+    let mut scored = Vec::new();
+    for (i, prep) in preps.iter().enumerate() {
+        let reps = pool.install(|| simulate(prep, &bar))?;
+        let rows = validate(prep, &scenario, &reps)?
+            .map(|v| v.0)
+            .unwrap_or_default();
+        scored.push((i, score(&rows), rows));
+    }
+    bar.finish_and_clear();
+    scored.sort_by(|a, b| {
+        a.1.unwrap_or(f64::INFINITY)
+            .total_cmp(&b.1.unwrap_or(f64::INFINITY))
+            .then(a.0.cmp(&b.0))
+    });
+    let keys: Vec<&str> = cfg.parameters.iter().map(|p| p.key.as_str()).collect();
+    let table: Vec<tables::ScoredPoint> = scored
+        .iter()
+        .map(|(i, s, rows)| tables::ScoredPoint {
+            point: *i,
+            values: &points[*i],
+            score: *s,
+            rows,
+        })
+        .collect();
+    let bytes = tables::calibration(&keys, &table)
+        .map_err(|e| Error::other(e.context("calibration.csv")))?;
+    folder.write("calibration.csv", &bytes)?;
+    folder.commit()?;
+    let best = table.first().map(|p| {
+        let sets: Vec<String> = keys
+            .iter()
+            .zip(p.values)
+            .map(|(k, v)| format!("{k}={}", tables::num(*v)))
+            .collect();
+        let (met, total) = validation::targets_met(p.rows);
+        format!(
+            "best point {} (score {}, {met} of {total} emergent targets and series met): {}",
+            p.point + 1,
+            tables::opt(p.score),
+            sets.join(" ")
+        )
+    });
+    Ok(CalibrationReport {
+        out,
+        best: best.unwrap_or_default(),
+    })
+}
+
+/// Read and check a calibration configuration. Errors are one line: `file: ...`, or
+/// `file:line:col: ...` for a TOML error.
+fn read_config(path: &Path) -> Result<Config, Error> {
+    let at = path.display();
+    let meta =
+        std::fs::metadata(path).map_err(|e| Error::Input(format!("{at}: cannot read: {e}")))?;
+    if !meta.is_file() {
+        return Err(Error::Input(format!("{at}: not a regular file")));
+    }
+    if meta.len() > MAX_CONFIG_BYTES {
+        return Err(Error::Input(format!(
+            "{at}: {} bytes is too large for a calibration configuration (at most {MAX_CONFIG_BYTES})",
+            meta.len()
+        )));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Input(format!("{at}: cannot read: {e}")))?;
+    let cfg: Config =
+        toml::from_str(&text).map_err(|e| Error::Input(toml_error(path, &text, &e)))?;
+    cfg.check()
+        .map_err(|e| Error::Input(format!("{at}: {e}")))?;
+    Ok(cfg)
+}
+
+/// A TOML error as one line: `file:line:col: message` (1-based; columns in characters).
+fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().replace('\n', "; ");
+    match e.span() {
+        Some(span) => {
+            let (line, col) = line_col(text, span.start);
+            format!("{}:{line}:{col}: {message}", path.display())
+        }
+        None => format!("{}: {message}", path.display()),
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_errors_are_one_line_with_line_and_column() {
+        let text = "scenario = \"x.toml\"\npoints = = 3\n";
+        let e = toml::from_str::<Config>(text).unwrap_err();
+        let msg = toml_error(Path::new("c.toml"), text, &e);
+        assert!(msg.starts_with("c.toml:2:"), "{msg}");
+        assert!(!msg.contains('\n'), "{msg}");
+        assert_eq!(line_col("ab\ncé d", 7), (2, 4));
+    }
+}

@@ -1,0 +1,376 @@
+//! The commands, between the command line and the library, one file each (`run`, `compare`,
+//! `calibrate`, `check`). This file holds what they share: the run options and their limits,
+//! preparing a scenario (load, override, compile), the memory a run needs, the thread pool,
+//! running the replicates and the progress bar. Every input error is found before any output
+//! folder is touched; every error is an [`Error`], which decides the exit code.
+
+mod calibrate;
+mod check;
+mod compare;
+mod error;
+mod run;
+
+pub use calibrate::{CalibrationReport, calibrate};
+pub use check::check;
+pub use compare::{CompareReport, compare};
+pub use error::Error;
+pub use run::{RunReport, run, speed_line};
+
+use crate::engine::{self, Epoch, Params, Replicate, RunSpec};
+use crate::memory;
+use crate::scenario::{self, Loaded, Scenario};
+use crate::validation;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::path::{Path, PathBuf};
+
+/// Options shared by the commands that run scenarios.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    pub out: Option<PathBuf>,
+    pub seed: Option<u64>,
+    pub replicates: Option<u32>,
+    pub agents: Option<u32>,
+    pub months: Option<u32>,
+    pub threads: Option<usize>,
+    pub sets: Vec<String>,
+    pub quiet: bool,
+}
+
+/// Most agents a run may have (64 GB of agents alone).
+pub const MAX_AGENTS: u32 = 1_000_000_000;
+/// Most replicates a run may have.
+pub const MAX_REPLICATES: u32 = 10_000;
+/// Most reported months `--months` may ask for (a century).
+pub const MAX_MONTHS: u32 = 1_200;
+/// Most worker threads, whatever the cores.
+pub const MAX_THREADS: usize = 1_024;
+
+/// Most worker threads on this machine: four per core, and at most [`MAX_THREADS`].
+pub fn max_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (4 * cores).min(MAX_THREADS)
+}
+
+/// Check the run options on their own, before anything is read.
+fn check_options(o: &RunOptions) -> Result<(), Error> {
+    for (flag, v, max) in [
+        ("--agents", o.agents, MAX_AGENTS),
+        ("--months", o.months, MAX_MONTHS),
+        ("--replicates", o.replicates, MAX_REPLICATES),
+    ] {
+        match v {
+            Some(0) => return Err(Error::Input(format!("{flag} 0: must be at least 1"))),
+            Some(n) if n > max => {
+                return Err(Error::Input(format!("{flag} {n}: must be at most {max}")));
+            }
+            _ => {}
+        }
+    }
+    match o.threads {
+        Some(0) => Err(Error::Input("--threads 0: must be at least 1".into())),
+        Some(n) if n > max_threads() => Err(Error::Resource(format!(
+            "--threads {n}: must be at most {} on this machine (four per core, at most {MAX_THREADS})",
+            max_threads()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The engine's parameters for one scenario. The only place a scenario is compiled.
+/// A compile error names the scenario file (the key is in the message).
+fn compile(path: &Path, s: &Scenario) -> Result<Params, Error> {
+    crate::compile::params(s).map_err(|e| in_file(path, e))
+}
+
+fn in_file(path: &Path, e: scenario::ScenarioError) -> Error {
+    Error::Scenario(scenario::ScenarioError::new(
+        path.display().to_string(),
+        e.message,
+    ))
+}
+
+/// A scenario loaded, overridden by the options, and compiled for the engine.
+pub struct Prepared {
+    pub loaded: Loaded,
+    pub name: String,
+    pub epochs: Vec<Epoch>,
+    pub spec: RunSpec,
+    pub replicates: u32,
+    pub start: (i32, u32),
+}
+
+/// Load a scenario and apply the run options; every bad input is reported here, before any
+/// output is written.
+pub fn prepare(path: &Path, o: &RunOptions) -> Result<Prepared, Error> {
+    check_options(o)?;
+    let loaded = scenario::load(path, &o.sets)?;
+    let s = &loaded.scenario;
+    let months = o.months.unwrap_or(s.months);
+    let spin_up = s.spin_up_months;
+    let horizon = spin_up + months;
+    if horizon > i16::MAX as u32 - 1 {
+        return Err(Error::Input(format!(
+            "{}: spin_up_months + months = {horizon} is too long (at most {})",
+            path.display(),
+            i16::MAX - 1
+        )));
+    }
+    let agents = o.agents.unwrap_or(s.population.default_agents);
+    let epochs = crate::compile::epochs(&loaded, horizon).map_err(|e| in_file(path, e))?;
+    let start = scenario::parse_month(&s.start).ok_or_else(|| {
+        Error::Input(format!(
+            "{}: start = {:?} is not YYYY-MM",
+            path.display(),
+            s.start
+        ))
+    })?;
+    Ok(Prepared {
+        name: s.name.clone(),
+        epochs,
+        spec: RunSpec {
+            seed: o.seed.unwrap_or(s.seed),
+            replicate: 0,
+            agents: agents as usize,
+            spin_up,
+            months,
+        },
+        replicates: o.replicates.unwrap_or(s.replicates),
+        start,
+        loaded,
+    })
+}
+
+impl Prepared {
+    /// Simulated months of all replicates (for the progress bar).
+    fn total_months(&self) -> u64 {
+        (self.spec.spin_up + self.spec.months) as u64 * self.replicates as u64
+    }
+
+    /// Whether replicates run side by side (see [`PARALLEL_REPLICATE_AGENTS`]).
+    fn side_by_side(&self) -> bool {
+        self.spec.agents * self.replicates as usize <= PARALLEL_REPLICATE_AGENTS
+    }
+
+    /// Memory the run needs: what it holds while a replicate runs, and what it keeps after.
+    fn need(&self) -> Need {
+        let at_once = if self.side_by_side() {
+            self.replicates as u64
+        } else {
+            1
+        };
+        // The engine's own account of its layouts; the first epoch creates the world (later
+        // epochs change values, not sizes).
+        let f = self
+            .epochs
+            .first()
+            .map(|e| engine::footprint(&e.params, self.spec))
+            .unwrap_or_default();
+        Need {
+            agents: at_once.saturating_mul(f.agents),
+            recruiters: at_once.saturating_mul(f.recruiters),
+            kept: f.kept.saturating_mul(self.replicates as u64),
+        }
+    }
+
+    /// A scenario name used as a folder name must be one plain name.
+    fn folder_name(&self, path: &Path) -> Result<&str, Error> {
+        let n = self.name.as_str();
+        let plain = !n.is_empty()
+            && n != "."
+            && n != ".."
+            && !n.contains(['/', '\\'])
+            && !n.starts_with('.');
+        if plain {
+            Ok(n)
+        } else {
+            Err(Error::Input(format!(
+                "{}: name = {n:?} cannot name an output folder (use letters, digits, - and _)",
+                path.display()
+            )))
+        }
+    }
+}
+
+/// Bytes a run needs.
+#[derive(Clone, Copy, Debug, Default)]
+struct Need {
+    /// Agents (with their counters) held while replicates run, freed after each.
+    agents: u64,
+    /// Recruiters held while replicates run, freed after each.
+    recruiters: u64,
+    /// Kept until the outputs are written (monthly and yearly counts of every replicate).
+    kept: u64,
+}
+
+/// Fixed memory of the program: code, scenario, output tables of a small run.
+const FIXED_BYTES: u64 = 64 << 20;
+
+/// Refuse runs that cannot fit in the memory available, before allocating anything. Runs
+/// listed together run one after another; with `keep_all` each keeps its counts until the end
+/// (`compare`), otherwise only one run's counts are held at a time.
+fn check_memory(what: &str, runs: &[&Prepared], keep_all: bool) -> Result<(), Error> {
+    let Some(avail) = memory::available() else {
+        return Ok(());
+    };
+    let needs: Vec<Need> = runs.iter().map(|p| p.need()).collect();
+    let biggest = needs
+        .iter()
+        .copied()
+        .max_by_key(|n| n.agents.saturating_add(n.recruiters))
+        .unwrap_or_default();
+    let kept = if keep_all {
+        needs.iter().map(|n| n.kept).fold(0u64, u64::saturating_add)
+    } else {
+        needs.iter().map(|n| n.kept).max().unwrap_or(0)
+    };
+    let need = biggest
+        .agents
+        .saturating_add(biggest.recruiters)
+        .saturating_add(kept)
+        .saturating_add(FIXED_BYTES);
+    if need <= avail {
+        return Ok(());
+    }
+    let mut parts = vec![format!("{} for agents", memory::human(biggest.agents))];
+    if biggest.recruiters >= avail / 8 {
+        parts.push(format!(
+            "{} for recruiters",
+            memory::human(biggest.recruiters)
+        ));
+    }
+    if kept >= avail / 8 {
+        parts.push(format!("{} for monthly counts", memory::human(kept)));
+    }
+    Err(Error::Resource(format!(
+        "{what} needs about {} ({}); this machine has {} available (use fewer --agents, --replicates or recruiters)",
+        memory::human(need),
+        parts.join(", "),
+        memory::human(avail)
+    )))
+}
+
+/// How a run's size reads in a message: `--agents 100000000 with 2 replicates of 30 simulated
+/// months`.
+fn size_label(p: &Prepared) -> String {
+    format!(
+        "--agents {} with {} replicate{} of {} simulated months",
+        p.spec.agents,
+        p.replicates,
+        if p.replicates == 1 { "" } else { "s" },
+        p.spec.spin_up + p.spec.months
+    )
+}
+
+/// A rayon pool with the requested threads (all cores by default).
+fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        b = b.num_threads(n);
+    }
+    b.build()
+        .map_err(|e| Error::Other(format!("cannot start threads: {e}")))
+}
+
+fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar {
+    let target = if quiet {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
+    };
+    let bar = ProgressBar::with_draw_target(Some(total), target);
+    if let Ok(style) =
+        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} months  {elapsed_precise}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix(label.to_string());
+    bar
+}
+
+/// Agents (summed over replicates held at once) below which replicates run side by side.
+/// Small runs gain more from stepping replicates in parallel than from splitting a month's few
+/// chunks over threads; large ones would only multiply their memory.
+pub const PARALLEL_REPLICATE_AGENTS: usize = 4_000_000;
+
+/// Run every replicate of a prepared scenario. The output is the same whichever way they run:
+/// each replicate is keyed by its own index and results are kept in replicate order.
+pub fn simulate(prep: &Prepared, bar: &ProgressBar) -> Result<Vec<Replicate>, Error> {
+    use rayon::prelude::*;
+    let tick = || bar.inc(1);
+    let one = |r: u32| {
+        engine::run_replicate(
+            &prep.epochs,
+            RunSpec {
+                replicate: r,
+                ..prep.spec
+            },
+            &tick,
+        )
+    };
+    let reps: Result<Vec<Replicate>, engine::OutOfMemory> = if prep.side_by_side() {
+        (0..prep.replicates).into_par_iter().map(one).collect()
+    } else {
+        (0..prep.replicates).map(one).collect()
+    };
+    reps.map_err(|e| Error::Other(format!("{e}: the run was stopped")))
+}
+
+/// The default output folder of a run: `output/<name>`.
+pub fn default_out(name: &str) -> PathBuf {
+    Path::new("output").join(name)
+}
+
+/// validation.csv and validation_series.csv rows of a run.
+type Checked = (Vec<validation::Row>, Vec<validation::SeriesRow>);
+
+/// Check the run against the scenario's observed data, if it carries any.
+fn validate(prep: &Prepared, path: &Path, reps: &[Replicate]) -> Result<Option<Checked>, Error> {
+    let Some(obs) = &prep.loaded.scenario.observed else {
+        return Ok(None);
+    };
+    let obs: validation::Observed = obs
+        .clone()
+        .try_into()
+        .map_err(|e| Error::Input(format!("{}: observed: {e}", path.display())))?;
+    let p0 = &prep.epochs[0].params;
+    validation::validate(&obs, reps, p0, &prep.loaded.resolved, prep.start.0)
+        .map(Some)
+        .map_err(|e| Error::Input(format!("{}: observed: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_out_of_bounds_are_refused() {
+        let bad = [
+            RunOptions {
+                agents: Some(MAX_AGENTS + 1),
+                ..RunOptions::default()
+            },
+            RunOptions {
+                months: Some(0),
+                ..RunOptions::default()
+            },
+            RunOptions {
+                replicates: Some(MAX_REPLICATES + 1),
+                ..RunOptions::default()
+            },
+            RunOptions {
+                threads: Some(max_threads() + 1),
+                ..RunOptions::default()
+            },
+        ];
+        for o in bad {
+            let e = check_options(&o).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{e}");
+        }
+        let fine = RunOptions {
+            agents: Some(MAX_AGENTS),
+            threads: Some(max_threads()),
+            ..RunOptions::default()
+        };
+        assert!(check_options(&fine).is_ok());
+    }
+}

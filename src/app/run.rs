@@ -1,0 +1,127 @@
+//! `crossroads run`: one scenario, its replicates, and the files of the output contract.
+
+use super::{
+    Error, Prepared, RunOptions, check_memory, default_out, pool, prepare, progress_bar, simulate,
+    size_label, validate,
+};
+use crate::compare::Values;
+use crate::engine::Replicate;
+use crate::output::{Folder, Manifest, tables};
+use crate::{calendar, memory, validation};
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// What a finished run reports.
+pub struct RunReport {
+    pub out: PathBuf,
+    pub seconds: f64,
+    pub agent_steps: f64,
+    pub replicates: Vec<Replicate>,
+    /// Metric values per replicate (outcomes.csv).
+    pub values: Values,
+    /// Rows of validation.csv, when the scenario carries observed data.
+    pub validation: Option<Vec<validation::Row>>,
+}
+
+/// `crossroads run`.
+pub fn run(path: &Path, o: &RunOptions) -> Result<RunReport, Error> {
+    let prep = prepare(path, o)?;
+    check_memory(&size_label(&prep), &[&prep], false)?;
+    let out = match &o.out {
+        Some(out) => out.clone(),
+        None => default_out(prep.folder_name(path)?),
+    };
+    let pool = pool(o.threads)?;
+    // Claimed before the run: a foreign, busy or unwritable folder stops it here.
+    let folder = Folder::claim(&out)?;
+    let bar = progress_bar(prep.total_months(), o.quiet, &prep.name);
+    let mut done = run_into(&prep, path, &folder, Path::new(""), &pool, &bar)?;
+    bar.finish_and_clear();
+    folder.commit()?;
+    done.out = out;
+    Ok(done)
+}
+
+/// Run a prepared scenario and write its outputs into `sub` of a claimed folder (`""` for the
+/// folder itself). The report's `out` is `sub`; the caller knows where the folder lands.
+pub(super) fn run_into(
+    prep: &Prepared,
+    path: &Path,
+    folder: &Folder,
+    sub: &Path,
+    pool: &rayon::ThreadPool,
+    bar: &indicatif::ProgressBar,
+) -> Result<RunReport, Error> {
+    let threads = pool.current_num_threads();
+    let started = calendar::now_secs();
+    let horizon = (prep.spec.spin_up + prep.spec.months) as u64;
+    let clock = Instant::now();
+    let reps = pool.install(|| simulate(prep, bar))?;
+    let seconds = clock.elapsed().as_secs_f64();
+
+    let p0 = &prep.epochs[0].params;
+    let per_replicate = tables::replicate_metrics(p0, &reps);
+    let values = Values::from_replicates(&per_replicate);
+    let validation = validate(prep, path, &reps)?;
+    let build = || -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
+        let mut files = Vec::new();
+        let mut ts = csv::Writer::from_writer(Vec::new());
+        tables::timeseries(&mut ts, &prep.name, prep.start, &reps)?;
+        files.push(("timeseries.csv", ts.into_inner().context("timeseries.csv")?));
+        let mut oc = csv::Writer::from_writer(Vec::new());
+        tables::outcomes(&mut oc, &prep.name, &reps, &per_replicate)?;
+        files.push(("outcomes.csv", oc.into_inner().context("outcomes.csv")?));
+        let mut sm = csv::Writer::from_writer(Vec::new());
+        tables::summary(&mut sm, &prep.name, &values)?;
+        files.push(("summary.csv", sm.into_inner().context("summary.csv")?));
+        let manifest = Manifest {
+            scenario: &prep.name,
+            seed: prep.spec.seed,
+            replicates: prep.replicates,
+            agents: prep.spec.agents,
+            weight: reps.first().map(|r| r.weight).unwrap_or(0.0),
+            months: prep.spec.months,
+            spin_up_months: prep.spec.spin_up,
+            threads,
+            input_files: &prep.loaded.files,
+            started,
+            wall_seconds: seconds,
+            resolved: &prep.loaded.resolved,
+        };
+        files.push((
+            "manifest.json",
+            manifest.to_bytes().context("manifest.json")?,
+        ));
+        if let Some((rows, series)) = &validation {
+            let (v, vs) = tables::validation(rows, series).context("validation.csv")?;
+            files.push(("validation.csv", v));
+            files.push(("validation_series.csv", vs));
+        }
+        Ok(files)
+    };
+    for (name, bytes) in build().map_err(Error::other)? {
+        folder.write(sub.join(name), &bytes)?;
+    }
+    let agent_steps = prep.spec.agents as f64 * horizon as f64 * prep.replicates as f64;
+    Ok(RunReport {
+        out: sub.to_path_buf(),
+        seconds,
+        agent_steps,
+        values,
+        replicates: reps,
+        validation: validation.map(|v| v.0),
+    })
+}
+
+/// One line on speed and memory, printed after a run.
+pub fn speed_line(r: &RunReport) -> String {
+    let mem = memory::peak()
+        .map(|b| format!("{:.0} MB", b as f64 / 1e6))
+        .unwrap_or_else(|| "unknown".into());
+    format!(
+        "wall {:.2} s, {:.1} million agent-steps/s, peak memory {mem}",
+        r.seconds,
+        r.agent_steps / r.seconds.max(1e-9) / 1e6
+    )
+}

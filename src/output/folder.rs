@@ -1,0 +1,390 @@
+//! An output folder that holds one run, whole. A run claims its folder before it simulates:
+//!
+//! 1. the folder must be new, empty, or a crossroads output folder (it holds `manifest.json`,
+//!    `comparison.csv` or `calibration.csv`); any other folder, or a file, is refused, so a
+//!    mistyped `--out` never replaces a user's files;
+//! 2. an advisory lock on `<parent>/.<name>.lock` is taken without waiting; if another run holds
+//!    it, this run stops at once without touching the folder. The lock dies with its process;
+//! 3. temporary folders left by a killed run (`<parent>/.<name>.tmp-<pid>`) are removed, and a
+//!    fresh one is created: an unwritable location is found here, before any simulation.
+//!
+//! Every file of the run (for `compare`, every scenario's sub-folder too) is written into the
+//! temporary folder. [`Folder::commit`] then swaps it in: one `rename` if the folder does not
+//! exist; otherwise, on Linux, an atomic exchange of the two (`renameat2` with
+//! `RENAME_EXCHANGE`), after which the earlier run, now under the temporary name, is deleted.
+//! A run killed at any point leaves the folder holding the complete earlier run or the complete
+//! new one, plus at most a temporary sibling that the next run into the folder removes. Where the
+//! exchange is not available, the old folder is renamed aside and the new one renamed in (two
+//! renames: a kill between them leaves the earlier run under the temporary name only).
+//!
+//! For the tests of this behaviour, `CROSSROADS_TEST_WRITE_DELAY_MS` makes the write phase pause
+//! that many milliseconds after each file and after the exchange, so that a test can kill the
+//! program inside that window. It has no other effect; nothing else should set it.
+
+use std::ffi::OsString;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Files whose presence marks a folder as one crossroads wrote (`run`, `compare`, `calibrate`).
+pub const MARKERS: [&str; 3] = ["manifest.json", "comparison.csv", "calibration.csv"];
+
+/// Why an output folder cannot be claimed, written or swapped in.
+#[derive(Debug, thiserror::Error)]
+pub enum FolderError {
+    /// The path exists and is not something a run may replace.
+    #[error("{}: {reason}; refusing to replace it (choose a new or empty folder, or remove it)", path.display())]
+    NotOutput { path: PathBuf, reason: String },
+    /// Another run holds the folder's lock.
+    #[error("{}: another crossroads run is writing this folder (it holds {}); wait for it to finish or choose another --out", path.display(), lock.display())]
+    Busy { path: PathBuf, lock: PathBuf },
+    /// A file operation failed.
+    #[error("{what} {}: {source}", path.display())]
+    Io {
+        what: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+}
+
+fn io(what: &'static str, path: &Path) -> impl FnOnce(io::Error) -> FolderError + use<> {
+    let path = path.to_path_buf();
+    move |source| FolderError::Io { what, path, source }
+}
+
+/// A claimed output folder: writes go to a temporary sibling until [`Folder::commit`].
+#[derive(Debug)]
+pub struct Folder {
+    target: PathBuf,
+    tmp: PathBuf,
+    delay: Option<Duration>,
+    // Dropped last: the lock outlives the clean-up of the temporary folder.
+    _lock: Lock,
+}
+
+impl Folder {
+    /// Claim `target` for a new run (see the module documentation).
+    pub fn claim(target: &Path) -> Result<Folder, FolderError> {
+        let abs = std::path::absolute(target).map_err(io("cannot resolve", target))?;
+        let (parent, name) = match (abs.parent(), abs.file_name()) {
+            (Some(p), Some(n)) => (p.to_path_buf(), n.to_os_string()),
+            _ => {
+                return Err(FolderError::NotOutput {
+                    path: target.to_path_buf(),
+                    reason: "does not name a folder by its name (like out/run1)".into(),
+                });
+            }
+        };
+        // Renames need the folder's own name, not `.` or a path relative to it.
+        let target = &parent.join(&name);
+        // Refuse a foreign folder before creating anything next to it.
+        replaceable(target)?;
+        fs::create_dir_all(&parent).map_err(io("cannot create output folder", &parent))?;
+        let lock = Lock::take(&parent.join(hidden(&name, ".lock")), target)?;
+        // Under the lock: nobody else is writing, so every temporary sibling is stale.
+        remove_stale(&parent, &name);
+        replaceable(target)?;
+        let tmp = parent.join(hidden(&name, &format!(".tmp-{}", std::process::id())));
+        fs::create_dir(&tmp).map_err(io("cannot create output folder", &tmp))?;
+        let delay = std::env::var("CROSSROADS_TEST_WRITE_DELAY_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map(Duration::from_millis);
+        Ok(Folder {
+            target: target.to_path_buf(),
+            tmp,
+            delay,
+            _lock: lock,
+        })
+    }
+
+    /// Write `bytes` as `rel` (a file name, or `sub/file`) inside the run's folder.
+    pub fn write(&self, rel: impl AsRef<Path>, bytes: &[u8]) -> Result<(), FolderError> {
+        let path = self.tmp.join(rel.as_ref());
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io("cannot create folder", dir))?;
+        }
+        let mut f = fs::File::create(&path).map_err(io("cannot write", &path))?;
+        f.write_all(bytes).map_err(io("cannot write", &path))?;
+        f.sync_all().map_err(io("cannot write", &path))?;
+        self.pause();
+        Ok(())
+    }
+
+    /// Swap the written run in place of whatever `target` held.
+    pub fn commit(self) -> Result<(), FolderError> {
+        // The folder may have changed since the claim: check again what is being replaced.
+        replaceable(&self.target)?;
+        let existed = fs::symlink_metadata(&self.target).is_ok();
+        if !existed {
+            fs::rename(&self.tmp, &self.target).map_err(io("cannot create", &self.target))?;
+            return Ok(());
+        }
+        if exchange(&self.tmp, &self.target).is_err() {
+            // No atomic exchange here: move the old run aside, then the new one in.
+            let mut aside = self.tmp.clone().into_os_string();
+            aside.push(".old");
+            let aside = PathBuf::from(aside);
+            fs::rename(&self.target, &aside).map_err(io("cannot replace", &self.target))?;
+            fs::rename(&self.tmp, &self.target).map_err(io("cannot replace", &self.target))?;
+            fs::rename(&aside, &self.tmp).map_err(io("cannot move", &aside))?;
+        }
+        self.pause();
+        // The earlier run is now under the temporary name.
+        fs::remove_dir_all(&self.tmp).map_err(io("cannot remove the earlier run", &self.tmp))?;
+        Ok(())
+    }
+
+    fn pause(&self) {
+        if let Some(d) = self.delay {
+            std::thread::sleep(d);
+        }
+    }
+}
+
+impl Drop for Folder {
+    /// A run that fails before its commit removes what it wrote (the target is untouched); after
+    /// a commit, whatever is left of the earlier run goes.
+    fn drop(&mut self) {
+        if self.tmp.exists() {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// `.<name><suffix>`.
+fn hidden(name: &std::ffi::OsStr, suffix: &str) -> OsString {
+    let mut s = OsString::from(".");
+    s.push(name);
+    s.push(suffix);
+    s
+}
+
+/// Whether a run may replace `path`: absent, an empty folder, or a folder crossroads wrote.
+fn replaceable(path: &Path) -> Result<(), FolderError> {
+    let meta = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io("cannot read", path)(e)),
+    };
+    if !meta.is_dir() {
+        return Err(FolderError::NotOutput {
+            path: path.to_path_buf(),
+            reason: "is a file, not a folder".into(),
+        });
+    }
+    let mut entries = fs::read_dir(path).map_err(io("cannot read", path))?;
+    if entries.next().is_none() || MARKERS.iter().any(|m| path.join(m).is_file()) {
+        return Ok(());
+    }
+    Err(FolderError::NotOutput {
+        path: path.to_path_buf(),
+        reason: format!(
+            "is not a crossroads output folder (it holds none of {})",
+            MARKERS.join(", ")
+        ),
+    })
+}
+
+/// Remove `<parent>/.<name>.tmp-<pid>` (and `.old`) folders: left by a run that was killed.
+fn remove_stale(parent: &Path, name: &std::ffi::OsStr) {
+    let prefix = hidden(name, ".tmp-");
+    let prefix = prefix.to_string_lossy();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let file = file.to_string_lossy();
+        let stale = file.strip_prefix(prefix.as_ref()).is_some_and(|rest| {
+            let pid = rest.strip_suffix(".old").unwrap_or(rest);
+            !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+        });
+        if stale {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Exchange two paths atomically (Linux).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes())?;
+    let cb = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths that live across the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// An advisory lock held on a file for as long as this lives (and no longer than the process).
+/// On release the file is removed; a run that finds the file replaced after locking it (the
+/// previous holder removed it meanwhile) locks the new one instead.
+#[derive(Debug)]
+struct Lock {
+    path: PathBuf,
+    file: fs::File,
+}
+
+impl Lock {
+    fn take(path: &Path, target: &Path) -> Result<Lock, FolderError> {
+        loop {
+            let file = fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(path)
+                .map_err(io("cannot create the lock file", path))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(FolderError::Busy {
+                        path: target.to_path_buf(),
+                        lock: path.to_path_buf(),
+                    });
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(io("cannot lock", path)(e)),
+            }
+            if same_file(&file, path) {
+                return Ok(Lock {
+                    path: path.to_path_buf(),
+                    file,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn same_file(file: &fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &fs::File, _: &Path) -> bool {
+    true
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Removed while still locked, so that no other run can hold a lock on this file.
+        if cfg!(unix) {
+            let _ = fs::remove_file(&self.path);
+        }
+        let _ = self.file.unlock();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_new_folder_is_created_whole_and_nothing_is_left_beside_it() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let out = tmp.path().join("out");
+        let f = Folder::claim(&out).unwrap();
+        f.write("a.csv", b"1").unwrap();
+        f.write("sub/b.csv", b"2").unwrap();
+        assert!(!out.exists(), "nothing is visible before the commit");
+        f.commit().unwrap();
+        assert_eq!(names(tmp.path()), ["out"]);
+        assert_eq!(names(&out), ["a.csv", "sub"]);
+        assert_eq!(fs::read(out.join("sub/b.csv")).unwrap(), b"2");
+    }
+
+    #[test]
+    fn an_earlier_run_is_replaced_not_merged() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let out = tmp.path().join("out");
+        let f = Folder::claim(&out).unwrap();
+        f.write("manifest.json", b"{}").unwrap();
+        f.write("old.csv", b"old").unwrap();
+        f.commit().unwrap();
+        let f = Folder::claim(&out).unwrap();
+        f.write("manifest.json", b"{\"new\":1}").unwrap();
+        f.commit().unwrap();
+        assert_eq!(names(&out), ["manifest.json"]);
+        assert_eq!(names(tmp.path()), ["out"]);
+    }
+
+    #[test]
+    fn a_failed_run_leaves_the_target_untouched() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let out = tmp.path().join("out");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("manifest.json"), "{}").unwrap();
+        let f = Folder::claim(&out).unwrap();
+        f.write("manifest.json", b"new").unwrap();
+        drop(f);
+        assert_eq!(names(tmp.path()), ["out"]);
+        assert_eq!(fs::read(out.join("manifest.json")).unwrap(), b"{}");
+    }
+
+    #[test]
+    fn a_foreign_folder_or_file_is_refused() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let mine = tmp.path().join("mine");
+        fs::create_dir(&mine).unwrap();
+        fs::write(mine.join("notes.txt"), "keep").unwrap();
+        assert!(matches!(
+            Folder::claim(&mine),
+            Err(FolderError::NotOutput { .. })
+        ));
+        let file = tmp.path().join("file");
+        fs::write(&file, "keep").unwrap();
+        assert!(matches!(
+            Folder::claim(&file),
+            Err(FolderError::NotOutput { .. })
+        ));
+        assert_eq!(names(tmp.path()), ["file", "mine"]);
+    }
+
+    #[test]
+    fn a_held_lock_refuses_a_second_claim_and_stale_folders_go() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let out = tmp.path().join("out");
+        fs::create_dir(tmp.path().join(".out.tmp-999999999")).unwrap();
+        fs::create_dir(tmp.path().join(".other.tmp-1")).unwrap();
+        let first = Folder::claim(&out).unwrap();
+        assert!(!tmp.path().join(".out.tmp-999999999").exists());
+        assert!(tmp.path().join(".other.tmp-1").exists());
+        assert!(matches!(Folder::claim(&out), Err(FolderError::Busy { .. })));
+        drop(first);
+        let again = Folder::claim(&out).unwrap();
+        again.commit().unwrap();
+        assert_eq!(names(tmp.path()), [".other.tmp-1", "out"]);
+    }
+}
