@@ -101,7 +101,18 @@ impl From<RunArgs> for RunOptions {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(), // --help, --version: print and exit 0
+        Err(e) => {
+            // A bad argument: clap's first line (what is wrong and with which argument), then
+            // where to look; exit 2 like any bad input.
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("bad arguments");
+            eprintln!("{first} (see crossroads --help)");
+            return ExitCode::from(2);
+        }
+    };
     match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

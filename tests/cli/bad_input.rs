@@ -504,3 +504,17 @@ fn unwritable_output_path_fails_with_code_1_and_writes_nothing() {
         "the blocking file was changed"
     );
 }
+
+/// A malformed argument is one line (what is wrong, with which flag) and exit 2, like any other
+/// bad input; nothing is written.
+#[test]
+fn a_malformed_argument_is_one_line_and_exit_2() {
+    let tmp = TempDir::new().expect("temp dir");
+    let fixture = crate::support::fixture().display().to_string();
+    let err = run_fails(&tmp, &fixture, &["--agents", "many"], 2, &[]);
+    mentions(&err, &["'many'", "--agents"]);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    let r = run_in(tmp.path(), &["frobnicate"]);
+    check_failure(&r, 2, "crossroads frobnicate");
+    assert_eq!(r.stderr.trim_end().lines().count(), 1, "{}", r.stderr);
+}
