@@ -394,6 +394,7 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
                 psychosocial_share: pol.reintegration.psychosocial_share as f32,
                 economic_grant: pol.reintegration.economic_grant_usd as f32,
                 income_uplift_share: pol.reintegration.income_uplift_share as f32,
+                income_uplift_months: pol.reintegration.income_uplift_months,
                 social_share: pol.reintegration.social_share as f32,
                 from_airport: pol.reintegration.from_airport,
                 late_reach_share: pol.reintegration.late_reach_share as f32,

@@ -524,9 +524,11 @@ pub struct Reintegration {
     pub coverage_share: f64,
     /// Psychosocial support: lowers desperate and irregular re-migration.
     pub psychosocial_share: f64,
-    /// Economic support: a one-off grant and an income uplift for 12 months.
+    /// Economic support: a one-off grant, and an income uplift for `income_uplift_months`
+    /// after return.
     pub economic_grant_usd: f64,
     pub income_uplift_share: f64,
+    pub income_uplift_months: u32,
     /// Social support (family and community ties at home): lowers a supported returnee's monthly
     /// probability of seeking to leave again by this share.
     pub social_share: f64,

@@ -761,3 +761,18 @@ fn unmet_demand_speeds_entry_by_a_factor_the_scenario_sets() {
     );
     assert_greater("regular_departures_per_year", &fast, &slow);
 }
+
+#[test]
+fn the_income_uplift_lasts_as_long_as_the_scenario_says() {
+    // Judged twelve months after return: an uplift that has ended by then does not count.
+    let base = sim()
+        .set("policy.reintegration.from_airport", true)
+        .set("policy.reintegration.coverage_share", 1)
+        .set("policy.reintegration.income_uplift_share", 1);
+    let (short, long) = pair(
+        base,
+        &[("policy.reintegration.income_uplift_months", "3")],
+        &[("policy.reintegration.income_uplift_months", "24")],
+    );
+    assert_greater("reintegration_sustainable_share", &long, &short);
+}

@@ -11,7 +11,7 @@ use super::params::channel_index;
 use super::params::{Channel, RecruiterType};
 use super::reintegration::{self, ReturnKind};
 use super::rng::{Purpose, Stream};
-use super::stats::Account;
+use super::stats::{Account, REMIGRATION_WINDOW_MONTHS};
 use super::work;
 
 /// Leg index marking immigration detention (released by deportation, not onward).
@@ -41,10 +41,10 @@ pub fn depart(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     if matches!(rp.channel, Channel::Irregular | Channel::CrossBorder) {
         a.traits |= tr::IRREGULAR_AGAIN;
     }
-    // Re-migration of a returnee within 24 months of its return.
+    // Re-migration of a returnee within the contract's window after its return.
     if a.has(tr::RETURNEE)
-        && ctx.t - a.returned as i32 <= 24
-        && a.returned as i32 + 24 <= ctx.last
+        && ctx.t - a.returned as i32 <= REMIGRATION_WINDOW_MONTHS
+        && a.returned as i32 + REMIGRATION_WINDOW_MONTHS <= ctx.last
         && let Some(y) = ctx.year_of(a.returned)
     {
         let r = &mut loc.out.returns[y];

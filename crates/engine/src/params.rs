@@ -340,6 +340,8 @@ pub struct Reintegration {
     pub psychosocial_share: f32,
     pub economic_grant: f32,
     pub income_uplift_share: f32,
+    /// Months after return the income uplift lasts.
+    pub income_uplift_months: u32,
     pub social_share: f32,
     pub from_airport: bool,
     /// Share of the returnees offered support who are reached when it does not start at the

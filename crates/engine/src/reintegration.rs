@@ -8,7 +8,7 @@ use super::agent::{Agent, NO_RECRUITER, State, fl, tr};
 use super::context::{Ctx, Local, Trace};
 use super::exploitation;
 use super::rng::Purpose;
-use super::stats::Account;
+use super::stats::{Account, REMIGRATION_WINDOW_MONTHS, SUSTAINABILITY_CHECK_MONTHS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReturnKind {
@@ -51,7 +51,7 @@ pub fn return_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, kind: Re
         if a.debt > 0.0 {
             r.in_debt += 1;
         }
-        if ctx.t + 24 <= ctx.last {
+        if ctx.t + REMIGRATION_WINDOW_MONTHS <= ctx.last {
             r.followed_24 += 1;
         }
     }
@@ -85,11 +85,13 @@ pub fn deport(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     return_home(ctx, i, a, loc, ReturnKind::Deported);
 }
 
-/// Income at home this month, with the economic support's uplift for the 12 months after return.
+/// Income at home this month, with the economic support's uplift for the months after return
+/// the scenario gives it.
 #[inline]
 pub fn home_income(ctx: &Ctx, a: &Agent) -> f32 {
-    if a.has(tr::UPLIFT) && ctx.t - (a.returned as i32) <= 12 {
-        a.home_income * (1.0 + ctx.p.policy.reintegration.income_uplift_share)
+    let pol = &ctx.p.policy.reintegration;
+    if a.has(tr::UPLIFT) && ctx.t - (a.returned as i32) <= pol.income_uplift_months as i32 {
+        a.home_income * (1.0 + pol.income_uplift_share)
     } else {
         a.home_income
     }
@@ -98,7 +100,7 @@ pub fn home_income(ctx: &Ctx, a: &Agent) -> f32 {
 /// Twelve months after a reported return: at home, income at least subsistence plus debt
 /// service, no irregular re-migration, not trafficked again.
 pub fn check_sustainable(ctx: &Ctx, a: &Agent, loc: &mut Local) {
-    if !a.has(tr::RETURNEE) || ctx.t != a.returned as i32 + 12 {
+    if !a.has(tr::RETURNEE) || ctx.t != a.returned as i32 + SUSTAINABILITY_CHECK_MONTHS {
         return;
     }
     let Some(y) = ctx.year_of(a.returned) else {

@@ -7,6 +7,13 @@
 use super::agent::STATES;
 use super::params::Params;
 
+/// Months after a return within which leaving again counts as re-migration (a definition of
+/// the output contract: `remigration_share`).
+pub const REMIGRATION_WINDOW_MONTHS: i32 = 24;
+/// Months after a return at which reintegration is judged (a definition of the output
+/// contract: `reintegration_sustainable_share`).
+pub const SUSTAINABILITY_CHECK_MONTHS: i32 = 12;
+
 /// Named money accounts of the ledger. Every payment has a payer and a payee among these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(usize)]
