@@ -7,6 +7,7 @@ pub mod app;
 pub mod calibrate;
 pub mod compare;
 pub mod engine;
+pub mod metric_names;
 pub mod metrics;
 pub mod output;
 pub mod scenario;

@@ -10,12 +10,14 @@ mod decode;
 mod events;
 mod load;
 mod merge;
+mod observed;
 mod path;
 mod span;
 mod types;
 mod validate;
 
 pub use load::load;
+pub use observed::{Observed, Period, Series, Target, TargetKind, known_metrics, parameter_value};
 pub use types::*;
 
 /// A scenario read from its file(s), resolved and checked, with its timeline.

@@ -406,7 +406,10 @@ impl Comparison {
             .iter()
             .find(|r| r.text("scenario") == scenario && r.text("metric") == metric)
             .unwrap_or_else(|| {
-                panic!("comparison.csv has no row for {scenario} {metric} ({})", self.command)
+                panic!(
+                    "comparison.csv has no row for {scenario} {metric} ({})",
+                    self.command
+                )
             });
         DiffRow {
             baseline_mean: r.num("baseline_mean"),
