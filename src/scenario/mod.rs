@@ -16,7 +16,7 @@ mod span;
 mod types;
 mod validate;
 
-pub use load::load;
+pub use load::{MAX_FILE_BYTES, load, read_input};
 pub use observed::{Observed, Period, Series, Target, TargetKind, known_metrics, parameter_value};
 pub use types::*;
 

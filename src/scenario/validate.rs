@@ -745,7 +745,7 @@ mod tests {
         assert_eq!(
             first(&s),
             format!(
-                "lender.{}.rate_year = -0.2 must be 0 or more",
+                "lender.{}.rate_year = -0.2 must be in [0, 100]",
                 s.lenders[1].id
             )
         );
@@ -760,6 +760,70 @@ mod tests {
         let mut s = tiny();
         s.choice.stay_home_usd = -100.0;
         assert_eq!(problems(&s), Vec::new());
+    }
+
+    #[test]
+    fn magnitudes_are_bounded_where_the_model_gives_them_a_meaning() {
+        type Edit = fn(&mut Scenario);
+        let cases: [(Edit, &str); 9] = [
+            (
+                |s| s.population.persons = 1e308,
+                "population.persons = 1e308 must be in [0, 1000000000]",
+            ),
+            (
+                |s| s.population.entries_per_year = 2e9,
+                "population.entries_per_year = 2000000000 must be in [0, 1000000000]",
+            ),
+            (
+                |s| s.population.age_max = 300,
+                "population.age_max = 300 must be in [0, 100]",
+            ),
+            (
+                |s| s.recruiters[0].count = u32::MAX,
+                "recruiter.licensed_agency.count = 4294967295 must be in [0, 10000000]",
+            ),
+            (
+                |s| s.destinations[0].wage_usd = 1e308,
+                "destination.saudi_arabia.wage_usd = 1e308 must be in [0, 10000000]",
+            ),
+            (
+                |s| s.destinations[0].contract_months = 300,
+                "destination.saudi_arabia.contract_months = 300 must be in [0, 240]",
+            ),
+            (
+                |s| s.legs[0].months = 300,
+                "leg.dhaka-saudi_arabia.months = 300 must be in [0, 240]",
+            ),
+            (
+                |s| s.choice.stay_home_usd = -2e7,
+                "choice.stay_home_usd = -20000000 must be in [-10000000, 10000000]",
+            ),
+            (|s| s.months = 1201, "months = 1201 must be in [0, 1200]"),
+        ];
+        for (edit, want) in cases {
+            let mut s = tiny();
+            edit(&mut s);
+            assert_eq!(first(&s), want);
+        }
+        let mut s = tiny();
+        s.months = 1000;
+        s.spin_up_months = 201;
+        assert_eq!(
+            first(&s),
+            "spin_up_months + months = 1201 must be at most 1200 (100 years)"
+        );
+        let mut s = tiny();
+        s.population.persons = 0.0;
+        s.population.entries_per_year = 0.0;
+        assert!(first(&s).contains("the pool is empty"), "{}", first(&s));
+        let mut s = tiny();
+        let leg = s.legs[0].id.clone();
+        s.routes[0].legs = vec![leg; 65];
+        assert!(
+            first(&s).ends_with("legs has 65 legs; a route has at most 64"),
+            "{}",
+            first(&s)
+        );
     }
 
     #[test]
