@@ -36,8 +36,8 @@ pub struct Loaded {
 }
 
 /// The scenario in force from simulated month `month` on (t = 0 is the first spin-up month; the
-/// first reported month is t = `spin_up_months`). Its `events` holds the events applied so far,
-/// in the order they were applied.
+/// first reported month is t = `spin_up_months`). Its `events` holds the events that took effect
+/// at `month`, in the order they were applied (the earlier ones are in the earlier epochs).
 #[derive(Debug, Clone)]
 pub struct Epoch {
     pub month: u32,
