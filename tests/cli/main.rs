@@ -8,11 +8,14 @@
 //!   direction (and roughly the size) the model implies;
 //! - `properties`: reproducibility across threads, conservation, the money ledger, honest
 //!   scaling, the output files and the manifest;
+//! - `loader_mutations`: thousands of seeded mutations of the baseline never make `check`
+//!   panic, and always end in exit code 0 or 2;
 //! - `baseline_checks`: the calibrated baseline meets its targets at a reduced size, and each
 //!   recommendation moves what it targets.
 
 mod bad_input;
 mod baseline_checks;
+mod loader_mutations;
 mod mechanisms;
 mod properties;
 mod support;
