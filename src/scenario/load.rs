@@ -440,6 +440,38 @@ kind = "hub"
     }
 
     #[test]
+    fn many_entities_load_and_are_all_checked() {
+        // Loading is linear in the number of entities (ids are found through maps): 50,000
+        // districts, written in a file that extends the fixture, load; a repeated id among them
+        // is still found, and named at its place.
+        let d = Dir::new();
+        let n = 50_000;
+        let mut text = String::from("extends = \"base.toml\"\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "[[district]]\nid = \"d{i}\"\npool_share = 0.001\nurban_share = 0.3\nincome_factor = 1.0\nties_share = 0.4\np_broker_offer = 0.3\n"
+            ));
+        }
+        d.write("many.toml", &text);
+        let l = d.load("many.toml", &[]).unwrap();
+        assert_eq!(
+            l.scenario.districts.len(),
+            n + 2,
+            "the fixture's two and the new ones"
+        );
+        assert_eq!(l.scenario.districts[n + 1].id, format!("d{}", n - 1));
+        text.push_str("[[district]]\nid = \"d7\"\npool_share = 0.001\nurban_share = 0.3\nincome_factor = 1.0\nties_share = 0.4\np_broker_offer = 0.3\n");
+        d.write("many.toml", &text);
+        let line = text.lines().count() - 5;
+        assert_eq!(
+            d.error("many.toml", &[]),
+            format!(
+                "many.toml:{line}:1: district.d7.id = \"d7\" is used twice: ids must be unique among the [[district]] entries"
+            )
+        );
+    }
+
+    #[test]
     fn a_cycle_is_named() {
         let d = Dir::new();
         d.write("a.toml", "extends = \"b.toml\"\n");

@@ -4,6 +4,8 @@
 //!
 //! - `bad_input`: every kind of bad input is refused with exit code 2 (or 1 for an unwritable
 //!   output folder), one clear message, and no output files;
+//! - `bad_scenarios`: scenarios the loader refuses before anything runs (magnitudes, events
+//!   outside the simulated months, observed data, repeated ids, FIFOs and oversized files);
 //! - `mechanisms`: each mechanism of the monthly step moves the outcomes it should, in the
 //!   direction (and roughly the size) the model implies;
 //! - `properties`: reproducibility across threads, conservation, the money ledger, honest
@@ -14,6 +16,7 @@
 //!   recommendation moves what it targets.
 
 mod bad_input;
+mod bad_scenarios;
 mod baseline_checks;
 mod loader_mutations;
 mod mechanisms;
