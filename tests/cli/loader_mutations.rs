@@ -95,7 +95,7 @@ fn numbers(text: &[u8]) -> Vec<(usize, usize)> {
 
 /// A replacement for a number: one of [`REPLACEMENTS`], or another number of some size.
 fn replacement(b: u64, c: u64) -> String {
-    if b % 3 == 0 {
+    if b.is_multiple_of(3) {
         let magnitude = 10f64.powi((c % 14) as i32 - 3);
         let x = (c >> 8) % 1000;
         format!("{}", x as f64 * magnitude)
