@@ -175,6 +175,7 @@ pub(crate) fn epochs(
     root: &Spanned<DeTable<'_>>,
     s: &Scenario,
     full: &toml::Table,
+    horizon: &validate::Horizon,
     sources: &SourceMap,
 ) -> Result<Vec<Epoch>, ScenarioError> {
     let events = read(root, s, full, sources)?;
@@ -219,7 +220,7 @@ pub(crate) fn epochs(
                 out.message = format!("event of {}: {}", ev.label, out.message);
                 out
             })?;
-        if let Some(p) = validate::problems(&scenario).into_iter().next() {
+        if let Some(p) = validate::problems_in(&scenario, horizon).into_iter().next() {
             let key = path::key_span(&table, &p.at);
             let by = applied
                 .iter()

@@ -51,6 +51,7 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
     }
 
     let mut scenario = decode::scenario(&root, &sources)?;
+    let horizon = validate::Horizon::of(&scenario);
     if !set_sources.is_empty() {
         let full = table_of(&scenario);
         for &i in &set_sources {
@@ -58,14 +59,17 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
         }
         scenario = decode::scenario(&root, &sources)?;
     }
-    if let Some(p) = validate::problems(&scenario).into_iter().next() {
+    if let Some(p) = validate::problems_in(&scenario, &horizon)
+        .into_iter()
+        .next()
+    {
         return Err(ScenarioError::new(
             sources.at(path::key_span(&root, &p.at).start),
             p.message,
         ));
     }
     let resolved = table_of(&scenario);
-    let epochs = events::epochs(&root, &scenario, &resolved, &sources)?;
+    let epochs = events::epochs(&root, &scenario, &resolved, &horizon, &sources)?;
     Ok(Loaded {
         scenario,
         epochs,
@@ -467,6 +471,28 @@ kind = "hub"
             d.error("many.toml", &[]),
             format!(
                 "many.toml:{line}:1: district.d7.id = \"d7\" is used twice: ids must be unique among the [[district]] entries"
+            )
+        );
+    }
+
+    #[test]
+    fn observed_periods_lie_in_the_months_the_files_declare() {
+        let d = Dir::new();
+        let text = format!(
+            "{TINY}\n[[observed.target]]\nid = \"T1\"\nkind = \"emergent\"\nquantity = \"q\"\nmetric = \"women_share\"\nperiod = \"2023\"\ntarget = 0.1\nband = [0, 1]\nsource = \"s\"\n"
+        );
+        d.write("obs.toml", &text);
+        // A run shortened with --set skips the target, as one shortened with --months does.
+        assert!(d.load("obs.toml", &["months=12"]).is_ok());
+        d.write(
+            "late.toml",
+            &text.replace("period = \"2023\"", "period = \"2024\""),
+        );
+        let (line, _) = line_col(&text, "period = ");
+        assert_eq!(
+            d.error("late.toml", &[]),
+            format!(
+                "late.toml:{line}:1: observed.target.T1.period = \"2024\" is outside the reported months; allowed: \"any\", or years from 2022 to 2023 (e.g. \"2022\" or \"2022-2023\")"
             )
         );
     }

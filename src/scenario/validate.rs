@@ -79,9 +79,33 @@ fn num(x: f64) -> String {
     }
 }
 
+/// The reported months the observed data must lie in: those the scenario's files declare
+/// (`start`, `months`). A run shortened or moved with `--months` or `--set` skips the targets
+/// outside its own months instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Horizon {
+    pub start: String,
+    pub months: u32,
+}
+
+impl Horizon {
+    pub(crate) fn of(s: &Scenario) -> Horizon {
+        Horizon {
+            start: s.start.clone(),
+            months: s.months,
+        }
+    }
+}
+
 /// Every problem of the scenario, in a fixed order: run settings, numbers, relations between
-/// keys, ids, references.
+/// keys, ids, references, observed data (its periods against its own horizon).
+#[cfg(test)]
 pub(crate) fn problems(s: &Scenario) -> Vec<Problem> {
+    problems_in(s, &Horizon::of(s))
+}
+
+/// Every problem of the scenario, the observed periods checked against `horizon`.
+pub(crate) fn problems_in(s: &Scenario, horizon: &Horizon) -> Vec<Problem> {
     let mut out = Vec::new();
     run_settings(s, &mut out);
     let table = match toml::Value::try_from(s) {
@@ -96,7 +120,7 @@ pub(crate) fn problems(s: &Scenario) -> Vec<Problem> {
     relations(s, &mut out);
     ids(s, &mut out);
     references(s, &mut out);
-    observed(s, &table, &mut out);
+    observed(s, &table, horizon, &mut out);
     out
 }
 
@@ -528,13 +552,13 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
 /// The `[observed]` data: ids unique, each target names one existing metric or one numeric
 /// scenario key, periods and series years inside the reported months, numbers finite, bands
 /// ordered. `table` is the scenario as a table (for parameter paths).
-fn observed(s: &Scenario, table: &toml::Table, out: &mut Vec<Problem>) {
+fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<Problem>) {
     let Some(o) = &s.observed else {
         return;
     };
     let known: HashSet<String> = known_metrics(s).into_iter().collect();
-    let start_year = parse_month(&s.start).map(|m| m.0);
-    let months = s.months as usize;
+    let start_year = parse_month(&horizon.start).map(|m| m.0);
+    let months = horizon.months as usize;
     let years_allowed = |start_year: i32| {
         if months < 12 {
             "\"any\" (the run reports fewer than 12 months)".to_string()
