@@ -32,7 +32,9 @@ pub(crate) fn upper(at: &[String], key: &str) -> f64 {
         // The top-level run length; a leg's `months` is a duration like the other `*_months`.
         "months" | "spin_up_months" if at.len() == 1 => MAX_HORIZON_MONTHS as f64,
         "persons" | "entries_per_year" => 1e9,
-        "count" => 1e7,
+        // Recruiters are simulated one by one (10 million take about 0.5 GB and seconds a
+        // month); Bangladesh has tens of thousands.
+        "count" => 1e6,
         "capacity_per_month" | "jobs_per_month" => 1e7,
         "age_min" | "age_max" | "prime_age_min" | "prime_age_max" | "young_age_max" => MAX_AGE,
         "replicates" => 10_000.0,
@@ -804,7 +806,7 @@ mod tests {
             ),
             (
                 |s| s.recruiters[0].count = u32::MAX,
-                "recruiter.licensed_agency.count = 4294967295 must be in [0, 10000000]",
+                "recruiter.licensed_agency.count = 4294967295 must be in [0, 1000000]",
             ),
             (
                 |s| s.destinations[0].wage_usd = 1e308,
