@@ -101,7 +101,7 @@ fn read<'s>(
                     ));
                 }
                 (
-                    s.spin_up_months as i64 + n - 1,
+                    (s.spin_up_months as i64).saturating_add(n - 1),
                     format!("month {n}"),
                     key_at("month"),
                 )
@@ -352,6 +352,15 @@ set = { "destination.saudi_arabia.jobs_per_month" = 600 }
             format!(
                 "ev.toml:{line}:1: event of month 25 is after the horizon: the last simulated month is 2023-12 (month 24)"
             )
+        );
+        with_events(
+            &d,
+            "[[event]]\nmonth = 9223372036854775807\nset = { \"exit.p_escape\" = 0.1 }\n",
+        );
+        assert!(
+            d.error("ev.toml", &[])
+                .contains("event of month 9223372036854775807 is after the horizon"),
+            "the largest month does not wrap around"
         );
         with_events(
             &d,
