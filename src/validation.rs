@@ -6,7 +6,7 @@
 
 use crate::engine::{Params, Replicate};
 use crate::metrics::{self, Period};
-use crate::scenario::{self, Period as ObservedPeriod};
+use crate::scenario::{self, ObservedPeriod};
 
 pub use crate::scenario::{Observed, Series, Target, TargetKind};
 

@@ -17,7 +17,9 @@ mod types;
 mod validate;
 
 pub use load::{MAX_FILE_BYTES, load, read_input};
-pub use observed::{Observed, Period, Series, Target, TargetKind, known_metrics, parameter_value};
+pub use observed::{
+    Observed, ObservedPeriod, Series, Target, TargetKind, known_metrics, parameter_value,
+};
 pub use types::*;
 
 /// A scenario read from its file(s), resolved and checked, with its timeline.

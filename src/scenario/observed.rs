@@ -71,7 +71,7 @@ pub struct Target {
     /// that check a parameter rather than an output. Exactly one of `metric` and `parameter`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
-    /// A year, `YYYY-YYYY`, or `any`; see [`Period`].
+    /// A year, `YYYY-YYYY`, or `any`; see [`ObservedPeriod`].
     pub period: String,
     pub target: f64,
     /// [low, high], low ≤ high.
@@ -106,7 +106,7 @@ impl Series {
 
 /// The period of a target: the whole horizon, or the calendar years `from..=to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Period {
+pub enum ObservedPeriod {
     Any,
     Years(i32, i32),
 }
@@ -118,15 +118,15 @@ fn parse_year(s: &str) -> Option<i32> {
         .flatten()
 }
 
-impl Period {
+impl ObservedPeriod {
     /// Parse `"any"`, `"2023"` or `"2023-2024"` (first year at most the last).
-    pub fn parse(s: &str) -> Option<Period> {
+    pub fn parse(s: &str) -> Option<ObservedPeriod> {
         if s == "any" {
-            return Some(Period::Any);
+            return Some(ObservedPeriod::Any);
         }
         let (a, b) = s.split_once('-').unwrap_or((s, s));
         match (parse_year(a), parse_year(b)) {
-            (Some(a), Some(b)) if a <= b => Some(Period::Years(a, b)),
+            (Some(a), Some(b)) if a <= b => Some(ObservedPeriod::Years(a, b)),
             _ => None,
         }
     }
@@ -135,8 +135,8 @@ impl Period {
     /// year is `start_year` and that reports `months` months; `None` if it is not inside them.
     pub fn months(self, start_year: i32, months: usize) -> Option<(usize, usize)> {
         match self {
-            Period::Any => Some((0, months)),
-            Period::Years(a, b) => {
+            ObservedPeriod::Any => Some((0, months)),
+            ObservedPeriod::Years(a, b) => {
                 let from = (a as i64 - start_year as i64) * 12;
                 let to = (b as i64 + 1 - start_year as i64) * 12;
                 (from >= 0 && to <= months as i64).then_some((from as usize, to as usize))
@@ -258,9 +258,15 @@ mod tests {
 
     #[test]
     fn periods_parse_and_map_to_reported_months() {
-        assert_eq!(Period::parse("any"), Some(Period::Any));
-        assert_eq!(Period::parse("2023"), Some(Period::Years(2023, 2023)));
-        assert_eq!(Period::parse("2023-2024"), Some(Period::Years(2023, 2024)));
+        assert_eq!(ObservedPeriod::parse("any"), Some(ObservedPeriod::Any));
+        assert_eq!(
+            ObservedPeriod::parse("2023"),
+            Some(ObservedPeriod::Years(2023, 2023))
+        );
+        assert_eq!(
+            ObservedPeriod::parse("2023-2024"),
+            Some(ObservedPeriod::Years(2023, 2024))
+        );
         for bad in [
             "",
             "20x3",
@@ -270,14 +276,20 @@ mod tests {
             "Any",
             "2023-2024-2025",
         ] {
-            assert_eq!(Period::parse(bad), None, "{bad}");
+            assert_eq!(ObservedPeriod::parse(bad), None, "{bad}");
         }
-        assert_eq!(Period::Years(2023, 2023).months(2022, 120), Some((12, 24)));
-        assert_eq!(Period::Years(2023, 2024).months(2022, 120), Some((12, 36)));
-        assert_eq!(Period::Any.months(2022, 120), Some((0, 120)));
-        assert_eq!(Period::Years(2040, 2040).months(2022, 120), None);
-        assert_eq!(Period::Years(2021, 2022).months(2022, 120), None);
-        assert_eq!(Period::Years(2023, 2023).months(2022, 12), None);
+        assert_eq!(
+            ObservedPeriod::Years(2023, 2023).months(2022, 120),
+            Some((12, 24))
+        );
+        assert_eq!(
+            ObservedPeriod::Years(2023, 2024).months(2022, 120),
+            Some((12, 36))
+        );
+        assert_eq!(ObservedPeriod::Any.months(2022, 120), Some((0, 120)));
+        assert_eq!(ObservedPeriod::Years(2040, 2040).months(2022, 120), None);
+        assert_eq!(ObservedPeriod::Years(2021, 2022).months(2022, 120), None);
+        assert_eq!(ObservedPeriod::Years(2023, 2023).months(2022, 12), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::observed::{Period, known_metrics, parameter_value, unknown_metric};
+use super::observed::{ObservedPeriod, known_metrics, parameter_value, unknown_metric};
 use super::{LocationKind, RecruiterType, Scenario, parse_month};
 
 /// Keys whose value may be negative (down to minus their upper bound).
@@ -631,7 +631,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
                 ),
             }),
         }
-        match Period::parse(&t.period) {
+        match ObservedPeriod::parse(&t.period) {
             None => out.push(Problem {
                 at: at("period"),
                 message: format!(
@@ -697,8 +697,8 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
                 "values".into(),
                 year.clone(),
             ];
-            match Period::parse(year) {
-                Some(p @ Period::Years(a, b)) if a == b => {
+            match ObservedPeriod::parse(year) {
+                Some(p @ ObservedPeriod::Years(a, b)) if a == b => {
                     if let Some(y) = start_year
                         && p.months(y, months).is_none()
                     {
