@@ -12,6 +12,7 @@ pub mod compare;
 pub use crossroads_engine as engine;
 pub mod compile;
 pub mod memory;
+pub mod metric_names;
 pub mod metrics;
 pub mod output;
 pub mod scenario;

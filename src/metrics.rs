@@ -5,6 +5,7 @@
 use crate::engine::params::{CHANNELS, Channel, LocationKind, Params};
 use crate::engine::stats::{EpisodeAcc, ReturnAcc, Tally};
 use crate::engine::{MonthRow, Replicate};
+use crate::metric_names;
 use std::collections::BTreeMap;
 
 /// A range of reported months, 0-based and inclusive of `from`, exclusive of `to`.
@@ -68,31 +69,31 @@ pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(String, Opt
     }
     for (d, dest) in p.dests.iter().enumerate() {
         put(
-            &format!("departure_share_{}", dest.id),
+            &metric_names::per_destination("departure_share", &dest.id),
             ratio(t.registered_by_dest[d] as f64, t.registered() as f64),
         );
     }
     for (d, dest) in p.dests.iter().enumerate() {
         put(
-            &format!("registered_departures_per_year_{}", dest.id),
+            &metric_names::per_destination("registered_departures_per_year", &dest.id),
             persons_year(t.registered_by_dest[d]),
         );
     }
     for (d, dest) in p.dests.iter().enumerate() {
         put(
-            &format!("arrivals_per_year_{}", dest.id),
+            &metric_names::per_destination("arrivals_per_year", &dest.id),
             persons_year(t.arrivals[d]),
         );
     }
     for (d, dest) in p.dests.iter().enumerate() {
         put(
-            &format!("sea_arrivals_per_year_{}", dest.id),
+            &metric_names::per_destination("sea_arrivals_per_year", &dest.id),
             persons_year(t.sea_arrivals[d]),
         );
     }
     for ((d, l), n) in via_counts(p, &t) {
         put(
-            &format!("via_{}_share_{}", p.locations[l].id, p.dests[d].id),
+            &metric_names::via_share(&p.locations[l].id, &p.dests[d].id),
             ratio(n as f64, t.arrivals[d] as f64),
         );
     }

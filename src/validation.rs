@@ -1,64 +1,14 @@
-//! Observed data and how far a run is from it: each calibration target computed over its own
-//! period (a 2023 target over 2023's months), each yearly series year by year with its averaged
-//! relative difference. The observed data is read from the scenario's `[observed]` table:
-//!
-//! ```toml
-//! [[observed.target]]
-//! id = "T1"                      # several parts: T2_saudi_arabia, T2_malaysia, ...
-//! kind = "emergent"              # or "input"
-//! quantity = "registered departures per year"
-//! metric = "registered_departures_per_year"   # or parameter = "lender.money_lender.rate_year"
-//! period = "2023"                # a year, "2023-2024", or "any" (the whole horizon)
-//! target = 1305453
-//! band = [950000, 1400000]
-//! source = "BMET"
-//!
-//! [[observed.series]]
-//! id = "registered_departures"
-//! metric = "registered_departures_per_year"
-//! source = "BMET"
-//! values = { 2022 = 1135873, 2023 = 1305453, 2024 = 1011856 }
-//! ```
+//! How far a run is from the scenario's observed data: each calibration target computed over
+//! its own period (a 2023 target over 2023's months), each yearly series year by year with its
+//! averaged relative difference. The observed data is typed and checked by the scenario loader
+//! ([`crate::scenario::Observed`]): metric names exist, periods lie inside the horizon, bands
+//! are ordered, parameter paths resolve. Here it is only consumed.
 
 use crate::engine::{Params, Replicate};
 use crate::metrics::{self, Period};
-use serde::Deserialize;
+use crate::scenario::{self, ObservedPeriod};
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Observed {
-    #[serde(default, rename = "target")]
-    pub targets: Vec<Target>,
-    #[serde(default)]
-    pub series: Vec<Series>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Target {
-    pub id: String,
-    pub kind: String,
-    pub quantity: String,
-    #[serde(default)]
-    pub metric: Option<String>,
-    /// A scenario key (dotted path, ids for arrays) whose value is checked, for input targets
-    /// that check a parameter rather than an output.
-    #[serde(default)]
-    pub parameter: Option<String>,
-    pub period: String,
-    pub target: f64,
-    pub band: [f64; 2],
-    pub source: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Series {
-    pub id: String,
-    pub metric: String,
-    pub source: String,
-    pub values: toml::Table,
-}
+pub use crate::scenario::{Observed, Series, Target, TargetKind};
 
 /// What a row of validation.csv checks: an outcome the model produces (`emergent`), a value the
 /// scenario was given (`input`), or a yearly series' averaged relative difference (`series`).
@@ -76,15 +26,6 @@ impl Kind {
             Kind::Emergent => "emergent",
             Kind::Input => "input",
             Kind::Series => "series",
-        }
-    }
-
-    /// The kind of an `[[observed.target]]`: `emergent` or `input`.
-    pub fn of_target(s: &str) -> Option<Kind> {
-        match s {
-            "emergent" => Some(Kind::Emergent),
-            "input" => Some(Kind::Input),
-            _ => None,
         }
     }
 }
@@ -120,44 +61,20 @@ pub struct SeriesRow {
     pub observed: f64,
 }
 
-/// Whether a period string lies (at least partly) outside the reported months, so that a run
-/// shortened with `--months` skips the target instead of failing.
+/// Whether a well-formed period lies (at least partly) outside the reported months, so that a
+/// run shortened with `--months` skips the target instead of failing.
 fn outside(s: &str, start_year: i32, months: usize) -> bool {
-    period(s, start_year, months).is_err() && period(s, start_year, usize::MAX / 2).is_ok()
+    ObservedPeriod::parse(s).is_some_and(|p| p.months(start_year, months).is_none())
 }
 
 /// Parse a period against the run's first reported year and length.
 pub fn period(s: &str, start_year: i32, months: usize) -> Result<Period, String> {
-    let all = Period {
-        from: 0,
-        to: months,
-    };
-    if s == "any" {
-        return Ok(all);
-    }
-    let (a, b) = match s.split_once('-') {
-        Some((a, b)) => (a, b),
-        None => (s, s),
-    };
-    let (a, b): (i32, i32) = match (a.trim().parse(), b.trim().parse()) {
-        (Ok(a), Ok(b)) if a <= b => (a, b),
-        _ => {
-            return Err(format!(
-                "period {s:?} must be a year, YYYY-YYYY, or \"any\""
-            ));
-        }
-    };
-    let from = (a - start_year) * 12;
-    let to = (b + 1 - start_year) * 12;
-    if from < 0 || to as usize > months {
-        return Err(format!(
-            "period {s:?} is outside the reported months ({start_year} on, {months} months)"
-        ));
-    }
-    Ok(Period {
-        from: from as usize,
-        to: to as usize,
-    })
+    let p = ObservedPeriod::parse(s)
+        .ok_or_else(|| format!("period {s:?} must be a year, YYYY-YYYY, or \"any\""))?;
+    let (from, to) = p.months(start_year, months).ok_or_else(|| {
+        format!("period {s:?} is outside the reported months ({start_year} on, {months} months)")
+    })?;
+    Ok(Period { from, to })
 }
 
 /// The value of a metric per replicate over a period.
@@ -181,27 +98,7 @@ fn metric_values(
 
 /// Look a dotted path up in the resolved scenario (ids select entries of arrays of tables).
 pub fn lookup(table: &toml::Table, path: &str) -> Option<f64> {
-    let mut cur = toml::Value::Table(table.clone());
-    let parts: Vec<&str> = path.split('.').collect();
-    let mut i = 0;
-    while i < parts.len() {
-        let key = parts[i];
-        cur = match cur {
-            toml::Value::Table(t) => t.get(key)?.clone(),
-            _ => return None,
-        };
-        if let toml::Value::Array(items) = &cur {
-            let id = parts.get(i + 1)?;
-            cur = items
-                .iter()
-                .find(|v| v.get("id").and_then(|x| x.as_str()) == Some(id))?
-                .clone();
-            i += 1;
-        }
-        i += 1;
-    }
-    cur.as_float()
-        .or_else(|| cur.as_integer().map(|x| x as f64))
+    scenario::parameter_value(table, path)
 }
 
 /// Every target and series checked against the replicates.
@@ -215,11 +112,9 @@ pub fn validate(
     let months = reps.first().map(|r| r.months.len()).unwrap_or(0);
     let mut rows = Vec::new();
     for t in &obs.targets {
-        let Some(kind) = Kind::of_target(&t.kind) else {
-            return Err(format!(
-                "target {}: kind {:?} must be \"emergent\" or \"input\"",
-                t.id, t.kind
-            ));
+        let kind = match t.kind {
+            TargetKind::Emergent => Kind::Emergent,
+            TargetKind::Input => Kind::Input,
         };
         if t.metric.is_some() && outside(&t.period, start_year, months) {
             continue;
@@ -260,18 +155,7 @@ pub fn validate(
     let mut series_rows = Vec::new();
     for s in &obs.series {
         let (mut num, mut den) = (0.0, 0.0);
-        let mut years: Vec<(i32, f64)> = Vec::new();
-        for (k, v) in &s.values {
-            let year: i32 = k
-                .parse()
-                .map_err(|_| format!("series {}: year {k:?} is not a year", s.id))?;
-            let obs = v
-                .as_float()
-                .or_else(|| v.as_integer().map(|x| x as f64))
-                .ok_or_else(|| format!("series {}: value for {k} is not a number", s.id))?;
-            years.push((year, obs));
-        }
-        years.sort_by_key(|x| x.0);
+        let mut years = s.years();
         years.retain(|(y, _)| !outside(&y.to_string(), start_year, months));
         if years.is_empty() {
             continue;
@@ -404,7 +288,5 @@ mod tests {
             row(Kind::Input, Some(5.0)),
         ];
         assert_eq!(targets_met(&rows), (2, 3));
-        assert_eq!(Kind::of_target("series"), None);
-        assert_eq!(Kind::of_target("input").map(Kind::as_str), Some("input"));
     }
 }

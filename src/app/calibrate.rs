@@ -16,9 +16,6 @@ pub struct CalibrationReport {
     pub best: String,
 }
 
-/// Largest calibration configuration read, in bytes.
-const MAX_CONFIG_BYTES: u64 = 1 << 20;
-
 pub fn calibrate(config: &Path, o: &RunOptions) -> Result<CalibrationReport, Error> {
     let cfg = read_config(config)?;
     let scenario = config
@@ -115,19 +112,11 @@ pub fn calibrate(config: &Path, o: &RunOptions) -> Result<CalibrationReport, Err
 /// `file:line:col: ...` for a TOML error.
 fn read_config(path: &Path) -> Result<Config, Error> {
     let at = path.display();
-    let meta =
-        std::fs::metadata(path).map_err(|e| Error::Input(format!("{at}: cannot read: {e}")))?;
-    if !meta.is_file() {
-        return Err(Error::Input(format!("{at}: not a regular file")));
-    }
-    if meta.len() > MAX_CONFIG_BYTES {
-        return Err(Error::Input(format!(
-            "{at}: {} bytes is too large for a calibration configuration (at most {MAX_CONFIG_BYTES})",
-            meta.len()
-        )));
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Input(format!("{at}: cannot read: {e}")))?;
+    // The same checks as for a scenario: a regular file, of bounded size.
+    let bytes =
+        crate::scenario::read_input(path).map_err(|e| Error::Input(format!("{at}: {e}")))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| Error::Input(format!("{at}: is not UTF-8 text")))?;
     let cfg: Config =
         toml::from_str(&text).map_err(|e| Error::Input(toml_error(path, &text, &e)))?;
     cfg.check()

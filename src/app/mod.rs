@@ -328,12 +328,9 @@ fn validate(prep: &Prepared, path: &Path, reps: &[Replicate]) -> Result<Option<C
     let Some(obs) = &prep.loaded.scenario.observed else {
         return Ok(None);
     };
-    let obs: validation::Observed = obs
-        .clone()
-        .try_into()
-        .map_err(|e| Error::Input(format!("{}: observed: {e}", path.display())))?;
     let p0 = &prep.epochs[0].params;
-    validation::validate(&obs, reps, p0, &prep.loaded.resolved, prep.start.0)
+    // The observed data was checked while loading; what can still fail here is a safety net.
+    validation::validate(obs, reps, p0, &prep.loaded.resolved, prep.start.0)
         .map(Some)
         .map_err(|e| Error::Input(format!("{}: observed: {e}", path.display())))
 }

@@ -1,6 +1,7 @@
 //! The `[[event]]` timeline: when each event takes effect, and the scenario in force in each
 //! epoch. An event dated `YYYY-MM` (or `month = N`, 1 = the first reported month) takes effect at
-//! simulated month t = spin_up_months + months since `start` (t = 0 if earlier); later events
+//! simulated month t = spin_up_months + months since `start`; an event before the first
+//! simulated month (t < 0, or `month` below 1) or after the last is refused. Later events
 //! override earlier ones, events of the same month apply in file order. Every epoch's scenario
 //! is checked like the file, and a problem points at the event that caused it.
 
@@ -87,11 +88,24 @@ fn read<'s>(
                 let since = (y as i64 - start.0 as i64) * 12 + (m as i64 - start.1 as i64);
                 (s.spin_up_months as i64 + since, d.clone(), key_at("date"))
             }
-            (None, Some(n)) => (
-                s.spin_up_months as i64 + n - 1,
-                format!("month {n}"),
-                key_at("month"),
-            ),
+            (None, Some(n)) => {
+                if n < 1 {
+                    return Err(err(
+                        sources,
+                        key_at("month"),
+                        format!(
+                            "event month = {n} must be at least 1 (1 = the first reported month, {}); an event during the spin-up is dated, e.g. date = \"{}\"",
+                            s.start,
+                            date_of(start, s.spin_up_months, 0)
+                        ),
+                    ));
+                }
+                (
+                    (s.spin_up_months as i64).saturating_add(n - 1),
+                    format!("month {n}"),
+                    key_at("month"),
+                )
+            }
             _ => {
                 return Err(err(
                     sources,
@@ -100,6 +114,19 @@ fn read<'s>(
                 ));
             }
         };
+        if t < 0 {
+            return Err(err(
+                sources,
+                at,
+                format!(
+                    "event of {label} is before the first simulated month {} (start = {:?} less spin_up_months = {}); an event may be dated from {} on",
+                    date_of(start, s.spin_up_months, 0),
+                    s.start,
+                    s.spin_up_months,
+                    date_of(start, s.spin_up_months, 0)
+                ),
+            ));
+        }
         if t >= horizon {
             return Err(err(
                 sources,
@@ -132,7 +159,7 @@ fn read<'s>(
         }
         out.push(Timed {
             index,
-            month: t.max(0) as u32,
+            month: t as u32,
             label,
             header,
             sets,
@@ -148,6 +175,7 @@ pub(crate) fn epochs(
     root: &Spanned<DeTable<'_>>,
     s: &Scenario,
     full: &toml::Table,
+    horizon: &validate::Horizon,
     sources: &SourceMap,
 ) -> Result<Vec<Epoch>, ScenarioError> {
     let events = read(root, s, full, sources)?;
@@ -157,11 +185,15 @@ pub(crate) fn epochs(
         month: 0,
         scenario: first,
     }];
+    // The events are applied from `events`; each epoch's table need not carry them (it is
+    // cloned and read once per epoch, so this keeps loading linear in the number of events).
     let mut table = root.clone();
+    table.get_mut().remove("event");
     let mut applied: Vec<&Timed> = Vec::new();
     let mut i = 0;
     while i < events.len() {
         let month = events[i].month;
+        let first_of_month = applied.len();
         while i < events.len() && events[i].month == month {
             for (segs, key_span, value) in &events[i].sets {
                 path::set(table.get_mut(), segs, key_span.clone(), value.clone()).map_err(|e| {
@@ -188,7 +220,7 @@ pub(crate) fn epochs(
                 out.message = format!("event of {}: {}", ev.label, out.message);
                 out
             })?;
-        if let Some(p) = validate::problems(&scenario).into_iter().next() {
+        if let Some(p) = validate::problems_in(&scenario, horizon).into_iter().next() {
             let key = path::key_span(&table, &p.at);
             let by = applied
                 .iter()
@@ -207,7 +239,7 @@ pub(crate) fn epochs(
                 format!("event of {}: {}", ev.label, p.message),
             ));
         }
-        scenario.events = applied
+        scenario.events = applied[first_of_month..]
             .iter()
             .map(|ev| s.events[ev.index].clone())
             .collect();
@@ -248,7 +280,7 @@ month = 3
 set = { "destination.saudi_arabia.jobs_per_month" = 500 }
 
 [[event]]
-date = "2020-01"
+date = "2021-07"
 set = { "leg.dhaka-saudi_arabia.p_death" = 0.001 }
 
 [[event]]
@@ -263,13 +295,13 @@ set = { "destination.saudi_arabia.jobs_per_month" = 600 }
             "the base scenario has no event applied"
         );
         let months: Vec<u32> = l.epochs.iter().map(|e| e.month).collect();
-        // 2020-01 is before the first simulated month (2021-07): from t = 0. Month 3 is t = 6 + 2;
+        // 2021-07 is the first simulated month, t = 0. Month 3 is t = 6 + 2;
         // 2022-07 is t = 6 + 6.
         assert_eq!(months, [0, 8, 12]);
         let e0 = &l.epochs[0].scenario;
         assert_eq!(e0.legs[0].p_death, 0.001);
         assert_eq!(e0.destinations[0].jobs_per_month, 12_000.0);
-        assert_eq!(e0.events.len(), 1);
+        assert_eq!(e0.events.len(), 1, "the events of its own month");
         let e8 = &l.epochs[1].scenario;
         assert_eq!(
             e8.destinations[0].jobs_per_month, 600.0,
@@ -283,11 +315,13 @@ set = { "destination.saudi_arabia.jobs_per_month" = 600 }
             "a later event overrides an earlier one"
         );
         assert_eq!(e12.policy.awareness.coverage_share, 0.4);
-        assert_eq!(e12.events.len(), 4);
         assert_eq!(
-            e12.events[3].note, "a market closes",
-            "events are listed in the order they apply"
+            e8.events.len(),
+            2,
+            "the two events of month 3, in file order"
         );
+        assert_eq!(e12.events.len(), 1);
+        assert_eq!(e12.events[0].note, "a market closes");
     }
 
     #[test]
@@ -321,6 +355,15 @@ set = { "destination.saudi_arabia.jobs_per_month" = 600 }
         );
         with_events(
             &d,
+            "[[event]]\nmonth = 9223372036854775807\nset = { \"exit.p_escape\" = 0.1 }\n",
+        );
+        assert!(
+            d.error("ev.toml", &[])
+                .contains("event of month 9223372036854775807 is after the horizon"),
+            "the largest month does not wrap around"
+        );
+        with_events(
+            &d,
             "[[event]]\ndate = \"2023-12\"\nset = { \"exit.p_escape\" = 0.1 }\n",
         );
         assert_eq!(
@@ -328,6 +371,35 @@ set = { "destination.saudi_arabia.jobs_per_month" = 600 }
             29,
             "the last simulated month is fine"
         );
+    }
+
+    #[test]
+    fn an_event_before_the_first_simulated_month_is_an_error() {
+        let d = Dir::new();
+        let text = with_events(
+            &d,
+            "[[event]]\ndate = \"2021-06\"\nset = { \"exit.p_escape\" = 0.1 }\n",
+        );
+        let (line, _) = line_col(&text, "date = ");
+        assert_eq!(
+            d.error("ev.toml", &[]),
+            format!(
+                "ev.toml:{line}:1: event of 2021-06 is before the first simulated month 2021-07 (start = \"2022-01\" less spin_up_months = 6); an event may be dated from 2021-07 on"
+            )
+        );
+        for n in [0, -5] {
+            let text = with_events(
+                &d,
+                &format!("[[event]]\nmonth = {n}\nset = {{ \"exit.p_escape\" = 0.1 }}\n"),
+            );
+            let (line, _) = line_col(&text, "month = ");
+            assert_eq!(
+                d.error("ev.toml", &[]),
+                format!(
+                    "ev.toml:{line}:1: event month = {n} must be at least 1 (1 = the first reported month, 2022-01); an event during the spin-up is dated, e.g. date = \"2021-07\""
+                )
+            );
+        }
     }
 
     #[test]

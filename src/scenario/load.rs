@@ -3,6 +3,7 @@
 //! build the event timeline. The only place of the scenario layer that touches files.
 
 use std::borrow::Cow;
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -30,7 +31,8 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
         let table = span::shift_table(parse(&sources, i)?, sources.base(i));
         merged = Some(match merged {
             None => table,
-            Some(parent) => merge::extend(parent, table),
+            Some(parent) => merge::extend(parent, table)
+                .map_err(|(pos, msg)| ScenarioError::new(sources.at(pos), msg))?,
         });
     }
     let mut root = merged.expect("the chain holds at least the scenario file");
@@ -49,6 +51,7 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
     }
 
     let mut scenario = decode::scenario(&root, &sources)?;
+    let horizon = validate::Horizon::of(&scenario);
     if !set_sources.is_empty() {
         let full = table_of(&scenario);
         for &i in &set_sources {
@@ -56,14 +59,17 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
         }
         scenario = decode::scenario(&root, &sources)?;
     }
-    if let Some(p) = validate::problems(&scenario).into_iter().next() {
+    if let Some(p) = validate::problems_in(&scenario, &horizon)
+        .into_iter()
+        .next()
+    {
         return Err(ScenarioError::new(
             sources.at(path::key_span(&root, &p.at).start),
             p.message,
         ));
     }
     let resolved = table_of(&scenario);
-    let epochs = events::epochs(&root, &scenario, &resolved, &sources)?;
+    let epochs = events::epochs(&root, &scenario, &resolved, &horizon, &sources)?;
     Ok(Loaded {
         scenario,
         epochs,
@@ -93,6 +99,36 @@ fn io_message(e: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => format!("cannot read: {e}"),
     }
+}
+
+/// Largest input file read, in bytes (8 MiB: the baseline is about 60 KiB).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The bytes of the input file at `path` (a scenario, a parent, a calibration configuration).
+/// It must be a regular file (checked before opening it: opening a FIFO would wait for a
+/// writer) of at most [`MAX_FILE_BYTES`]. The error says what is wrong, without the path.
+pub fn read_input(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
+    if meta.is_dir() {
+        return Err("is a directory, not a scenario file".into());
+    }
+    if !meta.is_file() {
+        return Err("is not a regular file (a FIFO, socket or device); give a TOML file".into());
+    }
+    let too_big = |n: u64| {
+        format!("is {n} bytes; an input file may be at most {MAX_FILE_BYTES} bytes (8 MiB)")
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| io_message(&e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// `a/./b.toml` as `a/b.toml`; `..` is kept (it may cross a symbolic link).
@@ -144,10 +180,7 @@ fn read_chain(
                 format!("extends makes a cycle: {}", names.join(" -> ")),
             ));
         }
-        if canonical.is_dir() {
-            return Err(fail("is a directory, not a scenario file"));
-        }
-        let bytes = std::fs::read(&next).map_err(|e| fail(&io_message(&e)))?;
+        let bytes = read_input(&next).map_err(|e| fail(&e))?;
         files.push(InputFile {
             path: next.clone(),
             sha256_hex: sha256_hex(&bytes),
@@ -364,14 +397,22 @@ kind = "hub"
     #[test]
     fn name_is_the_stem_unless_the_file_sets_it_and_observed_is_not_inherited() {
         let d = Dir::new();
+        let observed = |id: &str| {
+            format!(
+                "\n[[observed.target]]\nid = \"{id}\"\nkind = \"input\"\nquantity = \"q\"\nparameter = \"exit.p_escape\"\nperiod = \"any\"\ntarget = 0.02\nband = [0, 1]\nsource = \"s\"\n"
+            )
+        };
         d.write(
             "parent.toml",
-            &format!("name = \"the parent\"\n{TINY}\n[observed]\nx = 1\n"),
+            &format!("name = \"the parent\"\n{TINY}{}", observed("x")),
         );
         d.write("kid.toml", "extends = \"parent.toml\"\n");
         d.write(
             "named.toml",
-            "extends = \"parent.toml\"\nname = \"mine\"\n[observed]\ny = 2\n",
+            &format!(
+                "extends = \"parent.toml\"\nname = \"mine\"\n{}",
+                observed("y")
+            ),
         );
         let parent = d.load("parent.toml", &[]).unwrap().scenario;
         assert_eq!(parent.name, "the parent");
@@ -381,14 +422,14 @@ kind = "hub"
         assert!(kid.observed.is_none());
         let named = d.load("named.toml", &[]).unwrap().scenario;
         assert_eq!(named.name, "mine");
-        assert_eq!(
-            named
-                .observed
-                .unwrap()
-                .get("y")
-                .and_then(|v| v.as_integer()),
-            Some(2)
-        );
+        let ids: Vec<String> = named
+            .observed
+            .unwrap()
+            .targets
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+        assert_eq!(ids, ["y"], "the child's own observed data only");
     }
 
     #[test]
@@ -400,6 +441,60 @@ kind = "hub"
         let months: Vec<Option<i64>> = l.scenario.events.iter().map(|e| e.month).collect();
         assert_eq!(months, [Some(3), Some(5)]);
         assert_eq!(l.files.len(), 3);
+    }
+
+    #[test]
+    fn many_entities_load_and_are_all_checked() {
+        // Loading is linear in the number of entities (ids are found through maps): 50,000
+        // districts, written in a file that extends the fixture, load; a repeated id among them
+        // is still found, and named at its place.
+        let d = Dir::new();
+        let n = 50_000;
+        let mut text = String::from("extends = \"base.toml\"\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "[[district]]\nid = \"d{i}\"\npool_share = 0.001\nurban_share = 0.3\nincome_factor = 1.0\nties_share = 0.4\np_broker_offer = 0.3\n"
+            ));
+        }
+        d.write("many.toml", &text);
+        let l = d.load("many.toml", &[]).unwrap();
+        assert_eq!(
+            l.scenario.districts.len(),
+            n + 2,
+            "the fixture's two and the new ones"
+        );
+        assert_eq!(l.scenario.districts[n + 1].id, format!("d{}", n - 1));
+        text.push_str("[[district]]\nid = \"d7\"\npool_share = 0.001\nurban_share = 0.3\nincome_factor = 1.0\nties_share = 0.4\np_broker_offer = 0.3\n");
+        d.write("many.toml", &text);
+        let line = text.lines().count() - 5;
+        assert_eq!(
+            d.error("many.toml", &[]),
+            format!(
+                "many.toml:{line}:1: district.d7.id = \"d7\" is used twice: ids must be unique among the [[district]] entries"
+            )
+        );
+    }
+
+    #[test]
+    fn observed_periods_lie_in_the_months_the_files_declare() {
+        let d = Dir::new();
+        let text = format!(
+            "{TINY}\n[[observed.target]]\nid = \"T1\"\nkind = \"emergent\"\nquantity = \"q\"\nmetric = \"women_share\"\nperiod = \"2023\"\ntarget = 0.1\nband = [0, 1]\nsource = \"s\"\n"
+        );
+        d.write("obs.toml", &text);
+        // A run shortened with --set skips the target, as one shortened with --months does.
+        assert!(d.load("obs.toml", &["months=12"]).is_ok());
+        d.write(
+            "late.toml",
+            &text.replace("period = \"2023\"", "period = \"2024\""),
+        );
+        let (line, _) = line_col(&text, "period = ");
+        assert_eq!(
+            d.error("late.toml", &[]),
+            format!(
+                "late.toml:{line}:1: observed.target.T1.period = \"2024\" is outside the reported months; allowed: \"any\", or years from 2022 to 2023 (e.g. \"2022\" or \"2022-2023\")"
+            )
+        );
     }
 
     #[test]

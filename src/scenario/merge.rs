@@ -4,30 +4,47 @@
 //! to the parent's; any other value replaces the parent's. The parent's `name` and `observed`
 //! are never inherited.
 
+use std::collections::{HashMap, HashSet};
+
 use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
+/// Where a merge failed (a global offset) and why.
+pub(crate) type MergeError = (usize, String);
+
 /// Lay `child` over `parent`. Spans are kept, so every value still says where it was written.
+/// Two entries of one array of tables with the same id in `child` are refused, as they are in a
+/// file that extends nothing. Linear in the size of both.
 pub(crate) fn extend<'s>(
     parent: Spanned<DeTable<'s>>,
     child: Spanned<DeTable<'s>>,
-) -> Spanned<DeTable<'s>> {
+) -> Result<Spanned<DeTable<'s>>, MergeError> {
     let span = child.span();
     let mut parent = parent.into_inner();
     parent.remove("name");
     parent.remove("observed");
-    Spanned::new(span, tables(parent, child.into_inner(), true))
+    Ok(Spanned::new(span, tables(parent, child.into_inner(), "")?))
 }
 
-fn tables<'s>(mut into: DeTable<'s>, over: DeTable<'s>, root: bool) -> DeTable<'s> {
+fn tables<'s>(
+    mut into: DeTable<'s>,
+    over: DeTable<'s>,
+    prefix: &str,
+) -> Result<DeTable<'s>, MergeError> {
     for (k, v) in over {
-        let merged = match into.remove(k.get_ref().as_ref()) {
-            Some(old) => values(old, v, root && k.get_ref() == "event"),
+        let name = k.get_ref().as_ref();
+        let path = if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{prefix}.{name}")
+        };
+        let merged = match into.remove(name) {
+            Some(old) => values(old, v, prefix.is_empty() && name == "event", &path)?,
             None => v,
         };
         into.insert(k, merged);
     }
-    into
+    Ok(into)
 }
 
 fn id<'a>(v: &'a Spanned<DeValue<'_>>) -> Option<&'a str> {
@@ -40,15 +57,26 @@ fn id<'a>(v: &'a Spanned<DeValue<'_>>) -> Option<&'a str> {
     }
 }
 
+/// Where the `id` key of an entry was written.
+fn id_at(v: &Spanned<DeValue<'_>>) -> usize {
+    match v.get_ref() {
+        DeValue::Table(t) => t
+            .get_key_value("id")
+            .map_or(v.span().start, |(k, _)| k.span().start),
+        _ => v.span().start,
+    }
+}
+
 fn values<'s>(
     old: Spanned<DeValue<'s>>,
     new: Spanned<DeValue<'s>>,
     append: bool,
-) -> Spanned<DeValue<'s>> {
+    path: &str,
+) -> Result<Spanned<DeValue<'s>>, MergeError> {
     let span = new.span();
-    match (old.into_inner(), new.into_inner()) {
+    Ok(match (old.into_inner(), new.into_inner()) {
         (DeValue::Table(a), DeValue::Table(b)) => {
-            Spanned::new(span, DeValue::Table(tables(a, b, false)))
+            Spanned::new(span, DeValue::Table(tables(a, b, path)?))
         }
         (DeValue::Array(a), DeValue::Array(b)) if append => {
             let mut out = DeArray::new();
@@ -61,16 +89,36 @@ fn values<'s>(
             if !b.is_empty() && a.iter().chain(b.iter()).all(|e| id(e).is_some()) =>
         {
             let mut out: Vec<Spanned<DeValue<'s>>> = a.into_iter().collect();
+            // The first entry with each id, as a linear search would find it.
+            let mut index: HashMap<String, usize> = HashMap::with_capacity(out.len());
+            for (i, o) in out.iter().enumerate() {
+                index
+                    .entry(id(o).unwrap_or_default().to_string())
+                    .or_insert(i);
+            }
+            let mut in_child: HashSet<String> = HashSet::with_capacity(b.len());
             for e in b {
-                match out.iter().position(|o| id(o) == id(&e)) {
-                    Some(i) => {
+                let eid = id(&e).unwrap_or_default().to_string();
+                if !in_child.insert(eid.clone()) {
+                    return Err((
+                        id_at(&e),
+                        format!(
+                            "{path}.{eid}.id = {eid:?} is used twice: ids must be unique among the [[{path}]] entries"
+                        ),
+                    ));
+                }
+                match index.get(&eid) {
+                    Some(&i) => {
                         let old = std::mem::replace(
                             &mut out[i],
                             Spanned::new(0..0, DeValue::Boolean(false)),
                         );
-                        out[i] = values(old, e, false);
+                        out[i] = values(old, e, false, &format!("{path}.{eid}"))?;
                     }
-                    None => out.push(e),
+                    None => {
+                        index.insert(eid, out.len());
+                        out.push(e);
+                    }
                 }
             }
             let mut arr = DeArray::new();
@@ -80,7 +128,7 @@ fn values<'s>(
             Spanned::new(span, DeValue::Array(arr))
         }
         (_, new) => Spanned::new(span, new),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -91,7 +139,7 @@ mod tests {
         // Offsets do not matter here; parse both at their own offsets.
         let p = DeTable::parse(parent).unwrap();
         let c = DeTable::parse(child).unwrap();
-        let m = extend(p, c);
+        let m = extend(p, c).unwrap();
         serde::Deserialize::deserialize(toml::de::Deserializer::from(m)).unwrap()
     }
 
@@ -166,5 +214,30 @@ mod tests {
         assert_eq!(m["name"].as_str(), Some("c"));
         assert!(m["observed"].get("z").is_none());
         assert_eq!(m["observed"]["q"].as_integer(), Some(2));
+    }
+
+    #[test]
+    fn a_child_may_not_repeat_an_id() {
+        let parent = "[[item]]\nid = \"one\"\nv = 1\n";
+        let child = "[[item]]\nid = \"two\"\nv = 2\n[[item]]\nid = \"two\"\nv = 3\n";
+        let (pos, msg) = extend(
+            DeTable::parse(parent).unwrap(),
+            DeTable::parse(child).unwrap(),
+        )
+        .unwrap_err();
+        assert_eq!(pos, child.rfind("id").unwrap(), "the second entry's id");
+        assert_eq!(
+            msg,
+            "item.two.id = \"two\" is used twice: ids must be unique among the [[item]] entries"
+        );
+        // The same id twice, both overriding the parent's entry.
+        let child = "[[item]]\nid = \"one\"\nv = 2\n[[item]]\nid = \"one\"\nv = 3\n";
+        assert!(
+            extend(
+                DeTable::parse(parent).unwrap(),
+                DeTable::parse(child).unwrap()
+            )
+            .is_err()
+        );
     }
 }

@@ -10,12 +10,16 @@ mod decode;
 mod events;
 mod load;
 mod merge;
+mod observed;
 mod path;
 mod span;
 mod types;
 mod validate;
 
-pub use load::load;
+pub use load::{MAX_FILE_BYTES, load, read_input};
+pub use observed::{
+    Observed, ObservedPeriod, Series, Target, TargetKind, known_metrics, parameter_value,
+};
 pub use types::*;
 
 /// A scenario read from its file(s), resolved and checked, with its timeline.
@@ -34,8 +38,8 @@ pub struct Loaded {
 }
 
 /// The scenario in force from simulated month `month` on (t = 0 is the first spin-up month; the
-/// first reported month is t = `spin_up_months`). Its `events` holds the events applied so far,
-/// in the order they were applied.
+/// first reported month is t = `spin_up_months`). Its `events` holds the events that took effect
+/// at `month`, in the order they were applied (the earlier ones are in the earlier epochs).
 #[derive(Debug, Clone)]
 pub struct Epoch {
     pub month: u32,

@@ -56,7 +56,7 @@ pub struct Scenario {
     pub events: Vec<Event>,
     /// Observed data for validation (targets and series). Never inherited through `extends`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub observed: Option<toml::Value>,
+    pub observed: Option<super::Observed>,
 }
 
 fn default_seed() -> u64 {

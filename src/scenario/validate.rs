@@ -4,14 +4,52 @@
 //!
 //! Naming rules, applied to every number: it is finite; a key named `p_*` or `*_share` is a
 //! probability or share in [0, 1]; every other number is 0 or more, except the two that may
-//! be negative (`aspiration.poverty_slope`, `choice.stay_home_usd`).
+//! be negative (`aspiration.poverty_slope`, `choice.stay_home_usd`). Every number also has an
+//! upper bound where the model gives it a meaning ([`upper`]): sizes of the real world
+//! (persons, recruiters, money), ages, durations in months. The same checks apply to values
+//! given with `--set` and by `[[event]]` tables, which are checked as the file is.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
+use super::observed::{ObservedPeriod, known_metrics, parameter_value, unknown_metric};
 use super::{LocationKind, RecruiterType, Scenario, parse_month};
 
-/// Keys whose value may be negative.
+/// Keys whose value may be negative (down to minus their upper bound).
 const MAY_BE_NEGATIVE: [&str; 2] = ["poverty_slope", "stay_home_usd"];
+
+/// Most legs a route may have.
+pub(crate) const MAX_ROUTE_LEGS: usize = 64;
+/// Most months a run may simulate, spin-up included.
+pub(crate) const MAX_HORIZON_MONTHS: u32 = 1200;
+/// Oldest age the model knows.
+pub(crate) const MAX_AGE: f64 = 100.0;
+
+/// The largest value a number may take, by where it is (`at`, its path) and its key's name.
+/// Generous for real use: they exist to refuse values that have no meaning in the model and
+/// would overflow its counters or take unbounded time.
+pub(crate) fn upper(at: &[String], key: &str) -> f64 {
+    match key {
+        // The top-level run length; a leg's `months` is a duration like the other `*_months`.
+        "months" | "spin_up_months" if at.len() == 1 => MAX_HORIZON_MONTHS as f64,
+        "persons" | "entries_per_year" => 1e9,
+        // Recruiters are simulated one by one (10 million take about 0.5 GB and seconds a
+        // month); Bangladesh has tens of thousands.
+        "count" => 1e6,
+        "capacity_per_month" | "jobs_per_month" => 1e7,
+        "age_min" | "age_max" | "prime_age_min" | "prime_age_max" | "young_age_max" => MAX_AGE,
+        "replicates" => 10_000.0,
+        "default_agents" => 1e8,
+        "rate_year" | "safe_loan_rate_year" => 100.0,
+        "weight" | "broker_weight" | "awareness_concentration" => 1e6,
+        "poverty_slope" | "prosecution_intensity" | "transnational_focus" => 1000.0,
+        "seed" => f64::INFINITY,
+        k if k == "months" || k.ends_with("_months") => 240.0,
+        k if k.ends_with("_usd") => 1e7,
+        k if k.ends_with("_factor") => 1000.0,
+        k if k.ends_with("_sd_log") => 10.0,
+        _ => 1e9,
+    }
+}
 
 /// One thing wrong with a scenario.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,32 +68,61 @@ fn problem(at: &[&str], message: String) -> Problem {
     }
 }
 
-/// A number as it would be written in the file.
+/// A number as it would be written in the file (huge ones with an exponent).
 fn num(x: f64) -> String {
     if x.is_nan() {
         "nan".into()
     } else if x.is_infinite() {
         if x > 0.0 { "inf".into() } else { "-inf".into() }
+    } else if x.abs() >= 1e16 || (x != 0.0 && x.abs() < 1e-9) {
+        format!("{x:e}")
     } else {
         format!("{x}")
     }
 }
 
+/// The reported months the observed data must lie in: those the scenario's files declare
+/// (`start`, `months`). A run shortened or moved with `--months` or `--set` skips the targets
+/// outside its own months instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Horizon {
+    pub start: String,
+    pub months: u32,
+}
+
+impl Horizon {
+    pub(crate) fn of(s: &Scenario) -> Horizon {
+        Horizon {
+            start: s.start.clone(),
+            months: s.months,
+        }
+    }
+}
+
 /// Every problem of the scenario, in a fixed order: run settings, numbers, relations between
-/// keys, ids, references.
+/// keys, ids, references, observed data (its periods against its own horizon).
+#[cfg(test)]
 pub(crate) fn problems(s: &Scenario) -> Vec<Problem> {
+    problems_in(s, &Horizon::of(s))
+}
+
+/// Every problem of the scenario, the observed periods checked against `horizon`.
+pub(crate) fn problems_in(s: &Scenario, horizon: &Horizon) -> Vec<Problem> {
     let mut out = Vec::new();
     run_settings(s, &mut out);
-    if let Ok(toml::Value::Table(t)) = toml::Value::try_from(s) {
-        for (k, v) in &t {
-            if k != "event" && k != "observed" {
-                numbers(v, &mut vec![k.clone()], k, &mut out);
-            }
+    let table = match toml::Value::try_from(s) {
+        Ok(toml::Value::Table(t)) => t,
+        _ => toml::Table::new(),
+    };
+    for (k, v) in &table {
+        if k != "event" && k != "observed" {
+            numbers(v, &mut vec![k.clone()], k, &mut out);
         }
     }
     relations(s, &mut out);
     ids(s, &mut out);
     references(s, &mut out);
+    observed(s, &table, horizon, &mut out);
     out
 }
 
@@ -71,6 +138,18 @@ fn run_settings(s: &Scenario, out: &mut Vec<Problem>) {
     }
     if s.months < 1 {
         out.push(problem(&["months"], "months = 0 must be at least 1".into()));
+    }
+    if s.months.saturating_add(s.spin_up_months) > MAX_HORIZON_MONTHS
+        && s.months <= MAX_HORIZON_MONTHS
+        && s.spin_up_months <= MAX_HORIZON_MONTHS
+    {
+        out.push(problem(
+            &["spin_up_months"],
+            format!(
+                "spin_up_months + months = {} must be at most {MAX_HORIZON_MONTHS} (100 years)",
+                s.spin_up_months as u64 + s.months as u64
+            ),
+        ));
     }
     if s.replicates < 1 {
         out.push(problem(
@@ -112,16 +191,24 @@ fn numbers(v: &toml::Value, at: &mut Vec<String>, shown: &str, out: &mut Vec<Pro
         }
         _ => return,
     };
+    let max = upper(at, key);
     let why = if !x.is_finite() {
-        "must be a finite number"
+        "must be a finite number".to_string()
     } else if key.starts_with("p_") || key.ends_with("_share") {
         if (0.0..=1.0).contains(&x) {
             return;
         } else {
-            "must be in [0, 1]"
+            "must be in [0, 1]".to_string()
         }
-    } else if x < 0.0 && !MAY_BE_NEGATIVE.contains(&key) {
-        "must be 0 or more"
+    } else if MAY_BE_NEGATIVE.contains(&key) {
+        if x.abs() <= max {
+            return;
+        }
+        format!("must be in [{}, {}]", num(-max), num(max))
+    } else if x < 0.0 && max.is_infinite() {
+        "must be 0 or more".to_string()
+    } else if x < 0.0 || x > max {
+        format!("must be in [0, {}]", num(max))
     } else {
         return;
     };
@@ -140,6 +227,12 @@ fn relations(s: &Scenario, out: &mut Vec<Problem>) {
                 "population.age_min = {} must be less than population.age_max = {}",
                 p.age_min, p.age_max
             ),
+        ));
+    }
+    if p.persons == 0.0 && p.entries_per_year == 0.0 {
+        out.push(problem(
+            &["population", "persons"],
+            "population.persons = 0 and population.entries_per_year = 0: the pool is empty; at least one must be greater than 0".into(),
         ));
     }
     let a = &s.aspiration;
@@ -265,7 +358,13 @@ fn one_of(ids: &[&str]) -> String {
 
 fn references(s: &Scenario, out: &mut Vec<Problem>) {
     let locations: Vec<&str> = s.locations.iter().map(|l| l.id.as_str()).collect();
-    let kind = |id: &str| s.locations.iter().find(|l| l.id == id).map(|l| l.kind);
+    let location_set: HashSet<&str> = locations.iter().copied().collect();
+    let kinds: HashMap<&str, LocationKind> = s
+        .locations
+        .iter()
+        .map(|l| (l.id.as_str(), l.kind))
+        .collect();
+    let kind = |id: &str| kinds.get(id).copied();
     let dest_locations: Vec<&str> = s
         .locations
         .iter()
@@ -273,9 +372,14 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
         .map(|l| l.id.as_str())
         .collect();
     let destinations: Vec<&str> = s.destinations.iter().map(|d| d.id.as_str()).collect();
+    let destination_set: HashSet<&str> = destinations.iter().copied().collect();
     let legs: Vec<&str> = s.legs.iter().map(|l| l.id.as_str()).collect();
+    let leg_by_id: HashMap<&str, &super::Leg> =
+        s.legs.iter().rev().map(|l| (l.id.as_str(), l)).collect();
     let routes: Vec<&str> = s.routes.iter().map(|r| r.id.as_str()).collect();
+    let route_set: HashSet<&str> = routes.iter().copied().collect();
     let districts: Vec<&str> = s.districts.iter().map(|d| d.id.as_str()).collect();
+    let district_set: HashSet<&str> = districts.iter().copied().collect();
 
     if !s.districts.iter().any(|d| d.pool_share > 0.0) {
         out.push(problem(
@@ -298,7 +402,7 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
     for (i, l) in s.legs.iter().enumerate() {
         let ix = format!("#{i}");
         for (key, v) in [("from", &l.from), ("to", &l.to)] {
-            if !locations.contains(&v.as_str()) {
+            if !location_set.contains(v.as_str()) {
                 out.push(problem(
                     &["leg", &ix, key],
                     format!(
@@ -312,7 +416,7 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
     }
     for (i, r) in s.routes.iter().enumerate() {
         let ix = format!("#{i}");
-        if !destinations.contains(&r.destination.as_str()) {
+        if !destination_set.contains(r.destination.as_str()) {
             out.push(problem(
                 &["route", &ix, "destination"],
                 format!(
@@ -334,9 +438,20 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
             ));
             continue;
         }
+        if r.legs.len() > MAX_ROUTE_LEGS {
+            out.push(problem(
+                &at,
+                format!(
+                    "route.{}.legs has {} legs; a route has at most {MAX_ROUTE_LEGS}",
+                    r.id,
+                    r.legs.len()
+                ),
+            ));
+            continue;
+        }
         let mut found = Vec::new();
         for id in &r.legs {
-            match s.legs.iter().find(|l| &l.id == id) {
+            match leg_by_id.get(id.as_str()).copied() {
                 Some(l) => found.push(l),
                 None => out.push(problem(
                     &at,
@@ -399,7 +514,7 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
             (_, true) => out.push(problem(&at, format!("recruiter.{}.routes is empty: name at least one of: {}", r.id, one_of(&routes)))),
         }
         for id in &r.routes {
-            if !routes.contains(&id.as_str()) {
+            if !route_set.contains(id.as_str()) {
                 out.push(problem(
                     &at,
                     format!(
@@ -411,7 +526,7 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
             }
         }
         for id in &r.districts {
-            if !districts.contains(&id.as_str()) {
+            if !district_set.contains(id.as_str()) {
                 out.push(problem(
                     &["recruiter", &ix, "districts"],
                     format!(
@@ -424,7 +539,7 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
         }
     }
     for id in &s.policy.awareness.districts {
-        if !districts.contains(&id.as_str()) {
+        if !district_set.contains(id.as_str()) {
             out.push(problem(
                 &["policy", "awareness", "districts"],
                 format!(
@@ -432,6 +547,181 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
                     one_of(&districts)
                 ),
             ));
+        }
+    }
+}
+
+/// The `[observed]` data: ids unique, each target names one existing metric or one numeric
+/// scenario key, periods and series years inside the reported months, numbers finite, bands
+/// ordered. `table` is the scenario as a table (for parameter paths).
+fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<Problem>) {
+    let Some(o) = &s.observed else {
+        return;
+    };
+    let known: HashSet<String> = known_metrics(s).into_iter().collect();
+    let start_year = parse_month(&horizon.start).map(|m| m.0);
+    let months = horizon.months as usize;
+    let years_allowed = |start_year: i32| {
+        if months < 12 {
+            "\"any\" (the run reports fewer than 12 months)".to_string()
+        } else {
+            format!(
+                "\"any\", or years from {start_year} to {} (e.g. \"{start_year}\" or \"{start_year}-{}\")",
+                start_year + months as i32 / 12 - 1,
+                start_year + months as i32 / 12 - 1
+            )
+        }
+    };
+    let check_id = |kind: &str,
+                    i: usize,
+                    id: &str,
+                    seen: &mut HashSet<String>,
+                    out: &mut Vec<Problem>| {
+        let at = ["observed", kind, &format!("#{i}"), "id"];
+        if id.trim().is_empty() || id.contains(['.', '"']) || id.trim() != id {
+            out.push(problem(&at, format!("observed.{kind} id {id:?} must be a non-empty name without dots, quotes or surrounding spaces")));
+            false
+        } else if !seen.insert(id.to_string()) {
+            out.push(problem(&at, format!("observed.{kind}.{id}.id = {id:?} is used twice: ids must be unique among the [[observed.{kind}]] entries")));
+            false
+        } else {
+            true
+        }
+    };
+    let metric = |kind: &str, ix: &str, id: &str, m: &str, out: &mut Vec<Problem>| {
+        if !known.contains(m) {
+            out.push(problem(
+                &["observed", kind, ix, "metric"],
+                format!(
+                    "observed.{kind}.{id}.metric = {m:?} {}",
+                    unknown_metric(s, m)
+                ),
+            ));
+        }
+    };
+    let mut seen = HashSet::new();
+    for (i, t) in o.targets.iter().enumerate() {
+        if !check_id("target", i, &t.id, &mut seen, out) {
+            continue;
+        }
+        let ix = format!("#{i}");
+        let name = format!("observed.target.{}", t.id);
+        let at = |key: &str| -> Vec<String> {
+            ["observed", "target", &ix, key]
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        };
+        match (&t.metric, &t.parameter) {
+            (Some(m), None) => metric("target", &ix, &t.id, m, out),
+            (None, Some(k)) => {
+                if parameter_value(table, k).is_none() {
+                    out.push(Problem {
+                        at: at("parameter"),
+                        message: format!(
+                            "{name}.parameter = {k:?} must be the dotted key of a number of the scenario, e.g. \"lender.money_lender.rate_year\""
+                        ),
+                    });
+                }
+            }
+            _ => out.push(Problem {
+                at: at("id"),
+                message: format!(
+                    "{name}: give exactly one of metric = \"...\" or parameter = \"...\""
+                ),
+            }),
+        }
+        match ObservedPeriod::parse(&t.period) {
+            None => out.push(Problem {
+                at: at("period"),
+                message: format!(
+                    "{name}.period = {:?} must be a year, \"YYYY-YYYY\", or \"any\"",
+                    t.period
+                ),
+            }),
+            Some(p) => {
+                if let Some(y) = start_year
+                    && p.months(y, months).is_none()
+                {
+                    out.push(Problem {
+                        at: at("period"),
+                        message: format!(
+                            "{name}.period = {:?} is outside the reported months; allowed: {}",
+                            t.period,
+                            years_allowed(y)
+                        ),
+                    });
+                }
+            }
+        }
+        if !t.target.is_finite() {
+            out.push(Problem {
+                at: at("target"),
+                message: format!("{name}.target = {} must be a finite number", num(t.target)),
+            });
+        }
+        let [lo, hi] = t.band;
+        if !lo.is_finite() || !hi.is_finite() {
+            out.push(Problem {
+                at: at("band"),
+                message: format!(
+                    "{name}.band = [{}, {}] must be two finite numbers",
+                    num(lo),
+                    num(hi)
+                ),
+            });
+        } else if lo > hi {
+            out.push(Problem {
+                at: at("band"),
+                message: format!(
+                    "{name}.band = [{}, {}] must be [low, high] with low <= high",
+                    num(lo),
+                    num(hi)
+                ),
+            });
+        }
+    }
+    let mut seen = HashSet::new();
+    for (i, series) in o.series.iter().enumerate() {
+        if !check_id("series", i, &series.id, &mut seen, out) {
+            continue;
+        }
+        let ix = format!("#{i}");
+        let name = format!("observed.series.{}", series.id);
+        metric("series", &ix, &series.id, &series.metric, out);
+        for (year, v) in &series.values {
+            let at = vec![
+                "observed".to_string(),
+                "series".into(),
+                ix.clone(),
+                "values".into(),
+                year.clone(),
+            ];
+            match ObservedPeriod::parse(year) {
+                Some(p @ ObservedPeriod::Years(a, b)) if a == b => {
+                    if let Some(y) = start_year
+                        && p.months(y, months).is_none()
+                    {
+                        out.push(Problem {
+                            at: at.clone(),
+                            message: format!(
+                                "{name}.values: year {year} is outside the reported months; allowed: years from {y} to {}",
+                                y + months as i32 / 12 - 1
+                            ),
+                        });
+                    }
+                }
+                _ => out.push(Problem {
+                    at: at.clone(),
+                    message: format!("{name}.values: {year:?} must be a year, e.g. 2023 = 1305453"),
+                }),
+            }
+            if !v.is_finite() {
+                out.push(Problem {
+                    at,
+                    message: format!("{name}.values.{year} = {} must be a finite number", num(*v)),
+                });
+            }
         }
     }
 }
@@ -481,7 +771,7 @@ mod tests {
         assert_eq!(
             first(&s),
             format!(
-                "lender.{}.rate_year = -0.2 must be 0 or more",
+                "lender.{}.rate_year = -0.2 must be in [0, 100]",
                 s.lenders[1].id
             )
         );
@@ -496,6 +786,70 @@ mod tests {
         let mut s = tiny();
         s.choice.stay_home_usd = -100.0;
         assert_eq!(problems(&s), Vec::new());
+    }
+
+    #[test]
+    fn magnitudes_are_bounded_where_the_model_gives_them_a_meaning() {
+        type Edit = fn(&mut Scenario);
+        let cases: [(Edit, &str); 9] = [
+            (
+                |s| s.population.persons = 1e308,
+                "population.persons = 1e308 must be in [0, 1000000000]",
+            ),
+            (
+                |s| s.population.entries_per_year = 2e9,
+                "population.entries_per_year = 2000000000 must be in [0, 1000000000]",
+            ),
+            (
+                |s| s.population.age_max = 300,
+                "population.age_max = 300 must be in [0, 100]",
+            ),
+            (
+                |s| s.recruiters[0].count = u32::MAX,
+                "recruiter.licensed_agency.count = 4294967295 must be in [0, 1000000]",
+            ),
+            (
+                |s| s.destinations[0].wage_usd = 1e308,
+                "destination.saudi_arabia.wage_usd = 1e308 must be in [0, 10000000]",
+            ),
+            (
+                |s| s.destinations[0].contract_months = 300,
+                "destination.saudi_arabia.contract_months = 300 must be in [0, 240]",
+            ),
+            (
+                |s| s.legs[0].months = 300,
+                "leg.dhaka-saudi_arabia.months = 300 must be in [0, 240]",
+            ),
+            (
+                |s| s.choice.stay_home_usd = -2e7,
+                "choice.stay_home_usd = -20000000 must be in [-10000000, 10000000]",
+            ),
+            (|s| s.months = 1201, "months = 1201 must be in [0, 1200]"),
+        ];
+        for (edit, want) in cases {
+            let mut s = tiny();
+            edit(&mut s);
+            assert_eq!(first(&s), want);
+        }
+        let mut s = tiny();
+        s.months = 1000;
+        s.spin_up_months = 201;
+        assert_eq!(
+            first(&s),
+            "spin_up_months + months = 1201 must be at most 1200 (100 years)"
+        );
+        let mut s = tiny();
+        s.population.persons = 0.0;
+        s.population.entries_per_year = 0.0;
+        assert!(first(&s).contains("the pool is empty"), "{}", first(&s));
+        let mut s = tiny();
+        let leg = s.legs[0].id.clone();
+        s.routes[0].legs = vec![leg; 65];
+        assert!(
+            first(&s).ends_with("legs has 65 legs; a route has at most 64"),
+            "{}",
+            first(&s)
+        );
     }
 
     #[test]

@@ -30,7 +30,13 @@ fn files_under(dir: &Path) -> Vec<String> {
 /// `crossroads run SCENARIO ...` in `tmp`, writing to `tmp/out`; asserts exit code `code`, one
 /// `error: ` message, no panic, and that no output was written (the out folder is absent or
 /// empty, and no file other than `keep` exists under `tmp`). Returns stderr.
-fn run_fails(tmp: &TempDir, scenario: &str, extra: &[&str], code: i32, keep: &[&str]) -> String {
+pub(crate) fn run_fails(
+    tmp: &TempDir,
+    scenario: &str,
+    extra: &[&str],
+    code: i32,
+    keep: &[&str],
+) -> String {
     let out = tmp.path().join("out");
     let out_s = out.display().to_string();
     let mut args = vec!["run", scenario, "--out", &out_s, "--quiet"];
@@ -63,7 +69,7 @@ fn run_fails(tmp: &TempDir, scenario: &str, extra: &[&str], code: i32, keep: &[&
     r.stderr
 }
 
-fn check_failure(r: &Ran, code: i32, command: &str) {
+pub(crate) fn check_failure(r: &Ran, code: i32, command: &str) {
     assert_eq!(
         r.code,
         Some(code),
@@ -95,7 +101,7 @@ fn check_failure(r: &Ran, code: i32, command: &str) {
 }
 
 /// Asserts `stderr` contains every one of `needles`.
-fn mentions(stderr: &str, needles: &[&str]) {
+pub(crate) fn mentions(stderr: &str, needles: &[&str]) {
     for n in needles {
         assert!(
             stderr.contains(n),
@@ -105,7 +111,7 @@ fn mentions(stderr: &str, needles: &[&str]) {
 }
 
 /// Asserts `stderr` locates the error at `file:line:col`.
-fn located(stderr: &str, file: &str, line: usize) {
+pub(crate) fn located(stderr: &str, file: &str, line: usize) {
     let at = format!("{file}:{line}:");
     let ok = stderr
         .match_indices(&at)
@@ -117,7 +123,7 @@ fn located(stderr: &str, file: &str, line: usize) {
 }
 
 /// A copy of the fixture with one edit, in `tmp`; returns (path, text).
-fn edited(tmp: &TempDir, name: &str, old: &str, new: &str) -> (String, String) {
+pub(crate) fn edited(tmp: &TempDir, name: &str, old: &str, new: &str) -> (String, String) {
     let text = edit(&fixture_text(), old, new);
     let p = write(tmp.path(), name, &text);
     (p.display().to_string(), text)

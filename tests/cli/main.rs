@@ -6,10 +6,14 @@
 //! - `capacity`: scenarios bigger than the baseline in every list, and entities in another order;
 //! - `bad_input`: every kind of bad input is refused with exit code 2 (or 1 for an unwritable
 //!   output folder), one clear message, and no output files;
+//! - `bad_scenarios`: scenarios the loader refuses before anything runs (magnitudes, events
+//!   outside the simulated months, observed data, repeated ids, FIFOs and oversized files);
 //! - `mechanisms`: each mechanism of the monthly step moves the outcomes it should, in the
 //!   direction (and roughly the size) the model implies;
 //! - `properties`: reproducibility across threads, conservation, the money ledger, honest
 //!   scaling, the output files and the manifest;
+//! - `loader_mutations`: thousands of seeded mutations of the baseline never make `check`
+//!   panic, and always end in exit code 0 or 2;
 //! - `baseline_checks`: the calibrated baseline meets its targets at a reduced size, and each
 //!   recommendation moves what it targets;
 //! - `output_folder`: a run's folder holds one run, whole, even when the run is killed or two
@@ -17,8 +21,10 @@
 //!   refused before they start.
 
 mod bad_input;
+mod bad_scenarios;
 mod baseline_checks;
 mod capacity;
+mod loader_mutations;
 mod mechanisms;
 mod output_folder;
 mod properties;
