@@ -2,31 +2,33 @@
 //! uses the same keyed random streams (common random numbers), so the per-replicate difference
 //! scenario − baseline isolates the policy; its mean and Student-t interval are reported.
 
+use crate::metric_names::Key;
 use crate::metrics::{self, Stats};
 
 /// One row of comparison.csv.
 #[derive(Debug, Clone)]
 pub struct Diff {
     pub scenario: String,
-    pub metric: String,
+    /// The metric and its breakdown.
+    pub key: Key,
     pub baseline_mean: Option<f64>,
     pub scenario_mean: Option<f64>,
     pub diff: Stats,
     pub relative_change: Option<f64>,
 }
 
-/// The metrics of one run by name: each metric (in the order of the contract) with its value in
-/// every replicate, `None` where its denominator was empty.
+/// The metrics of one run by key (metric, `by`, `level`): each (in the order of the contract)
+/// with its value in every replicate, `None` where its denominator was empty.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Values {
-    metrics: Vec<(String, Vec<Option<f64>>)>,
+    metrics: Vec<(Key, Vec<Option<f64>>)>,
 }
 
 impl Values {
-    /// From each replicate's (metric, value) list, as `metrics::outcomes` gives them. Metrics are
-    /// matched by name; one missing from a replicate is `None` there.
-    pub fn from_replicates(per_replicate: &[Vec<(String, Option<f64>)>]) -> Values {
-        let mut metrics: Vec<(String, Vec<Option<f64>>)> = Vec::new();
+    /// From each replicate's (key, value) list, as `metrics::outcomes` gives them. Values are
+    /// matched by key; one missing from a replicate is `None` there.
+    pub fn from_replicates(per_replicate: &[Vec<(Key, Option<f64>)>]) -> Values {
+        let mut metrics: Vec<(Key, Vec<Option<f64>>)> = Vec::new();
         let mut index = std::collections::HashMap::new();
         let n = per_replicate.len();
         for (r, vals) in per_replicate.iter().enumerate() {
@@ -41,28 +43,28 @@ impl Values {
         Values { metrics }
     }
 
-    /// Every metric with its values per replicate, in order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &[Option<f64>])> {
-        self.metrics.iter().map(|(n, v)| (n.as_str(), v.as_slice()))
+    /// Every value with its values per replicate, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Key, &[Option<f64>])> {
+        self.metrics.iter().map(|(n, v)| (n, v.as_slice()))
     }
 
-    /// One metric's values per replicate.
-    pub fn get(&self, metric: &str) -> Option<&[Option<f64>]> {
+    /// One value's values per replicate.
+    pub fn get(&self, key: &Key) -> Option<&[Option<f64>]> {
         self.metrics
             .iter()
-            .find(|(n, _)| n == metric)
+            .find(|(n, _)| n == key)
             .map(|(_, v)| v.as_slice())
     }
 
-    /// One metric's defined values across replicates.
-    pub fn defined(&self, metric: &str) -> Vec<f64> {
-        self.get(metric)
+    /// One value's defined values across replicates.
+    pub fn defined(&self, key: &Key) -> Vec<f64> {
+        self.get(key)
             .map(|v| v.iter().flatten().copied().collect())
             .unwrap_or_default()
     }
 
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.metrics.iter().map(|(n, _)| n.as_str())
+    pub fn keys(&self) -> impl Iterator<Item = &Key> {
+        self.metrics.iter().map(|(n, _)| n)
     }
 }
 
@@ -109,8 +111,8 @@ pub fn paired(name: &str, base: &Values, scen: &Values) -> (Vec<Diff>, Unmatched
         scenario: name.to_string(),
         ..Unmatched::default()
     };
-    let mut order: Vec<&str> = base.names().collect();
-    for m in scen.names() {
+    let mut order: Vec<&Key> = base.keys().collect();
+    for m in scen.keys() {
         if base.get(m).is_none() {
             order.push(m);
             unmatched.only_in_scenario.push(m.to_string());
@@ -134,7 +136,7 @@ pub fn paired(name: &str, base: &Values, scen: &Values) -> (Vec<Diff>, Unmatched
         let stats = metrics::describe(&d);
         out.push(Diff {
             scenario: name.to_string(),
-            metric: metric.to_string(),
+            key: metric.clone(),
             baseline_mean: bm,
             scenario_mean: metrics::describe(&scen.defined(metric)).mean,
             relative_change: match (stats.mean, bm) {
@@ -192,9 +194,9 @@ mod tests {
     use super::*;
 
     fn vals(xs: &[f64]) -> Values {
-        let reps: Vec<Vec<(String, Option<f64>)>> = xs
+        let reps: Vec<Vec<(Key, Option<f64>)>> = xs
             .iter()
-            .map(|&x| vec![("m".to_string(), Some(x))])
+            .map(|&x| vec![(Key::total("m"), Some(x))])
             .collect();
         Values::from_replicates(&reps)
     }
@@ -224,11 +226,29 @@ mod tests {
     }
 
     #[test]
+    fn breakdowns_are_matched_by_metric_by_and_level() {
+        let rep = |x: f64, y: f64| {
+            vec![
+                (Key::per_destination("arrivals_per_year", "italy"), Some(x)),
+                (Key::per_destination("arrivals_per_year", "greece"), Some(y)),
+            ]
+        };
+        let base = Values::from_replicates(&[rep(1.0, 10.0), rep(2.0, 20.0)]);
+        let scen = Values::from_replicates(&[rep(1.5, 11.0), rep(2.5, 21.0)]);
+        let (d, unmatched) = paired("s", &base, &scen);
+        assert!(unmatched.is_empty());
+        assert_eq!(d[0].key.level, "italy");
+        assert_eq!(d[0].diff.mean, Some(0.5));
+        assert_eq!(d[1].key.level, "greece");
+        assert_eq!(d[1].diff.mean, Some(1.0));
+    }
+
+    #[test]
     fn metrics_are_matched_by_name_not_position() {
-        let rep = |pairs: &[(&str, f64)]| -> Vec<(String, Option<f64>)> {
+        let rep = |pairs: &[(&str, f64)]| -> Vec<(Key, Option<f64>)> {
             pairs
                 .iter()
-                .map(|(n, v)| (n.to_string(), Some(*v)))
+                .map(|(n, v)| (Key::total(n), Some(*v)))
                 .collect()
         };
         let base = Values::from_replicates(&[
@@ -241,7 +261,7 @@ mod tests {
             rep(&[("b", 21.0), ("extra", 8.0), ("a", 2.5)]),
         ]);
         let (d, unmatched) = paired("s", &base, &scen);
-        let names: Vec<&str> = d.iter().map(|x| x.metric.as_str()).collect();
+        let names: Vec<&str> = d.iter().map(|x| x.key.metric.as_str()).collect();
         assert_eq!(names, ["a", "b", "only_base", "extra"]);
         assert_eq!(d[0].diff.mean, Some(0.5));
         assert_eq!(d[1].diff.mean, Some(1.0));

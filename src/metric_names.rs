@@ -44,7 +44,7 @@ pub const TOTALS: [&str; 37] = [
     "remittances_usd_per_year",
 ];
 
-/// Metrics given once per destination, named `<metric>_<destination id>`.
+/// Metrics also given by destination (`by = destination`, `level` = the destination's id).
 pub const PER_DESTINATION: [&str; 4] = [
     "departure_share",
     "registered_departures_per_year",
@@ -52,14 +52,67 @@ pub const PER_DESTINATION: [&str; 4] = [
     "sea_arrivals_per_year",
 ];
 
-/// The name of metric `metric` (one of [`PER_DESTINATION`]) for destination `destination`.
-pub fn per_destination(metric: &str, destination: &str) -> String {
-    format!("{metric}_{destination}")
+/// The share of arrivals at a destination whose route passed through a transit location, given
+/// `by = destination+location` with `level = <destination>+<location>`.
+pub const VIA_SHARE: &str = "via_share";
+
+/// The dimensions of the breakdowns.
+pub const BY_DESTINATION: &str = "destination";
+pub const BY_DESTINATION_LOCATION: &str = "destination+location";
+
+/// What identifies one value of outcomes.csv within a replicate: the metric, and the breakdown
+/// (`by`, `level`; both empty for the total), as the output contract writes them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    pub metric: String,
+    pub by: String,
+    pub level: String,
 }
 
-/// The share of arrivals at `destination` whose route passed through transit `location`.
-pub fn via_share(location: &str, destination: &str) -> String {
-    format!("via_{location}_share_{destination}")
+impl Key {
+    /// A metric for the whole pool.
+    pub fn total(metric: &str) -> Key {
+        Key {
+            metric: metric.to_string(),
+            by: String::new(),
+            level: String::new(),
+        }
+    }
+
+    /// Metric `metric` (one of [`PER_DESTINATION`]) for destination `destination`.
+    pub fn per_destination(metric: &str, destination: &str) -> Key {
+        Key {
+            metric: metric.to_string(),
+            by: BY_DESTINATION.to_string(),
+            level: destination.to_string(),
+        }
+    }
+
+    /// The share of arrivals at `destination` whose route passed through `location`.
+    pub fn via_share(destination: &str, location: &str) -> Key {
+        Key {
+            metric: VIA_SHARE.to_string(),
+            by: BY_DESTINATION_LOCATION.to_string(),
+            level: format!("{destination}+{location}"),
+        }
+    }
+}
+
+impl From<&str> for Key {
+    fn from(metric: &str) -> Key {
+        Key::total(metric)
+    }
+}
+
+/// `metric`, or `metric[by=level]` for a breakdown: how messages and tests name a value.
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.by.is_empty() {
+            f.write_str(&self.metric)
+        } else {
+            write!(f, "{}[{}={}]", self.metric, self.by, self.level)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -82,9 +135,13 @@ mod tests {
             }
         }
         assert_eq!(
-            per_destination("arrivals_per_year", "italy"),
-            "arrivals_per_year_italy"
+            Key::per_destination("arrivals_per_year", "italy").to_string(),
+            "arrivals_per_year[destination=italy]"
         );
-        assert_eq!(via_share("libya", "italy"), "via_libya_share_italy");
+        assert_eq!(
+            Key::via_share("italy", "libya").to_string(),
+            "via_share[destination+location=italy+libya]"
+        );
+        assert_eq!(Key::total("women_share").to_string(), "women_share");
     }
 }

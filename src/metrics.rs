@@ -5,7 +5,7 @@
 use crate::engine::params::{CHANNELS, Channel, LocationKind, Params};
 use crate::engine::stats::{EpisodeAcc, ReturnAcc, Tally};
 use crate::engine::{MonthRow, Replicate};
-use crate::metric_names;
+use crate::metric_names::Key;
 use std::collections::BTreeMap;
 
 /// A range of reported months, 0-based and inclusive of `from`, exclusive of `to`.
@@ -30,7 +30,7 @@ fn ratio(num: f64, den: f64) -> Option<f64> {
 }
 
 /// Every metric of outcomes.csv, in a fixed order, for one replicate over `period`.
-pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(String, Option<f64>)> {
+pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(Key, Option<f64>)> {
     let w = rep.weight;
     let per_year = 12.0 / period.months().max(1) as f64;
     let mut t = Tally::new(p);
@@ -53,136 +53,172 @@ pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(String, Opt
         }
     }
     let persons_year = |n: u32| Some(n as f64 * w * per_year);
-    let mut out: Vec<(String, Option<f64>)> = Vec::new();
-    let mut put = |name: &str, v: Option<f64>| out.push((name.to_string(), v));
+    let mut out: Vec<(Key, Option<f64>)> = Vec::new();
+    let mut put = |key: Key, v: Option<f64>| out.push((key, v));
     let departures: u32 = t.departures.iter().sum();
-    put("departures_per_year", persons_year(departures));
+    put(Key::total("departures_per_year"), persons_year(departures));
     put(
-        "registered_departures_per_year",
+        Key::total("registered_departures_per_year"),
         persons_year(t.registered()),
     );
     for (i, c) in CHANNELS.iter().enumerate() {
         put(
-            &format!("{}_departures_per_year", channel_name(*c)),
+            Key::total(&format!("{}_departures_per_year", channel_name(*c))),
             persons_year(t.departures[i]),
         );
     }
     for (d, dest) in p.dests.iter().enumerate() {
         put(
-            &metric_names::per_destination("departure_share", &dest.id),
+            Key::per_destination("departure_share", &dest.id),
             ratio(t.registered_by_dest[d] as f64, t.registered() as f64),
         );
     }
     for (d, dest) in p.dests.iter().enumerate() {
         put(
-            &metric_names::per_destination("registered_departures_per_year", &dest.id),
+            Key::per_destination("registered_departures_per_year", &dest.id),
             persons_year(t.registered_by_dest[d]),
         );
     }
     for (d, dest) in p.dests.iter().enumerate() {
         put(
-            &metric_names::per_destination("arrivals_per_year", &dest.id),
+            Key::per_destination("arrivals_per_year", &dest.id),
             persons_year(t.arrivals[d]),
         );
     }
     for (d, dest) in p.dests.iter().enumerate() {
         put(
-            &metric_names::per_destination("sea_arrivals_per_year", &dest.id),
+            Key::per_destination("sea_arrivals_per_year", &dest.id),
             persons_year(t.sea_arrivals[d]),
         );
     }
     for ((d, l), n) in via_counts(p, &t) {
         put(
-            &metric_names::via_share(&p.locations[l].id, &p.dests[d].id),
+            Key::via_share(&p.dests[d].id, &p.locations[l].id),
             ratio(n as f64, t.arrivals[d] as f64),
         );
     }
     put(
-        "women_share",
+        Key::total("women_share"),
         ratio(t.women_registered as f64, t.registered() as f64),
     );
     let reg = e.registered as f64;
-    put("mean_migration_cost_usd", ratio(e.registered_cost, reg));
     put(
-        "cost_months_of_earnings",
+        Key::total("mean_migration_cost_usd"),
+        ratio(e.registered_cost, reg),
+    );
+    put(
+        Key::total("cost_months_of_earnings"),
         ratio(e.paid_cost, e.paid_first_wage),
     );
-    put("borrowed_share", ratio(e.registered_borrowed as f64, reg));
-    put("broker_share", ratio(e.registered_broker as f64, reg));
     put(
-        "mean_irregular_cost_usd",
+        Key::total("borrowed_share"),
+        ratio(e.registered_borrowed as f64, reg),
+    );
+    put(
+        Key::total("broker_share"),
+        ratio(e.registered_broker as f64, reg),
+    );
+    put(
+        Key::total("mean_irregular_cost_usd"),
         ratio(e.irregular_europe_cost, e.irregular_europe as f64),
     );
     put(
-        "mean_visa_fraud_cost_usd",
+        Key::total("mean_visa_fraud_cost_usd"),
         ratio(e.visa_fraud_cost, e.departures[1] as f64),
     );
     put(
-        "collateral_lost_share",
+        Key::total("collateral_lost_share"),
         ratio(e.collateral_lost as f64, e.borrowed as f64),
     );
-    put("repaid_share", ratio(e.repaid as f64, e.borrowed as f64));
     put(
-        "mean_months_to_repay",
+        Key::total("repaid_share"),
+        ratio(e.repaid as f64, e.borrowed as f64),
+    );
+    put(
+        Key::total("mean_months_to_repay"),
         ratio(e.months_to_repay, e.repaid as f64),
     );
     let dep = e.departures.iter().sum::<u32>() as f64;
-    put("debt_bondage_share", ratio(e.debt_bondage as f64, dep));
-    put("debt_trap_share", ratio(e.debt_trap as f64, dep));
-    put("forced_labour_share", ratio(e.forced_labour as f64, dep));
     put(
-        "trafficked_per_1000",
+        Key::total("debt_bondage_share"),
+        ratio(e.debt_bondage as f64, dep),
+    );
+    put(
+        Key::total("debt_trap_share"),
+        ratio(e.debt_trap as f64, dep),
+    );
+    put(
+        Key::total("forced_labour_share"),
+        ratio(e.forced_labour as f64, dep),
+    );
+    put(
+        Key::total("trafficked_per_1000"),
         ratio(1000.0 * e.trafficked as f64, dep),
     );
     put(
-        "trafficked_bd_law_per_1000",
+        Key::total("trafficked_bd_law_per_1000"),
         ratio(1000.0 * e.trafficked_bd_law as f64, dep),
     );
     put(
-        "promise_broken_share",
+        Key::total("promise_broken_share"),
         ratio(e.promise_broken as f64, e.arrived as f64),
     );
-    put("failed_migration_share", ratio(e.failed as f64, dep));
     put(
-        "deaths_per_1000_irregular",
+        Key::total("failed_migration_share"),
+        ratio(e.failed as f64, dep),
+    );
+    put(
+        Key::total("deaths_per_1000_irregular"),
         ratio(1000.0 * e.irregular_deaths as f64, e.departures[2] as f64),
     );
     put(
-        "detained_share_irregular",
+        Key::total("detained_share_irregular"),
         ratio(e.irregular_detained as f64, e.departures[2] as f64),
     );
     put(
-        "sea_crossing_death_share",
+        Key::total("sea_crossing_death_share"),
         ratio(t.sea_deaths as f64, t.sea_attempts as f64),
     );
-    put("returns_per_year", persons_year(t.returns));
+    put(Key::total("returns_per_year"), persons_year(t.returns));
     put(
-        "undocumented_returns_per_year",
+        Key::total("undocumented_returns_per_year"),
         persons_year(t.undocumented_returns),
     );
     put(
-        "returnee_in_debt_share",
+        Key::total("returnee_in_debt_share"),
         ratio(r.in_debt as f64, r.returns as f64),
     );
     put(
-        "remigration_share",
+        Key::total("remigration_share"),
         ratio(r.remigrated as f64, r.followed_24 as f64),
     );
     put(
-        "remigration_irregular_share",
+        Key::total("remigration_irregular_share"),
         ratio(r.remigrated_irregular as f64, r.followed_24 as f64),
     );
     put(
-        "reintegration_sustainable_share",
+        Key::total("reintegration_sustainable_share"),
         ratio(r.sustainable as f64, r.followed_12 as f64),
     );
-    put("identified_per_year", persons_year(t.identified));
-    // Recruiters are not sampled: their counts are real numbers already.
-    put("investigations_per_year", Some(inv as f64 * per_year));
-    put("prosecutions_per_year", Some(pros as f64 * per_year));
-    put("convictions_per_year", Some(conv as f64 * per_year));
     put(
-        "remittances_usd_per_year",
+        Key::total("identified_per_year"),
+        persons_year(t.identified),
+    );
+    // Recruiters are not sampled: their counts are real numbers already.
+    put(
+        Key::total("investigations_per_year"),
+        Some(inv as f64 * per_year),
+    );
+    put(
+        Key::total("prosecutions_per_year"),
+        Some(pros as f64 * per_year),
+    );
+    put(
+        Key::total("convictions_per_year"),
+        Some(conv as f64 * per_year),
+    );
+    put(
+        Key::total("remittances_usd_per_year"),
         Some(t.remittances * w * per_year),
     );
     out

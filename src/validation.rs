@@ -5,6 +5,7 @@
 //! are ordered, parameter paths resolve. Here it is only consumed.
 
 use crate::engine::{Params, Replicate};
+use crate::metric_names::Key;
 use crate::metrics::{self, Period};
 use crate::scenario::{self, ObservedPeriod};
 
@@ -36,8 +37,13 @@ pub struct Row {
     pub target_id: String,
     pub kind: Kind,
     pub quantity: String,
+    /// The metric (or, for an input target, the scenario key) checked, and its breakdown.
     pub metric: String,
+    pub by: String,
+    pub level: String,
     pub period: String,
+    /// A parameter was fitted or set to this figure.
+    pub used_in_fit: bool,
     pub simulated: Option<f64>,
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
@@ -81,16 +87,16 @@ pub fn period(s: &str, start_year: i32, months: usize) -> Result<Period, String>
 fn metric_values(
     reps: &[Replicate],
     p: &Params,
-    name: &str,
+    key: &Key,
     per: Period,
 ) -> Result<Vec<f64>, String> {
     let mut out = Vec::new();
     for r in reps {
         let all = metrics::outcomes(r, p, per);
-        match all.iter().find(|(n, _)| n == name) {
+        match all.iter().find(|(n, _)| n == key) {
             Some((_, Some(v))) => out.push(*v),
             Some((_, None)) => {}
-            None => return Err(format!("unknown metric {name:?}")),
+            None => return Err(format!("unknown metric {key}")),
         }
     }
     Ok(out)
@@ -119,13 +125,13 @@ pub fn validate(
         if t.metric.is_some() && outside(&t.period, start_year, months) {
             continue;
         }
-        let (metric, stats) = match (&t.metric, &t.parameter) {
-            (Some(m), None) => {
+        let (metric, stats) = match (t.key(), &t.parameter) {
+            (Some(key), None) => {
                 let per = period(&t.period, start_year, months)
                     .map_err(|e| format!("target {}: {e}", t.id))?;
-                let vals =
-                    metric_values(reps, p, m, per).map_err(|e| format!("target {}: {e}", t.id))?;
-                (m.clone(), metrics::describe(&vals))
+                let vals = metric_values(reps, p, &key, per)
+                    .map_err(|e| format!("target {}: {e}", t.id))?;
+                (key.metric, metrics::describe(&vals))
             }
             (None, Some(k)) => {
                 let v = lookup(resolved, k)
@@ -144,7 +150,10 @@ pub fn validate(
             kind,
             quantity: t.quantity.clone(),
             metric,
+            by: t.by.clone(),
+            level: t.level.clone(),
             period: t.period.clone(),
+            used_in_fit: t.used_in_fit,
             simulated: stats.mean,
             ci_low: stats.lo,
             ci_high: stats.hi,
@@ -164,7 +173,7 @@ pub fn validate(
             let per = period(&year.to_string(), start_year, months)
                 .map_err(|e| format!("series {}: {e}", s.id))?;
             let sim = metrics::describe(
-                &metric_values(reps, p, &s.metric, per)
+                &metric_values(reps, p, &s.key(), per)
                     .map_err(|e| format!("series {}: {e}", s.id))?,
             )
             .mean;
@@ -186,12 +195,15 @@ pub fn validate(
             kind: Kind::Series,
             quantity: format!("averaged relative difference of {}", s.id),
             metric: s.metric.clone(),
+            by: s.by.clone(),
+            level: s.level.clone(),
             period: series_rows
                 .iter()
                 .filter(|r| r.series == s.id)
                 .map(|r| r.year.to_string())
                 .collect::<Vec<_>>()
                 .join("-"),
+            used_in_fit: s.used_in_fit,
             simulated: if den > 0.0 { Some(num / den) } else { None },
             ci_low: None,
             ci_high: None,
@@ -273,7 +285,10 @@ mod tests {
             kind,
             quantity: String::new(),
             metric: String::new(),
+            by: String::new(),
+            level: String::new(),
             period: "any".into(),
+            used_in_fit: false,
             simulated,
             ci_low: None,
             ci_high: None,

@@ -48,9 +48,9 @@ pub fn comparison_svg(baseline: &str, diffs: &[Diff]) -> Result<String> {
             let rows: Vec<&Diff> = scenarios
                 .iter()
                 .filter_map(|s| {
-                    diffs
-                        .iter()
-                        .find(|d| d.scenario == *s && d.metric == *metric)
+                    diffs.iter().find(|d| {
+                        d.scenario == *s && d.key.by.is_empty() && d.key.metric == *metric
+                    })
                 })
                 .collect();
             // A symmetric scale around zero that holds every interval.

@@ -6,6 +6,7 @@ use crate::compare::Values;
 use crate::engine::Replicate;
 use crate::engine::agent::State;
 use crate::engine::params::Params;
+use crate::metric_names::Key;
 use crate::metrics::{self, Period};
 use anyhow::Result;
 
@@ -132,7 +133,7 @@ pub fn timeseries(
 }
 
 /// Metric values per replicate over the whole reported horizon.
-pub fn replicate_metrics(p: &Params, reps: &[Replicate]) -> Vec<Vec<(String, Option<f64>)>> {
+pub fn replicate_metrics(p: &Params, reps: &[Replicate]) -> Vec<Vec<(Key, Option<f64>)>> {
     reps.iter()
         .map(|r| {
             metrics::outcomes(
@@ -151,12 +152,19 @@ pub fn outcomes(
     w: &mut csv::Writer<Vec<u8>>,
     scenario: &str,
     reps: &[Replicate],
-    values: &[Vec<(String, Option<f64>)>],
+    values: &[Vec<(Key, Option<f64>)>],
 ) -> Result<()> {
-    w.write_record(["scenario", "replicate", "metric", "value"])?;
+    w.write_record(["scenario", "replicate", "metric", "by", "level", "value"])?;
     for (rep, vals) in reps.iter().zip(values) {
-        for (name, v) in vals {
-            w.write_record([scenario, &rep.replicate.to_string(), name, &opt(*v)])?;
+        for (k, v) in vals {
+            w.write_record([
+                scenario,
+                &rep.replicate.to_string(),
+                &k.metric,
+                &k.by,
+                &k.level,
+                &opt(*v),
+            ])?;
         }
     }
     Ok(())
@@ -166,17 +174,21 @@ pub fn summary(w: &mut csv::Writer<Vec<u8>>, scenario: &str, values: &Values) ->
     w.write_record([
         "scenario",
         "metric",
+        "by",
+        "level",
         "mean",
         "sd",
         "ci_low",
         "ci_high",
         "replicates",
     ])?;
-    for name in values.names() {
-        let s = metrics::describe(&values.defined(name));
+    for k in values.keys() {
+        let s = metrics::describe(&values.defined(k));
         w.write_record([
             scenario,
-            name,
+            &k.metric,
+            &k.by,
+            &k.level,
             &opt(s.mean),
             &opt(s.sd),
             &opt(s.lo),
@@ -198,7 +210,10 @@ pub fn validation(
         "kind",
         "quantity",
         "metric",
+        "by",
+        "level",
         "period",
+        "used_in_fit",
         "simulated",
         "ci_low",
         "ci_high",
@@ -213,7 +228,10 @@ pub fn validation(
             r.kind.as_str(),
             &r.quantity,
             &r.metric,
+            &r.by,
+            &r.level,
             &r.period,
+            if r.used_in_fit { "true" } else { "false" },
             &opt(r.simulated),
             &opt(r.ci_low),
             &opt(r.ci_high),
@@ -247,6 +265,8 @@ pub fn comparison(diffs: &[crate::compare::Diff]) -> Result<Vec<u8>> {
     w.write_record([
         "scenario",
         "metric",
+        "by",
+        "level",
         "baseline_mean",
         "scenario_mean",
         "diff_mean",
@@ -257,7 +277,9 @@ pub fn comparison(diffs: &[crate::compare::Diff]) -> Result<Vec<u8>> {
     for d in diffs {
         w.write_record([
             d.scenario.as_str(),
-            &d.metric,
+            &d.key.metric,
+            &d.key.by,
+            &d.key.level,
             &opt(d.baseline_mean),
             &opt(d.scenario_mean),
             &opt(d.diff.mean),
@@ -324,7 +346,7 @@ pub fn comparison_text(diffs: &[crate::compare::Diff]) -> String {
         for sc in &scenarios {
             if let Some(d) = diffs
                 .iter()
-                .find(|d| d.scenario == *sc && d.metric == metric)
+                .find(|d| d.scenario == *sc && d.key == Key::total(metric))
             {
                 let f = |v: Option<f64>| v.map(short).unwrap_or_else(|| "-".into());
                 let ci = match (d.diff.lo, d.diff.hi) {

@@ -5,18 +5,22 @@
 //!
 //! ```toml
 //! [[observed.target]]
-//! id = "T1"                      # several parts: T2_saudi_arabia, T2_malaysia, ...
+//! id = "T2_malaysia"             # several parts: T2_saudi_arabia, T2_malaysia, ...
 //! kind = "emergent"              # or "input"
-//! quantity = "registered departures per year"
-//! metric = "registered_departures_per_year"   # or parameter = "lender.money_lender.rate_year"
+//! quantity = "share of registered departures to Malaysia"
+//! metric = "departure_share"     # or parameter = "lender.money_lender.rate_year"
+//! by = "destination"             # a breakdown, as in outcomes.csv (both empty: the total)
+//! level = "malaysia"
 //! period = "2023"                # a year, "2023-2024", or "any" (the whole horizon)
-//! target = 1305453
-//! band = [950000, 1400000]
+//! used_in_fit = true             # a parameter was fitted or set to this figure
+//! target = 0.27
+//! band = [0.22, 0.32]
 //! source = "BMET"
 //!
 //! [[observed.series]]
 //! id = "registered_departures"
 //! metric = "registered_departures_per_year"
+//! used_in_fit = true
 //! source = "BMET"
 //! values = { 2022 = 1135873, 2023 = 1305453, 2024 = 1011856 }
 //! ```
@@ -26,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::{LocationKind, Scenario, path};
-use crate::metric_names;
+use crate::metric_names::{self, Key};
 
 /// The observed data of a scenario.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -67,6 +71,14 @@ pub struct Target {
     /// A metric of outcomes.csv, computed over `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric: Option<String>,
+    /// The metric's breakdown (`by`, `level` as in outcomes.csv); both empty for the total.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub by: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub level: String,
+    /// Whether a parameter was fitted or set to this figure (so meeting it is no evidence).
+    #[serde(default)]
+    pub used_in_fit: bool,
     /// A scenario key (dotted path, ids for arrays) whose value is checked, for input targets
     /// that check a parameter rather than an output. Exactly one of `metric` and `parameter`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,12 +97,40 @@ pub struct Target {
 pub struct Series {
     pub id: String,
     pub metric: String,
+    /// The metric's breakdown, as for a target.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub by: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub level: String,
+    /// Whether a parameter was fitted to this series.
+    #[serde(default)]
+    pub used_in_fit: bool,
     pub source: String,
     /// Observed value per year, the year written as the key (`2022 = 1135873`).
     pub values: BTreeMap<String, f64>,
 }
 
+impl Target {
+    /// The value of outcomes.csv this target checks, if it checks a metric.
+    pub fn key(&self) -> Option<Key> {
+        self.metric.as_ref().map(|m| Key {
+            metric: m.clone(),
+            by: self.by.clone(),
+            level: self.level.clone(),
+        })
+    }
+}
+
 impl Series {
+    /// The value of outcomes.csv this series follows.
+    pub fn key(&self) -> Key {
+        Key {
+            metric: self.metric.clone(),
+            by: self.by.clone(),
+            level: self.level.clone(),
+        }
+    }
+
     /// The values by year, in year order; keys that are not years are left out (the loader
     /// refuses them).
     pub fn years(&self) -> Vec<(i32, f64)> {
@@ -145,20 +185,17 @@ impl ObservedPeriod {
     }
 }
 
-/// Every metric name of outcomes.csv for scenario `s`: the totals, the metrics per destination,
-/// and a `via` share for each transit location on a route to each destination.
-pub fn known_metrics(s: &Scenario) -> Vec<String> {
-    let mut out: Vec<String> = metric_names::TOTALS.iter().map(|m| m.to_string()).collect();
+/// Every value of outcomes.csv for scenario `s` (metric, `by`, `level`): the totals, the
+/// metrics by destination, and the `via` share for each transit location on a route to each
+/// destination.
+pub fn known_metrics(s: &Scenario) -> Vec<Key> {
+    let mut out: Vec<Key> = metric_names::TOTALS.iter().map(|m| Key::total(m)).collect();
     for m in metric_names::PER_DESTINATION {
         for d in &s.destinations {
-            out.push(metric_names::per_destination(m, &d.id));
+            out.push(Key::per_destination(m, &d.id));
         }
     }
-    out.extend(
-        via_pairs(s)
-            .into_iter()
-            .map(|(l, d)| metric_names::via_share(l, d)),
-    );
+    out.extend(via_pairs(s).into_iter().map(|(l, d)| Key::via_share(d, l)));
     out
 }
 
@@ -190,34 +227,56 @@ fn via_pairs(s: &Scenario) -> BTreeSet<(&str, &str)> {
     out
 }
 
-/// Why `name` is not a metric of `s`, in words naming what is allowed.
-pub(crate) fn unknown_metric(s: &Scenario, name: &str) -> String {
+/// Why `key` is not a value of outcomes.csv for `s`, in words naming what is allowed.
+pub(crate) fn unknown_metric(s: &Scenario, key: &Key) -> String {
     let dests: Vec<&str> = s.destinations.iter().map(|d| d.id.as_str()).collect();
-    for m in metric_names::PER_DESTINATION {
-        if let Some(d) = name.strip_prefix(m).and_then(|r| r.strip_prefix('_'))
-            && !metric_names::TOTALS.contains(&name)
-            && !d.is_empty()
-        {
-            return format!(
-                "names destination {d:?}, which is not a [[destination]]; destinations: {}",
-                dests.join(", ")
-            );
-        }
+    let m = key.metric.as_str();
+    let breakdown = format!("(by = {:?}, level = {:?})", key.by, key.level);
+    if metric_names::PER_DESTINATION.contains(&m) && key.by == metric_names::BY_DESTINATION {
+        return format!(
+            "{} names destination {:?}, which is not a [[destination]]; destinations: {}",
+            breakdown,
+            key.level,
+            dests.join(", ")
+        );
     }
-    if name.starts_with("via_") {
+    if m == metric_names::VIA_SHARE && key.by == metric_names::BY_DESTINATION_LOCATION {
         let pairs: Vec<String> = via_pairs(s)
             .into_iter()
-            .map(|(l, d)| metric_names::via_share(l, d))
+            .map(|(l, d)| format!("{d}+{l}"))
             .collect();
         return format!(
-            "is not a via share of this scenario (a transit location on a route to a destination); those are: {}",
+            "{} is not a destination+location pair of this scenario (a transit location on a route to a destination); pairs: {}",
+            breakdown,
             pairs.join(", ")
         );
     }
+    if metric_names::TOTALS.contains(&m) || metric_names::PER_DESTINATION.contains(&m) {
+        let allowed = if metric_names::PER_DESTINATION.contains(&m) {
+            format!(
+                "by = \"\" (the total) or by = \"{}\"",
+                metric_names::BY_DESTINATION
+            )
+        } else {
+            "by = \"\" (the total)".to_string()
+        };
+        return format!(
+            "{} is not a breakdown of {m}; allowed: {allowed}",
+            breakdown
+        );
+    }
+    if m == metric_names::VIA_SHARE {
+        return format!(
+            "{} must be by = \"{}\" with level = \"<destination>+<location>\"",
+            breakdown,
+            metric_names::BY_DESTINATION_LOCATION
+        );
+    }
     format!(
-        "is not a metric of outcomes.csv; metrics: {}, {}_<destination>, via_<location>_share_<destination>",
+        "is not a metric of outcomes.csv; metrics: {}, {} (by destination), {} (by destination+location)",
         metric_names::TOTALS.join(", "),
-        metric_names::PER_DESTINATION.join("_<destination>, ")
+        metric_names::PER_DESTINATION.join(", "),
+        metric_names::VIA_SHARE
     )
 }
 

@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::observed::{ObservedPeriod, known_metrics, parameter_value, unknown_metric};
 use super::{LocationKind, RecruiterType, Scenario, parse_month};
+use crate::metric_names::Key;
 
 /// Keys whose value may be negative (down to minus their upper bound).
 const MAY_BE_NEGATIVE: [&str; 2] = ["poverty_slope", "stay_home_usd"];
@@ -558,7 +559,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
     let Some(o) = &s.observed else {
         return;
     };
-    let known: HashSet<String> = known_metrics(s).into_iter().collect();
+    let known: HashSet<Key> = known_metrics(s).into_iter().collect();
     let start_year = parse_month(&horizon.start).map(|m| m.0);
     let months = horizon.months as usize;
     let years_allowed = |start_year: i32| {
@@ -588,13 +589,14 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
             true
         }
     };
-    let metric = |kind: &str, ix: &str, id: &str, m: &str, out: &mut Vec<Problem>| {
-        if !known.contains(m) {
+    let metric = |kind: &str, ix: &str, id: &str, key: &Key, out: &mut Vec<Problem>| {
+        if !known.contains(key) {
             out.push(problem(
                 &["observed", kind, ix, "metric"],
                 format!(
-                    "observed.{kind}.{id}.metric = {m:?} {}",
-                    unknown_metric(s, m)
+                    "observed.{kind}.{id}.metric = {:?} {}",
+                    key.metric,
+                    unknown_metric(s, key)
                 ),
             ));
         }
@@ -613,7 +615,11 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
                 .collect()
         };
         match (&t.metric, &t.parameter) {
-            (Some(m), None) => metric("target", &ix, &t.id, m, out),
+            (Some(_), None) => {
+                if let Some(key) = t.key() {
+                    metric("target", &ix, &t.id, &key, out)
+                }
+            }
             (None, Some(k)) => {
                 if parameter_value(table, k).is_none() {
                     out.push(Problem {
@@ -688,7 +694,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
         }
         let ix = format!("#{i}");
         let name = format!("observed.series.{}", series.id);
-        metric("series", &ix, &series.id, &series.metric, out);
+        metric("series", &ix, &series.id, &series.key(), out);
         for (year, v) in &series.values {
             let at = vec![
                 "observed".to_string(),

@@ -246,8 +246,7 @@ fn observed_ids_are_unique() {
 #[test]
 fn an_unknown_observed_metric_is_refused_before_the_run() {
     let tmp = TempDir::new().unwrap();
-    let fields =
-        "metric = \"departure_share_mars\"\nperiod = \"2023\"\ntarget = 0.3\nband = [0.2, 0.4]";
+    let fields = "metric = \"departure_share\"\nby = \"destination\"\nlevel = \"mars\"\nperiod = \"2023\"\ntarget = 0.3\nband = [0.2, 0.4]";
     let (p, text) = appended(&tmp, "e2e_obs_metric.toml", &target("T2_mars", fields));
     // The default size of the fixture: the refusal comes before any simulation.
     let err = run_fails(
@@ -260,14 +259,14 @@ fn an_unknown_observed_metric_is_refused_before_the_run() {
     mentions(
         &err,
         &[
-            "observed.target.T2_mars.metric = \"departure_share_mars\"",
+            "observed.target.T2_mars.metric = \"departure_share\" (by = \"destination\", level = \"mars\")",
             "destination \"mars\", which is not a [[destination]]; destinations: saudi_arabia, italy, india",
         ],
     );
     located(
         &err,
         "e2e_obs_metric.toml",
-        line_of(&text, "metric = \"departure_share_mars\""),
+        line_of(&text, "metric = \"departure_share\""),
     );
     assert!(
         !tmp.path().join("out").exists(),
@@ -386,10 +385,11 @@ fn the_metric_names_observed_data_may_use_are_those_of_outcomes_csv() {
     let known: std::collections::BTreeSet<String> =
         crossroads::scenario::known_metrics(&loaded.scenario)
             .into_iter()
+            .map(|k| k.to_string())
             .collect();
     assert_eq!(known, written, "{}", out.command);
     assert!(
-        known.iter().any(|m| m.starts_with("via_")),
+        known.iter().any(|m| m.starts_with("via_share[")),
         "the fixture has a transit location"
     );
 }

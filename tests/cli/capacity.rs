@@ -155,7 +155,7 @@ fn forty_destinations_eighty_locations_a_hundred_routes_twenty_kinds_run_and_add
             .as_str()
             .expect("id")
             .to_string();
-        share_sum += one(&format!("departure_share_{id}")).unwrap_or(0.0);
+        share_sum += one(&by_dest("departure_share", &id)).unwrap_or(0.0);
     }
     // Shares are written with six significant digits.
     assert!(
@@ -164,11 +164,12 @@ fn forty_destinations_eighty_locations_a_hundred_routes_twenty_kinds_run_and_add
     );
     for d in 0..extra_dests {
         let dest = format!("dest_{d}");
-        let arrivals = one(&format!("arrivals_per_year_{dest}")).expect("arrivals");
+        let arrivals = one(&by_dest("arrivals_per_year", &dest)).expect("arrivals");
         assert!(arrivals > 0.0, "{dest} received nobody");
         let via: f64 = (0..3)
             .map(|j| {
-                one(&format!("via_hub_{}_share_{dest}", (d + j) % hubs))
+                let level = format!("{dest}+hub_{}", (d + j) % hubs);
+                one(&key("via_share", "destination+location", &level))
                     .expect("a via share where there are arrivals")
             })
             .sum();

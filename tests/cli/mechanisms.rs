@@ -101,7 +101,7 @@ fn without_cross_border_offers_nobody_crosses_to_india() {
         ],
     );
     assert_all_zero(&without, "cross_border_departures_per_year");
-    assert_all_zero(&without, "arrivals_per_year_india");
+    assert_all_zero(&without, "arrivals_per_year[destination=india]");
     assert!(
         with.values("cross_border_departures_per_year")
             .iter()
@@ -473,7 +473,7 @@ fn people_stranded_in_a_hub_take_onward_routes() {
         &[("location.libya.p_onward", "0")],
         &[("location.libya.p_onward", "0.3")],
     );
-    assert_greater("arrivals_per_year_italy", &onward, &stuck);
+    assert_greater("arrivals_per_year[destination=italy]", &onward, &stuck);
 }
 
 // 7 Work -------------------------------------------------------------------------------------

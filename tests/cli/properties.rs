@@ -85,9 +85,9 @@ const METRICS: [&str; 40] = [
     "prosecutions_per_year",
     "convictions_per_year",
     "remittances_usd_per_year",
-    "departure_share_saudi_arabia",
-    "arrivals_per_year_italy",
-    "via_libya_share_italy",
+    "departure_share[destination=saudi_arabia]",
+    "arrivals_per_year[destination=italy]",
+    "via_share[destination+location=italy+libya]",
 ];
 
 // Reproducibility -----------------------------------------------------------------------------
@@ -376,30 +376,53 @@ fn output_columns_and_rows_follow_the_contract() {
 
     // outcomes.csv: every metric for every replicate; values are plain numbers or empty.
     let (h, rows) = read_csv(&out.path("outcomes.csv"));
-    assert_eq!(h, ["scenario", "replicate", "metric", "value"]);
+    assert_eq!(
+        h,
+        ["scenario", "replicate", "metric", "by", "level", "value"]
+    );
     let o = out.outcomes();
     for m in METRICS {
         let v = o.get(m).unwrap_or_else(|| panic!("outcomes.csv lacks {m}"));
         assert_eq!(v.len(), 3, "{m} should have one row per replicate");
     }
     assert_eq!(rows.len(), 3 * o.len());
-    for m in o.keys() {
+    // Metric names are snake_case and carry no breakdown: that is what `by` and `level` are for.
+    let snake = |x: &str| {
+        x.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
+    let dests = ["saudi_arabia", "italy", "india"];
+    for r in &rows {
+        let (metric, by, level) = (&r[2], &r[3], &r[4]);
+        assert!(snake(metric), "metric {metric} is not snake_case");
         assert!(
-            m.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
-            "metric {m} is not snake_case"
+            !dests.iter().any(|d| metric.contains(*d)),
+            "metric {metric} carries a destination in its name"
+        );
+        assert_eq!(
+            by.is_empty(),
+            level.is_empty(),
+            "{metric}: by {by:?}, level {level:?}"
+        );
+        assert!(
+            ["", "destination", "destination+location"].contains(&by.as_str()),
+            "{metric}: unknown breakdown {by:?}"
         );
     }
     for (m, v) in &o {
+        let metric = m.split('[').next().unwrap_or(m);
         for x in v.iter().flatten() {
             assert!(x.is_finite(), "{m} = {x}");
-            if m.ends_with("_share") {
+            if metric.ends_with("_share") {
                 assert!(
                     (0.0..=1.0).contains(x),
                     "{m} = {x} is a share outside [0, 1]"
                 );
             }
-            if m.ends_with("_per_year") || m.ends_with("_usd") || m.ends_with("_per_1000") {
+            if metric.ends_with("_per_year")
+                || metric.ends_with("_usd")
+                || metric.ends_with("_per_1000")
+            {
                 assert!(*x >= 0.0, "{m} = {x} is negative");
             }
         }
@@ -497,7 +520,7 @@ fn empty_denominators_are_empty_cells_not_zeros() {
         "detained_share_irregular",
         "mean_irregular_cost_usd",
         "sea_crossing_death_share",
-        "via_libya_share_italy",
+        "via_share[destination+location=italy+libya]",
     ] {
         assert!(
             o[m].iter().all(Option::is_none),
@@ -508,7 +531,7 @@ fn empty_denominators_are_empty_cells_not_zeros() {
     for m in [
         "irregular_departures_per_year",
         "cross_border_departures_per_year",
-        "arrivals_per_year_italy",
+        "arrivals_per_year[destination=italy]",
     ] {
         assert!(
             o[m].iter().all(|x| *x == Some(0.0)),

@@ -204,21 +204,36 @@ pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-/// outcomes.csv at `path`: metric → value per replicate, in replicate order (`None`: empty
+/// How the tests name one value of outcomes.csv: `metric`, or `metric[by=level]` for a
+/// breakdown (as the program names it in messages).
+pub fn key(metric: &str, by: &str, level: &str) -> String {
+    if by.is_empty() {
+        metric.to_string()
+    } else {
+        format!("{metric}[{by}={level}]")
+    }
+}
+
+/// The name of a metric by destination, e.g. `arrivals_per_year[destination=italy]`.
+pub fn by_dest(metric: &str, destination: &str) -> String {
+    key(metric, "destination", destination)
+}
+
+/// outcomes.csv at `path`: metric (as [`key`] names it) → value per replicate, in replicate order (`None`: empty
 /// denominator).
 pub fn read_outcomes(path: &Path) -> BTreeMap<String, Vec<Option<f64>>> {
     let (h, rows) = read_csv(path);
     assert_eq!(
         h,
-        ["scenario", "replicate", "metric", "value"],
+        ["scenario", "replicate", "metric", "by", "level", "value"],
         "{} header",
         path.display()
     );
     let mut m: BTreeMap<String, Vec<(u32, Option<f64>)>> = BTreeMap::new();
     for r in rows {
-        m.entry(r[2].clone())
+        m.entry(key(&r[2], &r[3], &r[4]))
             .or_default()
-            .push((r[1].parse().expect("replicate"), cell(&r[3])));
+            .push((r[1].parse().expect("replicate"), cell(&r[5])));
     }
     m.into_iter()
         .map(|(k, mut v)| {
@@ -404,7 +419,10 @@ impl Comparison {
         let rows = self.rows();
         let r = rows
             .iter()
-            .find(|r| r.text("scenario") == scenario && r.text("metric") == metric)
+            .find(|r| {
+                r.text("scenario") == scenario
+                    && key(r.text("metric"), r.text("by"), r.text("level")) == metric
+            })
             .unwrap_or_else(|| {
                 panic!(
                     "comparison.csv has no row for {scenario} {metric} ({})",
@@ -511,6 +529,8 @@ impl Output {
             [
                 "scenario",
                 "metric",
+                "by",
+                "level",
                 "mean",
                 "sd",
                 "ci_low",
@@ -522,13 +542,13 @@ impl Output {
         rows.into_iter()
             .map(|r| {
                 (
-                    r[1].clone(),
+                    key(&r[1], &r[2], &r[3]),
                     SummaryRow {
-                        mean: cell(&r[2]),
-                        sd: cell(&r[3]),
-                        ci_low: cell(&r[4]),
-                        ci_high: cell(&r[5]),
-                        replicates: r[6].parse().expect("replicates"),
+                        mean: cell(&r[4]),
+                        sd: cell(&r[5]),
+                        ci_low: cell(&r[6]),
+                        ci_high: cell(&r[7]),
+                        replicates: r[8].parse().expect("replicates"),
                     },
                 )
             })
