@@ -77,7 +77,14 @@ impl Config {
         if self.parameters.is_empty() {
             return Err("no [[parameter]] to vary".into());
         }
+        let mut seen = std::collections::HashSet::new();
         for p in &self.parameters {
+            if !seen.insert(p.key.as_str()) {
+                return Err(format!(
+                    "parameter {} is listed twice: each key may be varied once",
+                    p.key
+                ));
+            }
             if !(p.min.is_finite() && p.max.is_finite() && p.min <= p.max) {
                 return Err(format!(
                     "parameter {}: min {} and max {} must be numbers with min ≤ max",
@@ -147,6 +154,15 @@ mod tests {
             "scenario = \"x.toml\"\npoints = {points}\n[[parameter]]\nkey = \"a\"\nmin = 0\nmax = 1\n[[parameter]]\nkey = \"b\"\nmin = 10\nmax = 20\n"
         ))
         .unwrap()
+    }
+
+    #[test]
+    fn a_parameter_listed_twice_is_refused() {
+        let mut c = cfg(4);
+        assert!(c.check().is_ok());
+        c.parameters[1].key = "a".into();
+        let e = c.check().expect_err("a twice");
+        assert!(e.contains("parameter a is listed twice"), "{e}");
     }
 
     #[test]

@@ -108,11 +108,11 @@ pub fn prepare(path: &Path, o: &RunOptions) -> Result<Prepared, Error> {
     let months = o.months.unwrap_or(s.months);
     let spin_up = s.spin_up_months;
     let horizon = spin_up + months;
-    if horizon > i16::MAX as u32 - 1 {
+    // The same bound as the scenario file's, whether the months come from it or from --months.
+    if horizon > MAX_MONTHS {
         return Err(Error::Input(format!(
-            "{}: spin_up_months + months = {horizon} is too long (at most {})",
+            "{}: spin_up_months + months = {spin_up} + {months} = {horizon} simulated months; at most {MAX_MONTHS} (100 years)",
             path.display(),
-            i16::MAX - 1
         )));
     }
     let agents = o.agents.unwrap_or(s.population.default_agents);
@@ -175,16 +175,19 @@ impl Prepared {
     /// A scenario name used as a folder name must be one plain name.
     fn folder_name(&self, path: &Path) -> Result<&str, Error> {
         let n = self.name.as_str();
+        // Letters, digits, '-', '_' and '.', not hidden, and not the name of a file a
+        // command writes beside the scenarios' folders (a comparison's `comparison.csv`).
         let plain = !n.is_empty()
-            && n != "."
-            && n != ".."
-            && !n.contains(['/', '\\'])
-            && !n.starts_with('.');
+            && n.len() <= 200
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && !n.starts_with('.')
+            && !crate::output::folder::OUTPUT_FILES.contains(&n);
         if plain {
             Ok(n)
         } else {
             Err(Error::Input(format!(
-                "{}: name = {n:?} cannot name an output folder (use letters, digits, - and _)",
+                "{}: name = {n:?} cannot name an output folder (use letters, digits, '.', '-' and '_', not the name of an output file)",
                 path.display()
             )))
         }

@@ -1,8 +1,10 @@
 //! An output folder that holds one run, whole. A run claims its folder before it simulates:
 //!
-//! 1. the folder must be new, empty, or a crossroads output folder (it holds `manifest.json`,
-//!    `comparison.csv` or `calibration.csv`); any other folder, or a file, is refused, so a
-//!    mistyped `--out` never replaces a user's files;
+//! 1. the folder must be new, empty, or a crossroads output folder: it holds `manifest.json`
+//!    (written by crossroads), `comparison.csv` or `calibration.csv`, and nothing but the files
+//!    and scenario sub-folders a run writes. Any other folder, or a file, is refused, so a
+//!    mistyped `--out` never replaces a user's files, even one that happens to hold a file of
+//!    the same name;
 //! 2. an advisory lock on `<parent>/.<name>.lock` is taken without waiting; if another run holds
 //!    it, this run stops at once without touching the folder. The lock dies with its process;
 //! 3. temporary folders left by a killed run (`<parent>/.<name>.tmp-<pid>`) are removed, and a
@@ -29,6 +31,20 @@ use std::time::Duration;
 
 /// Files whose presence marks a folder as one crossroads wrote (`run`, `compare`, `calibrate`).
 pub const MARKERS: [&str; 3] = ["manifest.json", "comparison.csv", "calibration.csv"];
+
+/// Every file a command writes into its folder. A folder holding anything else is not replaced;
+/// a command that writes a new file must add it here.
+pub const OUTPUT_FILES: [&str; 9] = [
+    "timeseries.csv",
+    "outcomes.csv",
+    "summary.csv",
+    "manifest.json",
+    "validation.csv",
+    "validation_series.csv",
+    "comparison.csv",
+    "comparison.svg",
+    "calibration.csv",
+];
 
 /// Why an output folder cannot be claimed, written or swapped in.
 #[derive(Debug, thiserror::Error)]
@@ -175,16 +191,62 @@ fn replaceable(path: &Path) -> Result<(), FolderError> {
         });
     }
     let mut entries = fs::read_dir(path).map_err(io("cannot read", path))?;
-    if entries.next().is_none() || MARKERS.iter().any(|m| path.join(m).is_file()) {
+    if entries.next().is_none() {
         return Ok(());
     }
-    Err(FolderError::NotOutput {
+    output_folder(path, 1).map_err(|reason| FolderError::NotOutput {
         path: path.to_path_buf(),
-        reason: format!(
+        reason,
+    })
+}
+
+/// Whether `dir` is a folder crossroads wrote: it holds a marker, every file in it is one a
+/// command writes, a `manifest.json` says crossroads wrote it, and each sub-folder (at most
+/// `depth` levels: a comparison's scenarios) is one too. Otherwise, why not.
+fn output_folder(dir: &Path, depth: usize) -> Result<(), String> {
+    if !MARKERS.iter().any(|m| dir.join(m).is_file()) {
+        return Err(format!(
             "is not a crossroads output folder (it holds none of {})",
             MARKERS.join(", ")
-        ),
-    })
+        ));
+    }
+    let manifest = dir.join("manifest.json");
+    if manifest.is_file() && !written_by_crossroads(&manifest) {
+        return Err(format!(
+            "{} was not written by crossroads",
+            manifest.display()
+        ));
+    }
+    for entry in fs::read_dir(dir).map_err(|e| format!("cannot read it: {e}"))? {
+        let entry = entry.map_err(|e| format!("cannot read it: {e}"))?;
+        let name = entry.file_name();
+        let kind = entry
+            .file_type()
+            .map_err(|e| format!("cannot read it: {e}"))?;
+        let known = name.to_str().is_some_and(|n| OUTPUT_FILES.contains(&n));
+        if kind.is_file() && known {
+            continue;
+        }
+        if kind.is_dir() && depth > 0 {
+            output_folder(&entry.path(), depth - 1)
+                .map_err(|why| format!("holds {} that {why}", entry.path().display()))?;
+            continue;
+        }
+        return Err(format!(
+            "holds {}, which no crossroads command writes",
+            entry.path().display()
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a `manifest.json` is one crossroads wrote (`"program": "crossroads"`).
+fn written_by_crossroads(manifest: &Path) -> bool {
+    fs::metadata(manifest).is_ok_and(|m| m.len() <= 64 << 20)
+        && fs::read(manifest)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .is_some_and(|v| v.get("program").and_then(|p| p.as_str()) == Some("crossroads"))
 }
 
 /// Remove `<parent>/.<name>.tmp-<pid>` (and `.old`) folders: left by a run that was killed.
@@ -302,6 +364,8 @@ impl Drop for Lock {
 mod tests {
     use super::*;
 
+    const MANIFEST: &[u8] = br#"{"program": "crossroads"}"#;
+
     fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = fs::read_dir(dir)
             .unwrap()
@@ -330,11 +394,11 @@ mod tests {
         let tmp = tempfile::TempDir::new().unwrap();
         let out = tmp.path().join("out");
         let f = Folder::claim(&out).unwrap();
-        f.write("manifest.json", b"{}").unwrap();
-        f.write("old.csv", b"old").unwrap();
+        f.write("manifest.json", MANIFEST).unwrap();
+        f.write("validation.csv", b"old").unwrap();
         f.commit().unwrap();
         let f = Folder::claim(&out).unwrap();
-        f.write("manifest.json", b"{\"new\":1}").unwrap();
+        f.write("manifest.json", MANIFEST).unwrap();
         f.commit().unwrap();
         assert_eq!(names(&out), ["manifest.json"]);
         assert_eq!(names(tmp.path()), ["out"]);
@@ -345,12 +409,12 @@ mod tests {
         let tmp = tempfile::TempDir::new().unwrap();
         let out = tmp.path().join("out");
         fs::create_dir(&out).unwrap();
-        fs::write(out.join("manifest.json"), "{}").unwrap();
+        fs::write(out.join("manifest.json"), MANIFEST).unwrap();
         let f = Folder::claim(&out).unwrap();
         f.write("manifest.json", b"new").unwrap();
         drop(f);
         assert_eq!(names(tmp.path()), ["out"]);
-        assert_eq!(fs::read(out.join("manifest.json")).unwrap(), b"{}");
+        assert_eq!(fs::read(out.join("manifest.json")).unwrap(), MANIFEST);
     }
 
     #[test]
@@ -370,6 +434,42 @@ mod tests {
             Err(FolderError::NotOutput { .. })
         ));
         assert_eq!(names(tmp.path()), ["file", "mine"]);
+    }
+
+    /// A folder that holds a file of a crossroads name is still not crossroads' own: a manifest
+    /// another program wrote, or a user's file beside a real manifest, or in a sub-folder.
+    #[test]
+    fn a_folder_is_replaced_only_if_everything_in_it_is_crossroads_output() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let refused = |files: &[(&str, &[u8])]| {
+            let dir = tmp.path().join(format!("d{}", names(tmp.path()).len()));
+            for (name, bytes) in files {
+                let p = dir.join(name);
+                fs::create_dir_all(p.parent().unwrap()).unwrap();
+                fs::write(p, bytes).unwrap();
+            }
+            let r = Folder::claim(&dir);
+            assert!(matches!(r, Err(FolderError::NotOutput { .. })), "{files:?}");
+            for (name, bytes) in files {
+                assert_eq!(fs::read(dir.join(name)).unwrap(), *bytes);
+            }
+        };
+        refused(&[("manifest.json", br#"{"name":"my-web-app"}"#)]);
+        refused(&[("manifest.json", b"not json")]);
+        refused(&[("manifest.json", MANIFEST), ("thesis.txt", b"draft")]);
+        refused(&[("calibration.csv", b"x"), ("keep.txt", b"k")]);
+        refused(&[
+            ("comparison.csv", b"x"),
+            ("baseline/manifest.json", MANIFEST),
+            ("baseline/notes.md", b"n"),
+        ]);
+        // A comparison's folder, with its scenarios' folders, is crossroads'.
+        let ok = tmp.path().join("cmp");
+        fs::create_dir_all(ok.join("baseline")).unwrap();
+        fs::write(ok.join("comparison.csv"), "x").unwrap();
+        fs::write(ok.join("baseline/manifest.json"), MANIFEST).unwrap();
+        fs::write(ok.join("baseline/outcomes.csv"), "x").unwrap();
+        assert!(Folder::claim(&ok).is_ok());
     }
 
     #[test]

@@ -29,6 +29,65 @@ const FIXED: [&str; 10] = [
     "observed",
 ];
 
+/// Population keys read only when the pool is drawn, at the first simulated month.
+const POPULATION_AT_START: [&str; 16] = [
+    "persons",
+    "entries_per_year",
+    "default_agents",
+    "age_min",
+    "age_max",
+    "women_share",
+    "skilled_share",
+    "land_share",
+    "home_income_sd_log",
+    "skilled_income_factor",
+    "savings_months",
+    "awareness_mean",
+    "awareness_concentration",
+    "initial_abroad_share",
+    "initial_indebted_share",
+    "initial_debt_usd",
+];
+
+/// The lists of entities of a scenario.
+const ENTITY_LISTS: [&str; 7] = [
+    "district",
+    "location",
+    "leg",
+    "route",
+    "destination",
+    "recruiter",
+    "lender",
+];
+
+/// Why a key may not be set by an event, if it may not: it is read only when a replicate's world
+/// is created (the pool, the recruiters and where they work), it is a route's path that people
+/// may be travelling on, or it is an id. The engine would ignore the change, or people would be
+/// left on legs that no longer exist.
+fn structural(segs: &[String]) -> Option<&'static str> {
+    let s: Vec<&str> = segs.iter().map(String::as_str).collect();
+    match s.as_slice() {
+        ["population"] => Some("the pool is drawn from it at the first simulated month"),
+        ["population", k, ..] if POPULATION_AT_START.contains(k) => {
+            Some("the pool is drawn from it at the first simulated month")
+        }
+        [list] | [list, _] if ENTITY_LISTS.contains(list) => {
+            Some("entities are fixed for the whole run; set their keys one by one")
+        }
+        [list, _, "id"] if ENTITY_LISTS.contains(list) => Some("ids are fixed for the whole run"),
+        ["recruiter", _, "count" | "districts" | "kind"] => Some(
+            "recruiters are created, and placed in their districts, at the first simulated month",
+        ),
+        ["district", _, "pool_share"] => {
+            Some("the pool and the brokers are spread over districts at the first simulated month")
+        }
+        ["route", _, "legs" | "destination"] | ["leg", _, "from" | "to"] => {
+            Some("people may be on the way along it; define another route and shift weights")
+        }
+        _ => None,
+    }
+}
+
 /// One event, ready to apply.
 struct Timed<'s> {
     /// Its index in `Scenario::events`.
@@ -152,6 +211,9 @@ fn read<'s>(
                 let segs = path::parse(key).map_err(&fail)?;
                 if FIXED.contains(&segs[0].as_str()) {
                     return Err(fail(format!("{} cannot be changed by an event", segs[0])));
+                }
+                if let Some(why) = structural(&segs) {
+                    return Err(fail(format!("{key} cannot be changed by an event: {why}")));
                 }
                 path::check(full, &segs, &FIXED).map_err(&fail)?;
                 sets.push((segs, k.span(), v.clone()));

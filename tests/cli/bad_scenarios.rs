@@ -200,6 +200,52 @@ fn events_before_the_first_simulated_month_are_refused() {
     }
 }
 
+/// An event may not change what is read only when a replicate's world is created, nor a route
+/// people may be travelling on: the engine would ignore the change, or strand people on legs that
+/// no longer exist. Each is refused where it is written.
+#[test]
+fn events_may_not_change_the_structure_of_the_world() {
+    for (k, set, why) in [
+        (
+            "count",
+            "\"recruiter.agency.count\" = 1000",
+            "recruiters are created",
+        ),
+        (
+            "districts",
+            "\"recruiter.agency.districts\" = []",
+            "recruiters are created",
+        ),
+        (
+            "persons",
+            "\"population.persons\" = 1e9",
+            "the pool is drawn from it",
+        ),
+        (
+            "legs",
+            "\"route.libya-italy.legs\" = [\"dhaka-libya\"]",
+            "people may be on the way along it",
+        ),
+        (
+            "rename",
+            "\"district.border.id\" = \"zzz\"",
+            "ids are fixed",
+        ),
+    ] {
+        let tmp = TempDir::new().unwrap();
+        let name = format!("e2e_structural_{k}.toml");
+        let (p, text) = appended(
+            &tmp,
+            &name,
+            &format!("[[event]]\nmonth = 2\nset = {{ {set} }}\n"),
+        );
+        let err = run_fails(&tmp, &p, &[], 2, &[&name]);
+        mentions(&err, &["cannot be changed by an event", why]);
+        // The event is the last thing in the file; its `set` is the last line.
+        located(&err, &name, text.lines().count());
+    }
+}
+
 #[test]
 fn observed_bands_must_be_ordered_and_finite() {
     for (k, band, needle) in [

@@ -776,3 +776,17 @@ fn the_income_uplift_lasts_as_long_as_the_scenario_says() {
     );
     assert_greater("reintegration_sustainable_share", &long, &short);
 }
+
+#[test]
+fn brokers_work_only_in_the_districts_their_kind_lists() {
+    // The fixture's pool lives mostly in the central district: brokers kept to the border
+    // district reach far fewer people.
+    let (all, border) = pair(
+        sim(),
+        &[],
+        &[("recruiter.broker.districts", "[\"border\"]")],
+    );
+    let (a, b) = assert_greater("broker_share", &all, &border);
+    assert!(b > 0.0, "brokers still work in the border district");
+    assert!(a > 1.5 * b, "{a} vs {b}");
+}

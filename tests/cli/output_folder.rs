@@ -407,6 +407,26 @@ fn a_folder_crossroads_did_not_write_is_refused_and_left_untouched() {
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("is a file, not a folder"), "{}", r.stderr);
     assert_eq!(fs::read_to_string(&file).unwrap(), "a,b\n");
+    // A folder that merely holds a file of a crossroads name (another program's manifest, or a
+    // real one beside the user's work) is refused too.
+    for (dir, manifest) in [
+        ("webapp", r#"{"name": "my-web-app"}"#),
+        ("mixed", r#"{"program": "crossroads"}"#),
+    ] {
+        let d = tmp.path().join(dir);
+        fs::create_dir_all(d.join("src")).unwrap();
+        fs::write(d.join("manifest.json"), manifest).unwrap();
+        fs::write(d.join("thesis.txt"), "draft\n").unwrap();
+        fs::write(d.join("src/main.js"), "code\n").unwrap();
+        let args = run_args(&tiny(), &d, 1);
+        let r = run_in(
+            tmp.path(),
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        assert_eq!(r.code, Some(2), "{dir}: {}", r.stderr);
+        assert_eq!(names(&d), ["manifest.json", "src", "thesis.txt"], "{dir}");
+        assert_eq!(fs::read_to_string(d.join("thesis.txt")).unwrap(), "draft\n");
+    }
 }
 
 /// Arguments of a run that would take many seconds to simulate.

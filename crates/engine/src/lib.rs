@@ -123,9 +123,15 @@ pub fn footprint(p: &Params, spec: RunSpec) -> Footprint {
     let kept = (spec.months as u64)
         .saturating_mul(size_of::<MonthRow>() as u64 + tally - size_of::<Tally>() as u64)
         .saturating_add(outcomes);
+    // Per kind and district: the list of recruiters reaching it and the count of places.
+    let kind_districts = (p.kinds.len() as u64)
+        .saturating_mul(p.districts.len() as u64)
+        .saturating_mul((size_of::<Vec<u32>>() + size_of::<u32>()) as u64);
     Footprint {
         agents: agent_bytes,
-        recruiters: recruiters.saturating_mul(per_recruiter),
+        recruiters: recruiters
+            .saturating_mul(per_recruiter)
+            .saturating_add(kind_districts),
         kept,
     }
 }

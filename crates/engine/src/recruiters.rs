@@ -64,13 +64,30 @@ impl Recruiters {
                 v
             },
             kind_start: Vec::with_capacity(p.kinds.len() + 1),
-            reach: vec![Vec::new(); p.kinds.len() * nd],
-            slots: vec![0; p.kinds.len() * nd],
+            reach: {
+                let mut v = try_vec(p.kinds.len().saturating_mul(nd), "the recruiters' reach")?;
+                v.resize(p.kinds.len() * nd, Vec::new());
+                v
+            },
+            slots: {
+                let mut v = try_vec(p.kinds.len().saturating_mul(nd), "the recruiters' reach")?;
+                v.resize(p.kinds.len() * nd, 0);
+                v
+            },
             districts: nd,
         };
-        let share_sum: f32 = p.districts.iter().map(|d| d.pool_share).sum();
         for (k, kind) in p.kinds.iter().enumerate() {
             r.kind_start.push(r.kind.len() as u32);
+            // The districts this kind may work in (all, unless the scenario lists some).
+            let allowed: Vec<Ix> = if kind.districts.is_empty() {
+                (0..nd).map(|d| d as Ix).collect()
+            } else {
+                kind.districts.clone()
+            };
+            let share_sum: f32 = allowed
+                .iter()
+                .map(|&d| p.districts[d as usize].pool_share)
+                .sum();
             for j in 0..kind.count {
                 let id = r.kind.len() as u64;
                 r.kind.push(k as Ix);
@@ -80,9 +97,9 @@ impl Recruiters {
                     let x = (j as f32 + 0.5) / kind.count as f32 * share_sum;
                     let mut acc = 0.0;
                     let mut home: Ix = 0;
-                    for (d, dp) in p.districts.iter().enumerate() {
-                        acc += dp.pool_share;
-                        home = d as Ix;
+                    for &d in &allowed {
+                        acc += p.districts[d as usize].pool_share;
+                        home = d;
                         if x < acc {
                             break;
                         }
