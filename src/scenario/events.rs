@@ -88,6 +88,9 @@ fn structural(segs: &[String]) -> Option<&'static str> {
     }
 }
 
+/// Most (months with events) × (entities) a scenario may have: about 2 GB while loading.
+const MAX_ENTITY_EPOCHS: u64 = 1_000_000;
+
 /// One event, ready to apply.
 struct Timed<'s> {
     /// Its index in `Scenario::events`.
@@ -241,6 +244,28 @@ pub(crate) fn epochs(
     sources: &SourceMap,
 ) -> Result<Vec<Epoch>, ScenarioError> {
     let events = read(root, s, full, sources)?;
+    // Each month with events makes a whole copy of the scenario (checked and compiled on its
+    // own), so their product with the number of entities is what loading costs; bound it before
+    // building any, rather than exhausting memory.
+    let months: std::collections::BTreeSet<u32> = events.iter().map(|e| e.month).collect();
+    let entities = s.districts.len()
+        + s.locations.len()
+        + s.legs.len()
+        + s.routes.len()
+        + s.destinations.len()
+        + s.recruiters.len()
+        + s.lenders.len();
+    if (months.len() as u64).saturating_mul(entities.max(1) as u64) > MAX_ENTITY_EPOCHS {
+        let e = &events[0];
+        return Err(err(
+            sources,
+            e.header.start,
+            format!(
+                "events in {} different months over {entities} entities: each such month copies the whole scenario, and at most {MAX_ENTITY_EPOCHS} entity copies are allowed; gather the events into fewer months",
+                months.len()
+            ),
+        ));
+    }
     let mut first = s.clone();
     first.events.clear();
     let mut epochs = vec![Epoch {

@@ -439,3 +439,33 @@ fn the_metric_names_observed_data_may_use_are_those_of_outcomes_csv() {
         "the fixture has a transit location"
     );
 }
+
+/// Each month with events copies the whole scenario while loading: events in many months of a
+/// scenario with very many entities are refused at once, with the figures, instead of
+/// exhausting the machine's memory.
+#[test]
+fn events_in_many_months_of_a_huge_scenario_are_refused_before_they_are_built() {
+    let tmp = TempDir::new().unwrap();
+    let mut extra = String::new();
+    for i in 0..30_000 {
+        extra.push_str(&format!(
+            "[[district]]\nid = \"empty_{i}\"\npool_share = 0\nurban_share = 0\nincome_factor = 1\nties_share = 0\np_broker_offer = 0\n"
+        ));
+    }
+    for m in 1..=36 {
+        extra.push_str(&format!(
+            "[[event]]\nmonth = {m}\nset = {{ \"exit.p_escape\" = 0.0{} }}\n",
+            m % 9 + 1
+        ));
+    }
+    let name = "e2e_many_epochs.toml";
+    let (p, _) = appended(&tmp, name, &extra);
+    let err = run_fails(&tmp, &p, &[], 2, &[name]);
+    mentions(
+        &err,
+        &[
+            "events in 36 different months over",
+            "gather the events into fewer months",
+        ],
+    );
+}
