@@ -85,12 +85,11 @@ impl Unmatched {
 
 impl std::fmt::Display for Unmatched {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let list = |v: &[String]| {
-            if v.is_empty() {
-                "none".to_string()
-            } else {
-                v.join(", ")
-            }
+        // At most ten names each, so that the note stays readable; comparison.csv has them all.
+        let list = |v: &[String]| match v.len() {
+            0 => "none".to_string(),
+            n if n <= 10 => v.join(", "),
+            n => format!("{} and {} more", v[..10].join(", "), n - 10),
         };
         write!(
             f,
