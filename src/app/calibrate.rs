@@ -31,7 +31,28 @@ pub fn calibrate(config: &Path, o: &RunOptions) -> Result<CalibrationReport, Err
         quiet: true,
         ..o.clone()
     };
-    // Every point is checked before any runs: a bad range fails at once.
+    // Each parameter's range is checked at its two ends, one parameter at a time, so that a bad
+    // key or range is named as the configuration's, not as a point's `--set`.
+    for p in &cfg.parameters {
+        for v in [p.min, p.max] {
+            let mut opts = base.clone();
+            opts.sets.push(format!("{}={v}", p.key));
+            if let Err(e) = prepare(&scenario, &opts) {
+                let why = match e {
+                    Error::Scenario(s) => s.message,
+                    other => other.to_string(),
+                };
+                return Err(Error::Input(format!(
+                    "{}: [[parameter]] key = {:?}, range [{}, {}]: at {v}: {why}",
+                    config.display(),
+                    p.key,
+                    p.min,
+                    p.max
+                )));
+            }
+        }
+    }
+    // Every point is checked before any runs: a bad combination fails at once.
     let mut preps = Vec::new();
     for row in &points {
         let mut opts = base.clone();

@@ -567,6 +567,34 @@ fn a_calibration_config_with_a_syntax_error_is_one_line_with_file_line_col() {
     assert_eq!(names(tmp.path()), ["fit.toml", "fit2.toml"]);
 }
 
+/// A calibration parameter whose range leaves what the scenario allows is named as the
+/// configuration's, with its key and range, before anything runs.
+#[test]
+fn a_calibration_range_outside_the_allowed_values_names_the_configuration() {
+    let tmp = TempDir::new().unwrap();
+    let cfg = write(
+        tmp.path(),
+        "fit.toml",
+        &format!(
+            "scenario = {:?}\npoints = 2\nreplicates = 1\nagents = 1000\n\n[[parameter]]\nkey = \"aspiration.p_base\"\nmin = 0.5\nmax = 1.01\n",
+            crate::support::baseline().display().to_string()
+        ),
+    );
+    let r = run_in(tmp.path(), &["calibrate", &cfg.display().to_string()]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(&format!(
+            "error: {}: [[parameter]] key = \"aspiration.p_base\"",
+            cfg.display()
+        )) && r.stderr.contains("at 1.01")
+            && r.stderr.contains("must be in [0, 1]")
+            && r.stderr.trim_end().lines().count() == 1,
+        "{:?}",
+        r.stderr
+    );
+    assert_eq!(names(tmp.path()), ["fit.toml"]);
+}
+
 #[test]
 fn a_scenario_name_that_is_not_a_plain_folder_name_is_refused() {
     let tmp = TempDir::new().unwrap();
