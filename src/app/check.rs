@@ -64,6 +64,17 @@ pub fn check(path: &Path, sets: &[String]) -> Result<String, Error> {
         };
         let _ = writeln!(out, "    from {when}: {}{note}", sets.join(", "));
     }
+    // A scenario can be valid and still send nobody abroad: say so.
+    let offered = p
+        .kinds
+        .iter()
+        .any(|k| k.count > 0 && k.offer_weights.iter().flatten().any(|&w| w > 0.0));
+    if !offered {
+        let _ = writeln!(
+            out,
+            "  warning: at the first simulated month no recruiter (with a count above 0) sells a route that can be offered (one that does not start at a hub, to a destination with job openings if it is regular): nobody can leave until an event opens one"
+        );
+    }
     let _ = writeln!(out, "  input files:");
     for f in &loaded.files {
         let _ = writeln!(out, "    {} sha256 {}", f.path.display(), &f.sha256_hex);

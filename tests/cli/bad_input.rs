@@ -166,6 +166,30 @@ fn check_accepts_the_fixture_and_its_overrides() {
     );
 }
 
+/// A valid scenario from which nobody can leave (no recruiter left to sell a route) is still
+/// valid, but `check` says so; the fixture itself draws no warning.
+#[test]
+fn check_warns_when_nobody_can_leave() {
+    let tmp = TempDir::new().unwrap();
+    let f = fixture().display().to_string();
+    let warned = |extra: &[&str]| {
+        let mut args = vec!["check", f.as_str()];
+        args.extend_from_slice(extra);
+        let r = run_in(tmp.path(), &args);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        r.stdout.contains("warning: ") && r.stdout.contains("nobody can leave")
+    };
+    assert!(!warned(&[]));
+    assert!(warned(&[
+        "--set",
+        "recruiter.agency.count=0",
+        "--set",
+        "recruiter.fraud.count=0",
+        "--set",
+        "recruiter.network.count=0",
+    ]));
+}
+
 #[test]
 fn check_rejects_what_run_rejects() {
     let tmp = TempDir::new().unwrap();
