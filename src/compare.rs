@@ -43,11 +43,6 @@ impl Values {
         Values { metrics }
     }
 
-    /// Every value with its values per replicate, in order.
-    pub fn iter(&self) -> impl Iterator<Item = (&Key, &[Option<f64>])> {
-        self.metrics.iter().map(|(n, v)| (n, v.as_slice()))
-    }
-
     /// One value's values per replicate.
     pub fn get(&self, key: &Key) -> Option<&[Option<f64>]> {
         self.metrics

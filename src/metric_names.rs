@@ -98,12 +98,6 @@ impl Key {
     }
 }
 
-impl From<&str> for Key {
-    fn from(metric: &str) -> Key {
-        Key::total(metric)
-    }
-}
-
 /// `metric`, or `metric[by=level]` for a breakdown: how messages and tests name a value.
 impl std::fmt::Display for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -219,8 +219,8 @@ pub fn by_dest(metric: &str, destination: &str) -> String {
     key(metric, "destination", destination)
 }
 
-/// outcomes.csv at `path`: metric (as [`key`] names it) → value per replicate, in replicate order (`None`: empty
-/// denominator).
+/// outcomes.csv at `path`: metric (as [`key`] names it) → value per replicate, in replicate
+/// order (`None`: empty denominator).
 pub fn read_outcomes(path: &Path) -> BTreeMap<String, Vec<Option<f64>>> {
     let (h, rows) = read_csv(path);
     assert_eq!(
@@ -243,49 +243,6 @@ pub fn read_outcomes(path: &Path) -> BTreeMap<String, Vec<Option<f64>>> {
         .collect()
 }
 
-/// One record of any CSV file, by column name.
-#[derive(Clone, Debug)]
-pub struct Record {
-    file: String,
-    cols: BTreeMap<String, String>,
-}
-
-impl Record {
-    /// A column as text.
-    pub fn text(&self, col: &str) -> &str {
-        self.cols
-            .get(col)
-            .unwrap_or_else(|| panic!("{} has no column {col}", self.file))
-    }
-    /// A numeric column; an empty cell is `None`.
-    pub fn num(&self, col: &str) -> Option<f64> {
-        cell(self.text(col))
-    }
-    /// A numeric column that must not be empty.
-    pub fn req(&self, col: &str) -> f64 {
-        self.num(col)
-            .unwrap_or_else(|| panic!("{}: {col} is empty in {:?}", self.file, self.cols))
-    }
-}
-
-/// Every record of a CSV file, by column name.
-pub fn records(path: &Path) -> Vec<Record> {
-    let (h, rows) = read_csv(path);
-    let file = path
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    rows.into_iter()
-        .map(|r| {
-            assert_eq!(r.len(), h.len(), "{file}: row length");
-            Record {
-                file: file.clone(),
-                cols: h.iter().cloned().zip(r).collect(),
-            }
-        })
-        .collect()
-}
-
 /// The repository's calibrated baseline, `scenarios/baseline.toml`.
 pub fn baseline() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.toml")
@@ -296,166 +253,6 @@ pub fn recommendation(file: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("scenarios/recommendations")
         .join(file)
-}
-
-/// Every scenario file of `scenarios/recommendations/`, sorted by name.
-pub fn recommendation_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/recommendations");
-    let mut v: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    v.sort();
-    v
-}
-
-/// The name `compare` gives a scenario file that sets no `name`: its file stem.
-pub fn stem(path: &Path) -> String {
-    path.file_stem()
-        .expect("a file name")
-        .to_string_lossy()
-        .into_owned()
-}
-
-/// A run of `crossroads compare`: the baseline, the scenarios, and the run options.
-#[derive(Clone, Debug)]
-pub struct Compare {
-    pub baseline: PathBuf,
-    pub scenarios: Vec<PathBuf>,
-    pub agents: u32,
-    pub replicates: u32,
-    pub seed: u64,
-}
-
-impl Compare {
-    pub fn new(baseline: impl Into<PathBuf>, scenarios: &[PathBuf]) -> Compare {
-        Compare {
-            baseline: baseline.into(),
-            scenarios: scenarios.to_vec(),
-            agents: 40_000,
-            replicates: 5,
-            seed: 1,
-        }
-    }
-    pub fn agents(mut self, n: u32) -> Compare {
-        self.agents = n;
-        self
-    }
-    pub fn replicates(mut self, n: u32) -> Compare {
-        self.replicates = n;
-        self
-    }
-    pub fn seed(mut self, n: u64) -> Compare {
-        self.seed = n;
-        self
-    }
-
-    /// Run and require success.
-    pub fn run(&self) -> Comparison {
-        let tmp = TempDir::new().expect("temp dir");
-        let dir = tmp.path().join("cmp");
-        let mut args = vec!["compare".to_string(), self.baseline.display().to_string()];
-        args.extend(self.scenarios.iter().map(|p| p.display().to_string()));
-        args.extend([
-            "--out".into(),
-            dir.display().to_string(),
-            "--seed".into(),
-            self.seed.to_string(),
-            "--replicates".into(),
-            self.replicates.to_string(),
-            "--agents".into(),
-            self.agents.to_string(),
-            "--quiet".into(),
-        ]);
-        let r = run_in(
-            tmp.path(),
-            &args.iter().map(String::as_str).collect::<Vec<_>>(),
-        );
-        let command = format!("crossroads {}", args.join(" "));
-        assert_eq!(
-            r.code,
-            Some(0),
-            "{command} failed\nstdout:\n{}\nstderr:\n{}",
-            r.stdout,
-            r.stderr
-        );
-        Comparison {
-            _tmp: tmp,
-            dir,
-            command,
-            stdout: r.stdout,
-        }
-    }
-}
-
-/// What a successful `compare` wrote, in a temporary folder that lives as long as this.
-pub struct Comparison {
-    _tmp: TempDir,
-    pub dir: PathBuf,
-    pub command: String,
-    pub stdout: String,
-}
-
-/// One row of comparison.csv.
-#[derive(Clone, Debug)]
-pub struct DiffRow {
-    pub baseline_mean: Option<f64>,
-    pub scenario_mean: Option<f64>,
-    pub mean: Option<f64>,
-    pub lo: Option<f64>,
-    pub hi: Option<f64>,
-    pub relative_change: Option<f64>,
-}
-
-impl Comparison {
-    /// comparison.csv, every record.
-    pub fn rows(&self) -> Vec<Record> {
-        records(&self.dir.join("comparison.csv"))
-    }
-
-    /// The row of comparison.csv for one scenario and metric.
-    pub fn diff(&self, scenario: &str, metric: &str) -> DiffRow {
-        let rows = self.rows();
-        let r = rows
-            .iter()
-            .find(|r| {
-                r.text("scenario") == scenario
-                    && key(r.text("metric"), r.text("by"), r.text("level")) == metric
-            })
-            .unwrap_or_else(|| {
-                panic!(
-                    "comparison.csv has no row for {scenario} {metric} ({})",
-                    self.command
-                )
-            });
-        DiffRow {
-            baseline_mean: r.num("baseline_mean"),
-            scenario_mean: r.num("scenario_mean"),
-            mean: r.num("diff_mean"),
-            lo: r.num("diff_ci_low"),
-            hi: r.num("diff_ci_high"),
-            relative_change: r.num("relative_change"),
-        }
-    }
-
-    /// outcomes.csv of one scenario (or of the baseline, by its name).
-    pub fn outcomes(&self, scenario: &str) -> BTreeMap<String, Vec<Option<f64>>> {
-        read_outcomes(&self.dir.join(scenario).join("outcomes.csv"))
-    }
-
-    /// One metric of one scenario per replicate; every value must be defined.
-    pub fn values(&self, scenario: &str, metric: &str) -> Vec<f64> {
-        let all = self.outcomes(scenario);
-        all.get(metric)
-            .unwrap_or_else(|| panic!("{scenario}/outcomes.csv has no metric {metric}"))
-            .iter()
-            .enumerate()
-            .map(|(r, x)| {
-                x.unwrap_or_else(|| panic!("{scenario}: {metric} is empty in replicate {r}"))
-            })
-            .collect()
-    }
 }
 
 /// A row of timeseries.csv by column name.

@@ -136,6 +136,17 @@ pub fn footprint(p: &Params, spec: RunSpec) -> Footprint {
     }
 }
 
+/// A vector of `n` copies of `value`, or the error naming what it was for.
+pub(crate) fn try_filled<T: Clone>(
+    n: usize,
+    value: T,
+    what: &'static str,
+) -> Result<Vec<T>, OutOfMemory> {
+    let mut v = try_vec(n, what)?;
+    v.resize(n, value);
+    Ok(v)
+}
+
 /// A vector of `n` elements' room, or the error naming what it was for.
 pub(crate) fn try_vec<T>(n: usize, what: &'static str) -> Result<Vec<T>, OutOfMemory> {
     let mut v = Vec::new();

@@ -5,7 +5,7 @@
 use super::params::RecruiterType;
 use super::params::{Ix, Params};
 use super::rng::{Purpose, RunKey, entity};
-use super::{OutOfMemory, try_vec};
+use super::{OutOfMemory, try_filled, try_vec};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -43,37 +43,20 @@ impl Recruiters {
     pub fn new(p: &Params, key: RunKey) -> Result<Recruiters, OutOfMemory> {
         let nd = p.districts.len();
         let total: usize = p.kinds.iter().map(|k| k.count as usize).sum();
-        let zeros = |what| -> Result<Vec<_>, OutOfMemory> {
-            let mut v = try_vec(total, what)?;
-            v.resize(total, 0);
-            Ok(v)
-        };
         let mut r = Recruiters {
             kind: try_vec(total, "the recruiters")?,
             status: try_vec(total, "the recruiters")?,
-            timer: zeros("the recruiters")?,
+            timer: try_filled(total, 0, "the recruiters")?,
             home: try_vec(total, "the recruiters")?,
             compliant: try_vec(total, "the recruiters")?,
             reputation: try_vec(
                 total.saturating_mul(nd),
                 "the recruiters' reputations by district",
             )?,
-            victims: {
-                let mut v = try_vec(total, "the recruiters")?;
-                v.resize(total, 0);
-                v
-            },
+            victims: try_filled(total, 0, "the recruiters")?,
             kind_start: Vec::with_capacity(p.kinds.len() + 1),
-            reach: {
-                let mut v = try_vec(p.kinds.len().saturating_mul(nd), "the recruiters' reach")?;
-                v.resize(p.kinds.len() * nd, Vec::new());
-                v
-            },
-            slots: {
-                let mut v = try_vec(p.kinds.len().saturating_mul(nd), "the recruiters' reach")?;
-                v.resize(p.kinds.len() * nd, 0);
-                v
-            },
+            reach: try_filled(p.kinds.len() * nd, Vec::new(), "the recruiters' reach")?,
+            slots: try_filled(p.kinds.len() * nd, 0, "the recruiters' reach")?,
             districts: nd,
         };
         for (k, kind) in p.kinds.iter().enumerate() {
