@@ -6,10 +6,10 @@
 
 use crate::engine::Epoch;
 use crate::engine::params::{
-    self as ep, Aspiration, Awareness, Choice, Cooperation, DestP, DistrictP, Enforcement, Exit,
-    Finance, Invalid, Ix, KindP, LegP, LenderP, LocationP, MAX_ENTITIES, MAX_LEGS_PER_ROUTE,
-    MAX_TIMER_MONTHS, Market, Offers, Params, Policy, Population, Recruitment, Reintegration,
-    RouteP, SafeLoan, Work, monthly_rate,
+    self as ep, Aspiration, Awareness, Captivity, Choice, Cooperation, DestP, DistrictP,
+    Enforcement, Exit, Exploitation, Finance, Invalid, Ix, KindP, LegP, LenderP, LocationP,
+    MAX_ENTITIES, MAX_LEGS_PER_ROUTE, MAX_TIMER_MONTHS, Market, Offers, Params, Policy, Population,
+    Recruitment, Reintegration, RouteP, SafeLoan, Work, coercion, involuntary, monthly_rate,
 };
 use crate::scenario::{self as sc, Scenario, ScenarioError};
 use std::collections::HashMap;
@@ -125,6 +125,7 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             p_onward: l.p_onward as f32,
             p_return_stranded: l.p_return_stranded as f32,
             p_detention_stranded: l.p_detention_stranded as f32,
+            p_death_detained: l.p_death_detained as f32,
             dest: dest_ix.get(&l.id).copied(),
             onward_routes: Vec::new(),
             onward_weights: Vec::new(),
@@ -176,10 +177,13 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             fee_sd_log: r.fee_sd_log as f32,
             agency_cost: r.agency_cost_usd as f32,
             weight: r.weight as f32,
+            p_visa_refused: r.p_visa_refused as f32,
+            p_offloaded: r.p_offloaded as f32,
             travel_cost: 0.0,
             via: Vec::new(),
             onward: false,
             risk_usd: 0.0,
+            captivity_usd: 0.0,
             p_death: 0.0,
             seller: None,
         });
@@ -247,6 +251,7 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
                 sc::RecruiterType::InformalBroker => ep::RecruiterType::InformalBroker,
                 sc::RecruiterType::FraudulentAgency => ep::RecruiterType::FraudulentAgency,
                 sc::RecruiterType::TraffickingNetwork => ep::RecruiterType::TraffickingNetwork,
+                sc::RecruiterType::Smuggler => ep::RecruiterType::Smuggler,
             },
             count: k.count,
             capacity: k.capacity_per_month as f32,
@@ -261,6 +266,7 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             deception_wage_factor: k.deception_wage_factor as f32,
             p_coercion: k.p_coercion as f32,
             advance_share: k.advance_share as f32,
+            p_abscond: k.p_abscond as f32,
             reputation: k.reputation_share as f32,
             transnational: k.transnational,
             offer_weights: [Vec::new(), Vec::new()],
@@ -357,6 +363,7 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             repay_share: s.work.repay_share as f32,
             saved_share: s.work.saved_share as f32,
             wage_theft_share: s.work.wage_theft_share as f32,
+            withholding_persistence_share: s.work.withholding_persistence_share as f32,
             coercion_hazard_factor: s.work.coercion_hazard_factor as f32,
             promise_kept_share: s.work.promise_kept_share as f32,
         },
@@ -365,6 +372,35 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             p_identify: s.exit.p_identify as f32,
             p_release: s.exit.p_release as f32,
             data_sharing_identification: s.exit.data_sharing_identification as f32,
+        },
+        exploitation: {
+            let x = &s.exploitation;
+            Exploitation {
+                involuntary: x.involuntary.iter().fold(0, |m, i| {
+                    m | match i {
+                        sc::Involuntary::Deceived => involuntary::DECEIVED,
+                        sc::Involuntary::DebtBondage => involuntary::DEBT_BONDAGE,
+                        sc::Involuntary::NotAgreed => involuntary::NOT_AGREED,
+                    }
+                }),
+                coercion: x.coercion.iter().fold(0, |m, c| {
+                    m | match c {
+                        sc::Coercion::PassportWithheld => coercion::PASSPORT_WITHHELD,
+                        sc::Coercion::WagesWithheld => coercion::WAGES_WITHHELD,
+                        sc::Coercion::Confinement => coercion::CONFINEMENT,
+                        sc::Coercion::DebtBondage => coercion::DEBT_BONDAGE,
+                    }
+                }),
+                reference_months: x.reference_months,
+                withheld_wage_months: x.withheld_wage_months,
+            }
+        },
+        captivity: Captivity {
+            p_ransom_paid: s.captivity.p_ransom_paid as f32,
+            p_sold: s.captivity.p_sold as f32,
+            p_forced_work: s.captivity.p_forced_work as f32,
+            p_death: s.captivity.p_death as f32,
+            p_release_unpaid: s.captivity.p_release_unpaid as f32,
         },
         market: Market {
             p_entry: s.market.p_entry as f32,

@@ -4,7 +4,7 @@
 
 /// Metrics that are one number for the whole pool, in the order of outcomes.csv (the metrics
 /// per destination and the `via` shares come after the channels).
-pub const TOTALS: [&str; 37] = [
+pub const TOTALS: [&str; 49] = [
     "departures_per_year",
     "registered_departures_per_year",
     "regular_departures_per_year",
@@ -42,7 +42,23 @@ pub const TOTALS: [&str; 37] = [
     "prosecutions_per_year",
     "convictions_per_year",
     "remittances_usd_per_year",
+    "forced_labour_prevalence_per_1000",
+    "debt_bondage_prevalence_per_1000",
+    "failed_attempt_share",
+    "lost_before_departure_usd_per_year",
+    "offloaded_per_year",
+    "smuggled_per_year",
+    "trafficked_per_year",
+    "held_for_ransom_per_year",
+    "ransom_paid_usd_per_year",
+    "deaths_in_captivity_per_year",
+    "deaths_per_year",
+    "onward_departures_per_year",
 ];
+
+/// `trafficked_per_year` is also given by these dimensions (levels: the channel, the recruiter
+/// kind's id, `women`/`men`).
+pub const TRAFFICKED_BY: [&str; 3] = [BY_CHANNEL, BY_RECRUITER_KIND, BY_SEX];
 
 /// Metrics also given by destination (`by = destination`, `level` = the destination's id).
 pub const PER_DESTINATION: [&str; 4] = [
@@ -59,6 +75,9 @@ pub const VIA_SHARE: &str = "via_share";
 /// The dimensions of the breakdowns.
 pub const BY_DESTINATION: &str = "destination";
 pub const BY_DESTINATION_LOCATION: &str = "destination+location";
+pub const BY_CHANNEL: &str = "channel";
+pub const BY_RECRUITER_KIND: &str = "recruiter_kind";
+pub const BY_SEX: &str = "sex";
 
 /// What identifies one value of outcomes.csv within a replicate: the metric, and the breakdown
 /// (`by`, `level`; both empty for the total), as the output contract writes them.
@@ -85,6 +104,15 @@ impl Key {
             metric: metric.to_string(),
             by: BY_DESTINATION.to_string(),
             level: destination.to_string(),
+        }
+    }
+
+    /// Metric `metric` broken down by dimension `by`, at level `level`.
+    pub fn by(metric: &str, by: &str, level: &str) -> Key {
+        Key {
+            metric: metric.to_string(),
+            by: by.to_string(),
+            level: level.to_string(),
         }
     }
 

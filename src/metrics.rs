@@ -2,10 +2,11 @@
 //! Counts are turned into persons with the replicate's weight; shares keep their denominators,
 //! and a metric whose denominator is empty is `None` (written as an empty cell).
 
+use crate::engine::agent::State;
 use crate::engine::params::{CHANNELS, Channel, LocationKind, Params};
 use crate::engine::stats::{EpisodeAcc, ReturnAcc, Tally};
 use crate::engine::{MonthRow, Replicate};
-use crate::metric_names::Key;
+use crate::metric_names::{BY_CHANNEL, BY_RECRUITER_KIND, BY_SEX, Key};
 use std::collections::BTreeMap;
 
 /// A range of reported months, 0-based and inclusive of `from`, exclusive of `to`.
@@ -42,7 +43,7 @@ pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(Key, Option
         pros += enforcement.prosecutions as u64;
         conv += enforcement.convictions as u64;
     }
-    let mut e = EpisodeAcc::default();
+    let mut e = EpisodeAcc::new(p.kinds.len());
     let mut r = ReturnAcc::default();
     for y in period.years() {
         if let Some(x) = rep.outcomes.episodes.get(y) {
@@ -221,7 +222,94 @@ pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(Key, Option
         Key::total("remittances_usd_per_year"),
         Some(t.remittances * w * per_year),
     );
+
+    // Point prevalence among persons abroad, averaged over the months of the period.
+    let months = &rep.months[period.from..period.to.min(rep.months.len())];
+    let prevalence = |count: fn(&Tally) -> u32| {
+        let per_month: Vec<f64> = months
+            .iter()
+            .filter_map(|m| ratio(1000.0 * count(&m.tally) as f64, abroad(&m.tally) as f64))
+            .collect();
+        ratio(per_month.iter().sum(), per_month.len() as f64)
+    };
+    put(
+        Key::total("forced_labour_prevalence_per_1000"),
+        prevalence(|t| t.in_forced_labour),
+    );
+    put(
+        Key::total("debt_bondage_prevalence_per_1000"),
+        prevalence(|t| t.in_debt_bondage),
+    );
+    // An attempt begins with the first payment; it fails before departure, or departs and then
+    // fails (the episode's `failed`).
+    put(
+        Key::total("failed_attempt_share"),
+        ratio(
+            (e.failed_before_departure + e.failed) as f64,
+            dep + e.failed_before_departure as f64,
+        ),
+    );
+    let episode_year = |n: f64| Some(n * w * 12.0 / (period.years().len() * 12).max(1) as f64);
+    put(
+        Key::total("lost_before_departure_usd_per_year"),
+        episode_year(e.lost_before_departure),
+    );
+    put(
+        Key::total("offloaded_per_year"),
+        episode_year(e.offloaded as f64),
+    );
+    put(Key::total("smuggled_per_year"), persons_year(t.smuggled));
+    put(
+        Key::total("trafficked_per_year"),
+        episode_year(e.trafficked as f64),
+    );
+    for (i, c) in CHANNELS.iter().enumerate() {
+        put(
+            Key::by("trafficked_per_year", BY_CHANNEL, channel_name(*c)),
+            episode_year(e.trafficked_by_channel[i] as f64),
+        );
+    }
+    for (k, kind) in p.kinds.iter().enumerate() {
+        let n = e.trafficked_by_kind.get(k).copied().unwrap_or(0);
+        put(
+            Key::by("trafficked_per_year", BY_RECRUITER_KIND, &kind.id),
+            episode_year(n as f64),
+        );
+    }
+    put(
+        Key::by("trafficked_per_year", BY_SEX, "women"),
+        episode_year(e.trafficked_women as f64),
+    );
+    put(
+        Key::by("trafficked_per_year", BY_SEX, "men"),
+        episode_year((e.trafficked - e.trafficked_women) as f64),
+    );
+    put(
+        Key::total("held_for_ransom_per_year"),
+        persons_year(t.held_for_ransom),
+    );
+    put(
+        Key::total("ransom_paid_usd_per_year"),
+        Some(t.ransom_paid * w * per_year),
+    );
+    put(
+        Key::total("deaths_in_captivity_per_year"),
+        persons_year(t.captive_deaths),
+    );
+    put(Key::total("deaths_per_year"), persons_year(t.deaths));
+    put(
+        Key::total("onward_departures_per_year"),
+        persons_year(t.onward_departures),
+    );
     out
+}
+
+/// Persons abroad in a month, the denominator of a point prevalence: working, held or detained,
+/// stranded (not those still travelling).
+pub fn abroad(t: &Tally) -> u32 {
+    t.states[State::Working as usize]
+        + t.states[State::Detained as usize]
+        + t.states[State::Stranded as usize]
 }
 
 /// Arrivals at each destination `d` whose route passed through location `l`, keyed `(d, l)` in

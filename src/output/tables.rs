@@ -38,7 +38,7 @@ const STATE_COLUMNS: [(&str, State); 7] = [
     ("dead", State::Dead),
 ];
 
-pub const FLOW_COLUMNS: [&str; 21] = [
+pub const FLOW_COLUMNS: [&str; 26] = [
     "departures_regular",
     "departures_visa_fraud",
     "departures_irregular",
@@ -60,6 +60,11 @@ pub const FLOW_COLUMNS: [&str; 21] = [
     "convictions",
     "remittances_usd",
     "mean_debt_usd",
+    "in_forced_labour",
+    "in_debt_bondage",
+    "held_for_ransom",
+    "ransom_paid_usd",
+    "smuggled",
 ];
 
 /// Write the timeseries rows of one scenario's replicates.
@@ -126,6 +131,11 @@ pub fn timeseries(
             } else {
                 0.0
             }));
+            rec.push(persons(t.in_forced_labour));
+            rec.push(persons(t.in_debt_bondage));
+            rec.push(persons(t.held_for_ransom));
+            rec.push(num(t.ransom_paid * wt));
+            rec.push(persons(t.smuggled));
             w.write_record(&rec)?;
         }
     }

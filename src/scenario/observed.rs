@@ -196,6 +196,16 @@ pub fn known_metrics(s: &Scenario) -> Vec<Key> {
         }
     }
     out.extend(via_pairs(s).into_iter().map(|(l, d)| Key::via_share(d, l)));
+    let trafficked = "trafficked_per_year";
+    for c in ["regular", "visa_fraud", "irregular", "cross_border"] {
+        out.push(Key::by(trafficked, metric_names::BY_CHANNEL, c));
+    }
+    for k in &s.recruiters {
+        out.push(Key::by(trafficked, metric_names::BY_RECRUITER_KIND, &k.id));
+    }
+    for sex in ["women", "men"] {
+        out.push(Key::by(trafficked, metric_names::BY_SEX, sex));
+    }
     out
 }
 
@@ -256,6 +266,11 @@ pub(crate) fn unknown_metric(s: &Scenario, key: &Key) -> String {
             format!(
                 "by = \"\" (the total) or by = \"{}\"",
                 metric_names::BY_DESTINATION
+            )
+        } else if m == "trafficked_per_year" {
+            format!(
+                "by = \"\" (the total) or by one of {} (levels: a channel, a [[recruiter]] id, women or men)",
+                metric_names::TRAFFICKED_BY.join(", ")
             )
         } else {
             "by = \"\" (the total)".to_string()

@@ -36,6 +36,8 @@ pub struct Scenario {
     pub finance: Finance,
     pub work: Work,
     pub exit: Exit,
+    pub exploitation: Exploitation,
+    pub captivity: Captivity,
     pub market: Market,
     pub policy: Policy,
     #[serde(rename = "district")]
@@ -152,6 +154,9 @@ pub struct Location {
     /// Monthly probability that a stranded person here is detained by immigration.
     #[serde(default)]
     pub p_detention_stranded: f64,
+    /// Monthly probability of dying in immigration detention here.
+    #[serde(default)]
+    pub p_death_detained: f64,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -221,6 +226,12 @@ pub struct Route {
     /// Relative weight with which recruiters selling it offer this route.
     #[serde(default = "one")]
     pub weight: f64,
+    /// After the fee is paid, before departure: the visa is refused.
+    #[serde(default)]
+    pub p_visa_refused: f64,
+    /// Stopped by exit immigration at the airport ("offloaded"): the fee and fare are lost.
+    #[serde(default)]
+    pub p_offloaded: f64,
 }
 
 fn one() -> f64 {
@@ -273,6 +284,7 @@ pub enum RecruiterType {
     InformalBroker,
     FraudulentAgency,
     TraffickingNetwork,
+    Smuggler,
 }
 
 /// A kind of recruiter; `count` individual recruiters of it are simulated.
@@ -318,6 +330,10 @@ pub struct RecruiterKind {
     /// Share of the fee the recruiter advances, repaid by wage deduction.
     #[serde(default)]
     pub advance_share: f64,
+    /// Once paid, the recruiter absconds or the job and visa never materialise: the attempt
+    /// fails before departure and the money is lost.
+    #[serde(default)]
+    pub p_abscond: f64,
     /// Starting reputation, in [0, 1].
     #[serde(default = "one")]
     pub reputation_share: f64,
@@ -432,6 +448,8 @@ pub struct Work {
     pub saved_share: f64,
     /// Share of a month's wage withheld when wage theft strikes.
     pub wage_theft_share: f64,
+    /// Probability that wages withheld last month are withheld again this month.
+    pub withholding_persistence_share: f64,
     /// The placing recruiter's coercion rate raises a destination's passport-confiscation and
     /// wage-theft hazards: each is multiplied by (1 + coercion_hazard_factor × p_coercion).
     pub coercion_hazard_factor: f64,
@@ -453,6 +471,60 @@ pub struct Exit {
     /// Full data sharing between countries multiplies the identification of victims abroad by
     /// (1 + data_sharing_identification × policy.cooperation.data_sharing_share).
     pub data_sharing_identification: f64,
+}
+
+/// A condition that makes work involuntary (ILO Guidelines on measuring forced labour, 2018).
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Involuntary {
+    /// Deceived about the nature or conditions of the work (a broken promise).
+    Deceived,
+    /// Induced by debt: in debt bondage.
+    DebtBondage,
+    /// Work not agreed at all: put to work while held captive.
+    NotAgreed,
+}
+
+/// A means of coercion or menace of a penalty (ILO 2018).
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Coercion {
+    PassportWithheld,
+    /// Wages withheld in `withheld_wage_months` of the last `reference_months`.
+    WagesWithheld,
+    /// Held captive.
+    Confinement,
+    /// Debt manipulation: in debt bondage to the party that controls the work.
+    DebtBondage,
+}
+
+/// How forced labour is measured: which indicators count, over what reference period. A person
+/// is in forced labour in a month when it is at work with one involuntariness indicator and one
+/// coercion indicator present.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exploitation {
+    pub involuntary: Vec<Involuntary>,
+    pub coercion: Vec<Coercion>,
+    /// Months the coercion indicators look back on (1 to 8).
+    pub reference_months: u32,
+    /// Months with wages withheld, within the reference period, that make withholding coercion.
+    pub withheld_wage_months: u32,
+}
+
+/// Monthly hazards of captivity for ransom on the way.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Captivity {
+    /// The family raises and pays the ransom (the leg's `ransom_usd`).
+    pub p_ransom_paid: f64,
+    /// Sold to another group, which demands a ransom of its own.
+    pub p_sold: f64,
+    /// Put to forced work while held.
+    pub p_forced_work: f64,
+    pub p_death: f64,
+    /// Released (or escapes) without a ransom, once the leg's `detention_months` are over.
+    pub p_release_unpaid: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -236,6 +236,25 @@ fn relations(s: &Scenario, out: &mut Vec<Problem>) {
             "population.persons = 0 and population.entries_per_year = 0: the pool is empty; at least one must be greater than 0".into(),
         ));
     }
+    let x = &s.exploitation;
+    let most = crate::engine::params::MAX_REFERENCE_MONTHS;
+    if !(1..=most).contains(&x.reference_months) {
+        out.push(problem(
+            &["exploitation", "reference_months"],
+            format!(
+                "exploitation.reference_months = {} must be in [1, {most}]",
+                x.reference_months
+            ),
+        ));
+    } else if !(1..=x.reference_months).contains(&x.withheld_wage_months) {
+        out.push(problem(
+            &["exploitation", "withheld_wage_months"],
+            format!(
+                "exploitation.withheld_wage_months = {} must be in [1, exploitation.reference_months = {}]",
+                x.withheld_wage_months, x.reference_months
+            ),
+        ));
+    }
     let a = &s.aspiration;
     if a.prime_age_min > a.prime_age_max {
         out.push(problem(

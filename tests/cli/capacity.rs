@@ -74,7 +74,7 @@ fn forty_destinations_eighty_locations_a_hundred_routes_twenty_kinds_run_and_add
         );
         list(&mut t, "leg").push(leg);
     }
-    let mut routes_of_agency: Vec<Vec<Value>> = vec![Vec::new(); 16];
+    let mut routes_of_agency: Vec<Vec<Value>> = vec![Vec::new(); 15];
     for d in 0..extra_dests {
         let dest = format!("dest_{d}");
         list(&mut t, "location").push(Value::Table(Table::from_iter([
@@ -113,7 +113,7 @@ fn forty_destinations_eighty_locations_a_hundred_routes_twenty_kinds_run_and_add
                 ],
             );
             list(&mut t, "route").push(route);
-            routes_of_agency[d % 16].push(s(&route_id));
+            routes_of_agency[d % 15].push(s(&route_id));
         }
     }
     for (a, routes) in routes_of_agency.into_iter().enumerate() {

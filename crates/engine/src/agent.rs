@@ -35,6 +35,8 @@ pub mod tr {
     pub const IRREGULAR_AGAIN: u16 = 1 << 8;
     /// Has completed at least one episode (is a returnee).
     pub const RETURNEE: u16 = 1 << 9;
+    /// The last attempt failed before departure (money lost, debt left at home).
+    pub const FAILED_ATTEMPT: u16 = 1 << 7;
     /// Income uplift from economic support, for the 12 months after return.
     pub const UPLIFT: u16 = 1 << 10;
 }
@@ -46,6 +48,12 @@ pub mod fl {
     pub const BROKER: u32 = 1 << 1;
     pub const DECEIVED: u32 = 1 << 2;
     pub const COLLATERAL: u32 = 1 << 3;
+    /// Held captive: the ransom of the current captor has been paid.
+    pub const RANSOM_PAID: u32 = 1 << 4;
+    /// Held captive: put to forced work by the captors.
+    pub const CAPTIVE_WORK: u32 = 1 << 8;
+    /// Sold on from one captor to another during the episode.
+    pub const SOLD: u32 = 1 << 17;
     pub const PASSPORT: u32 = 1 << 5;
     pub const LEGAL: u32 = 1 << 6;
     pub const PAID: u32 = 1 << 7;
@@ -54,14 +62,15 @@ pub mod fl {
     pub const FORCED_LABOUR: u32 = 1 << 11;
     pub const TRAFFICKED: u32 = 1 << 12;
     pub const SEXUAL: u32 = 1 << 13;
+    /// Held captive for ransom at least once during the episode.
     pub const CAPTIVE: u32 = 1 << 14;
     pub const DETAINED_EVER: u32 = 1 << 15;
     pub const ARRIVED: u32 = 1 << 16;
     pub const FAILED: u32 = 1 << 19;
     pub const REPAID: u32 = 1 << 20;
     pub const COLLATERAL_LOST: u32 = 1 << 21;
-    /// Recruited through deception, fraud or coercion (deceptive offer, fraudulent agency,
-    /// trafficking network): the "act and means" half of the Palermo definition.
+    /// Recruited by a deceptive offer (a promise the job does not keep, a fake contract or
+    /// visa): deception as the "means" of the Palermo definition.
     pub const DECEPTIVE_RECRUITMENT: u32 = 1 << 22;
     /// Pending offer: applied this month and waiting for matching.
     pub const APPLIED: u32 = 1 << 23;
@@ -126,9 +135,23 @@ pub struct Agent {
     pub age_at_entry: u8,
     /// Consecutive months at home unable to pay the interest.
     pub arrears: u8,
+    /// Months of the current job in which wages were withheld, one bit per month, the latest
+    /// in bit 0 (the reference period of forced labour looks back at most 8 months).
+    pub withheld: u8,
 }
 
 const _: () = assert!(std::mem::size_of::<Agent>() <= 64);
+
+impl Agent {
+    /// Held captive for ransom now (not immigration detention).
+    #[inline(always)]
+    pub fn captive(&self) -> bool {
+        self.state == State::Detained && self.leg != IMMIGRATION
+    }
+}
+
+/// Leg index marking immigration detention (released by deportation, not onward).
+pub const IMMIGRATION: u8 = 255;
 
 impl Agent {
     #[inline(always)]

@@ -26,7 +26,8 @@ pub fn probability(ctx: &Ctx, a: &Agent) -> f32 {
     if a.has(tr::WOMAN) {
         x *= s.women_factor;
     }
-    if a.has(tr::RETURNEE) && a.debt > 0.0 {
+    // Debt left from an earlier attempt, whether it failed abroad or before departure.
+    if a.has(tr::RETURNEE | tr::FAILED_ATTEMPT) && a.debt > 0.0 {
         let support = if a.has(tr::SUPPORTED) {
             p.policy.reintegration.psychosocial_share
         } else {

@@ -1,7 +1,7 @@
 //! Phase 3, choice: among the offers it believes and can finance, plus staying home, a seeker
 //! picks by a logit rule on expected net earnings over its horizon, minus the price, minus the
 //! cost it perceives for the route's risks. Awareness brings perceived risk closer to the true
-//! risk; an indebted returnee without psychosocial support discounts risk (desperation).
+//! risk, and alone reveals the risk of captivity on a smuggling journey; an indebted returnee without psychosocial support discounts risk (desperation).
 
 use super::agent::{Agent, tr};
 use super::context::Ctx;
@@ -26,15 +26,21 @@ pub fn perceived_risk_share(ctx: &Ctx, a: &Agent) -> f32 {
     share
 }
 
-/// Utility of an offer in USD.
+/// Utility of an offer in USD. The route's risk of death and of being sent back is perceived
+/// at `risk_share`; the risk that the journey turns into captivity for ransom only as far as the
+/// migrant is aware: to someone who does not know the difference between smuggling and
+/// trafficking, a smuggler sells a paid crossing and nothing more.
 #[inline]
 pub fn utility(ctx: &Ctx, a: &Agent, o: &Offer, risk_share: f32) -> f32 {
     let p = ctx.p;
     let rp = &p.routes[o.route as usize];
     let living = p.dests[rp.dest as usize].living;
     let horizon = p.choice.horizon_months;
-    let _ = a;
-    (o.promised - living) * horizon - o.fee - o.travel - rp.risk_usd * risk_share
+    (o.promised - living) * horizon
+        - o.fee
+        - o.travel
+        - rp.risk_usd * risk_share
+        - rp.captivity_usd * a.awareness()
 }
 
 /// The chosen offer's index, or `None` to stay home this month.

@@ -89,7 +89,9 @@ pub fn month(
             }
             if matches!(
                 kind.kind,
-                RecruiterType::FraudulentAgency | RecruiterType::TraffickingNetwork
+                RecruiterType::FraudulentAgency
+                    | RecruiterType::TraffickingNetwork
+                    | RecruiterType::Smuggler
             ) {
                 x *= 1.0 + coop.data_sharing_exposure * coop.data_sharing_share;
             }

@@ -3,7 +3,7 @@
 //! back). A migrant stranded in a hub may be drawn onto an onward irregular route, detained, or
 //! go home.
 
-use super::agent::{Agent, State, fl, tr};
+use super::agent::{Agent, IMMIGRATION, State, fl, tr};
 use super::context::{Ctx, Local};
 use super::exploitation;
 use super::finance;
@@ -13,9 +13,6 @@ use super::reintegration::{self, ReturnKind};
 use super::rng::{Purpose, Stream};
 use super::stats::{Account, REMIGRATION_WINDOW_MONTHS};
 use super::work;
-
-/// Leg index marking immigration detention (released by deportation, not onward).
-const IMMIGRATION: u8 = 255;
 
 /// Leave home on the route of the accepted offer (already paid for): count the departure and
 /// start the first leg.
@@ -40,6 +37,9 @@ pub fn depart(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     }
     if matches!(rp.channel, Channel::Irregular | Channel::CrossBorder) {
         a.traits |= tr::IRREGULAR_AGAIN;
+    }
+    if rp.channel == Channel::Irregular && work::kind_of(ctx, a) == Some(RecruiterType::Smuggler) {
+        t.smuggled += 1;
     }
     // Re-migration of a returnee within the contract's window after its return.
     if a.has(tr::RETURNEE)
@@ -120,12 +120,13 @@ pub fn advance(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, rng: &mut St
             return;
         }
         if rng.chance(leg.p_detention) {
+            // Held for ransom: the ransom is demanded now and paid when the family raises it.
             a.location = leg.to;
             a.set_state(State::Detained);
             a.timer = leg.detention_months.max(1);
-            a.flags |= fl::CAPTIVE;
+            a.flags = (a.flags | fl::CAPTIVE) & !(fl::RANSOM_PAID | fl::CAPTIVE_WORK);
+            loc.tally.held_for_ransom += 1;
             mark_detained(ctx, a, loc);
-            finance::emergency(p, a, leg.ransom, Account::Captors, loc);
             return;
         }
         a.location = leg.to;
@@ -169,6 +170,9 @@ pub fn die(ctx: &Ctx, a: &mut Agent, loc: &mut Local, at_sea: bool) {
     if at_sea {
         loc.tally.sea_deaths += 1;
     }
+    if a.captive() {
+        loc.tally.captive_deaths += 1;
+    }
     exploitation::fail(ctx, a, loc);
     if a.channel() == channel_index(Channel::Irregular)
         && a.is(fl::REPORTED)
@@ -179,20 +183,68 @@ pub fn die(ctx: &Ctx, a: &mut Agent, loc: &mut Local, at_sea: bool) {
     a.set_state(State::Dead);
 }
 
-/// One month in detention: held for ransom on the way (released onward once the months are
-/// served and the ransom paid) or in immigration detention (deported when released).
+/// One month in detention: in immigration detention (a death hazard of the place; deported
+/// when released), or held for ransom on the way. A captive may die, be sold on to another group
+/// (a new ransom), be put to forced work; the family pays the ransom when it has raised it; once
+/// the months held are over a captive whose ransom is paid is released onward, and one whose
+/// ransom is not paid is released (or escapes) more rarely.
 pub fn detained_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
-    if a.timer > 0 {
-        a.timer -= 1;
-    }
+    let p = ctx.p;
     let mut rng = ctx.rng(i, Purpose::Journey, 1);
-    if a.timer > 0 || !rng.chance(ctx.p.exit.p_release) {
-        return;
-    }
     if a.leg == IMMIGRATION {
-        reintegration::deport(ctx, i, a, loc);
+        // Draws at fixed positions: death, then release.
+        let (u_death, u_release) = (rng.uniform(), rng.uniform());
+        if u_death < p.locations[a.location as usize].p_death_detained {
+            die(ctx, a, loc, false);
+            return;
+        }
+        a.timer = a.timer.saturating_sub(1);
+        if a.timer == 0 && u_release < p.exit.p_release {
+            reintegration::deport(ctx, i, a, loc);
+        }
         return;
     }
+    let c = &p.captivity;
+    let (u_death, u_paid, u_sold, u_work, u_release) = (
+        rng.uniform(),
+        rng.uniform(),
+        rng.uniform(),
+        rng.uniform(),
+        rng.uniform(),
+    );
+    if u_death < c.p_death {
+        die(ctx, a, loc, false);
+        return;
+    }
+    let leg = &p.legs[p.routes[a.route as usize].legs[a.leg as usize] as usize];
+    if !a.is(fl::RANSOM_PAID) && u_paid < c.p_ransom_paid {
+        a.flags |= fl::RANSOM_PAID;
+        finance::emergency(p, a, leg.ransom, Account::Captors, loc);
+        loc.tally.ransom_paid += leg.ransom as f64;
+    }
+    if u_sold < c.p_sold {
+        // A new captor, a new ransom, the months held start again.
+        a.flags = (a.flags | fl::SOLD) & !fl::RANSOM_PAID;
+        a.timer = leg.detention_months.max(1);
+        loc.tally.sold += 1;
+        return;
+    }
+    if u_work < c.p_forced_work {
+        a.flags |= fl::CAPTIVE_WORK;
+    }
+    a.timer = a.timer.saturating_sub(1);
+    if a.timer > 0 {
+        return;
+    }
+    let p_release = if a.is(fl::RANSOM_PAID) {
+        p.exit.p_release
+    } else {
+        c.p_release_unpaid
+    };
+    if u_release >= p_release {
+        return;
+    }
+    a.flags &= !fl::CAPTIVE_WORK;
     a.set_state(State::InTransit);
     if next_leg(ctx, i, a, loc, false) {
         advance(ctx, i, a, loc, &mut rng);
@@ -230,20 +282,19 @@ pub fn stranded_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     {
         let route = l.onward_routes[j];
         let rp = &p.routes[route as usize];
-        // The smugglers of the onward route are whoever sells it.
+        // The onward journey is bought from whoever sells the route; it deceives as often as
+        // that kind's offers do (a smuggler selling a crossing, rarely).
         if let Some(k) = rp.seller.map(usize::from) {
             let kind = &p.kinds[k];
             let list = &ctx.rec.reach[k * ctx.rec.districts + a.district as usize];
             if !list.is_empty() {
                 a.recruiter = list[rng.below(list.len())];
             }
-            if matches!(
-                kind.kind,
-                RecruiterType::TraffickingNetwork | RecruiterType::FraudulentAgency
-            ) {
+            if rng.chance(kind.p_deception) {
                 a.flags |= fl::DECEPTIVE_RECRUITMENT;
             }
         }
+        loc.tally.onward_departures += 1;
         let price = rp.fee * rng.lognormal(1.0, rp.fee_sd_log);
         finance::emergency(p, a, price, Account::Recruiters, loc);
         finance::emergency(p, a, rp.travel_cost, Account::Transport, loc);

@@ -5,6 +5,7 @@
 
 pub mod agent;
 pub mod aspiration;
+pub mod attempt;
 pub mod awareness;
 pub mod choice;
 pub mod context;

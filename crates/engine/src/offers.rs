@@ -2,7 +2,8 @@
 //!
 //! Licensed agencies make direct offers (more to the skilled, urban and aware); informal brokers
 //! carry offers of their principals (agencies, fraudulent agencies, smugglers) and add a markup;
-//! fraudulent agencies and trafficking networks reach social-media users, filtered by awareness;
+//! fraudulent agencies and trafficking networks reach social-media users, filtered by awareness,
+//! and so do smugglers (not filtered: theirs is no false job offer);
 //! in border districts trafficking networks make cross-border offers, mostly to young women.
 //! Each source's reach shrinks with the share of its recruiters no longer operating in the
 //! district (convicted, out of licence, driven out). A recruiter with a bad reputation in the
@@ -69,11 +70,20 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut Vec<Offer>) -> usize {
                 }
                 x
             }
+            // False job offers online: awareness teaches people to spot and ignore them.
             RecruiterType::FraudulentAgency | RecruiterType::TraffickingNetwork => {
                 if !a.has(tr::ONLINE) {
                     continue;
                 }
                 kind.p_direct_offer * (1.0 - o.awareness_filter_share * aw)
+            }
+            // A smuggler's offer of a crossing is no false job offer: awareness acts on how the
+            // seeker values it (the risk of captivity, in the choice), not on whether it is seen.
+            RecruiterType::Smuggler => {
+                if !a.has(tr::ONLINE) {
+                    continue;
+                }
+                kind.p_direct_offer
             }
             RecruiterType::InformalBroker => continue,
         };

@@ -57,6 +57,9 @@ pub enum RecruiterType {
     InformalBroker,
     FraudulentAgency,
     TraffickingNetwork,
+    /// Sells a paid, consented crossing; not trafficking unless the journey turns into
+    /// exploitation.
+    Smuggler,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +103,8 @@ pub struct LocationP {
     pub p_onward: f32,
     pub p_return_stranded: f32,
     pub p_detention_stranded: f32,
+    /// Monthly probability of dying in immigration detention here.
+    pub p_death_detained: f32,
     /// The destination index if this location is a destination.
     pub dest: Option<Ix>,
     /// Derived: routes that start here (onward routes for people stranded here), and their
@@ -133,6 +138,10 @@ pub struct RouteP {
     pub fee_sd_log: f32,
     pub agency_cost: f32,
     pub weight: f32,
+    /// Before departure, after the fee is paid: the visa is refused, or the traveller is stopped
+    /// by exit immigration at the airport ("offloaded").
+    pub p_visa_refused: f32,
+    pub p_offloaded: f32,
     /// Derived: sum of the legs' travel costs.
     pub travel_cost: f32,
     /// Derived: the locations the route passes through (each once, in order; not its
@@ -140,8 +149,11 @@ pub struct RouteP {
     pub via: Vec<Ix>,
     /// Derived: starts at a hub: an onward route, offered to people stranded there.
     pub onward: bool,
-    /// Derived: expected cost of the route's hazards to the migrant, in USD at full awareness.
+    /// Derived: expected cost of the route's hazards to the migrant, in USD at full awareness,
+    /// apart from captivity for ransom.
     pub risk_usd: f32,
+    /// Derived: expected ransom paid on the way (captivity for ransom), in USD.
+    pub captivity_usd: f32,
     /// Derived: probability of dying on the way.
     pub p_death: f32,
     /// Derived: the first recruiter kind that sells this route (who an onward traveller pays).
@@ -190,6 +202,9 @@ pub struct KindP {
     pub deception_wage_factor: f32,
     pub p_coercion: f32,
     pub advance_share: f32,
+    /// Probability that, once paid, the recruiter absconds or the job and visa never
+    /// materialise: the attempt fails before departure and the money is lost.
+    pub p_abscond: f32,
     pub reputation: f32,
     pub transnational: bool,
     /// Derived: the weight of each of `routes` in an offer, with routes closed this epoch (no
@@ -281,6 +296,9 @@ pub struct Work {
     pub repay_share: f32,
     pub saved_share: f32,
     pub wage_theft_share: f32,
+    /// Probability that wages withheld last month are withheld again this month (an employer
+    /// who withholds goes on doing it).
+    pub withholding_persistence_share: f32,
     /// A recruiter's coercion rate multiplies a destination's passport and wage-theft hazards
     /// by (1 + this × coercion).
     pub coercion_hazard_factor: f32,
@@ -295,6 +313,58 @@ pub struct Exit {
     pub p_release: f32,
     /// Full data sharing multiplies identification abroad by (1 + this).
     pub data_sharing_identification: f32,
+}
+
+/// Conditions that make work involuntary (ILO 2018), as bits of [`Exploitation::involuntary`].
+pub mod involuntary {
+    /// Deceived about the nature or conditions of the work (a broken promise).
+    pub const DECEIVED: u8 = 1 << 0;
+    /// Induced by debt: in debt bondage.
+    pub const DEBT_BONDAGE: u8 = 1 << 1;
+    /// Work not agreed at all: put to work while held captive.
+    pub const NOT_AGREED: u8 = 1 << 2;
+}
+
+/// Means of coercion or menace of a penalty (ILO 2018), as bits of [`Exploitation::coercion`].
+pub mod coercion {
+    /// Identity documents withheld.
+    pub const PASSPORT_WITHHELD: u8 = 1 << 0;
+    /// Wages withheld in at least `withheld_wage_months` of the reference period.
+    pub const WAGES_WITHHELD: u8 = 1 << 1;
+    /// Confinement: held captive.
+    pub const CONFINEMENT: u8 = 1 << 2;
+    /// Debt manipulation: in debt bondage to the party that controls the work.
+    pub const DEBT_BONDAGE: u8 = 1 << 3;
+}
+
+/// The measurement of forced labour: which indicators count, over what reference period.
+#[derive(Debug, Clone)]
+pub struct Exploitation {
+    /// Involuntary-work indicators that count (bits of [`involuntary`]).
+    pub involuntary: u8,
+    /// Coercion indicators that count (bits of [`coercion`]).
+    pub coercion: u8,
+    /// Months looked back on (at most [`MAX_REFERENCE_MONTHS`]).
+    pub reference_months: u32,
+    /// Months with wages withheld, within the reference period, that make withholding coercive.
+    pub withheld_wage_months: u32,
+}
+
+/// Longest reference period for withheld wages (the agent keeps one bit per month in a byte).
+pub const MAX_REFERENCE_MONTHS: u32 = 8;
+
+/// Monthly hazards of captivity for ransom.
+#[derive(Debug, Clone)]
+pub struct Captivity {
+    /// The family raises and pays the ransom.
+    pub p_ransom_paid: f32,
+    /// Sold to another group, which demands a ransom of its own.
+    pub p_sold: f32,
+    /// Put to forced work while held.
+    pub p_forced_work: f32,
+    pub p_death: f32,
+    /// Released (or escapes) without a ransom, once the months held are over.
+    pub p_release_unpaid: f32,
 }
 
 #[derive(Debug, Clone)]
@@ -407,6 +477,8 @@ pub struct Params {
     pub finance: Finance,
     pub work: Work,
     pub exit: Exit,
+    pub exploitation: Exploitation,
+    pub captivity: Captivity,
     pub market: Market,
     pub policy: Policy,
     /// Derived: monthly probability that the awareness campaign reaches a person in a target
@@ -477,6 +549,16 @@ impl Params {
             || pop.persons + pop.entries_per_year <= 0.0
         {
             return bad("the pool is empty or not a finite number of persons".into());
+        }
+        let x = &self.exploitation;
+        if !(1..=MAX_REFERENCE_MONTHS).contains(&x.reference_months)
+            || !(1..=x.reference_months).contains(&x.withheld_wage_months)
+        {
+            return bad(format!(
+                "forced labour's reference period of {} months with {} months of withheld wages: \
+                 the period must be 1 to {MAX_REFERENCE_MONTHS} months and hold the withheld months",
+                x.reference_months, x.withheld_wage_months
+            ));
         }
         let recruiters: u64 = self.kinds.iter().map(|k| k.count as u64).sum();
         if recruiters > MAX_RECRUITERS {
@@ -550,18 +632,19 @@ impl Params {
             r.via.clear();
             let mut alive = 1.0f32;
             let mut risk = 0.0f32;
+            let mut captivity = 0.0f32;
             for &l in &r.legs {
                 let leg = &legs[l as usize];
                 if leg.from != dest_loc && !r.via.contains(&leg.from) {
                     r.via.push(leg.from);
                 }
                 // Expected losses on this leg, for those who reach it.
-                risk += alive
-                    * (leg.p_death * vol
-                        + leg.p_detention * leg.ransom
-                        + (leg.p_interception + leg.p_entry_denied) * r.fee);
+                risk +=
+                    alive * (leg.p_death * vol + (leg.p_interception + leg.p_entry_denied) * r.fee);
+                captivity += alive * leg.p_detention * leg.ransom;
                 alive *= 1.0 - leg.p_death;
             }
+            r.captivity_usd = captivity;
             let first_from = legs[r.legs[0] as usize].from;
             r.onward = self.locations[first_from as usize].kind == LocationKind::Hub;
             r.risk_usd = risk;

@@ -157,6 +157,7 @@ pub fn create(
             awareness: 0,
             age_at_entry: pop.age_min.min(255) as u8,
             arrears: 0,
+            withheld: 0,
         };
         a.set_awareness(awareness);
         if state == State::AtHome

@@ -60,6 +60,19 @@ pub struct Tally {
     pub new_debt_bondage: u32,
     pub new_forced_labour: u32,
     pub new_trafficked: u32,
+    /// Persons in forced labour, and in debt bondage, this month (point prevalence).
+    pub in_forced_labour: u32,
+    pub in_debt_bondage: u32,
+    /// Irregular departures through smugglers.
+    pub smuggled: u32,
+    /// Stranded people drawn onto an onward irregular route.
+    pub onward_departures: u32,
+    /// Taken captive for ransom on a leg; sold on from one captor to another; died while held.
+    pub held_for_ransom: u32,
+    pub sold: u32,
+    pub captive_deaths: u32,
+    /// Ransom paid by families, USD per agent.
+    pub ransom_paid: f64,
     pub identified: u32,
     pub remittances: f64,
     pub debt_sum: f64,
@@ -98,6 +111,14 @@ impl Tally {
             new_debt_bondage: 0,
             new_forced_labour: 0,
             new_trafficked: 0,
+            in_forced_labour: 0,
+            in_debt_bondage: 0,
+            smuggled: 0,
+            onward_departures: 0,
+            held_for_ransom: 0,
+            sold: 0,
+            captive_deaths: 0,
+            ransom_paid: 0.0,
             identified: 0,
             remittances: 0.0,
             debt_sum: 0.0,
@@ -164,6 +185,14 @@ impl Tally {
         self.new_debt_bondage += o.new_debt_bondage;
         self.new_forced_labour += o.new_forced_labour;
         self.new_trafficked += o.new_trafficked;
+        self.in_forced_labour += o.in_forced_labour;
+        self.in_debt_bondage += o.in_debt_bondage;
+        self.smuggled += o.smuggled;
+        self.onward_departures += o.onward_departures;
+        self.held_for_ransom += o.held_for_ransom;
+        self.sold += o.sold;
+        self.captive_deaths += o.captive_deaths;
+        self.ransom_paid += o.ransom_paid;
         self.identified += o.identified;
         self.remittances += o.remittances;
         self.debt_sum += o.debt_sum;
@@ -207,15 +236,34 @@ pub struct EpisodeAcc {
     pub debt_trap: u32,
     pub forced_labour: u32,
     pub trafficked: u32,
+    /// Trafficked by the episode's channel, by the recruiter kind that recruited them (index of
+    /// the kind), and women among them.
+    pub trafficked_by_channel: [u32; 4],
+    pub trafficked_by_kind: Vec<u32>,
+    pub trafficked_women: u32,
     pub trafficked_bd_law: u32,
     pub arrived: u32,
     pub promise_broken: u32,
     pub failed: u32,
     pub irregular_deaths: u32,
     pub irregular_detained: u32,
+    /// Attempts that failed before departure (counted in the year of the payment, which is
+    /// the year the attempt would have departed), the money they lost, and those of them
+    /// stopped at the airport.
+    pub failed_before_departure: u32,
+    pub lost_before_departure: f64,
+    pub offloaded: u32,
 }
 
 impl EpisodeAcc {
+    /// Empty outcomes for a scenario with `kinds` recruiter kinds.
+    pub fn new(kinds: usize) -> Self {
+        EpisodeAcc {
+            trafficked_by_kind: vec![0; kinds],
+            ..Default::default()
+        }
+    }
+
     pub fn add(&mut self, o: &EpisodeAcc) {
         for i in 0..4 {
             self.departures[i] += o.departures[i];
@@ -239,12 +287,30 @@ impl EpisodeAcc {
         self.debt_trap += o.debt_trap;
         self.forced_labour += o.forced_labour;
         self.trafficked += o.trafficked;
+        for i in 0..4 {
+            self.trafficked_by_channel[i] += o.trafficked_by_channel[i];
+        }
+        if self.trafficked_by_kind.len() < o.trafficked_by_kind.len() {
+            self.trafficked_by_kind
+                .resize(o.trafficked_by_kind.len(), 0);
+        }
+        for (a, b) in self
+            .trafficked_by_kind
+            .iter_mut()
+            .zip(&o.trafficked_by_kind)
+        {
+            *a += b;
+        }
+        self.trafficked_women += o.trafficked_women;
         self.trafficked_bd_law += o.trafficked_bd_law;
         self.arrived += o.arrived;
         self.promise_broken += o.promise_broken;
         self.failed += o.failed;
         self.irregular_deaths += o.irregular_deaths;
         self.irregular_detained += o.irregular_detained;
+        self.failed_before_departure += o.failed_before_departure;
+        self.lost_before_departure += o.lost_before_departure;
+        self.offloaded += o.offloaded;
     }
 }
 
@@ -283,9 +349,9 @@ pub struct Outcomes {
 }
 
 impl Outcomes {
-    pub fn new(years: usize) -> Self {
+    pub fn new(years: usize, kinds: usize) -> Self {
         Outcomes {
-            episodes: vec![EpisodeAcc::default(); years],
+            episodes: vec![EpisodeAcc::new(kinds); years],
             returns: vec![ReturnAcc::default(); years],
         }
     }

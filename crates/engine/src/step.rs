@@ -12,15 +12,15 @@
 use super::agent::{Agent, State, fl};
 use super::context::{Application, Ctx, Local, Trace};
 use super::offers;
+use super::params::Channel;
 use super::params::Params;
-use super::params::{Channel, RecruiterType};
 use super::population::Layout;
 use super::recruiters::Recruiters;
 use super::rng::{Purpose, RunKey};
 use super::stats::{Account, Outcomes, Tally};
 use super::{
-    aspiration, awareness, choice, enforcement, exit, exploitation, finance, journey, matching,
-    reintegration, work,
+    aspiration, attempt, awareness, choice, enforcement, exit, exploitation, finance, journey,
+    matching, reintegration, work,
 };
 use rayon::prelude::*;
 
@@ -75,7 +75,7 @@ impl World {
         let scratch = (0..chunks)
             .map(|_| Scratch {
                 tally: Tally::new(p),
-                out: Outcomes::new(years),
+                out: Outcomes::new(years, p.kinds.len()),
                 apps: Vec::new(),
                 traces: Vec::new(),
                 offers: Vec::new(),
@@ -222,7 +222,13 @@ impl World {
             .first()
             .map(|s| s.out.episodes.len())
             .unwrap_or(0);
-        let mut o = Outcomes::new(years);
+        let kinds = self
+            .scratch
+            .first()
+            .and_then(|s| s.out.episodes.first())
+            .map(|e| e.trafficked_by_kind.len())
+            .unwrap_or(0);
+        let mut o = Outcomes::new(years, kinds);
         for s in &self.scratch {
             o.add(&s.out);
         }
@@ -269,16 +275,16 @@ fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         State::Detained => {
             journey::detained_month(ctx, i, a, loc);
             if a.state == State::Detained {
-                exploitation::assess(ctx, a, false, loc);
+                exploitation::assess(ctx, a, loc);
             }
         }
         State::Working => {
-            let withheld = work::month(ctx, i, a, loc);
-            let exploited = exploitation::assess(ctx, a, withheld, loc);
+            work::month(ctx, i, a, loc);
+            let exploited = exploitation::assess(ctx, a, loc);
             exit::month(ctx, i, a, exploited, loc);
         }
         State::Stranded => {
-            exploitation::assess(ctx, a, false, loc);
+            exploitation::assess(ctx, a, loc);
             journey::stranded_month(ctx, i, a, loc);
         }
         State::Dead | State::Absent => {}
@@ -326,7 +332,6 @@ fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         return;
     };
     let o = loc.offers[j];
-    let kind = p.kinds[o.kind as usize].kind;
     a.recruiter = o.recruiter;
     a.route = o.route;
     a.cost = o.fee + o.travel;
@@ -337,12 +342,7 @@ fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     if o.via_broker {
         a.flags |= fl::BROKER;
     }
-    if o.deceptive
-        || matches!(
-            kind,
-            RecruiterType::FraudulentAgency | RecruiterType::TraffickingNetwork
-        )
-    {
+    if o.deceptive {
         a.flags |= fl::DECEPTIVE_RECRUITMENT;
     }
     let rp = &p.routes[o.route as usize];
@@ -359,35 +359,16 @@ fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     });
 }
 
-/// An applicant after matching: if accepted, pay and leave; if not, try again next month.
+/// An applicant after matching: if accepted, pay and leave (or fail before leaving); if not,
+/// try again next month.
 fn pass_b(ctx: &Ctx, i: usize, a: &mut Agent, app: &Application, loc: &mut Local) {
     a.flags &= !fl::APPLIED;
     if !app.accepted {
         return;
     }
-    let p = ctx.p;
     count(a, loc.tally, -1);
     let nw0 = a.net_worth();
-    let rp = &p.routes[a.route as usize];
-    // Visa screening before departure catches fake visas: the migrant stays home, and the
-    // agency that sold the visa is exposed.
-    if rp.channel == Channel::VisaFraud
-        && ctx
-            .rng(i, Purpose::Finance, 1)
-            .chance(p.policy.cooperation.visa_screening_share)
-    {
-        loc.traces.push(Trace {
-            recruiter: a.recruiter,
-            district: a.district,
-        });
-        a.set_state(State::AtHome);
-    } else {
-        // A new episode: keep only what describes the offer taken.
-        a.flags &= fl::BROKER | fl::DECEPTIVE_RECRUITMENT;
-        a.advance = 0.0;
-        finance::pay_departure(ctx, i, a, app.fee, rp.travel_cost, app.advance, loc);
-        journey::depart(ctx, i, a, loc);
-    }
+    attempt::start(ctx, i, a, app, loc);
     loc.tally.net_worth_change += a.net_worth() - nw0;
     count(a, loc.tally, 1);
 }

@@ -54,6 +54,7 @@ pub fn start_job(ctx: &Ctx, a: &mut Agent, d: Ix, wage: f32, legal: bool, _loc: 
     a.wage = wage;
     a.timer = dest.contract_months;
     a.location = dest.location;
+    a.withheld = 0;
     if legal {
         a.flags |= fl::LEGAL;
     }
@@ -68,8 +69,15 @@ pub fn coercion(ctx: &Ctx, a: &Agent) -> f32 {
     ctx.p.kinds[ctx.rec.kind[a.recruiter as usize] as usize].p_coercion
 }
 
-/// One month of work. Returns whether wages were withheld this month.
-pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) -> bool {
+/// Kind of the recruiter of the current episode, if any.
+#[inline]
+pub fn kind_of(ctx: &Ctx, a: &Agent) -> Option<RecruiterType> {
+    (a.recruiter != NO_RECRUITER)
+        .then(|| ctx.p.kinds[ctx.rec.kind[a.recruiter as usize] as usize].kind)
+}
+
+/// One month of work; whether wages were withheld is kept in the agent's monthly history.
+pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     let p = ctx.p;
     let d = p.locations[a.location as usize].dest.unwrap_or(0) as usize;
     let dest = &p.dests[d];
@@ -78,7 +86,13 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) -> bool {
     if !a.is(fl::PASSPORT) && rng.chance(dest.p_passport * boost) {
         a.flags |= fl::PASSPORT;
     }
-    let theft = rng.chance(dest.p_wage_theft * boost);
+    let u_theft = rng.uniform();
+    let theft = if a.withheld & 1 != 0 {
+        u_theft < p.work.withholding_persistence_share
+    } else {
+        u_theft < dest.p_wage_theft * boost
+    };
+    a.withheld = (a.withheld << 1) | theft as u8;
     let pay = if theft {
         a.wage * (1.0 - p.work.wage_theft_share)
     } else {
@@ -118,9 +132,7 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) -> bool {
         }
     }
     if a.channel() == channel_index(Channel::CrossBorder)
-        && a.recruiter != NO_RECRUITER
-        && p.kinds[ctx.rec.kind[a.recruiter as usize] as usize].kind
-            == RecruiterType::TraffickingNetwork
+        && kind_of(ctx, a) == Some(RecruiterType::TraffickingNetwork)
         && !a.is(fl::SEXUAL)
         && rng.chance(dest.p_sexual_exploitation)
     {
@@ -129,5 +141,4 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) -> bool {
     if rng.chance(dest.p_job_loss) {
         a.set_state(State::Stranded);
     }
-    theft
 }
