@@ -222,14 +222,22 @@ pub fn targets_met(rows: &[Row]) -> (usize, usize) {
     (fit.filter(|r| r.within()).count(), total)
 }
 
-/// The one-line verdict printed after a run.
+/// The one-line verdict printed after a run: emergent targets that a parameter was fitted or
+/// set to, apart from those no parameter was fitted to (the evidence), then the input checks and
+/// the series' averaged relative differences.
 pub fn verdict(rows: &[Row]) -> String {
-    let count = |kind: Kind| {
-        let all: Vec<&Row> = rows.iter().filter(|r| r.kind == kind).collect();
+    let count = |keep: &dyn Fn(&Row) -> bool| {
+        let all: Vec<&Row> = rows.iter().filter(|r| keep(r)).collect();
         (all.iter().filter(|r| r.within()).count(), all.len())
     };
-    let (e, en) = count(Kind::Emergent);
-    let (i, inn) = count(Kind::Input);
+    let (f, fn_) = count(&|r| r.kind == Kind::Emergent && r.used_in_fit);
+    let (o, on) = count(&|r| r.kind == Kind::Emergent && !r.used_in_fit);
+    let (i, inn) = count(&|r| r.kind == Kind::Input);
+    let out_of_fit = if on == 0 {
+        "no target left out of fitting".to_string()
+    } else {
+        format!("targets not used in fitting met {o} of {on}")
+    };
     let ard: Vec<String> = rows
         .iter()
         .filter(|r| r.kind == Kind::Series)
@@ -244,7 +252,7 @@ pub fn verdict(rows: &[Row]) -> String {
         })
         .collect();
     format!(
-        "validation: emergent targets met {e} of {en}, input checks met {i} of {inn}; averaged relative difference: {}",
+        "validation: fitted targets met {f} of {fn_}, {out_of_fit}, input checks met {i} of {inn}; averaged relative difference: {}",
         ard.join(", ")
     )
 }
@@ -303,5 +311,20 @@ mod tests {
             row(Kind::Input, Some(5.0)),
         ];
         assert_eq!(targets_met(&rows), (2, 3));
+        assert_eq!(
+            verdict(&rows),
+            "validation: fitted targets met 0 of 0, targets not used in fitting met 1 of 2, \
+             input checks met 1 of 2; averaged relative difference: t 0.100"
+        );
+        let mut fitted = rows.clone();
+        fitted[0].used_in_fit = true;
+        fitted[1].used_in_fit = true;
+        assert!(
+            verdict(&fitted).starts_with(
+                "validation: fitted targets met 1 of 2, no target left out of fitting, input checks met 1 of 2"
+            ),
+            "{}",
+            verdict(&fitted)
+        );
     }
 }
