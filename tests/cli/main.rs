@@ -8,6 +8,8 @@
 //!   output folder), one clear message, and no output files;
 //! - `bad_scenarios`: scenarios the loader refuses before anything runs (magnitudes, events
 //!   outside the simulated months, observed data, repeated ids, FIFOs and oversized files);
+//! - `exploitation`: forced labour, debt bondage, failure before departure, smuggling and
+//!   trafficking, captivity for ransom, measured as the model defines them, and their metrics;
 //! - `mechanisms`: each mechanism of the monthly step moves the outcomes it should, in the
 //!   direction (and roughly the size) the model implies;
 //! - `properties`: reproducibility across threads, conservation, the money ledger, honest
@@ -24,6 +26,7 @@ mod bad_input;
 mod bad_scenarios;
 mod baseline_checks;
 mod capacity;
+mod exploitation;
 mod loader_mutations;
 mod mechanisms;
 mod output_folder;
