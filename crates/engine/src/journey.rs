@@ -3,7 +3,7 @@
 //! back). A migrant stranded in a hub may be drawn onto an onward irregular route, detained, or
 //! go home.
 
-use super::agent::{Agent, IMMIGRATION, State, fl, tr};
+use super::agent::{Agent, IMMIGRATION, NO_RECRUITER, State, fl, tr};
 use super::context::{Ctx, Local};
 use super::exploitation;
 use super::finance;
@@ -284,18 +284,27 @@ pub fn stranded_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         let rp = &p.routes[route as usize];
         // The onward journey is bought from whoever sells the route; it deceives as often as
         // that kind's offers do (a smuggler selling a crossing, rarely).
+        let mut fee_factor = 1.0;
         if let Some(k) = rp.seller.map(usize::from) {
             let kind = &p.kinds[k];
+            fee_factor = kind.fee_factor;
+            // One of the kind's recruiters reaching the migrant's home district (its contacts),
+            // or else any of the kind's recruiters: the journey is never credited to the last.
             let list = &ctx.rec.reach[k * ctx.rec.districts + a.district as usize];
-            if !list.is_empty() {
-                a.recruiter = list[rng.below(list.len())];
-            }
+            let (start, end) = (ctx.rec.kind_start[k], ctx.rec.kind_start[k + 1]);
+            a.recruiter = if !list.is_empty() {
+                list[rng.below(list.len())]
+            } else if end > start {
+                start + rng.below((end - start) as usize) as u32
+            } else {
+                NO_RECRUITER
+            };
             if rng.chance(kind.p_deception) {
                 a.flags |= fl::DECEPTIVE_RECRUITMENT;
             }
         }
         loc.tally.onward_departures += 1;
-        let price = rp.fee * rng.lognormal(1.0, rp.fee_sd_log);
+        let price = rp.fee * fee_factor * rng.lognormal(1.0, rp.fee_sd_log);
         finance::emergency(p, a, price, Account::Recruiters, loc);
         finance::emergency(p, a, rp.travel_cost, Account::Transport, loc);
         a.route = route;
