@@ -352,6 +352,8 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             default_months: s.finance.default_months,
             home_repay_share: s.finance.home_repay_share as f32,
             ransom_borrowed_share: s.finance.ransom_borrowed_share as f32,
+            default_write_off_share: s.finance.default_write_off_share as f32,
+            home_spending_share: s.finance.home_spending_share as f32,
         },
         work: Work {
             repay_share: s.work.repay_share as f32,

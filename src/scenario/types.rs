@@ -421,6 +421,17 @@ pub struct Finance {
     pub home_repay_share: f64,
     /// Share of the ransom the family pays by borrowing from a money-lender (the rest from savings).
     pub ransom_borrowed_share: f64,
+    /// Share of what a household still owes after `default_months` in arrears, at home or while
+    /// the migrant is abroad (and after any foreclosure), that its lenders write off; the rest
+    /// bears no more interest. Optional: 0 when absent (nothing written off, but the interest
+    /// stops all the same).
+    #[serde(default)]
+    pub default_write_off_share: f64,
+    /// Monthly share of a household's savings above `population.savings_months` of its income
+    /// that it spends at home while no one is seeking work abroad. Optional: 0 when absent
+    /// (savings are kept).
+    #[serde(default)]
+    pub home_spending_share: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -274,6 +274,11 @@ pub struct Finance {
     pub default_months: u32,
     pub home_repay_share: f32,
     pub ransom_borrowed_share: f32,
+    /// Share of a defaulted debt written off; the rest bears no more interest.
+    pub default_write_off_share: f32,
+    /// Monthly share of savings above the buffer (`Population::savings_months` of income) that
+    /// a household at home spends.
+    pub home_spending_share: f32,
 }
 
 #[derive(Debug, Clone)]
