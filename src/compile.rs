@@ -317,6 +317,8 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             initial_abroad_share: pop.initial_abroad_share as f32,
             initial_indebted_share: pop.initial_indebted_share as f32,
             initial_debt: pop.initial_debt_usd,
+            settle_months: s.settle_months,
+            settle_persons_per_agent: s.settle_persons_per_agent,
         },
         asp: Aspiration {
             p_base: asp.p_base as f32,

@@ -25,6 +25,15 @@ pub struct Scenario {
     pub months: u32,
     /// Months simulated before `start` and not reported.
     pub spin_up_months: u32,
+    /// Months of the settling run, simulated before the spin-up at a coarser resolution; its
+    /// end state seeds the initial pool and the recruiters. Optional: 0 (no settling run; the
+    /// pool is drawn from `[population]` at the first simulated month).
+    #[serde(default)]
+    pub settle_months: u32,
+    /// Persons each agent of the settling run stands for, at most; never fewer agents than
+    /// that takes, never more than the run's. Optional: 1,000.
+    #[serde(default = "default_settle_persons_per_agent")]
+    pub settle_persons_per_agent: f64,
     #[serde(default = "default_seed")]
     pub seed: u64,
     #[serde(default = "default_replicates")]
@@ -64,6 +73,9 @@ fn default_seed() -> u64 {
 }
 fn default_replicates() -> u32 {
     8
+}
+fn default_settle_persons_per_agent() -> f64 {
+    1000.0
 }
 
 /// The real population the scenario stands for, and how agents are drawn from it.

@@ -230,6 +230,11 @@ pub struct Population {
     pub initial_abroad_share: f32,
     pub initial_indebted_share: f32,
     pub initial_debt: f64,
+    /// Months of the settling run whose end state seeds the initial pool (0: no settling run;
+    /// the pool is drawn as above).
+    pub settle_months: u32,
+    /// Persons each agent of the settling run stands for, at most (0: as many agents as the run).
+    pub settle_persons_per_agent: f64,
 }
 
 #[derive(Debug, Clone)]
