@@ -323,6 +323,8 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             initial_abroad_share: pop.initial_abroad_share as f32,
             initial_indebted_share: pop.initial_indebted_share as f32,
             initial_debt: pop.initial_debt_usd,
+            settle_months: s.settle_months,
+            settle_persons_per_agent: s.settle_persons_per_agent,
         },
         asp: Aspiration {
             p_base: asp.p_base as f32,
@@ -358,6 +360,8 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             default_months: s.finance.default_months,
             home_repay_share: s.finance.home_repay_share as f32,
             ransom_borrowed_share: s.finance.ransom_borrowed_share as f32,
+            default_write_off_share: s.finance.default_write_off_share as f32,
+            home_spending_share: s.finance.home_spending_share as f32,
         },
         work: Work {
             repay_share: s.work.repay_share as f32,

@@ -16,13 +16,15 @@ use super::validate;
 use super::{Epoch, Scenario, ScenarioError, decode, parse_month, path};
 
 /// Top-level keys an event may not change: they fix the run itself.
-const FIXED: [&str; 10] = [
+const FIXED: [&str; 12] = [
     "name",
     "description",
     "extends",
     "start",
     "months",
     "spin_up_months",
+    "settle_months",
+    "settle_persons_per_agent",
     "seed",
     "replicates",
     "event",

@@ -25,6 +25,15 @@ pub struct Scenario {
     pub months: u32,
     /// Months simulated before `start` and not reported.
     pub spin_up_months: u32,
+    /// Months of the settling run, simulated before the spin-up at a coarser resolution; its
+    /// end state seeds the initial pool and the recruiters. Optional: 0 (no settling run; the
+    /// pool is drawn from `[population]` at the first simulated month).
+    #[serde(default)]
+    pub settle_months: u32,
+    /// Persons each agent of the settling run stands for, at most; never fewer agents than
+    /// that takes, never more than the run's. Optional: 1,000.
+    #[serde(default = "default_settle_persons_per_agent")]
+    pub settle_persons_per_agent: f64,
     #[serde(default = "default_seed")]
     pub seed: u64,
     #[serde(default = "default_replicates")]
@@ -66,6 +75,9 @@ fn default_seed() -> u64 {
 }
 fn default_replicates() -> u32 {
     8
+}
+fn default_settle_persons_per_agent() -> f64 {
+    1000.0
 }
 
 /// The real population the scenario stands for, and how agents are drawn from it.
@@ -437,6 +449,17 @@ pub struct Finance {
     pub home_repay_share: f64,
     /// Share of the ransom the family pays by borrowing from a money-lender (the rest from savings).
     pub ransom_borrowed_share: f64,
+    /// Share of what a household still owes after `default_months` in arrears, at home or while
+    /// the migrant is abroad (and after any foreclosure), that its lenders write off; the rest
+    /// bears no more interest. Optional: 0 when absent (nothing written off, but the interest
+    /// stops all the same).
+    #[serde(default)]
+    pub default_write_off_share: f64,
+    /// Monthly share of a household's savings above `population.savings_months` of its income
+    /// that it spends at home while no one is seeking work abroad. Optional: 0 when absent
+    /// (savings are kept).
+    #[serde(default)]
+    pub home_spending_share: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

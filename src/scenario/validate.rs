@@ -31,7 +31,7 @@ pub(crate) const MAX_AGE: f64 = 100.0;
 pub(crate) fn upper(at: &[String], key: &str) -> f64 {
     match key {
         // The top-level run length; a leg's `months` is a duration like the other `*_months`.
-        "months" | "spin_up_months" if at.len() == 1 => MAX_HORIZON_MONTHS as f64,
+        "months" | "spin_up_months" | "settle_months" if at.len() == 1 => MAX_HORIZON_MONTHS as f64,
         "persons" | "entries_per_year" => 1e9,
         // Recruiters are simulated one by one (10 million take about 0.5 GB and seconds a
         // month); Bangladesh has tens of thousands.

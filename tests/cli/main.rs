@@ -20,7 +20,9 @@
 //!   recommendation moves what it targets;
 //! - `output_folder`: a run's folder holds one run, whole, even when the run is killed or two
 //!   runs race for it; foreign folders are never replaced; runs too large for the machine are
-//!   refused before they start.
+//!   refused before they start;
+//! - `stationary`: the baseline with its events removed keeps every yearly flow steady from the
+//!   first reported year to the last.
 
 mod bad_input;
 mod bad_scenarios;
@@ -31,4 +33,5 @@ mod loader_mutations;
 mod mechanisms;
 mod output_folder;
 mod properties;
+mod stationary;
 mod support;

@@ -2,7 +2,7 @@
 //! savings and then from lenders in the scenario's order, monthly interest, repayment, and
 //! foreclosure on pledged land at home.
 
-use super::agent::{Agent, fl, tr};
+use super::agent::{Agent, State, fl, tr};
 use super::context::{Ctx, Local};
 use super::params::LenderType;
 use super::params::Params;
@@ -154,35 +154,53 @@ pub fn emergency(p: &Params, a: &mut Agent, amount: f32, to: Account, loc: &mut 
     loc.tally.pay(Account::Households, to, amount);
 }
 
-/// Add a month's interest to the debt; it is owed to the lenders.
+/// Add a month's interest to the debt; it is owed to the lenders. The month counts as one more
+/// in arrears until [`repay`] covers its interest. A household `default_months` in arrears, at
+/// home or while the migrant is abroad, has defaulted (see `default`): its debt bears no more
+/// interest, so no debt grows without bound.
 #[inline]
-pub fn accrue(a: &mut Agent, loc: &mut Local) -> f32 {
+pub fn accrue(ctx: &Ctx, a: &mut Agent, loc: &mut Local) -> f32 {
     if a.debt <= 0.0 {
         return 0.0;
     }
+    if a.arrears as u32 >= ctx.p.finance.default_months && a.rate > 0.0 {
+        default(ctx, a, loc);
+    }
     let interest = a.debt * a.rate;
+    if interest <= 0.0 {
+        return 0.0;
+    }
     a.debt += interest;
     a.advance *= 1.0 + a.rate;
+    a.arrears = a.arrears.saturating_add(1);
     loc.tally
         .pay(Account::Households, Account::Lenders, interest);
     interest
 }
 
-/// Repay up to `amount` of debt out of savings (advance first). Records full repayment.
+/// Repay up to `amount` of debt out of savings (advance first), after this month's interest has
+/// accrued; a payment that covers the month's interest clears the arrears. Records full
+/// repayment.
 pub fn repay(ctx: &Ctx, a: &mut Agent, amount: f32, loc: &mut Local) -> f32 {
     if a.debt <= 0.0 || amount <= 0.0 {
         return 0.0;
     }
+    // The month's interest, accrued just before: debt = last month's debt x (1 + rate).
+    let interest = a.debt * a.rate / (1.0 + a.rate);
     let x = amount.min(a.debt);
     a.debt -= x;
     a.savings -= x;
     a.advance = (a.advance - x).max(0.0);
+    if x >= interest {
+        a.arrears = 0;
+    }
     if a.debt < 1.0 {
         // Settle the last dollar so that rounding does not leave a debt forever.
         a.savings -= a.debt;
         a.debt = 0.0;
         a.advance = 0.0;
         a.rate = 0.0;
+        a.arrears = 0;
         if a.is(fl::BORROWED) && !a.is(fl::REPAID) {
             a.flags |= fl::REPAID;
             if a.is(fl::REPORTED)
@@ -196,31 +214,47 @@ pub fn repay(ctx: &Ctx, a: &mut Agent, amount: f32, loc: &mut Local) -> f32 {
     x
 }
 
-/// A household at home with debt: it puts part of its income to the debt; when it cannot even
-/// pay the interest for `default_months`, a lender holding its land forecloses.
+/// A household at home. Savings above its buffer (`savings_months` of its income) go to its
+/// debt first; while no one in it is seeking work abroad, it spends `home_spending_share` of
+/// what is still above the buffer each month. With debt, it also puts `home_repay_share` of its
+/// income to the debt. When that does not cover the interest for `default_months` in a row, a
+/// lender holding its land forecloses, and the lenders, having taken what there was to take,
+/// write off `default_write_off_share` of what is still owed and charge no more interest on the
+/// rest, which the household goes on paying from its income. So a debt at home cannot grow
+/// without bound.
 pub fn home_month(ctx: &Ctx, a: &mut Agent, income: f32, loc: &mut Local) {
-    if a.debt <= 0.0 {
-        return;
-    }
     let p = ctx.p;
-    let budget = income * p.finance.home_repay_share;
-    loc.tally
-        .pay(Account::HomeEconomy, Account::Households, budget);
-    a.savings += budget;
-    let interest = accrue(a, loc);
-    let paid = repay(ctx, a, budget, loc);
-    if paid < interest {
-        a.arrears = a.arrears.saturating_add(1);
-    } else {
-        a.arrears = 0;
+    let buffer = p.pop.savings_months * a.home_income;
+    if a.debt > 0.0 {
+        let spare = (a.savings - buffer).max(0.0);
+        let budget = income * p.finance.home_repay_share;
+        loc.tally
+            .pay(Account::HomeEconomy, Account::Households, budget);
+        a.savings += budget;
+        accrue(ctx, a, loc);
+        repay(ctx, a, budget + spare, loc);
     }
-    if a.arrears as u32 >= p.finance.default_months && a.is(fl::COLLATERAL) && a.has(tr::LAND) {
+    let share = p.finance.home_spending_share;
+    if a.state == State::AtHome && share > 0.0 && a.savings > buffer {
+        let spent = (a.savings - buffer) * share;
+        a.savings -= spent;
+        loc.tally
+            .pay(Account::Households, Account::HomeEconomy, spent);
+    }
+}
+
+/// Default after `default_months` in arrears: a lender holding the household's land forecloses
+/// (also while the migrant is abroad: the land is at home), then the lenders write off
+/// `default_write_off_share` of what is left and charge no more interest on the rest.
+fn default(ctx: &Ctx, a: &mut Agent, loc: &mut Local) {
+    let p = ctx.p;
+    a.arrears = 0;
+    if a.is(fl::COLLATERAL) && a.has(tr::LAND) {
         let seized = a.debt.min(p.pop.land_value);
         // The lender takes the land and writes off that much debt.
         a.debt -= seized;
         loc.tally.pay(Account::Lenders, Account::Households, seized);
         a.traits &= !tr::LAND;
-        a.arrears = 0;
         if !a.is(fl::COLLATERAL_LOST) {
             a.flags |= fl::COLLATERAL_LOST;
             if a.is(fl::REPORTED)
@@ -229,9 +263,16 @@ pub fn home_month(ctx: &Ctx, a: &mut Agent, income: f32, loc: &mut Local) {
                 loc.out.episodes[y].collateral_lost += 1;
             }
         }
-        if a.debt < 1.0 {
-            a.debt = 0.0;
-            a.advance = 0.0;
-        }
+    }
+    let written_off = a.debt * p.finance.default_write_off_share;
+    a.debt -= written_off;
+    a.advance = (a.advance - written_off).max(0.0);
+    loc.tally
+        .pay(Account::Lenders, Account::Households, written_off);
+    a.rate = 0.0;
+    if a.debt < 1.0 {
+        loc.tally.pay(Account::Lenders, Account::Households, a.debt);
+        a.debt = 0.0;
+        a.advance = 0.0;
     }
 }

@@ -99,7 +99,8 @@ pub struct Footprint {
 /// before anything is allocated.
 pub fn footprint(p: &Params, spec: RunSpec) -> Footprint {
     use std::mem::size_of;
-    let agents = spec.agents as u64;
+    // The settling run's agents are held, with the run's, while the run is set up.
+    let agents = spec.agents as u64 + settle_agents(p, spec) as u64;
     let chunks = agents.div_ceil(step::CHUNK as u64);
     let years = (spec.months as u64).div_ceil(12) + 1;
     // A tally's fixed part and its counters by destination (three) and by route.
@@ -205,13 +206,42 @@ pub fn run_replicate(
     })
 }
 
-/// The world of one replicate at its first month: the pool drawn, the recruiters created.
+/// The world of one replicate at its first month: the pool drawn, the recruiters created. When
+/// the scenario asks for a settling run (`settle`), the initial pool and the recruiters take
+/// the state that run ends in.
 pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> {
     let key = RunKey::new(spec.seed, spec.replicate);
     let horizon = (spec.spin_up + spec.months) as i32;
-    let layout = population::Layout::new(p, spec.agents, horizon);
-    let rec = recruiters::Recruiters::new(p, key)?;
-    let agents = population::create(p, key, layout, &rec.kind_start)?;
+    if p.pop.settle_months == 0 {
+        let layout = population::Layout::new(p, spec.agents, horizon);
+        let rec = recruiters::Recruiters::new(p, key)?;
+        let agents = population::create(p, key, layout, &rec.kind_start)?;
+        return Ok(step::World::new(
+            p,
+            agents,
+            layout,
+            rec,
+            key,
+            spec.spin_up as i32,
+        ));
+    }
+    let (settled, settle_key) = settle(p, spec)?;
+    // The run starts with as many people as the settling run ended with: its pool, drawn from
+    // the scenario's `persons`, has grown or shrunk to the size its entries and exits keep.
+    let persons = population::persons_in_pool(&settled.agents, settled.weight);
+    let layout = population::Layout::starting_with(p, persons, spec.agents, horizon);
+    let mut agents = population::create(p, key, layout, &settled.rec.kind_start)?;
+    population::seat(
+        p,
+        key,
+        &mut agents[..layout.initial],
+        &settled.agents,
+        settle_key,
+        p.pop.settle_months as i32,
+    );
+    let mut rec = settled.rec;
+    // Which brokers a policy has driven out is a fixed draw of the run's own key.
+    rec.rebuild_reach(p, key);
     Ok(step::World::new(
         p,
         agents,
@@ -220,4 +250,41 @@ pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> 
         key,
         spec.spin_up as i32,
     ))
+}
+
+/// Agents of the settling run of a replicate of `spec` (none without one): as many as it takes
+/// for each to stand for at most `settle_persons_per_agent` persons, and no more than the run's.
+pub fn settle_agents(p: &Params, spec: RunSpec) -> usize {
+    if p.pop.settle_months == 0 {
+        return 0;
+    }
+    let persons = p.pop.persons + p.pop.entries_per_year * p.pop.settle_months as f64 / 12.0;
+    let agents = (persons / p.pop.settle_persons_per_agent).ceil();
+    if agents.is_finite() {
+        (agents as usize).clamp(1, spec.agents.max(1))
+    } else {
+        spec.agents.max(1)
+    }
+}
+
+/// The settling run: the pool drawn as the scenario describes it, with [`settle_agents`]
+/// agents, and simulated for `settle_months` under the parameters of the first simulated month,
+/// nothing reported, until the stocks with a long memory (land lost to lenders, debts, savings,
+/// who has been abroad and at what age, people abroad and on the way, recruiters under
+/// prosecution) have reached the model's own steady state. Its draws come from a key of its
+/// own, returned with it; the recruiters are the run's own (same fixed draws).
+fn settle(p: &Params, spec: RunSpec) -> Result<(step::World, RunKey), OutOfMemory> {
+    const SETTLE: u64 = 0x5e77_1e00;
+    let key = RunKey::new(spec.seed, spec.replicate);
+    let settle_key = RunKey::new(rng::mix(spec.seed ^ SETTLE), spec.replicate);
+    let months = p.pop.settle_months as i32;
+    let layout = population::Layout::new(p, settle_agents(p, spec), months);
+    let rec = recruiters::Recruiters::new(p, key)?;
+    let agents = population::create(p, settle_key, layout, &rec.kind_start)?;
+    // The first reported month is past the last: nothing is counted.
+    let mut world = step::World::new(p, agents, layout, rec, settle_key, months);
+    for t in 0..months {
+        world.step(p, t);
+    }
+    Ok((world, settle_key))
 }

@@ -245,6 +245,11 @@ pub struct Population {
     pub initial_abroad_share: f32,
     pub initial_indebted_share: f32,
     pub initial_debt: f64,
+    /// Months of the settling run whose end state seeds the initial pool (0: no settling run;
+    /// the pool is drawn as above).
+    pub settle_months: u32,
+    /// Persons each agent of the settling run stands for, at most (0: as many agents as the run).
+    pub settle_persons_per_agent: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -289,6 +294,11 @@ pub struct Finance {
     pub default_months: u32,
     pub home_repay_share: f32,
     pub ransom_borrowed_share: f32,
+    /// Share of a defaulted debt written off; the rest bears no more interest.
+    pub default_write_off_share: f32,
+    /// Monthly share of savings above the buffer (`Population::savings_months` of income) that
+    /// a household at home spends.
+    pub home_spending_share: f32,
 }
 
 #[derive(Debug, Clone)]

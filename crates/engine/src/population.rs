@@ -5,6 +5,8 @@
 //! initial pool in order of entry month, so the monthly step can stop at the first one not yet
 //! entered. A share of the people in the
 //! pool at the first month are already working abroad (the stock), part of them still in debt.
+//! That is a rough first picture; a run with a settling run (`lib.rs`) instead seats its initial
+//! pool on the state the settling run ended in ([`seat`]).
 
 use super::agent::{Agent, NEVER, NO_RECRUITER, State, fl, tr};
 use super::params::{Channel, RecruiterType};
@@ -25,9 +27,15 @@ pub struct Layout {
 
 impl Layout {
     pub fn new(p: &Params, agents: usize, horizon: i32) -> Layout {
+        Layout::starting_with(p, p.pop.persons, agents, horizon)
+    }
+
+    /// The layout of a run whose pool holds `persons` at the first month (the scenario's
+    /// `persons`, or what a settling run ended with).
+    pub fn starting_with(p: &Params, persons: f64, agents: usize, horizon: i32) -> Layout {
         let entrants = p.pop.entries_per_year * horizon as f64 / 12.0;
-        let total = p.pop.persons + entrants;
-        let initial = ((agents as f64 * p.pop.persons / total).round() as usize).min(agents);
+        let total = persons + entrants;
+        let initial = ((agents as f64 * persons / total).round() as usize).min(agents);
         Layout {
             agents,
             initial,
@@ -199,4 +207,83 @@ pub fn create(
         a
     }));
     Ok(agents)
+}
+
+/// Persons alive and in the pool among `agents`, each standing for `weight`.
+pub fn persons_in_pool(agents: &[Agent], weight: f64) -> f64 {
+    agents
+        .iter()
+        .filter(|a| !matches!(a.state, State::Absent | State::Dead))
+        .count() as f64
+        * weight
+}
+
+/// A household's access to credit as far as fixed draws keyed by its index decide it: one bit
+/// per lender (the first 63) and one for the safe-migration loan.
+fn credit_profile(p: &Params, key: RunKey, i: usize) -> u64 {
+    let mut bits = 0u64;
+    for (l, lender) in p.lenders.iter().enumerate().take(63) {
+        if key.fixed(i as u64, Purpose::Finance, l as u16) < lender.access_share {
+            bits |= 1 << l;
+        }
+    }
+    if key.fixed(i as u64, Purpose::SafeLoan, 0) < p.policy.finance.coverage_share {
+        bits |= 1 << 63;
+    }
+    bits
+}
+
+/// Seat the initial pool on a settled one: each person of `initial` (drawn with `key`) takes the
+/// state of a person drawn at random among those alive and in the pool at the end of a settling
+/// run of `months` months (drawn with `settled_key`), with every month in it moved back by
+/// `months`, so that the first simulated month of the run is the settling run's last. The
+/// people of the initial pool then have the age, land, savings, debt, history and state (at
+/// home, seeking, abroad, on the way) that the model itself produces, not the scenario's rough
+/// first picture of them. Access to credit is a fixed draw keyed by a person's index, and in the
+/// steady state it is not independent of the rest (who could borrow has left; who could not
+/// is still at home), so a person is drawn among those with the same access as its own; only
+/// when none has it, among all.
+pub fn seat(
+    p: &Params,
+    key: RunKey,
+    initial: &mut [Agent],
+    settled: &[Agent],
+    settled_key: RunKey,
+    months: i32,
+) {
+    let mut alive: Vec<(u64, u32)> = settled
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| !matches!(a.state, State::Absent | State::Dead))
+        .map(|(j, _)| (credit_profile(p, settled_key, j), j as u32))
+        .collect();
+    if alive.is_empty() {
+        return;
+    }
+    alive.sort_unstable();
+    let shift = |m: i16| {
+        if m == NEVER {
+            NEVER
+        } else {
+            (m as i32 - months).max(NEVER as i32 + 1) as i16
+        }
+    };
+    initial.par_iter_mut().enumerate().for_each(|(i, a)| {
+        let profile = credit_profile(p, key, i);
+        let from = alive.partition_point(|x| x.0 < profile);
+        let to = alive.partition_point(|x| x.0 <= profile);
+        let (from, to) = if to > from {
+            (from, to)
+        } else {
+            (0, alive.len())
+        };
+        // Month `months` of the settling run's key is past its last: no draw of it repeats.
+        let mut rng = settled_key.stream(i as u64, months as u32, Purpose::Init, 0);
+        let mut b = settled[alive[from + rng.below(to - from)].1 as usize];
+        b.entry = shift(b.entry);
+        b.exit = shift(b.exit);
+        b.departed = shift(b.departed);
+        b.returned = shift(b.returned);
+        *a = b;
+    });
 }

@@ -102,7 +102,7 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     loc.tally
         .pay(Account::Households, Account::LivingCosts, dest.living);
     a.savings += pay - dest.living;
-    finance::accrue(a, loc);
+    finance::accrue(ctx, a, loc);
     let surplus = pay - dest.living;
     let mut repaid = 0.0;
     if surplus > 0.0 && a.debt > 0.0 {
