@@ -161,16 +161,22 @@ pub fn unpaired_half_width(base: &[f64], scen: &[f64]) -> Option<f64> {
 }
 
 /// The headline metrics of the picture and the terminal table, with a label and unit in words.
-pub const HEADLINE: [(&str, &str); 7] = [
+pub const HEADLINE: [(&str, &str); 10] = [
     (
         "debt_bondage_share",
         "Ever in debt bondage (share of departures)",
     ),
+    (
+        "forced_labour_prevalence_per_1000",
+        "In forced labour (per 1,000 persons abroad, any month)",
+    ),
     ("trafficked_per_1000", "Trafficked (per 1,000 departures)"),
+    ("trafficked_per_year", "Trafficked (persons a year)"),
     (
         "deaths_per_1000_irregular",
         "Deaths (per 1,000 irregular departures)",
     ),
+    ("deaths_per_year", "Deaths during migration (persons a year)"),
     ("mean_migration_cost_usd", "Mean cost of migrating (USD)"),
     ("convictions_per_year", "Trafficking convictions (per year)"),
     (

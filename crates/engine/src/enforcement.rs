@@ -42,7 +42,6 @@ pub fn month(
     let e = &p.policy.enforcement;
     let coop = &p.policy.cooperation;
     let cap = &p.policy.recruitment;
-    let comply = p.policy.recruitment.p_comply;
     for r in 0..rec.len() {
         let k = rec.kind[r] as usize;
         let kind = &p.kinds[k];
@@ -62,7 +61,7 @@ pub fn month(
                 if rng.chance(m.p_entry * (1.0 + m.entry_demand_factor * unmet)) {
                     rec.status[r] = Status::Active;
                     rec.timer[r] = 0;
-                    rec.compliant[r] = rng.chance(comply);
+                    rec.comply_draw[r] = rng.uniform();
                     for d in 0..nd {
                         rec.reputation[r * nd + d] = start;
                     }
@@ -74,7 +73,7 @@ pub fn month(
         }
         if kind.kind == RecruiterType::LicensedAgency
             && cap.fee_cap.is_some()
-            && !rec.compliant[r]
+            && !rec.compliant(p, r)
             && rng.chance(cap.p_cap_enforcement as f32)
         {
             rec.status[r] = Status::Closed;

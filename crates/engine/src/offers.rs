@@ -175,7 +175,7 @@ fn make(
         let pol = &p.policy.recruitment;
         fee = price * (1.0 - pol.employer_pays_share);
         if let Some(cap) = pol.fee_cap
-            && ctx.rec.compliant[r as usize]
+            && ctx.rec.compliant(p, r as usize)
         {
             fee = fee.min(cap);
         }

@@ -23,8 +23,10 @@ pub struct Recruiters {
     pub timer: Vec<u16>,
     /// Home district of a broker (brokers work in one district); 255 for others.
     pub home: Vec<Option<Ix>>,
-    /// Charges no more than the fee cap (licensed agencies).
-    pub compliant: Vec<bool>,
+    /// Each recruiter's fixed draw in [0, 1) for compliance with the fee cap: it complies while
+    /// the draw is under the epoch's `p_comply`, so a cap enforced from a date on is obeyed from
+    /// then on by the agencies it deters.
+    pub comply_draw: Vec<f32>,
     /// Reputation in each district, `r * districts + d`.
     pub reputation: Vec<f32>,
     /// Victims traced to each recruiter this month (agents).
@@ -48,7 +50,7 @@ impl Recruiters {
             status: try_vec(total, "the recruiters")?,
             timer: try_filled(total, 0, "the recruiters")?,
             home: try_vec(total, "the recruiters")?,
-            compliant: try_vec(total, "the recruiters")?,
+            comply_draw: try_vec(total, "the recruiters")?,
             reputation: try_vec(
                 total.saturating_mul(nd),
                 "the recruiters' reputations by district",
@@ -92,10 +94,8 @@ impl Recruiters {
                     None
                 };
                 r.home.push(home);
-                r.compliant.push(
-                    key.fixed(entity::recruiter(id as usize), Purpose::Market, 0)
-                        < p.policy.recruitment.p_comply,
-                );
+                r.comply_draw
+                    .push(key.fixed(entity::recruiter(id as usize), Purpose::Market, 0));
                 for _ in 0..nd {
                     r.reputation.push(kind.reputation);
                 }
@@ -163,6 +163,13 @@ impl Recruiters {
         self.reach = reach;
     }
 
+    /// Whether recruiter `r` charges no more than the fee cap under this epoch's enforcement
+    /// (only licensed agencies are capped).
+    #[inline]
+    pub fn compliant(&self, p: &Params, r: usize) -> bool {
+        self.comply_draw[r] < p.policy.recruitment.p_comply
+    }
+
     #[inline]
     pub fn reputation(&self, r: u32, d: Ix) -> f32 {
         self.reputation[r as usize * self.districts + d as usize]
@@ -175,7 +182,7 @@ impl Recruiters {
         let kind = &p.kinds[self.kind[r] as usize];
         let mut cap = kind.capacity;
         if kind.kind == RecruiterType::LicensedAgency
-            && self.compliant[r]
+            && self.compliant(p, r)
             && let Some(fee_cap) = p.policy.recruitment.fee_cap
         {
             cap *= cap_margin_factor(p, kind, fee_cap);
