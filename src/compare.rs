@@ -176,7 +176,10 @@ pub const HEADLINE: [(&str, &str); 10] = [
         "deaths_per_1000_irregular",
         "Deaths (per 1,000 irregular departures)",
     ),
-    ("deaths_per_year", "Deaths during migration (persons a year)"),
+    (
+        "deaths_per_year",
+        "Deaths during migration (persons a year)",
+    ),
     ("mean_migration_cost_usd", "Mean cost of migrating (USD)"),
     ("convictions_per_year", "Trafficking convictions (per year)"),
     (
