@@ -249,7 +249,11 @@ pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(Key, Option
             dep + e.failed_before_departure as f64,
         ),
     );
-    let episode_year = |n: f64| Some(n * w * 12.0 / (period.years().len() * 12).max(1) as f64);
+    // Episode counts are kept by year: per year is over the reported months of those years.
+    let years = period.years();
+    let episode_months =
+        (years.end * 12).min(rep.months.len()) - (years.start * 12).min(rep.months.len());
+    let episode_year = |n: f64| Some(n * w * 12.0 / episode_months.max(1) as f64);
     put(
         Key::total("lost_before_departure_usd_per_year"),
         episode_year(e.lost_before_departure),

@@ -20,6 +20,13 @@ pub fn check(path: &Path, sets: &[String]) -> Result<String, Error> {
         "  time: {} for {} months, after {} spin-up months",
         s.start, s.months, s.spin_up_months
     );
+    if s.settle_months > 0 {
+        let _ = writeln!(
+            out,
+            "  start: a settling run of {} months at up to {} persons per agent; the run's pool takes its size (so the persons below are approximate)",
+            s.settle_months, s.settle_persons_per_agent
+        );
+    }
     let _ = writeln!(
         out,
         "  pool: {:.0} persons ever, {} agents by default ({:.1} persons each), {} replicates, seed {}",

@@ -359,11 +359,21 @@ pub fn comparison_text(diffs: &[crate::compare::Diff]) -> String {
                 .find(|d| d.scenario == *sc && d.key == Key::total(metric))
             {
                 let f = |v: Option<f64>| v.map(short).unwrap_or_else(|| "-".into());
+                // A difference that is rounding error next to the values compared reads as 0.
+                let scale = d
+                    .baseline_mean
+                    .unwrap_or(0.0)
+                    .abs()
+                    .max(d.scenario_mean.unwrap_or(0.0).abs());
+                let diff = d
+                    .diff
+                    .mean
+                    .map(|x| if x.abs() <= 1e-9 * scale { 0.0 } else { x });
                 let ci = match (d.diff.lo, d.diff.hi) {
                     (Some(l), Some(h)) => {
-                        format!("{} [{}, {}]", f(d.diff.mean), short(l), short(h))
+                        format!("{} [{}, {}]", f(diff), short(l), short(h))
                     }
-                    _ => f(d.diff.mean),
+                    _ => f(diff),
                 };
                 let rel = d
                     .relative_change

@@ -127,6 +127,26 @@ fn thread_count_does_not_change_the_output() {
     assert_eq!(two.manifest()["threads"], 2);
 }
 
+#[test]
+fn thread_count_does_not_change_a_run_that_starts_from_a_settling_run() {
+    // The settling run, and the cloning of the run's people from its end, under 1 and 2 threads.
+    let base = Sim::new()
+        .agents(60_000)
+        .replicates(2)
+        .seed(5)
+        .months(24)
+        .set("settle_months", 120)
+        .set("settle_persons_per_agent", 100);
+    let one = base.clone().threads(1).run();
+    let two = base.threads(2).run();
+    for f in ["timeseries.csv", "outcomes.csv"] {
+        assert!(
+            one.bytes(f) == two.bytes(f),
+            "{f} differs between --threads 1 and --threads 2 after a settling run"
+        );
+    }
+}
+
 /// The numeric cells of a timeseries row after `replicate`.
 fn row_values(out: &Output) -> Vec<(u32, u32, Vec<String>)> {
     let (h, rows) = out.timeseries();

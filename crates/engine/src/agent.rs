@@ -52,8 +52,6 @@ pub mod fl {
     pub const RANSOM_PAID: u32 = 1 << 4;
     /// Held captive: put to forced work by the captors.
     pub const CAPTIVE_WORK: u32 = 1 << 8;
-    /// Sold on from one captor to another during the episode.
-    pub const SOLD: u32 = 1 << 17;
     pub const PASSPORT: u32 = 1 << 5;
     pub const LEGAL: u32 = 1 << 6;
     pub const PAID: u32 = 1 << 7;

@@ -77,7 +77,7 @@ fn fail_before_departure(
     f: Failure,
     loc: &mut Local,
 ) {
-    let lost = if f == Failure::Offloaded {
+    let mut lost = if f == Failure::Offloaded {
         fee + travel
     } else {
         // No ticket was used: the fare comes back.
@@ -86,7 +86,20 @@ fn fail_before_departure(
             .pay(Account::Transport, Account::Households, travel);
         fee
     };
-    // What the recruiter advanced is now an ordinary debt of the household.
+    if f == Failure::Absconded {
+        // A recruiter who vanished collects nothing of what it advanced: that debt is gone, and
+        // the household lost only what it paid itself.
+        let gone = a.advance.min(a.debt);
+        a.debt -= gone;
+        loc.tally.pay(Account::Lenders, Account::Households, gone);
+        lost -= gone;
+        if a.debt < 1.0 {
+            loc.tally.pay(Account::Lenders, Account::Households, a.debt);
+            a.debt = 0.0;
+            a.rate = 0.0;
+        }
+    }
+    // Otherwise what the recruiter advanced is now an ordinary debt of the household.
     a.advance = 0.0;
     a.traits |= tr::FAILED_ATTEMPT;
     a.set_state(State::AtHome);

@@ -38,6 +38,7 @@ pub fn depart(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     if matches!(rp.channel, Channel::Irregular | Channel::CrossBorder) {
         a.traits |= tr::IRREGULAR_AGAIN;
     }
+    a.traits &= !tr::FAILED_ATTEMPT;
     if rp.channel == Channel::Irregular && work::kind_of(ctx, a) == Some(RecruiterType::Smuggler) {
         t.smuggled += 1;
     }
@@ -224,7 +225,7 @@ pub fn detained_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     }
     if u_sold < c.p_sold {
         // A new captor, a new ransom, the months held start again.
-        a.flags = (a.flags | fl::SOLD) & !fl::RANSOM_PAID;
+        a.flags &= !fl::RANSOM_PAID;
         a.timer = leg.detention_months.max(1);
         loc.tally.sold += 1;
         return;

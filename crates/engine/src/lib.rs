@@ -113,7 +113,7 @@ pub fn footprint(p: &Params, spec: RunSpec) -> Footprint {
         + size_of::<recruiters::Status>()
         + size_of::<u16>()
         + size_of::<Option<params::Ix>>()
-        + size_of::<bool>()
+        + size_of::<f32>()
         + size_of::<u32>()) as u64
         + 8 * p.districts.len() as u64;
     // Applications, in the chunks and in the matching buffers: seekers are a small part of the
