@@ -412,6 +412,7 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             reputation_hit_share: s.market.reputation_hit_share as f32,
             reputation_recovery_share: s.market.reputation_recovery_share as f32,
             p_investigate_per_victim: s.market.p_investigate_per_victim as f32,
+            p_compliance_review: s.market.p_compliance_review as f32,
         },
         policy: Policy {
             recruitment: Recruitment {

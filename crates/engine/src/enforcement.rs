@@ -71,6 +71,14 @@ pub fn month(
             }
             Status::Active | Status::Prosecuted => {}
         }
+        // An agency reconsiders from time to time whether over-charging is worth the risk; its
+        // own stream, so that the enforcement draws below do not move.
+        if kind.kind == RecruiterType::LicensedAgency && m.p_compliance_review > 0.0 {
+            let mut review = key.stream(entity::recruiter(r), t as u32, Purpose::Market, 2);
+            if review.chance(m.p_compliance_review) {
+                rec.comply_draw[r] = review.uniform();
+            }
+        }
         if kind.kind == RecruiterType::LicensedAgency
             && cap.fee_cap.is_some()
             && !rec.compliant(p, r)

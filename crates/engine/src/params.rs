@@ -385,6 +385,8 @@ pub struct Market {
     pub reputation_hit_share: f32,
     pub reputation_recovery_share: f32,
     pub p_investigate_per_victim: f32,
+    /// Monthly probability that a licensed agency draws its compliance with the fee cap anew.
+    pub p_compliance_review: f32,
 }
 
 /// Recommendation 1.

@@ -27,7 +27,7 @@ use std::convert::Infallible;
 /// | `Work`, `Return` | agent | 0 |
 /// | `Exit` | agent | 0: identification, escape; 1: contract end |
 /// | `Recruiter` | recruiter | 0: enforcement and entry |
-/// | `Market` | recruiter | 0 (fixed): complies with a cap; 1 (fixed): driven out as a broker |
+/// | `Market` | recruiter | 0 (fixed): complies with a cap; 1 (fixed): driven out as a broker; 2: reviews its compliance |
 #[derive(Clone, Copy, Debug)]
 #[repr(u16)]
 pub enum Purpose {
