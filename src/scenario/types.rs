@@ -553,10 +553,6 @@ pub struct Captivity {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Market {
-    /// Monthly probability that a licensed agency reconsiders whether to comply with the fee
-    /// cap (a new draw against the current deterrence); 0: it decides once, when it enters.
-    #[serde(default)]
-    pub p_compliance_review: f64,
     /// Monthly probability that an empty recruiter slot is taken by a new recruiter, at no
     /// unmet demand; rises with the share of demand left unmet.
     pub p_entry: f64,
@@ -570,6 +566,10 @@ pub struct Market {
     /// Victims traced to a recruiter raise its monthly investigation probability by this much
     /// per victim (persons).
     pub p_investigate_per_victim: f64,
+    /// Monthly probability that a licensed agency reconsiders whether to comply with the fee
+    /// cap (a new draw against the current deterrence); 0: it decides once, when it enters.
+    #[serde(default)]
+    pub p_compliance_review: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
