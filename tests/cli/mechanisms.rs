@@ -8,41 +8,14 @@
 //! does not silently turn a test into a no-op.
 
 use crate::support::{
-    Output, Sim, TsRow, assert_greater, edit, fixture_text, fixture_without_events, write,
+    Output, Sim, TsRow, assert_all_zero, assert_greater, edit, fixture_text,
+    fixture_without_events, pair, ts_total, write,
 };
 use tempfile::TempDir;
 
 /// The fixture at the size used by these tests.
 fn sim() -> Sim {
     Sim::new().agents(40_000).replicates(4).seed(11)
-}
-
-/// Runs `base` with each `(key, value)` in `a`, and then in `b`.
-fn pair(base: Sim, a: &[(&str, &str)], b: &[(&str, &str)]) -> (Output, Output) {
-    let mut x = base.clone();
-    for (k, v) in a {
-        x = x.set(k, v);
-    }
-    let mut y = base;
-    for (k, v) in b {
-        y = y.set(k, v);
-    }
-    (x.run(), y.run())
-}
-
-/// Every replicate's value of `metric` is exactly 0.
-fn assert_all_zero(out: &Output, metric: &str) {
-    let v = out.values(metric);
-    assert!(
-        v.iter().all(|x| *x == 0.0),
-        "{metric} must be exactly 0 in every replicate of\n  {}\nbut is {v:?}",
-        out.command
-    );
-}
-
-/// Sum of a timeseries column over all rows.
-fn ts_total(out: &Output, col: &str) -> f64 {
-    out.timeseries().1.iter().map(|r| r.get(col)).sum()
 }
 
 // 1 Aspiration -------------------------------------------------------------------------------

@@ -458,3 +458,29 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     fs::write(&p, text).expect("write scenario");
     p
 }
+
+/// `base` with every `(key, value)` of `sets`.
+pub fn with(base: &Sim, sets: &[(&str, &str)]) -> Sim {
+    sets.iter().fold(base.clone(), |s, (k, v)| s.set(k, v))
+}
+
+/// Runs `base` with each `(key, value)` in `a`, and then in `b` (same seed: the runs differ only
+/// by those values).
+pub fn pair(base: Sim, a: &[(&str, &str)], b: &[(&str, &str)]) -> (Output, Output) {
+    (with(&base, a).run(), with(&base, b).run())
+}
+
+/// Every replicate's value of `metric` is exactly 0.
+pub fn assert_all_zero(out: &Output, metric: &str) {
+    let v = out.values(metric);
+    assert!(
+        v.iter().all(|x| *x == 0.0),
+        "{metric} must be exactly 0 in every replicate of\n  {}\nbut is {v:?}",
+        out.command
+    );
+}
+
+/// Sum of a timeseries column over all rows.
+pub fn ts_total(out: &Output, col: &str) -> f64 {
+    out.timeseries().1.iter().map(|r| r.get(col)).sum()
+}
