@@ -107,6 +107,7 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             income_factor: d.income_factor as f32,
             ties_share: d.ties_share as f32,
             p_broker_offer: d.p_broker_offer as f32,
+            cross_border_factor: d.cross_border_factor as f32,
             campaign: campaign_all || aw.districts.iter().any(|x| x == &d.id),
         })
         .collect();
@@ -146,6 +147,8 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             ransom: l.ransom_usd as f32,
             p_interception: l.p_interception as f32,
             p_entry_denied: l.p_entry_denied as f32,
+            p_stranded: l.p_stranded as f32,
+            p_sexual_violence: l.p_sexual_violence as f32,
         });
     }
 
@@ -179,6 +182,15 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             weight: r.weight as f32,
             p_visa_refused: r.p_visa_refused as f32,
             p_offloaded: r.p_offloaded as f32,
+            sex: match r.sex {
+                sc::ForSex::Anyone => ep::ForSex::Anyone,
+                sc::ForSex::Women => ep::ForSex::Women,
+                sc::ForSex::Men => ep::ForSex::Men,
+            },
+            jobs_per_month: r.jobs_per_month.map(|x| x as f32),
+            wage_factor: r.wage_factor as f32,
+            p_sexual_exploitation: r.p_sexual_exploitation as f32,
+            pool: 0,
             travel_cost: 0.0,
             via: Vec::new(),
             onward: false,
@@ -213,6 +225,7 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             irregular_wage_factor: d.irregular_wage_factor as f32,
             visa_fraud_legal: d.visa_fraud_legal,
             p_sexual_exploitation: d.p_sexual_exploitation as f32,
+            p_move_on: d.p_move_on as f32,
             location: find(
                 &loc_ix,
                 &d.id,
@@ -269,7 +282,7 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             p_abscond: k.p_abscond as f32,
             reputation: k.reputation_share as f32,
             transnational: k.transnational,
-            offer_weights: [Vec::new(), Vec::new()],
+            offer_weights: Default::default(),
         });
     }
 
@@ -370,6 +383,7 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             withholding_persistence_share: s.work.withholding_persistence_share as f32,
             coercion_hazard_factor: s.work.coercion_hazard_factor as f32,
             promise_kept_share: s.work.promise_kept_share as f32,
+            skilled_wage_factor: s.work.skilled_wage_factor as f32,
         },
         exit: Exit {
             p_escape: s.exit.p_escape as f32,
@@ -397,6 +411,7 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
                 }),
                 reference_months: x.reference_months,
                 withheld_wage_months: x.withheld_wage_months,
+                young_women_factor: x.young_women_factor as f32,
             }
         },
         captivity: Captivity {
@@ -463,6 +478,8 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
         broker_kinds: Vec::new(),
         broker_principal_weights: Vec::new(),
         cross_border_weights: Vec::new(),
+        pool_jobs: Vec::new(),
+        pool_ramp: Vec::new(),
     };
     p.check().map_err(|Invalid(m)| fail(m))?;
     p.derive();

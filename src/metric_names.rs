@@ -4,7 +4,7 @@
 
 /// Metrics that are one number for the whole pool, in the order of outcomes.csv (the metrics
 /// per destination and the `via` shares come after the channels).
-pub const TOTALS: [&str; 49] = [
+pub const TOTALS: [&str; 51] = [
     "departures_per_year",
     "registered_departures_per_year",
     "regular_departures_per_year",
@@ -54,18 +54,56 @@ pub const TOTALS: [&str; 49] = [
     "deaths_in_captivity_per_year",
     "deaths_per_year",
     "onward_departures_per_year",
+    "stranded_per_year",
+    "sexual_violence_per_year",
 ];
 
 /// `trafficked_per_year` is also given by these dimensions (levels: the channel, the recruiter
-/// kind's id, `women`/`men`).
-pub const TRAFFICKED_BY: [&str; 3] = [BY_CHANNEL, BY_RECRUITER_KIND, BY_SEX];
+/// kind's id; by sex and skill as a metric of [`BY_GROUP`]).
+pub const TRAFFICKED_BY: [&str; 2] = [BY_CHANNEL, BY_RECRUITER_KIND];
+
+/// The headline outcomes, also given by sex (`women`, `men`) and by skill (`skilled`,
+/// `unskilled`): the same definitions over the group's own counts and denominators.
+pub const BY_GROUP: [&str; 26] = [
+    "departures_per_year",
+    "registered_departures_per_year",
+    "irregular_departures_per_year",
+    "cross_border_departures_per_year",
+    "mean_migration_cost_usd",
+    "borrowed_share",
+    "broker_share",
+    "collateral_lost_share",
+    "debt_bondage_share",
+    "debt_trap_share",
+    "forced_labour_share",
+    "trafficked_per_1000",
+    "trafficked_per_year",
+    "promise_broken_share",
+    "failed_migration_share",
+    "deaths_per_1000_irregular",
+    "deaths_per_year",
+    "held_for_ransom_per_year",
+    "forced_labour_prevalence_per_1000",
+    "debt_bondage_prevalence_per_1000",
+    "stranded_per_year",
+    "returns_per_year",
+    "undocumented_returns_per_year",
+    "returnee_in_debt_share",
+    "remigration_irregular_share",
+    "reintegration_sustainable_share",
+];
+
+/// Metrics by destination also given for women and for men, `by = sex+destination`.
+pub const BY_SEX_DESTINATION: [&str; 2] = ["registered_departures_per_year", "departure_share"];
+pub const BY_SEX_DESTINATION_DIM: &str = "sex+destination";
 
 /// Metrics also given by destination (`by = destination`, `level` = the destination's id).
-pub const PER_DESTINATION: [&str; 4] = [
+pub const PER_DESTINATION: [&str; 5] = [
     "departure_share",
     "registered_departures_per_year",
     "arrivals_per_year",
     "sea_arrivals_per_year",
+    "returns_per_year",
 ];
 
 /// The share of arrivals at a destination whose route passed through a transit location, given
@@ -78,6 +116,8 @@ pub const BY_DESTINATION_LOCATION: &str = "destination+location";
 pub const BY_CHANNEL: &str = "channel";
 pub const BY_RECRUITER_KIND: &str = "recruiter_kind";
 pub const BY_SEX: &str = "sex";
+pub const BY_SKILL: &str = "skill";
+pub const BY_LOCATION: &str = "location";
 
 /// What identifies one value of outcomes.csv within a replicate: the metric, and the breakdown
 /// (`by`, `level`; both empty for the total), as the output contract writes them.

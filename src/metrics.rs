@@ -4,9 +4,12 @@
 
 use crate::engine::agent::State;
 use crate::engine::params::{CHANNELS, Channel, LocationKind, Params};
-use crate::engine::stats::{EpisodeAcc, ReturnAcc, Tally};
+use crate::engine::stats::{EpisodeAcc, GROUPS, MEN, ReturnAcc, SKILLED, Tally, UNSKILLED, WOMEN};
 use crate::engine::{MonthRow, Replicate};
-use crate::metric_names::{BY_CHANNEL, BY_RECRUITER_KIND, BY_SEX, Key};
+use crate::metric_names::{
+    BY_CHANNEL, BY_DESTINATION, BY_GROUP, BY_LOCATION, BY_RECRUITER_KIND, BY_SEX,
+    BY_SEX_DESTINATION, BY_SEX_DESTINATION_DIM, BY_SKILL, Key,
+};
 use std::collections::BTreeMap;
 
 /// A range of reported months, 0-based and inclusive of `from`, exclusive of `to`.
@@ -30,27 +33,86 @@ fn ratio(num: f64, den: f64) -> Option<f64> {
     if den > 0.0 { Some(num / den) } else { None }
 }
 
-/// Every metric of outcomes.csv, in a fixed order, for one replicate over `period`.
+/// Every metric of outcomes.csv, in a fixed order, for one replicate over `period`: every
+/// metric for the whole pool, then the metrics of [`BY_GROUP`] for women, men, the skilled
+/// and the unskilled (the same definitions over the group's own counts and denominators).
 pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(Key, Option<f64>)> {
+    let mut out = group_outcomes(rep, p, period, &ALL_GROUPS);
+    for (by, level, cells) in [
+        (BY_SEX, "women", &WOMEN),
+        (BY_SEX, "men", &MEN),
+        (BY_SKILL, "skilled", &SKILLED),
+        (BY_SKILL, "unskilled", &UNSKILLED),
+    ] {
+        for (key, v) in group_outcomes(rep, p, period, cells) {
+            if key.by.is_empty() && BY_GROUP.contains(&key.metric.as_str()) {
+                out.push((Key::by(&key.metric, by, level), v));
+            } else if by == BY_SEX
+                && key.by == BY_DESTINATION
+                && BY_SEX_DESTINATION.contains(&key.metric.as_str())
+            {
+                let level = format!("{level}+{}", key.level);
+                out.push((Key::by(&key.metric, BY_SEX_DESTINATION_DIM, &level), v));
+            }
+        }
+    }
+    out
+}
+
+const ALL_GROUPS: [usize; GROUPS] = [0, 1, 2, 3];
+
+/// Every metric for the people of the groups `cells` (all four: the whole pool).
+fn group_outcomes(
+    rep: &Replicate,
+    p: &Params,
+    period: Period,
+    cells: &[usize],
+) -> Vec<(Key, Option<f64>)> {
     let w = rep.weight;
     let per_year = 12.0 / period.months().max(1) as f64;
+    let rows = &rep.months[period.from..period.to.min(rep.months.len())];
+    // Each month's counters of the group: the stored total for the whole pool, else the sum of
+    // the group's cells in cell order.
+    let all = cells.len() == GROUPS;
+    let months: Vec<Tally> = rows
+        .iter()
+        .map(|m| {
+            if all {
+                m.tally.clone()
+            } else {
+                let mut t = m.groups[cells[0]].clone();
+                for &g in &cells[1..] {
+                    t.add(&m.groups[g]);
+                }
+                t
+            }
+        })
+        .collect();
     let mut t = Tally::new(p);
     let (mut inv, mut pros, mut conv) = (0u64, 0u64, 0u64);
-    for m in &rep.months[period.from..period.to.min(rep.months.len())] {
-        let MonthRow { tally, enforcement } = m;
-        t.add(tally);
+    let mut women_registered = 0u32;
+    for (m, row) in months.iter().zip(rows) {
+        t.add(m);
+        let MonthRow { enforcement, .. } = row;
         inv += enforcement.investigations as u64;
         pros += enforcement.prosecutions as u64;
         conv += enforcement.convictions as u64;
+        for &g in &WOMEN {
+            if cells.contains(&g) {
+                women_registered += row.groups[g].registered();
+            }
+        }
     }
     let mut e = EpisodeAcc::new(p.kinds.len());
     let mut r = ReturnAcc::default();
     for y in period.years() {
-        if let Some(x) = rep.outcomes.episodes.get(y) {
-            e.add(x);
-        }
-        if let Some(x) = rep.outcomes.returns.get(y) {
-            r.add(x);
+        for &g in cells {
+            if let Some(x) = rep.outcomes.episodes.get(y) {
+                e.add(&x[g]);
+            }
+            if let Some(x) = rep.outcomes.returns.get(y) {
+                r.add(&x[g]);
+            }
         }
     }
     let persons_year = |n: u32| Some(n as f64 * w * per_year);
@@ -100,7 +162,7 @@ pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(Key, Option
     }
     put(
         Key::total("women_share"),
-        ratio(t.women_registered as f64, t.registered() as f64),
+        ratio(women_registered as f64, t.registered() as f64),
     );
     let reg = e.registered as f64;
     put(
@@ -224,11 +286,10 @@ pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(Key, Option
     );
 
     // Point prevalence among persons abroad, averaged over the months of the period.
-    let months = &rep.months[period.from..period.to.min(rep.months.len())];
     let prevalence = |count: fn(&Tally) -> u32| {
         let per_month: Vec<f64> = months
             .iter()
-            .filter_map(|m| ratio(1000.0 * count(&m.tally) as f64, abroad(&m.tally) as f64))
+            .filter_map(|m| ratio(1000.0 * count(m) as f64, abroad(m) as f64))
             .collect();
         ratio(per_month.iter().sum(), per_month.len() as f64)
     };
@@ -281,14 +342,6 @@ pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(Key, Option
         );
     }
     put(
-        Key::by("trafficked_per_year", BY_SEX, "women"),
-        episode_year(e.trafficked_women as f64),
-    );
-    put(
-        Key::by("trafficked_per_year", BY_SEX, "men"),
-        episode_year((e.trafficked - e.trafficked_women) as f64),
-    );
-    put(
         Key::total("held_for_ransom_per_year"),
         persons_year(t.held_for_ransom),
     );
@@ -303,7 +356,39 @@ pub fn outcomes(rep: &Replicate, p: &Params, period: Period) -> Vec<(Key, Option
     put(Key::total("deaths_per_year"), persons_year(t.deaths));
     put(
         Key::total("onward_departures_per_year"),
-        persons_year(t.onward_departures),
+        persons_year(t.onward_by_location.iter().sum()),
+    );
+    for (l, loc) in p.locations.iter().enumerate() {
+        if matches!(loc.kind, LocationKind::Hub | LocationKind::Destination)
+            && !loc.onward_routes.is_empty()
+        {
+            put(
+                Key::by("onward_departures_per_year", BY_LOCATION, &loc.id),
+                persons_year(t.onward_by_location[l]),
+            );
+        }
+    }
+    put(
+        Key::total("stranded_per_year"),
+        persons_year(t.stranded_by_location.iter().sum()),
+    );
+    for (l, loc) in p.locations.iter().enumerate() {
+        if loc.kind != LocationKind::Capital && loc.kind != LocationKind::Border {
+            put(
+                Key::by("stranded_per_year", BY_LOCATION, &loc.id),
+                persons_year(t.stranded_by_location[l]),
+            );
+        }
+    }
+    for (d, dest) in p.dests.iter().enumerate() {
+        put(
+            Key::per_destination("returns_per_year", &dest.id),
+            persons_year(t.returns_by_dest[d]),
+        );
+    }
+    put(
+        Key::total("sexual_violence_per_year"),
+        persons_year(t.sexual_violence),
     );
     out
 }

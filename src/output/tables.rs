@@ -6,7 +6,7 @@ use crate::compare::Values;
 use crate::engine::Replicate;
 use crate::engine::agent::State;
 use crate::engine::params::Params;
-use crate::metric_names::Key;
+use crate::metric_names::{BY_GROUP, BY_SEX, Key};
 use crate::metrics::{self, Period};
 use anyhow::Result;
 
@@ -389,6 +389,52 @@ pub fn comparison_text(diffs: &[crate::compare::Diff]) -> String {
                     rel
                 );
             }
+        }
+    }
+    // The same differences for women and for men, each over its own denominators.
+    let by_sex = |metric: &str, sc: &str, level: &str| {
+        diffs
+            .iter()
+            .find(|d| d.scenario == sc && d.key == Key::by(metric, BY_SEX, level))
+    };
+    let cell = |d: Option<&crate::compare::Diff>| match d {
+        Some(d) => {
+            let v = |x: Option<f64>| x.map(short).unwrap_or_else(|| "-".into());
+            let rel = d
+                .relative_change
+                .map(|r| format!(" ({:+.1}%)", 100.0 * r))
+                .unwrap_or_default();
+            match (d.diff.lo, d.diff.hi) {
+                (Some(l), Some(h)) => {
+                    format!("{} [{}, {}]{rel}", v(d.diff.mean), short(l), short(h))
+                }
+                _ => format!("{}{rel}", v(d.diff.mean)),
+            }
+        }
+        None => "-".into(),
+    };
+    let mut header = false;
+    for (metric, label) in crate::compare::HEADLINE {
+        if !BY_GROUP.contains(&metric) {
+            continue;
+        }
+        if !header {
+            let _ = writeln!(
+                s,
+                "\n{:<34} {:>36} {:>36}",
+                "difference by sex (95% interval)", "women", "men"
+            );
+            header = true;
+        }
+        let _ = writeln!(s, "{label}");
+        for sc in &scenarios {
+            let _ = writeln!(
+                s,
+                "  {:<32} {:>36} {:>36}",
+                sc,
+                cell(by_sex(metric, sc, "women")),
+                cell(by_sex(metric, sc, "men"))
+            );
         }
     }
     s

@@ -203,8 +203,58 @@ pub fn known_metrics(s: &Scenario) -> Vec<Key> {
     for k in &s.recruiters {
         out.push(Key::by(trafficked, metric_names::BY_RECRUITER_KIND, &k.id));
     }
-    for sex in ["women", "men"] {
-        out.push(Key::by(trafficked, metric_names::BY_SEX, sex));
+    for l in &s.locations {
+        if !matches!(l.kind, LocationKind::Capital | LocationKind::Border) {
+            out.push(Key::by(
+                "stranded_per_year",
+                metric_names::BY_LOCATION,
+                &l.id,
+            ));
+        }
+    }
+    // Onward departures from each place an onward route starts.
+    let legs_from: std::collections::HashMap<&str, &str> = s
+        .legs
+        .iter()
+        .map(|l| (l.id.as_str(), l.from.as_str()))
+        .collect();
+    let mut onward_from = BTreeSet::new();
+    for r in &s.routes {
+        if let Some(from) = r.legs.first().and_then(|l| legs_from.get(l.as_str())) {
+            if s.locations.iter().any(|l| {
+                l.id == *from && matches!(l.kind, LocationKind::Hub | LocationKind::Destination)
+            }) {
+                onward_from.insert(*from);
+            }
+        }
+    }
+    for l in onward_from {
+        out.push(Key::by(
+            "onward_departures_per_year",
+            metric_names::BY_LOCATION,
+            l,
+        ));
+    }
+    for m in metric_names::BY_GROUP {
+        for (by, level) in [
+            (metric_names::BY_SEX, "women"),
+            (metric_names::BY_SEX, "men"),
+            (metric_names::BY_SKILL, "skilled"),
+            (metric_names::BY_SKILL, "unskilled"),
+        ] {
+            out.push(Key::by(m, by, level));
+        }
+    }
+    for m in metric_names::BY_SEX_DESTINATION {
+        for sex in ["women", "men"] {
+            for d in &s.destinations {
+                out.push(Key::by(
+                    m,
+                    metric_names::BY_SEX_DESTINATION_DIM,
+                    &format!("{sex}+{}", d.id),
+                ));
+            }
+        }
     }
     out
 }

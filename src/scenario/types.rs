@@ -141,6 +141,10 @@ pub struct District {
     pub ties_share: f64,
     /// Monthly probability that an informal broker brings a seeker an offer.
     pub p_broker_offer: f64,
+    /// In a border district: multiplies the cross-border offer rates of `[offers]` (how active
+    /// the trafficking corridors into India are here). Default 1.
+    #[serde(default = "one")]
+    pub cross_border_factor: f64,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -207,6 +211,22 @@ pub struct Leg {
     /// Refused entry at `to`: sent back to `from`, stranded there.
     #[serde(default)]
     pub p_entry_denied: f64,
+    /// The job or passage promised beyond this leg does not exist: left stranded at `from`.
+    #[serde(default)]
+    pub p_stranded: f64,
+    /// A woman crossing this leg suffers sexual violence (counted, by sex).
+    #[serde(default)]
+    pub p_sexual_violence: f64,
+}
+
+/// Who a route is offered to.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ForSex {
+    #[default]
+    Anyone,
+    Women,
+    Men,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
@@ -244,6 +264,20 @@ pub struct Route {
     /// Stopped by exit immigration at the airport ("offloaded"): the fee and fare are lost.
     #[serde(default)]
     pub p_offloaded: f64,
+    /// Who the route is offered to: `anyone` (default), `women` or `men`.
+    #[serde(default)]
+    pub sex: ForSex,
+    /// A regular route with job openings of its own each month (a sector such as domestic
+    /// work), apart from its destination's; absent: it shares the destination's openings.
+    #[serde(default)]
+    pub jobs_per_month: Option<f64>,
+    /// The route's jobs pay this times the destination's wage. Default 1.
+    #[serde(default = "one")]
+    pub wage_factor: f64,
+    /// Monthly hazard of sexual exploitation for women at work on this route who were recruited
+    /// by deception or by a trafficking network, added to the destination's.
+    #[serde(default)]
+    pub p_sexual_exploitation: f64,
 }
 
 fn one() -> f64 {
@@ -284,9 +318,14 @@ pub struct Destination {
     /// Whether visa-fraud arrivals hold a legal status (a real but misrepresented visa).
     #[serde(default)]
     pub visa_fraud_legal: bool,
-    /// Monthly hazard of sexual exploitation for cross-border recruits of trafficking networks.
+    /// Monthly hazard of sexual exploitation for women at work here who were recruited by
+    /// deception or by a trafficking network.
     #[serde(default)]
     pub p_sexual_exploitation: f64,
+    /// Monthly probability that a worker leaves the job to move on by an onward route that
+    /// starts here (e.g. from Serbia into the EU).
+    #[serde(default)]
+    pub p_move_on: f64,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -479,6 +518,9 @@ pub struct Work {
     /// A job paying less than this share of the promised wage breaks the promise (the worker
     /// was deceived); the output contract's `promise_broken_share` uses 0.9.
     pub promise_kept_share: f64,
+    /// Skilled workers' wage abroad relative to the destination's. Default 1.
+    #[serde(default = "one")]
+    pub skilled_wage_factor: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -533,6 +575,10 @@ pub struct Exploitation {
     pub reference_months: u32,
     /// Months with wages withheld, within the reference period, that make withholding coercion.
     pub withheld_wage_months: u32,
+    /// Sexual exploitation hazards are this many times higher for women aged at most
+    /// `offers.young_age_max`. Default 1.
+    #[serde(default = "one")]
+    pub young_women_factor: f64,
 }
 
 /// Monthly hazards of captivity for ransom on the way.

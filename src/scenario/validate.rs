@@ -497,7 +497,7 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
                 ));
             }
         }
-        let (first, last) = (found[0], found[found.len() - 1]);
+        let last = found[found.len() - 1];
         if last.to != r.destination {
             out.push(problem(
                 &at,
@@ -507,17 +507,16 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
                 ),
             ));
         }
-        if let Some(k) = kind(&first.from)
-            && !matches!(
-                k,
-                LocationKind::Capital | LocationKind::Border | LocationKind::Hub
-            )
+        if let Some(r_jobs) = r.jobs_per_month
+            && r.channel != super::Channel::Regular
         {
             out.push(problem(
-                &at,
+                &["route", &ix, "jobs_per_month"],
                 format!(
-                    "route.{}.legs: the first leg {} starts at {}, a destination; a route starts at a capital, border or hub location",
-                    r.id, first.id, first.from
+                    "route.{}.jobs_per_month = {}: only a regular route has job openings of its own (this one is {:?})",
+                    r.id,
+                    num(r_jobs),
+                    r.channel
                 ),
             ));
         }

@@ -21,6 +21,8 @@
 //! - `output_folder`: a run's folder holds one run, whole, even when the run is killed or two
 //!   runs race for it; foreign folders are never replaced; runs too large for the machine are
 //!   refused before they start;
+//! - `routes`: Dubai, the Western Balkans, returns from Europe, corridors and hazards by sex,
+//!   and the outputs by sex and skill;
 //! - `stationary`: the baseline with its events removed keeps every yearly flow steady from the
 //!   first reported year to the last.
 
@@ -33,5 +35,6 @@ mod loader_mutations;
 mod mechanisms;
 mod output_folder;
 mod properties;
+mod routes;
 mod stationary;
 mod support;

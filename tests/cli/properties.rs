@@ -450,7 +450,10 @@ fn output_columns_and_rows_follow_the_contract() {
                 "destination+location",
                 "channel",
                 "recruiter_kind",
-                "sex"
+                "sex",
+                "skill",
+                "location",
+                "sex+destination"
             ]
             .contains(&by.as_str()),
             "{metric}: unknown breakdown {by:?}"

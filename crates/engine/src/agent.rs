@@ -139,6 +139,7 @@ pub struct Agent {
 }
 
 const _: () = assert!(std::mem::size_of::<Agent>() <= 64);
+const _: () = assert!(tr::WOMAN == 1 && tr::SKILLED == 2);
 
 impl Agent {
     /// Held captive for ransom now (not immigration detention).
@@ -181,6 +182,11 @@ impl Agent {
     #[inline(always)]
     pub fn channel(&self) -> usize {
         ((self.flags & fl::CHANNEL_MASK) >> fl::CHANNEL_SHIFT) as usize
+    }
+    /// The counters' group of this person: `woman + 2 * skilled` (`stats::GROUPS`).
+    #[inline(always)]
+    pub fn group(&self) -> usize {
+        (self.traits & (tr::WOMAN | tr::SKILLED)) as usize
     }
     /// Net worth in money: cash minus debt (for the ledger check).
     #[inline(always)]

@@ -82,7 +82,7 @@ fn fail_before_departure(
     } else {
         // No ticket was used: the fare comes back.
         a.savings += travel;
-        loc.tally
+        loc.t(a)
             .pay(Account::Transport, Account::Households, travel);
         fee
     };
@@ -91,10 +91,10 @@ fn fail_before_departure(
         // the household lost only what it paid itself.
         let gone = a.advance.min(a.debt);
         a.debt -= gone;
-        loc.tally.pay(Account::Lenders, Account::Households, gone);
+        loc.t(a).pay(Account::Lenders, Account::Households, gone);
         lost -= gone;
         if a.debt < 1.0 {
-            loc.tally.pay(Account::Lenders, Account::Households, a.debt);
+            loc.t(a).pay(Account::Lenders, Account::Households, a.debt);
             a.debt = 0.0;
             a.rate = 0.0;
         }
@@ -104,7 +104,7 @@ fn fail_before_departure(
     a.traits |= tr::FAILED_ATTEMPT;
     a.set_state(State::AtHome);
     if let Some(y) = ctx.year_of(ctx.t as i16) {
-        let e = &mut loc.out.episodes[y];
+        let e = &mut loc.out.episodes[y][a.group()];
         e.failed_before_departure += 1;
         e.lost_before_departure += lost as f64;
         if f == Failure::Offloaded {

@@ -43,7 +43,8 @@ pub struct Application {
     pub agent: u32,
     pub recruiter: u32,
     pub priority: u32,
-    pub dest: Ix,
+    /// The job openings it needs (`RouteP::pool`).
+    pub pool: Ix,
     /// Kind of the broker that carried the offer (brokers' capacity is rationed too).
     pub broker_kind: Option<Ix>,
     /// Needs one of the destination's job openings (regular work visa).
@@ -64,11 +65,20 @@ pub struct Trace {
 
 /// What one chunk of agents writes during a pass.
 pub struct Local<'a> {
-    pub tally: &'a mut Tally,
+    /// The month's counters, one per group (`Agent::group`).
+    pub tally: &'a mut [Tally],
     pub out: &'a mut Outcomes,
     pub apps: &'a mut Vec<Application>,
     pub traces: &'a mut Vec<Trace>,
     /// Scratch space for a seeker's offers and the weights of its choice.
     pub offers: &'a mut Vec<Offer>,
     pub weights: &'a mut Vec<f32>,
+}
+
+impl Local<'_> {
+    /// The month's counters of `a`'s group.
+    #[inline(always)]
+    pub fn t(&mut self, a: &super::agent::Agent) -> &mut Tally {
+        &mut self.tally[a.group()]
+    }
 }

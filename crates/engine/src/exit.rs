@@ -4,6 +4,7 @@
 
 use super::agent::{Agent, NO_RECRUITER, State, fl};
 use super::context::{Ctx, Local, Trace};
+use super::journey;
 use super::reintegration::{self, ReturnKind};
 use super::rng::Purpose;
 
@@ -20,7 +21,7 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, exploited: bool, loc: &mut Loca
     if exploited {
         let mut rng = ctx.rng(i, Purpose::Exit, 0);
         if rng.chance(p_identify(ctx)) {
-            loc.tally.identified += 1;
+            loc.t(a).identified += 1;
             if a.recruiter != NO_RECRUITER {
                 loc.traces.push(Trace {
                     recruiter: a.recruiter,
@@ -31,7 +32,7 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, exploited: bool, loc: &mut Loca
             return;
         }
         if a.state == State::Working && rng.chance(p.exit.p_escape) {
-            a.set_state(State::Stranded);
+            journey::strand(a, loc);
             return;
         }
     }

@@ -135,8 +135,8 @@ pub fn pay_departure(
     // Whatever is still missing (the choice only allowed offers the household could raise, so
     // only rounding) comes out of savings, which may go slightly negative.
     a.savings -= cost;
-    loc.tally.pay(Account::Households, Account::Recruiters, fee);
-    loc.tally
+    loc.t(a).pay(Account::Households, Account::Recruiters, fee);
+    loc.t(a)
         .pay(Account::Households, Account::Transport, travel);
 }
 
@@ -151,7 +151,7 @@ pub fn emergency(p: &Params, a: &mut Agent, amount: f32, to: Account, loc: &mut 
         a.flags |= fl::BORROWED;
     }
     a.savings -= amount;
-    loc.tally.pay(Account::Households, to, amount);
+    loc.t(a).pay(Account::Households, to, amount);
 }
 
 /// Add a month's interest to the debt; it is owed to the lenders. The month counts as one more
@@ -173,7 +173,7 @@ pub fn accrue(ctx: &Ctx, a: &mut Agent, loc: &mut Local) -> f32 {
     a.debt += interest;
     a.advance *= 1.0 + a.rate;
     a.arrears = a.arrears.saturating_add(1);
-    loc.tally
+    loc.t(a)
         .pay(Account::Households, Account::Lenders, interest);
     interest
 }
@@ -206,8 +206,9 @@ pub fn repay(ctx: &Ctx, a: &mut Agent, amount: f32, loc: &mut Local) -> f32 {
             if a.is(fl::REPORTED)
                 && let Some(y) = ctx.year_of(a.departed)
             {
-                loc.out.episodes[y].repaid += 1;
-                loc.out.episodes[y].months_to_repay += (ctx.t - a.departed as i32) as f64;
+                loc.out.episodes[y][a.group()].repaid += 1;
+                loc.out.episodes[y][a.group()].months_to_repay +=
+                    (ctx.t - a.departed as i32) as f64;
             }
         }
     }
@@ -228,7 +229,7 @@ pub fn home_month(ctx: &Ctx, a: &mut Agent, income: f32, loc: &mut Local) {
     if a.debt > 0.0 {
         let spare = (a.savings - buffer).max(0.0);
         let budget = income * p.finance.home_repay_share;
-        loc.tally
+        loc.t(a)
             .pay(Account::HomeEconomy, Account::Households, budget);
         a.savings += budget;
         accrue(ctx, a, loc);
@@ -238,7 +239,7 @@ pub fn home_month(ctx: &Ctx, a: &mut Agent, income: f32, loc: &mut Local) {
     if a.state == State::AtHome && share > 0.0 && a.savings > buffer {
         let spent = (a.savings - buffer) * share;
         a.savings -= spent;
-        loc.tally
+        loc.t(a)
             .pay(Account::Households, Account::HomeEconomy, spent);
     }
 }
@@ -253,25 +254,25 @@ fn default(ctx: &Ctx, a: &mut Agent, loc: &mut Local) {
         let seized = a.debt.min(p.pop.land_value);
         // The lender takes the land and writes off that much debt.
         a.debt -= seized;
-        loc.tally.pay(Account::Lenders, Account::Households, seized);
+        loc.t(a).pay(Account::Lenders, Account::Households, seized);
         a.traits &= !tr::LAND;
         if !a.is(fl::COLLATERAL_LOST) {
             a.flags |= fl::COLLATERAL_LOST;
             if a.is(fl::REPORTED)
                 && let Some(y) = ctx.year_of(a.departed)
             {
-                loc.out.episodes[y].collateral_lost += 1;
+                loc.out.episodes[y][a.group()].collateral_lost += 1;
             }
         }
     }
     let written_off = a.debt * p.finance.default_write_off_share;
     a.debt -= written_off;
     a.advance = (a.advance - written_off).max(0.0);
-    loc.tally
+    loc.t(a)
         .pay(Account::Lenders, Account::Households, written_off);
     a.rate = 0.0;
     if a.debt < 1.0 {
-        loc.tally.pay(Account::Lenders, Account::Households, a.debt);
+        loc.t(a).pay(Account::Lenders, Account::Households, a.debt);
         a.debt = 0.0;
         a.advance = 0.0;
     }

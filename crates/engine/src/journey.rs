@@ -27,13 +27,10 @@ pub fn depart(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     a.location = p.legs[rp.legs[0] as usize].from;
     a.set_state(State::InTransit);
     let registered = p.registered(a.route);
-    let t = &mut *loc.tally;
+    let t = loc.t(a);
     t.departures[ch] += 1;
     if registered {
         t.registered_by_dest[rp.dest as usize] += 1;
-        if a.has(tr::WOMAN) {
-            t.women_registered += 1;
-        }
     }
     if matches!(rp.channel, Channel::Irregular | Channel::CrossBorder) {
         a.traits |= tr::IRREGULAR_AGAIN;
@@ -48,7 +45,7 @@ pub fn depart(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         && a.returned as i32 + REMIGRATION_WINDOW_MONTHS <= ctx.last
         && let Some(y) = ctx.year_of(a.returned)
     {
-        let r = &mut loc.out.returns[y];
+        let r = &mut loc.out.returns[y][a.group()];
         r.remigrated += 1;
         if matches!(rp.channel, Channel::Irregular | Channel::CrossBorder) {
             r.remigrated_irregular += 1;
@@ -56,7 +53,7 @@ pub fn depart(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     }
     if let Some(y) = ctx.year_of(a.departed) {
         a.flags |= fl::REPORTED;
-        let e = &mut loc.out.episodes[y];
+        let e = &mut loc.out.episodes[y][a.group()];
         e.departures[ch] += 1;
         if a.is(fl::BORROWED) {
             e.borrowed += 1;
@@ -69,9 +66,6 @@ pub fn depart(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
             }
             if a.is(fl::BROKER) {
                 e.registered_broker += 1;
-            }
-            if a.has(tr::WOMAN) {
-                e.registered_women += 1;
             }
         }
         if rp.channel == Channel::VisaFraud {
@@ -103,21 +97,25 @@ pub fn advance(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, rng: &mut St
         let route = &p.routes[a.route as usize];
         let leg = &p.legs[route.legs[a.leg as usize] as usize];
         if leg.sea {
-            loc.tally.sea_attempts += 1;
+            loc.t(a).sea_attempts += 1;
         }
         if rng.chance(leg.p_death) {
             die(ctx, a, loc, leg.sea);
             return;
         }
+        if a.has(tr::WOMAN) && rng.chance(leg.p_sexual_violence) {
+            loc.t(a).sexual_violence += 1;
+        }
         let intercepted = rng.chance(leg.p_interception);
         let refused = !intercepted && rng.chance(leg.p_entry_denied);
-        if intercepted || refused {
+        let no_job = !intercepted && !refused && rng.chance(leg.p_stranded);
+        if intercepted || refused || no_job {
             if refused {
-                loc.tally.entry_refusals += 1;
+                loc.t(a).entry_refusals += 1;
             }
             a.location = leg.from;
             exploitation::fail(ctx, a, loc);
-            a.set_state(State::Stranded);
+            strand(a, loc);
             return;
         }
         if rng.chance(leg.p_detention) {
@@ -126,7 +124,7 @@ pub fn advance(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, rng: &mut St
             a.set_state(State::Detained);
             a.timer = leg.detention_months.max(1);
             a.flags = (a.flags | fl::CAPTIVE) & !(fl::RANSOM_PAID | fl::CAPTIVE_WORK);
-            loc.tally.held_for_ransom += 1;
+            loc.t(a).held_for_ransom += 1;
             mark_detained(ctx, a, loc);
             return;
         }
@@ -135,6 +133,12 @@ pub fn advance(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, rng: &mut St
             return;
         }
     }
+}
+
+/// Left abroad without work or a way on, where the agent is now: counted by location.
+pub fn strand(a: &mut Agent, loc: &mut Local) {
+    a.set_state(State::Stranded);
+    loc.t(a).stranded_by_location[a.location as usize] += 1;
 }
 
 /// Move on to the next leg; returns whether the journey goes on this month (0-month leg).
@@ -152,7 +156,7 @@ fn next_leg(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, by_sea: bool) -
 
 /// Count a detention, and the first one of an irregular episode.
 fn mark_detained(ctx: &Ctx, a: &mut Agent, loc: &mut Local) {
-    loc.tally.detentions += 1;
+    loc.t(a).detentions += 1;
     if a.is(fl::DETAINED_EVER) {
         return;
     }
@@ -161,25 +165,25 @@ fn mark_detained(ctx: &Ctx, a: &mut Agent, loc: &mut Local) {
         && a.is(fl::REPORTED)
         && let Some(y) = ctx.year_of(a.departed)
     {
-        loc.out.episodes[y].irregular_detained += 1;
+        loc.out.episodes[y][a.group()].irregular_detained += 1;
     }
 }
 
 /// Death during the episode.
 pub fn die(ctx: &Ctx, a: &mut Agent, loc: &mut Local, at_sea: bool) {
-    loc.tally.deaths += 1;
+    loc.t(a).deaths += 1;
     if at_sea {
-        loc.tally.sea_deaths += 1;
+        loc.t(a).sea_deaths += 1;
     }
     if a.captive() {
-        loc.tally.captive_deaths += 1;
+        loc.t(a).captive_deaths += 1;
     }
     exploitation::fail(ctx, a, loc);
     if a.channel() == channel_index(Channel::Irregular)
         && a.is(fl::REPORTED)
         && let Some(y) = ctx.year_of(a.departed)
     {
-        loc.out.episodes[y].irregular_deaths += 1;
+        loc.out.episodes[y][a.group()].irregular_deaths += 1;
     }
     a.set_state(State::Dead);
 }
@@ -221,13 +225,13 @@ pub fn detained_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     if !a.is(fl::RANSOM_PAID) && u_paid < c.p_ransom_paid {
         a.flags |= fl::RANSOM_PAID;
         finance::emergency(p, a, leg.ransom, Account::Captors, loc);
-        loc.tally.ransom_paid += leg.ransom as f64;
+        loc.t(a).ransom_paid += leg.ransom as f64;
     }
     if u_sold < c.p_sold {
         // A new captor, a new ransom, the months held start again.
         a.flags &= !fl::RANSOM_PAID;
         a.timer = leg.detention_months.max(1);
-        loc.tally.sold += 1;
+        loc.t(a).sold += 1;
         return;
     }
     if u_work < c.p_forced_work {
@@ -277,47 +281,59 @@ pub fn stranded_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         mark_detained(ctx, a, loc);
         return;
     }
-    if !l.onward_routes.is_empty()
-        && rng.chance(l.p_onward)
-        && let Some(j) = rng.pick(&l.onward_weights)
-    {
-        let route = l.onward_routes[j];
-        let rp = &p.routes[route as usize];
-        // The onward journey is bought from whoever sells the route; it deceives as often as
-        // that kind's offers do (a smuggler selling a crossing, rarely).
-        let mut fee_factor = 1.0;
-        if let Some(k) = rp.seller.map(usize::from) {
-            let kind = &p.kinds[k];
-            fee_factor = kind.fee_factor;
-            // One of the kind's recruiters reaching the migrant's home district (its contacts),
-            // or else any of the kind's recruiters: the journey is never credited to the last.
-            let list = &ctx.rec.reach[k * ctx.rec.districts + a.district as usize];
-            let (start, end) = (ctx.rec.kind_start[k], ctx.rec.kind_start[k + 1]);
-            a.recruiter = if !list.is_empty() {
-                list[rng.below(list.len())]
-            } else if end > start {
-                start + rng.below((end - start) as usize) as u32
-            } else {
-                NO_RECRUITER
-            };
-            if rng.chance(kind.p_deception) {
-                a.flags |= fl::DECEPTIVE_RECRUITMENT;
-            }
-        }
-        loc.tally.onward_departures += 1;
-        let price = rp.fee * fee_factor * rng.lognormal(1.0, rp.fee_sd_log);
-        finance::emergency(p, a, price, Account::Recruiters, loc);
-        finance::emergency(p, a, rp.travel_cost, Account::Transport, loc);
-        a.route = route;
-        a.leg = 0;
-        a.set_state(State::InTransit);
-        a.timer = p.legs[rp.legs[0] as usize].months;
-        if a.timer == 0 {
-            advance(ctx, i, a, loc, &mut rng);
-        }
+    if rng.chance(l.p_onward) && move_on(ctx, i, a, loc, &mut rng) {
         return;
     }
     if rng.chance(l.p_return_stranded) {
         reintegration::return_home(ctx, i, a, loc, ReturnKind::Stranded);
     }
+}
+
+/// Buy one of the onward routes sold where the agent is (a hub, or a destination it leaves to
+/// go further) and set off; returns whether there was one to buy.
+pub fn move_on(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, rng: &mut Stream) -> bool {
+    let p = ctx.p;
+    let l = &p.locations[a.location as usize];
+    if l.onward_routes.is_empty() {
+        return false;
+    }
+    let Some(j) = rng.pick(&l.onward_weights) else {
+        return false;
+    };
+    let route = l.onward_routes[j];
+    let rp = &p.routes[route as usize];
+    // The onward journey is bought from whoever sells the route; it deceives as often as that
+    // kind's offers do (a smuggler selling a crossing, rarely).
+    let mut fee_factor = 1.0;
+    if let Some(k) = rp.seller.map(usize::from) {
+        let kind = &p.kinds[k];
+        fee_factor = kind.fee_factor;
+        // One of the kind's recruiters reaching the migrant's home district (its contacts), or
+        // else any of the kind's recruiters: the journey is never credited to the last.
+        let list = &ctx.rec.reach[k * ctx.rec.districts + a.district as usize];
+        let (start, end) = (ctx.rec.kind_start[k], ctx.rec.kind_start[k + 1]);
+        a.recruiter = if !list.is_empty() {
+            list[rng.below(list.len())]
+        } else if end > start {
+            start + rng.below((end - start) as usize) as u32
+        } else {
+            NO_RECRUITER
+        };
+        if rng.chance(kind.p_deception) {
+            a.flags |= fl::DECEPTIVE_RECRUITMENT;
+        }
+    }
+    loc.t(a).onward_by_location[a.location as usize] += 1;
+    let price = rp.fee * fee_factor * rng.lognormal(1.0, rp.fee_sd_log);
+    finance::emergency(p, a, price, Account::Recruiters, loc);
+    finance::emergency(p, a, rp.travel_cost, Account::Transport, loc);
+    a.route = route;
+    a.leg = 0;
+    a.flags &= !fl::LEGAL;
+    a.set_state(State::InTransit);
+    a.timer = p.legs[rp.legs[0] as usize].months;
+    if a.timer == 0 {
+        advance(ctx, i, a, loc, rng);
+    }
+    true
 }

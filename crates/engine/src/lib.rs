@@ -49,6 +49,8 @@ pub struct RunSpec {
 /// One reported month.
 pub struct MonthRow {
     pub tally: Tally,
+    /// The month's counters of each group (`stats::GROUPS`); `tally` is their sum.
+    pub groups: Vec<Tally>,
     pub enforcement: enforcement::Counts,
 }
 
@@ -103,9 +105,15 @@ pub fn footprint(p: &Params, spec: RunSpec) -> Footprint {
     let agents = spec.agents as u64 + settle_agents(p, spec) as u64;
     let chunks = agents.div_ceil(step::CHUNK as u64);
     let years = (spec.months as u64).div_ceil(12) + 1;
-    // A tally's fixed part and its counters by destination (three) and by route.
-    let tally = size_of::<Tally>() as u64 + 4 * (3 * p.dests.len() + p.routes.len()) as u64;
-    let outcomes = years * (size_of::<stats::EpisodeAcc>() + size_of::<stats::ReturnAcc>()) as u64;
+    // A tally's fixed part and its counters by destination (four), by route and by location;
+    // one per group, and their total.
+    let one_tally = size_of::<Tally>() as u64
+        + 4 * (4 * p.dests.len() + p.routes.len() + p.locations.len()) as u64;
+    let tally = (stats::GROUPS as u64 + 1) * one_tally;
+    let outcomes = years
+        * stats::GROUPS as u64
+        * (size_of::<stats::EpisodeAcc>() + size_of::<stats::ReturnAcc>() + 4 * p.kinds.len())
+            as u64;
     // Each recruiter: kind, status, timer, home, compliance, victims; a reputation and at most
     // one reach entry per district.
     let recruiters: u64 = p.kinds.iter().map(|k| k.count as u64).sum();
@@ -192,6 +200,7 @@ pub fn run_replicate(
         if t >= first {
             months.push(MonthRow {
                 tally: m.tally,
+                groups: m.groups,
                 enforcement: m.enforcement,
             });
         }

@@ -53,14 +53,14 @@ pub struct Buffers {
     open_months: Vec<u32>,
 }
 
-/// Job openings at destination `d` this month: its `jobs_per_month`, built up linearly over
-/// `ramp_months` after the market opened.
+/// Job openings of pool `d` (a destination's, or a route's own) this month: its openings a
+/// month, built up linearly over its ramp months after the market opened.
 pub fn openings(p: &Params, d: usize, open_months: u32) -> f32 {
-    let dest = &p.dests[d];
-    if dest.ramp_months == 0 {
-        dest.jobs_per_month
+    let (jobs, ramp) = (p.pool_jobs[d], p.pool_ramp[d]);
+    if ramp == 0 {
+        jobs
     } else {
-        dest.jobs_per_month * (open_months as f32 / dest.ramp_months as f32).min(1.0)
+        jobs * (open_months as f32 / ramp as f32).min(1.0)
     }
 }
 
@@ -84,9 +84,9 @@ pub fn match_all(
         capacity,
         open_months,
     } = buf;
-    open_months.resize(p.dests.len(), 0);
+    open_months.resize(p.pool_jobs.len(), 0);
     for (d, open) in open_months.iter_mut().enumerate() {
-        *open = if p.dests[d].jobs_per_month > 0.0 {
+        *open = if p.pool_jobs[d] > 0.0 {
             open.saturating_add(1)
         } else {
             0
@@ -100,7 +100,7 @@ pub fn match_all(
             capacity[rec.kind[r] as usize] += rec.capacity(p, r);
         }
     }
-    groups.resize(nk.max(p.dests.len()), Vec::new());
+    groups.resize(nk.max(p.pool_jobs.len()), Vec::new());
     let w = weight as f32;
     // Brokers first: a broker brings only so many people a month.
     for g in groups.iter_mut() {
@@ -142,16 +142,16 @@ pub fn match_all(
         demand.applied[k] = group.len() as u32;
         demand.rejected[k] = ration(all, group, n) as u32;
     }
-    // Job openings at each destination, for the regular applicants the recruiters accepted.
+    // Job openings of each pool, for the regular applicants the recruiters accepted.
     for g in groups.iter_mut() {
         g.clear();
     }
     for (j, a) in all.iter().enumerate() {
         if a.accepted && a.needs_job {
-            groups[a.dest as usize].push(j as u32);
+            groups[a.pool as usize].push(j as u32);
         }
     }
-    for d in 0..p.dests.len() {
+    for d in 0..p.pool_jobs.len() {
         let group = &mut groups[d];
         if group.is_empty() {
             continue;
@@ -174,7 +174,7 @@ mod tests {
             agent,
             recruiter: 0,
             priority,
-            dest: 0,
+            pool: 0,
             broker_kind: None,
             needs_job: false,
             fee: 0.0,

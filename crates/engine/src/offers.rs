@@ -121,11 +121,12 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut Vec<Offer>) -> usize {
     // Cross-border offers in border districts.
     if dist.border {
         let young_woman = a.has(tr::WOMAN) && a.age(ctx.t) <= o.young_age_max as i32;
-        let prob = if young_woman {
-            o.p_cross_border_young_women
-        } else {
-            o.p_cross_border_other
-        };
+        let prob = dist.cross_border_factor
+            * if young_woman {
+                o.p_cross_border_young_women
+            } else {
+                o.p_cross_border_other
+            };
         if reach.uniform() < prob {
             let mut rng = ctx.rng(i, Purpose::CrossBorderOffer, 0);
             if let Some(k) = rng.pick(&p.cross_border_weights) {
@@ -165,7 +166,8 @@ fn make(
         return None;
     }
     // Route, among those this kind sells that are open.
-    let route = kind.routes[rng.pick(&kind.offer_weights[cross_border as usize])?].0;
+    let slot = cross_border as usize + 2 * a.has(tr::WOMAN) as usize;
+    let route = kind.routes[rng.pick(&kind.offer_weights[slot])?].0;
     let rp = &p.routes[route as usize];
     let dest = &p.dests[rp.dest as usize];
 
@@ -182,7 +184,11 @@ fn make(
     }
     let legal_job = rp.channel == Channel::Regular
         || (rp.channel == Channel::VisaFraud && dest.visa_fraud_legal);
-    let market = rng.lognormal(dest.wage, dest.wage_sd_log);
+    let mut median = dest.wage * rp.wage_factor;
+    if a.has(tr::SKILLED) {
+        median *= p.work.skilled_wage_factor;
+    }
+    let market = rng.lognormal(median, dest.wage_sd_log);
     let deceptive = rng.chance(kind.p_deception);
     // A migrant without a legal job earns the irregular wage; the honest expectation says so,
     // a deceptive offer promises a regular job's wage and more.

@@ -83,11 +83,34 @@ pub fn monthly_rate(year: f64) -> f32 {
     ((1.0 + year).powf(1.0 / 12.0) - 1.0) as f32
 }
 
+/// Who a route is offered to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ForSex {
+    Anyone,
+    Women,
+    Men,
+}
+
+impl ForSex {
+    /// Whether a person (a woman or not) may be offered the route.
+    #[inline]
+    pub fn admits(self, woman: bool) -> bool {
+        match self {
+            ForSex::Anyone => true,
+            ForSex::Women => woman,
+            ForSex::Men => !woman,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DistrictP {
     pub id: String,
     pub pool_share: f32,
     pub border: bool,
+    /// Multiplies the cross-border offer rates in a border district (how active the trafficking
+    /// corridors into India are there).
+    pub cross_border_factor: f32,
     pub urban_share: f32,
     pub income_factor: f32,
     pub ties_share: f32,
@@ -126,6 +149,11 @@ pub struct LegP {
     pub ransom: f32,
     pub p_interception: f32,
     pub p_entry_denied: f32,
+    /// The job or passage promised beyond this leg does not exist: the traveller is left
+    /// stranded at the leg's start.
+    pub p_stranded: f32,
+    /// A woman crossing the leg suffers sexual violence.
+    pub p_sexual_violence: f32,
 }
 
 #[derive(Debug, Clone)]
@@ -142,12 +170,26 @@ pub struct RouteP {
     /// by exit immigration at the airport ("offloaded").
     pub p_visa_refused: f32,
     pub p_offloaded: f32,
+    /// Who the route is offered to (a corridor for women, such as domestic work).
+    pub sex: ForSex,
+    /// A sector of its own (e.g. domestic work): job openings a month apart from the
+    /// destination's, for a regular route; `None` shares the destination's openings.
+    pub jobs_per_month: Option<f32>,
+    /// The sector's wage relative to the destination's.
+    pub wage_factor: f32,
+    /// Monthly hazard of sexual exploitation for a woman at work on this route, on top of the
+    /// destination's.
+    pub p_sexual_exploitation: f32,
+    /// Derived: the job openings the route draws on: its destination's (the destination's
+    /// index) or its own (after the destinations, see `Params::pools`).
+    pub pool: Ix,
     /// Derived: sum of the legs' travel costs.
     pub travel_cost: f32,
     /// Derived: the locations the route passes through (each once, in order; not its
     /// destination).
     pub via: Vec<Ix>,
-    /// Derived: starts at a hub: an onward route, offered to people stranded there.
+    /// Derived: starts abroad (a hub or a destination): an onward route, offered to people
+    /// stranded there and to workers who move on.
     pub onward: bool,
     /// Derived: expected cost of the route's hazards to the migrant, in USD at full awareness,
     /// apart from captivity for ransom.
@@ -180,6 +222,9 @@ pub struct DestP {
     pub irregular_wage_factor: f32,
     pub visa_fraud_legal: bool,
     pub p_sexual_exploitation: f32,
+    /// Monthly probability that a worker leaves the job to move on by an onward route from
+    /// here (e.g. from Serbia into the EU).
+    pub p_move_on: f32,
     pub location: Ix,
 }
 
@@ -209,7 +254,7 @@ pub struct KindP {
     pub transnational: bool,
     /// Derived: the weight of each of `routes` in an offer, with routes closed this epoch (no
     /// job openings, onward routes) at zero: `[home routes, cross-border routes]`.
-    pub offer_weights: [Vec<f32>; 2],
+    pub offer_weights: [Vec<f32>; 4],
 }
 
 #[derive(Debug, Clone)]
@@ -314,6 +359,8 @@ pub struct Work {
     pub coercion_hazard_factor: f32,
     /// A wage below this share of the promise breaks the promise (the worker was deceived).
     pub promise_kept_share: f32,
+    /// Skilled workers' wage abroad relative to the destination's.
+    pub skilled_wage_factor: f32,
 }
 
 #[derive(Debug, Clone)]
@@ -358,6 +405,9 @@ pub struct Exploitation {
     pub reference_months: u32,
     /// Months with wages withheld, within the reference period, that make withholding coercive.
     pub withheld_wage_months: u32,
+    /// The hazards of sexual exploitation are this many times higher for women aged at most
+    /// `offers.young_age_max`.
+    pub young_women_factor: f32,
 }
 
 /// Longest reference period for withheld wages (the agent keeps one bit per month in a byte).
@@ -502,6 +552,10 @@ pub struct Params {
     pub broker_principal_weights: Vec<f32>,
     /// Derived: per kind, 1 for trafficking networks that sell a cross-border route, else 0.
     pub cross_border_weights: Vec<f32>,
+    /// Derived: job openings a month of each pool (the destinations', then the routes' own,
+    /// `RouteP::pool`), and the months over which a reopened pool builds up.
+    pub pool_jobs: Vec<f32>,
+    pub pool_ramp: Vec<u32>,
 }
 
 /// Why a set of parameters cannot be simulated: what is wrong, in words a front end can pass on
@@ -658,7 +712,10 @@ impl Params {
             }
             r.captivity_usd = captivity;
             let first_from = legs[r.legs[0] as usize].from;
-            r.onward = self.locations[first_from as usize].kind == LocationKind::Hub;
+            r.onward = matches!(
+                self.locations[first_from as usize].kind,
+                LocationKind::Hub | LocationKind::Destination
+            );
             r.risk_usd = risk;
             r.p_death = 1.0 - alive;
             r.seller = None;
@@ -682,17 +739,33 @@ impl Params {
                 self.locations[from].onward_weights.push(r.weight);
             }
         }
+        // Job pools: each destination's, then one for each route with openings of its own.
+        self.pool_jobs = self.dests.iter().map(|d| d.jobs_per_month).collect();
+        self.pool_ramp = self.dests.iter().map(|d| d.ramp_months).collect();
+        for r in &mut self.routes {
+            r.pool = match r.jobs_per_month {
+                Some(jobs) => {
+                    self.pool_jobs.push(jobs);
+                    self.pool_ramp.push(0);
+                    (self.pool_jobs.len() - 1) as Ix
+                }
+                None => r.dest,
+            };
+        }
         for kind in &mut self.kinds {
-            for (cross, w) in kind.offer_weights.iter_mut().enumerate() {
+            // [cross-border + 2 × woman]
+            for (slot, w) in kind.offer_weights.iter_mut().enumerate() {
+                let (cross, woman) = (slot % 2 == 1, slot >= 2);
                 *w = kind
                     .routes
                     .iter()
                     .map(|&(route, weight)| {
                         let rp = &self.routes[route as usize];
                         let open = !rp.onward
-                            && (rp.channel == Channel::CrossBorder) == (cross == 1)
+                            && (rp.channel == Channel::CrossBorder) == cross
+                            && rp.sex.admits(woman)
                             && (rp.channel != Channel::Regular
-                                || self.dests[rp.dest as usize].jobs_per_month > 0.0);
+                                || self.pool_jobs[rp.pool as usize] > 0.0);
                         if open { weight } else { 0.0 }
                     })
                     .collect();

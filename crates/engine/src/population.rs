@@ -9,7 +9,7 @@
 //! pool on the state the settling run ended in ([`seat`]).
 
 use super::agent::{Agent, NEVER, NO_RECRUITER, State, fl, tr};
-use super::params::{Channel, RecruiterType};
+use super::params::{Channel, ForSex, RecruiterType};
 use super::params::{Ix, Params, channel_index};
 use super::rng::{Purpose, RunKey};
 use super::{OutOfMemory, try_vec};
@@ -75,7 +75,8 @@ pub fn create(
         .filter(|(_, r)| {
             r.channel == Channel::Regular
                 && !r.onward
-                && p.dests[r.dest as usize].jobs_per_month > 0.0
+                && r.sex == ForSex::Anyone
+                && p.pool_jobs[r.pool as usize] > 0.0
         })
         .map(|(i, r)| (i as Ix, r.weight))
         .collect();

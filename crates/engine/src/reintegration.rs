@@ -25,9 +25,14 @@ pub fn return_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, kind: Re
         exploitation::fail(ctx, a, loc);
     }
     let undocumented = kind != ReturnKind::ContractEnd || a.is(fl::PASSPORT);
-    loc.tally.returns += 1;
+    let from = p.locations[a.location as usize].dest;
+    let t = loc.t(a);
+    t.returns += 1;
     if undocumented {
-        loc.tally.undocumented_returns += 1;
+        t.undocumented_returns += 1;
+    }
+    if let Some(d) = from {
+        t.returns_by_dest[d as usize] += 1;
     }
     let exploited = a.flags
         & (fl::DEBT_BONDAGE | fl::FORCED_LABOUR | fl::TRAFFICKED | fl::SEXUAL | fl::CAPTIVE)
@@ -46,7 +51,7 @@ pub fn return_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, kind: Re
     a.arrears = 0;
     a.wage = 0.0;
     if let Some(y) = ctx.year_of(a.returned) {
-        let r = &mut loc.out.returns[y];
+        let r = &mut loc.out.returns[y][a.group()];
         r.returns += 1;
         if a.debt > 0.0 {
             r.in_debt += 1;
@@ -70,7 +75,7 @@ pub fn return_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, kind: Re
         let grant = pol.economic_grant;
         if grant > 0.0 {
             a.savings += grant;
-            loc.tally.pay(Account::Grants, Account::Households, grant);
+            loc.t(a).pay(Account::Grants, Account::Households, grant);
         }
         if pol.income_uplift_share > 0.0 {
             a.traits |= tr::UPLIFT;
@@ -81,7 +86,7 @@ pub fn return_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, kind: Re
 /// Deportation: counted, and the person returns home on a travel permit (a failed attempt if it
 /// never reached paid work).
 pub fn deport(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
-    loc.tally.deportations += 1;
+    loc.t(a).deportations += 1;
     return_home(ctx, i, a, loc, ReturnKind::Deported);
 }
 
@@ -106,7 +111,7 @@ pub fn check_sustainable(ctx: &Ctx, a: &Agent, loc: &mut Local) {
     let Some(y) = ctx.year_of(a.returned) else {
         return;
     };
-    let r = &mut loc.out.returns[y];
+    let r = &mut loc.out.returns[y][a.group()];
     r.followed_12 += 1;
     let at_home = matches!(a.state, State::AtHome | State::Seeking);
     let income = home_income(ctx, a);

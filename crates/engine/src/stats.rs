@@ -7,6 +7,15 @@
 use super::agent::STATES;
 use super::params::Params;
 
+/// The groups every counter is kept for: sex by skill, index `woman + 2 * skilled` (see
+/// `Agent::group`). A total is the sum over the four, added in this order.
+pub const GROUPS: usize = 4;
+/// The groups of women, of men, of the skilled and of the unskilled.
+pub const WOMEN: [usize; 2] = [1, 3];
+pub const MEN: [usize; 2] = [0, 2];
+pub const SKILLED: [usize; 2] = [2, 3];
+pub const UNSKILLED: [usize; 2] = [0, 1];
+
 /// Months after a return within which leaving again counts as re-migration (a definition of
 /// the output contract: `remigration_share`).
 pub const REMIGRATION_WINDOW_MONTHS: i32 = 24;
@@ -42,7 +51,6 @@ pub struct Tally {
     pub departures: [u32; 4],
     /// Registered departures by destination.
     pub registered_by_dest: Vec<u32>,
-    pub women_registered: u32,
     /// Arrivals by destination, all channels.
     pub arrivals: Vec<u32>,
     /// Arrivals by destination whose last leg was by sea.
@@ -57,6 +65,13 @@ pub struct Tally {
     pub deportations: u32,
     pub returns: u32,
     pub undocumented_returns: u32,
+    /// Returns home by the destination they came back from (returns from a hub or on the way
+    /// are in `returns` only).
+    pub returns_by_dest: Vec<u32>,
+    /// People who became stranded (no work, no way on), by the location where it happened.
+    pub stranded_by_location: Vec<u32>,
+    /// Women who suffered sexual violence crossing a leg.
+    pub sexual_violence: u32,
     pub new_debt_bondage: u32,
     pub new_forced_labour: u32,
     pub new_trafficked: u32,
@@ -65,8 +80,9 @@ pub struct Tally {
     pub in_debt_bondage: u32,
     /// Irregular departures through smugglers.
     pub smuggled: u32,
-    /// Stranded people drawn onto an onward irregular route.
-    pub onward_departures: u32,
+    /// Onward irregular departures (stranded people drawn on, workers moving on), by the
+    /// location they left from.
+    pub onward_by_location: Vec<u32>,
     /// Taken captive for ransom on a leg; sold on from one captor to another; died while held.
     pub held_for_ransom: u32,
     pub sold: u32,
@@ -86,17 +102,30 @@ pub struct Tally {
 impl Tally {
     /// Empty counters sized for the scenario's destinations and routes.
     pub fn new(p: &Params) -> Self {
-        Tally::sized(p.dests.len(), p.routes.len())
+        Tally::sized(p.dests.len(), p.routes.len(), p.locations.len())
     }
 
-    pub fn sized(dests: usize, routes: usize) -> Self {
+    /// The counters of every group, for a scenario.
+    pub fn groups(p: &Params) -> Vec<Tally> {
+        (0..GROUPS).map(|_| Tally::new(p)).collect()
+    }
+
+    /// The sum of `groups`, added in group order.
+    pub fn total(groups: &[Tally]) -> Tally {
+        let mut t = groups[0].clone();
+        for g in &groups[1..] {
+            t.add(g);
+        }
+        t
+    }
+
+    pub fn sized(dests: usize, routes: usize, locations: usize) -> Self {
         Tally {
             states: [0; STATES],
             entered: 0,
             exited: 0,
             departures: [0; 4],
             registered_by_dest: vec![0; dests],
-            women_registered: 0,
             arrivals: vec![0; dests],
             sea_arrivals: vec![0; dests],
             arrivals_by_route: vec![0; routes],
@@ -108,13 +137,16 @@ impl Tally {
             deportations: 0,
             returns: 0,
             undocumented_returns: 0,
+            returns_by_dest: vec![0; dests],
+            stranded_by_location: vec![0; locations],
+            sexual_violence: 0,
             new_debt_bondage: 0,
             new_forced_labour: 0,
             new_trafficked: 0,
             in_forced_labour: 0,
             in_debt_bondage: 0,
             smuggled: 0,
-            onward_departures: 0,
+            onward_by_location: vec![0; locations],
             held_for_ransom: 0,
             sold: 0,
             captive_deaths: 0,
@@ -134,7 +166,10 @@ impl Tally {
         let mut a = std::mem::take(&mut self.arrivals);
         let mut s = std::mem::take(&mut self.sea_arrivals);
         let mut r = std::mem::take(&mut self.arrivals_by_route);
-        for x in [&mut v, &mut a, &mut s, &mut r] {
+        let mut rd = std::mem::take(&mut self.returns_by_dest);
+        let mut sl = std::mem::take(&mut self.stranded_by_location);
+        let mut ol = std::mem::take(&mut self.onward_by_location);
+        for x in [&mut v, &mut a, &mut s, &mut r, &mut rd, &mut sl, &mut ol] {
             x.iter_mut().for_each(|c| *c = 0);
         }
         *self = Tally {
@@ -142,7 +177,10 @@ impl Tally {
             arrivals: a,
             sea_arrivals: s,
             arrivals_by_route: r,
-            ..Tally::sized(0, 0)
+            returns_by_dest: rd,
+            stranded_by_location: sl,
+            onward_by_location: ol,
+            ..Tally::sized(0, 0, 0)
         };
     }
 
@@ -168,12 +206,15 @@ impl Tally {
             (&mut self.arrivals, &o.arrivals),
             (&mut self.sea_arrivals, &o.sea_arrivals),
             (&mut self.arrivals_by_route, &o.arrivals_by_route),
+            (&mut self.returns_by_dest, &o.returns_by_dest),
+            (&mut self.stranded_by_location, &o.stranded_by_location),
+            (&mut self.onward_by_location, &o.onward_by_location),
         ] {
             for (a, b) in mine.iter_mut().zip(theirs) {
                 *a += b;
             }
         }
-        self.women_registered += o.women_registered;
+        self.sexual_violence += o.sexual_violence;
         self.deaths += o.deaths;
         self.sea_deaths += o.sea_deaths;
         self.sea_attempts += o.sea_attempts;
@@ -188,7 +229,6 @@ impl Tally {
         self.in_forced_labour += o.in_forced_labour;
         self.in_debt_bondage += o.in_debt_bondage;
         self.smuggled += o.smuggled;
-        self.onward_departures += o.onward_departures;
         self.held_for_ransom += o.held_for_ransom;
         self.sold += o.sold;
         self.captive_deaths += o.captive_deaths;
@@ -220,7 +260,6 @@ pub struct EpisodeAcc {
     pub registered_cost: f64,
     pub registered_borrowed: u32,
     pub registered_broker: u32,
-    pub registered_women: u32,
     /// Registered departures that reached paid work: their cost and first full wage.
     pub paid_count: u32,
     pub paid_cost: f64,
@@ -236,11 +275,10 @@ pub struct EpisodeAcc {
     pub debt_trap: u32,
     pub forced_labour: u32,
     pub trafficked: u32,
-    /// Trafficked by the episode's channel, by the recruiter kind that recruited them (index of
-    /// the kind), and women among them.
+    /// Trafficked by the episode's channel, and by the recruiter kind that recruited them
+    /// (index of the kind).
     pub trafficked_by_channel: [u32; 4],
     pub trafficked_by_kind: Vec<u32>,
-    pub trafficked_women: u32,
     pub trafficked_bd_law: u32,
     pub arrived: u32,
     pub promise_broken: u32,
@@ -272,7 +310,6 @@ impl EpisodeAcc {
         self.registered_cost += o.registered_cost;
         self.registered_borrowed += o.registered_borrowed;
         self.registered_broker += o.registered_broker;
-        self.registered_women += o.registered_women;
         self.paid_count += o.paid_count;
         self.paid_cost += o.paid_cost;
         self.paid_first_wage += o.paid_first_wage;
@@ -301,7 +338,6 @@ impl EpisodeAcc {
         {
             *a += b;
         }
-        self.trafficked_women += o.trafficked_women;
         self.trafficked_bd_law += o.trafficked_bd_law;
         self.arrived += o.arrived;
         self.promise_broken += o.promise_broken;
@@ -341,26 +377,31 @@ impl ReturnAcc {
     }
 }
 
-/// Per-chunk accumulators that persist over the run (episode and return outcomes by year).
+/// Per-chunk accumulators that persist over the run: episode and return outcomes by year, each
+/// for every group (`[year][group]`).
 #[derive(Clone, Debug, Default)]
 pub struct Outcomes {
-    pub episodes: Vec<EpisodeAcc>,
-    pub returns: Vec<ReturnAcc>,
+    pub episodes: Vec<[EpisodeAcc; GROUPS]>,
+    pub returns: Vec<[ReturnAcc; GROUPS]>,
 }
 
 impl Outcomes {
     pub fn new(years: usize, kinds: usize) -> Self {
         Outcomes {
-            episodes: vec![EpisodeAcc::new(kinds); years],
-            returns: vec![ReturnAcc::default(); years],
+            episodes: vec![std::array::from_fn(|_| EpisodeAcc::new(kinds)); years],
+            returns: vec![std::array::from_fn(|_| ReturnAcc::default()); years],
         }
     }
     pub fn add(&mut self, o: &Outcomes) {
         for (a, b) in self.episodes.iter_mut().zip(&o.episodes) {
-            a.add(b);
+            for (x, y) in a.iter_mut().zip(b) {
+                x.add(y);
+            }
         }
         for (a, b) in self.returns.iter_mut().zip(&o.returns) {
-            a.add(b);
+            for (x, y) in a.iter_mut().zip(b) {
+                x.add(y);
+            }
         }
     }
 }

@@ -29,7 +29,8 @@ pub const CHUNK: usize = 4096;
 
 /// What one chunk keeps between passes and months.
 struct Scratch {
-    tally: Tally,
+    /// The month's counters, one per group.
+    tally: Vec<Tally>,
     out: Outcomes,
     apps: Vec<Application>,
     traces: Vec<Trace>,
@@ -52,9 +53,10 @@ pub struct World {
     all_apps: Vec<Application>,
 }
 
-/// The month's flows and the recruiters' enforcement counts.
+/// The month's flows (in all, and per group) and the recruiters' enforcement counts.
 pub struct Month {
     pub tally: Tally,
+    pub groups: Vec<Tally>,
     pub enforcement: enforcement::Counts,
 }
 
@@ -74,7 +76,7 @@ impl World {
         let chunks = agents.len().div_ceil(CHUNK);
         let scratch = (0..chunks)
             .map(|_| Scratch {
-                tally: Tally::new(p),
+                tally: Tally::groups(p),
                 out: Outcomes::new(years, p.kinds.len()),
                 apps: Vec::new(),
                 traces: Vec::new(),
@@ -112,7 +114,7 @@ impl World {
         // do nothing, and skipping them saves reading their memory.
         let end = self.entered_end(t);
         for s in &mut self.scratch[end.div_ceil(CHUNK)..] {
-            s.tally.clear();
+            s.tally.iter_mut().for_each(Tally::clear);
             s.apps.clear();
             s.traces.clear();
         }
@@ -121,7 +123,7 @@ impl World {
             .zip(self.scratch.par_iter_mut())
             .enumerate()
             .for_each(|(c, (chunk, s))| {
-                s.tally.clear();
+                s.tally.iter_mut().for_each(Tally::clear);
                 s.apps.clear();
                 s.traces.clear();
                 let mut loc = Local {
@@ -191,15 +193,19 @@ impl World {
 
         // Phase 11: enforcement and market.
         let mut traces = Vec::new();
-        let mut tally = Tally::new(p);
+        let mut groups = Tally::groups(p);
         for s in &self.scratch {
             traces.extend_from_slice(&s.traces);
-            tally.add(&s.tally);
+            for (g, t) in groups.iter_mut().zip(&s.tally) {
+                g.add(t);
+            }
         }
+        let tally = Tally::total(&groups);
         let counts =
             enforcement::month(p, &mut self.rec, self.key, t, &traces, &demand, self.weight);
         Month {
             tally,
+            groups,
             enforcement: counts,
         }
     }
@@ -226,7 +232,7 @@ impl World {
             .scratch
             .first()
             .and_then(|s| s.out.episodes.first())
-            .map(|e| e.trafficked_by_kind.len())
+            .map(|e| e[0].trafficked_by_kind.len())
             .unwrap_or(0);
         let mut o = Outcomes::new(years, kinds);
         for s in &self.scratch {
@@ -256,13 +262,13 @@ fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
             return;
         }
         a.set_state(State::AtHome);
-        loc.tally.entered += 1;
-        loc.tally.pay(
+        loc.t(a).entered += 1;
+        loc.t(a).pay(
             Account::PoolBoundary,
             Account::Households,
             a.savings - a.debt,
         );
-        loc.tally.net_worth_change += a.net_worth();
+        loc.t(a).net_worth_change += a.net_worth();
     }
     let nw0 = a.net_worth();
     reintegration::check_sustainable(ctx, a, loc);
@@ -294,20 +300,20 @@ fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         && ctx.t >= a.exit as i32
         && !a.is(fl::APPLIED)
     {
-        loc.tally.net_worth_change += a.net_worth() - nw0;
-        loc.tally.pay(
+        loc.t(a).net_worth_change += a.net_worth() - nw0;
+        loc.t(a).pay(
             Account::Households,
             Account::PoolBoundary,
             a.savings - a.debt,
         );
-        loc.tally.net_worth_change -= a.net_worth();
-        loc.tally.exited += 1;
+        loc.t(a).net_worth_change -= a.net_worth();
+        loc.t(a).exited += 1;
         a.set_state(State::Absent);
         return;
     }
-    loc.tally.net_worth_change += a.net_worth() - nw0;
+    loc.t(a).net_worth_change += a.net_worth() - nw0;
     a.months_in_state = a.months_in_state.saturating_add(1);
-    count(a, loc.tally, 1);
+    count(a, loc.t(a), 1);
 }
 
 /// People in Bangladesh: debt at home, the awareness campaign, aspiration, offers and choice.
@@ -350,7 +356,7 @@ fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         agent: i as u32,
         recruiter: o.recruiter,
         priority: (ctx.rng(i, Purpose::Matching, 0).next_u64() >> 32) as u32,
-        dest: rp.dest,
+        pool: rp.pool,
         broker_kind: o.broker_kind,
         needs_job: rp.channel == Channel::Regular,
         fee: o.fee,
@@ -366,9 +372,9 @@ fn pass_b(ctx: &Ctx, i: usize, a: &mut Agent, app: &Application, loc: &mut Local
     if !app.accepted {
         return;
     }
-    count(a, loc.tally, -1);
+    count(a, loc.t(a), -1);
     let nw0 = a.net_worth();
     attempt::start(ctx, i, a, app, loc);
-    loc.tally.net_worth_change += a.net_worth() - nw0;
-    count(a, loc.tally, 1);
+    loc.t(a).net_worth_change += a.net_worth() - nw0;
+    count(a, loc.t(a), 1);
 }

@@ -3,10 +3,10 @@
 //! and remittances. The coercion rate of the recruiter that placed the worker raises the
 //! destination's hazards. Cross-border recruits of trafficking networks face sexual exploitation.
 
-use super::agent::{Agent, NO_RECRUITER, State, fl};
+use super::agent::{Agent, NO_RECRUITER, State, fl, tr};
 use super::context::{Ctx, Local};
 use super::finance;
-use super::params::channel_index;
+use super::journey;
 use super::params::{Channel, Ix, RecruiterType};
 use super::rng::Purpose;
 use super::stats::Account;
@@ -19,7 +19,7 @@ pub fn arrive(ctx: &Ctx, _i: usize, a: &mut Agent, loc: &mut Local, by_sea: bool
     let dest = &p.dests[d];
     a.location = dest.location;
     a.flags |= fl::ARRIVED;
-    let t = &mut *loc.tally;
+    let t = loc.t(a);
     t.arrivals[d] += 1;
     if by_sea {
         t.sea_arrivals[d] += 1;
@@ -33,7 +33,7 @@ pub fn arrive(ctx: &Ctx, _i: usize, a: &mut Agent, loc: &mut Local, by_sea: bool
         a.flags |= fl::DECEIVED;
     }
     if let Some(y) = ctx.year_of(a.departed).filter(|_| a.is(fl::REPORTED)) {
-        let e = &mut loc.out.episodes[y];
+        let e = &mut loc.out.episodes[y][a.group()];
         e.arrived += 1;
         if broken {
             e.promise_broken += 1;
@@ -43,7 +43,7 @@ pub fn arrive(ctx: &Ctx, _i: usize, a: &mut Agent, loc: &mut Local, by_sea: bool
         let wage = a.wage;
         start_job(ctx, a, d as Ix, wage, true, loc);
     } else {
-        a.set_state(State::Stranded);
+        journey::strand(a, loc);
     }
 }
 
@@ -98,8 +98,8 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     } else {
         a.wage
     };
-    loc.tally.pay(Account::Employers, Account::Households, pay);
-    loc.tally
+    loc.t(a).pay(Account::Employers, Account::Households, pay);
+    loc.t(a)
         .pay(Account::Households, Account::LivingCosts, dest.living);
     a.savings += pay - dest.living;
     finance::accrue(ctx, a, loc);
@@ -113,10 +113,10 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     if surplus > repaid {
         // What is left is sent home; the household spends part of it.
         let remitted = surplus - repaid;
-        loc.tally.remittances += remitted as f64;
+        loc.t(a).remittances += remitted as f64;
         let spent = remitted * (1.0 - p.work.saved_share);
         a.savings -= spent;
-        loc.tally
+        loc.t(a)
             .pay(Account::Households, Account::HomeEconomy, spent);
     }
     if !a.is(fl::PAID) && !theft {
@@ -125,20 +125,35 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
             && a.is(fl::REPORTED)
             && let Some(y) = ctx.year_of(a.departed)
         {
-            let e = &mut loc.out.episodes[y];
+            let e = &mut loc.out.episodes[y][a.group()];
             e.paid_count += 1;
             e.paid_cost += a.cost as f64;
             e.paid_first_wage += a.wage as f64;
         }
     }
-    if a.channel() == channel_index(Channel::CrossBorder)
-        && kind_of(ctx, a) == Some(RecruiterType::TraffickingNetwork)
+    // Sexual exploitation: women recruited by a trafficking network or by a deceptive offer,
+    // the young more often.
+    let u_sexual = rng.uniform();
+    if a.has(tr::WOMAN)
         && !a.is(fl::SEXUAL)
-        && rng.chance(dest.p_sexual_exploitation)
+        && (a.is(fl::DECEPTIVE_RECRUITMENT)
+            || kind_of(ctx, a) == Some(RecruiterType::TraffickingNetwork))
     {
-        a.flags |= fl::SEXUAL;
+        let mut hazard =
+            dest.p_sexual_exploitation + p.routes[a.route as usize].p_sexual_exploitation;
+        if a.age(ctx.t) <= p.offers.young_age_max as i32 {
+            hazard *= p.exploitation.young_women_factor;
+        }
+        if u_sexual < hazard {
+            a.flags |= fl::SEXUAL;
+        }
     }
-    if rng.chance(dest.p_job_loss) {
-        a.set_state(State::Stranded);
+    let (u_loss, u_move) = (rng.uniform(), rng.uniform());
+    if u_loss < dest.p_job_loss {
+        journey::strand(a, loc);
+    } else if u_move < dest.p_move_on {
+        // Leaves the job to go further (e.g. from Serbia into the EU).
+        let mut rng = ctx.rng(i, Purpose::Journey, 3);
+        journey::move_on(ctx, i, a, loc, &mut rng);
     }
 }
