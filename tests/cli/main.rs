@@ -22,12 +22,15 @@
 //!   runs race for it; foreign folders are never replaced; runs too large for the machine are
 //!   refused before they start;
 //! - `stationary`: the baseline with its events removed keeps every yearly flow steady from the
-//!   first reported year to the last.
+//!   first reported year to the last;
+//! - `dictionary`: docs/metrics.csv is what `crossroads metrics` prints, and outcomes.csv writes
+//!   exactly the dictionary's pairs of metric and breakdown, in its order.
 
 mod bad_input;
 mod bad_scenarios;
 mod baseline_checks;
 mod capacity;
+mod dictionary;
 mod exploitation;
 mod loader_mutations;
 mod mechanisms;
