@@ -5,6 +5,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use crossroads::app::{self, RunOptions};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -52,6 +53,11 @@ enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,
     },
+    /// Print the dictionary of the metrics of outcomes.csv, as CSV.
+    ///
+    /// One row per metric and breakdown, in the order outcomes.csv writes them, with the columns
+    /// metric, by, unit, denominator and definition (the file docs/metrics.csv).
+    Metrics,
 }
 
 #[derive(Args, Clone)]
@@ -159,6 +165,18 @@ fn dispatch(command: Command) -> Result<(), app::Error> {
             println!("wrote {}", r.out.join("calibration.csv").display());
         }
         Command::Check { scenario, sets } => println!("{}", app::check(&scenario, &sets)?),
+        Command::Metrics => {
+            // A reader that stops early (`| head`) is not a failure.
+            let mut out = std::io::stdout().lock();
+            match out.write_all(&app::metrics()?).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(app::Error::Other(format!(
+                        "writing to standard output: {e}"
+                    )));
+                }
+                _ => {}
+            }
+        }
     }
     Ok(())
 }

@@ -359,9 +359,7 @@ fn group_outcomes(
         persons_year(t.onward_by_location.iter().sum()),
     );
     for (l, loc) in p.locations.iter().enumerate() {
-        if matches!(loc.kind, LocationKind::Hub | LocationKind::Destination)
-            && !loc.onward_routes.is_empty()
-        {
+        if matches!(loc.kind, LocationKind::Hub | LocationKind::Destination) {
             put(
                 Key::by("onward_departures_per_year", BY_LOCATION, &loc.id),
                 persons_year(t.onward_by_location[l]),
@@ -373,7 +371,7 @@ fn group_outcomes(
         persons_year(t.stranded_by_location.iter().sum()),
     );
     for (l, loc) in p.locations.iter().enumerate() {
-        if loc.kind != LocationKind::Capital && loc.kind != LocationKind::Border {
+        if matches!(loc.kind, LocationKind::Hub | LocationKind::Destination) {
             put(
                 Key::by("stranded_per_year", BY_LOCATION, &loc.id),
                 persons_year(t.stranded_by_location[l]),

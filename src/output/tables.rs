@@ -6,7 +6,7 @@ use crate::compare::Values;
 use crate::engine::Replicate;
 use crate::engine::agent::State;
 use crate::engine::params::Params;
-use crate::metric_names::{BY_GROUP, BY_SEX, Key};
+use crate::metric_names::{self, BY_GROUP, BY_SEX, Key};
 use crate::metrics::{self, Period};
 use anyhow::Result;
 
@@ -297,6 +297,17 @@ pub fn comparison(diffs: &[crate::compare::Diff]) -> Result<Vec<u8>> {
             &opt(d.diff.hi),
             &opt(d.relative_change),
         ])?;
+    }
+    Ok(w.into_inner()?)
+}
+
+/// The dictionary of the metrics of outcomes.csv (`crossroads metrics`, docs/metrics.csv): one
+/// row per metric and breakdown, in the order outcomes.csv writes them.
+pub fn dictionary() -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(metric_names::DICTIONARY_HEADER)?;
+    for m in metric_names::rows() {
+        w.write_record(m.record())?;
     }
     Ok(w.into_inner()?)
 }

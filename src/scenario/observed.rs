@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::{LocationKind, Scenario, path};
-use crate::metric_names::{self, Key};
+use crate::metric_names::{self, Dimension, Key};
 
 /// The observed data of a scenario.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -185,78 +185,68 @@ impl ObservedPeriod {
     }
 }
 
-/// Every value of outcomes.csv for scenario `s` (metric, `by`, `level`): the totals, the
-/// metrics by destination, and the `via` share for each transit location on a route to each
-/// destination.
+/// Every value of outcomes.csv for scenario `s` (metric, `by`, `level`): each row of the
+/// dictionary of metrics at each level its dimension has in the scenario.
 pub fn known_metrics(s: &Scenario) -> Vec<Key> {
-    let mut out: Vec<Key> = metric_names::TOTALS.iter().map(|m| Key::total(m)).collect();
-    for m in metric_names::PER_DESTINATION {
-        for d in &s.destinations {
-            out.push(Key::per_destination(m, &d.id));
-        }
-    }
-    out.extend(via_pairs(s).into_iter().map(|(l, d)| Key::via_share(d, l)));
-    let trafficked = "trafficked_per_year";
-    for c in ["regular", "visa_fraud", "irregular", "cross_border"] {
-        out.push(Key::by(trafficked, metric_names::BY_CHANNEL, c));
-    }
-    for k in &s.recruiters {
-        out.push(Key::by(trafficked, metric_names::BY_RECRUITER_KIND, &k.id));
-    }
-    for l in &s.locations {
-        if !matches!(l.kind, LocationKind::Capital | LocationKind::Border) {
-            out.push(Key::by(
-                "stranded_per_year",
-                metric_names::BY_LOCATION,
-                &l.id,
-            ));
-        }
-    }
-    // Onward departures from each place an onward route starts.
-    let legs_from: std::collections::HashMap<&str, &str> = s
-        .legs
-        .iter()
-        .map(|l| (l.id.as_str(), l.from.as_str()))
-        .collect();
-    let mut onward_from = BTreeSet::new();
-    for r in &s.routes {
-        if let Some(from) = r.legs.first().and_then(|l| legs_from.get(l.as_str())) {
-            if s.locations.iter().any(|l| {
-                l.id == *from && matches!(l.kind, LocationKind::Hub | LocationKind::Destination)
-            }) {
-                onward_from.insert(*from);
-            }
-        }
-    }
-    for l in onward_from {
-        out.push(Key::by(
-            "onward_departures_per_year",
-            metric_names::BY_LOCATION,
-            l,
-        ));
-    }
-    for m in metric_names::BY_GROUP {
-        for (by, level) in [
-            (metric_names::BY_SEX, "women"),
-            (metric_names::BY_SEX, "men"),
-            (metric_names::BY_SKILL, "skilled"),
-            (metric_names::BY_SKILL, "unskilled"),
-        ] {
-            out.push(Key::by(m, by, level));
-        }
-    }
-    for m in metric_names::BY_SEX_DESTINATION {
-        for sex in ["women", "men"] {
-            for d in &s.destinations {
-                out.push(Key::by(
-                    m,
-                    metric_names::BY_SEX_DESTINATION_DIM,
-                    &format!("{sex}+{}", d.id),
-                ));
-            }
+    let mut out = Vec::new();
+    for m in metric_names::rows() {
+        for level in levels(s, m.by) {
+            out.push(Key::by(m.metric, m.by.name(), &level));
         }
     }
     out
+}
+
+/// The channels, as `level` names them.
+const CHANNEL_LEVELS: [&str; 4] = ["regular", "visa_fraud", "irregular", "cross_border"];
+
+/// The levels dimension `by` has in scenario `s`, as outcomes.csv writes them.
+fn levels(s: &Scenario, by: Dimension) -> Vec<String> {
+    match by {
+        Dimension::Total => vec![String::new()],
+        Dimension::Destination => s.destinations.iter().map(|d| d.id.clone()).collect(),
+        Dimension::DestinationLocation => via_pairs(s)
+            .into_iter()
+            .map(|(l, d)| Key::via_share(d, l).level)
+            .collect(),
+        Dimension::Channel => CHANNEL_LEVELS.map(String::from).to_vec(),
+        Dimension::RecruiterKind => s.recruiters.iter().map(|k| k.id.clone()).collect(),
+        Dimension::Sex => vec!["women".to_string(), "men".to_string()],
+        Dimension::Skill => vec!["skilled".to_string(), "unskilled".to_string()],
+        // Hubs and destinations: where people are stranded or leave from onward.
+        Dimension::Location => s
+            .locations
+            .iter()
+            .filter(|l| matches!(l.kind, LocationKind::Hub | LocationKind::Destination))
+            .map(|l| l.id.clone())
+            .collect(),
+        Dimension::SexDestination => ["women", "men"]
+            .iter()
+            .flat_map(|sex| {
+                s.destinations
+                    .iter()
+                    .map(move |d| format!("{sex}+{}", d.id))
+            })
+            .collect(),
+    }
+}
+
+/// How a message names the levels of a dimension: what one level is, and what it must be.
+fn level_words(by: Dimension) -> (&'static str, &'static str) {
+    match by {
+        Dimension::Total => ("empty", "levels"),
+        Dimension::Destination => ("a [[destination]] id", "destinations"),
+        Dimension::DestinationLocation => (
+            "\"<destination>+<location>\", a transit location on a route to the destination",
+            "pairs",
+        ),
+        Dimension::Channel => ("a channel", "channels"),
+        Dimension::RecruiterKind => ("a [[recruiter]] id", "recruiter kinds"),
+        Dimension::Sex => ("women or men", "levels"),
+        Dimension::Skill => ("skilled or unskilled", "levels"),
+        Dimension::Location => ("a hub or destination [[location]] id", "locations"),
+        Dimension::SexDestination => ("\"<women|men>+<destination>\"", "pairs"),
+    }
 }
 
 /// (location, destination) pairs such that some route to the destination passes through the
@@ -289,60 +279,53 @@ fn via_pairs(s: &Scenario) -> BTreeSet<(&str, &str)> {
 
 /// Why `key` is not a value of outcomes.csv for `s`, in words naming what is allowed.
 pub(crate) fn unknown_metric(s: &Scenario, key: &Key) -> String {
-    let dests: Vec<&str> = s.destinations.iter().map(|d| d.id.as_str()).collect();
     let m = key.metric.as_str();
     let breakdown = format!("(by = {:?}, level = {:?})", key.by, key.level);
-    if metric_names::PER_DESTINATION.contains(&m) && key.by == metric_names::BY_DESTINATION {
+    let rows: Vec<Dimension> = metric_names::rows()
+        .iter()
+        .filter(|r| r.metric == m)
+        .map(|r| r.by)
+        .collect();
+    if rows.is_empty() {
         return format!(
-            "{} names destination {:?}, which is not a [[destination]]; destinations: {}",
-            breakdown,
+            "is not a metric of outcomes.csv; metrics (`crossroads metrics` lists them with their breakdowns): {}",
+            metric_names::metric_names().join(", ")
+        );
+    }
+    match Dimension::from_name(&key.by).filter(|d| rows.contains(d)) {
+        // The metric has this breakdown: the level is not one of this scenario's.
+        Some(Dimension::Total) => format!("{breakdown}: the total has level = \"\""),
+        Some(Dimension::Destination) => format!(
+            "{breakdown} names destination {:?}, which is not a [[destination]]; destinations: {}",
             key.level,
-            dests.join(", ")
-        );
-    }
-    if m == metric_names::VIA_SHARE && key.by == metric_names::BY_DESTINATION_LOCATION {
-        let pairs: Vec<String> = via_pairs(s)
-            .into_iter()
-            .map(|(l, d)| format!("{d}+{l}"))
-            .collect();
-        return format!(
-            "{} is not a destination+location pair of this scenario (a transit location on a route to a destination); pairs: {}",
-            breakdown,
-            pairs.join(", ")
-        );
-    }
-    if metric_names::TOTALS.contains(&m) || metric_names::PER_DESTINATION.contains(&m) {
-        let allowed = if metric_names::PER_DESTINATION.contains(&m) {
+            levels(s, Dimension::Destination).join(", ")
+        ),
+        Some(Dimension::DestinationLocation) => format!(
+            "{breakdown} is not a destination+location pair of this scenario (a transit location on a route to a destination); pairs: {}",
+            levels(s, Dimension::DestinationLocation).join(", ")
+        ),
+        Some(d) => {
+            let (one, many) = level_words(d);
             format!(
-                "by = \"\" (the total) or by = \"{}\"",
-                metric_names::BY_DESTINATION
+                "{breakdown} names {:?}, which is not {one}; {many}: {}",
+                key.level,
+                levels(s, d).join(", ")
             )
-        } else if m == "trafficked_per_year" {
+        }
+        None => {
+            let allowed: Vec<String> = rows
+                .iter()
+                .map(|d| match d {
+                    Dimension::Total => "by = \"\" (the total)".to_string(),
+                    d => format!("by = {:?} (level: {})", d.name(), level_words(*d).0),
+                })
+                .collect();
             format!(
-                "by = \"\" (the total) or by one of {} (levels: a channel, a [[recruiter]] id, women or men)",
-                metric_names::TRAFFICKED_BY.join(", ")
+                "{breakdown} is not a breakdown of {m}; allowed: {}",
+                allowed.join(", or ")
             )
-        } else {
-            "by = \"\" (the total)".to_string()
-        };
-        return format!(
-            "{} is not a breakdown of {m}; allowed: {allowed}",
-            breakdown
-        );
+        }
     }
-    if m == metric_names::VIA_SHARE {
-        return format!(
-            "{} must be by = \"{}\" with level = \"<destination>+<location>\"",
-            breakdown,
-            metric_names::BY_DESTINATION_LOCATION
-        );
-    }
-    format!(
-        "is not a metric of outcomes.csv; metrics: {}, {} (by destination), {} (by destination+location)",
-        metric_names::TOTALS.join(", "),
-        metric_names::PER_DESTINATION.join(", "),
-        metric_names::VIA_SHARE
-    )
 }
 
 /// The number at dotted path `key` of a scenario table (ids select entries of arrays of tables),
@@ -414,6 +397,42 @@ mod tests {
         assert_eq!(ObservedPeriod::Years(2040, 2040).months(2022, 120), None);
         assert_eq!(ObservedPeriod::Years(2021, 2022).months(2022, 120), None);
         assert_eq!(ObservedPeriod::Years(2023, 2023).months(2022, 12), None);
+    }
+
+    #[test]
+    fn known_and_unknown_metrics_come_from_the_dictionary() {
+        let s: Scenario = toml::from_str(include_str!("../../tests/fixtures/tiny.toml")).unwrap();
+        let known = known_metrics(&s);
+        for m in metric_names::rows() {
+            assert!(
+                known
+                    .iter()
+                    .any(|k| k.metric == m.metric && k.by == m.by.name()),
+                "{} by {:?}",
+                m.metric,
+                m.by.name()
+            );
+        }
+        let why = |m: &str, by: &str, level: &str| unknown_metric(&s, &Key::by(m, by, level));
+        assert!(why("colour_share", "", "").starts_with(
+            "is not a metric of outcomes.csv; metrics (`crossroads metrics` lists them with their breakdowns): departures_per_year, "
+        ));
+        assert_eq!(
+            why("departure_share", "", ""),
+            "(by = \"\", level = \"\") is not a breakdown of departure_share; allowed: by = \"destination\" (level: a [[destination]] id), or by = \"sex+destination\" (level: \"<women|men>+<destination>\")"
+        );
+        assert_eq!(
+            why("trafficked_per_year", "colour", "x"),
+            "(by = \"colour\", level = \"x\") is not a breakdown of trafficked_per_year; allowed: by = \"\" (the total), or by = \"channel\" (level: a channel), or by = \"recruiter_kind\" (level: a [[recruiter]] id), or by = \"sex\" (level: women or men), or by = \"skill\" (level: skilled or unskilled)"
+        );
+        assert_eq!(
+            why("trafficked_per_year", "sex", "other"),
+            "(by = \"sex\", level = \"other\") names \"other\", which is not women or men; levels: women, men"
+        );
+        assert_eq!(
+            why("women_share", "", "x"),
+            "(by = \"\", level = \"x\"): the total has level = \"\""
+        );
     }
 
     #[test]

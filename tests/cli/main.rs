@@ -24,12 +24,15 @@
 //! - `routes`: Dubai, the Western Balkans, returns from Europe, corridors and hazards by sex,
 //!   and the outputs by sex and skill;
 //! - `stationary`: the baseline with its events removed keeps every yearly flow steady from the
-//!   first reported year to the last.
+//!   first reported year to the last;
+//! - `dictionary`: docs/metrics.csv is what `crossroads metrics` prints, and outcomes.csv writes
+//!   exactly the dictionary's pairs of metric and breakdown, in its order.
 
 mod bad_input;
 mod bad_scenarios;
 mod baseline_checks;
 mod capacity;
+mod dictionary;
 mod exploitation;
 mod loader_mutations;
 mod mechanisms;

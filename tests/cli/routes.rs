@@ -65,9 +65,10 @@ fn dubai_strands_visit_visa_travellers_and_sends_some_onward() {
 #[test]
 fn serbia_has_genuine_permits_next_to_fake_ones_and_is_a_gateway_to_the_eu() {
     let serbia = by_dest("registered_departures_per_year", "serbia");
+    // The baseline's few hundred permits a year are too few for this size; more of them.
     let (base, closed) = pair(
         baseline_sim(),
-        &[],
+        &[("destination.serbia.jobs_per_month", "1000")],
         &[("destination.serbia.jobs_per_month", "0")],
     );
     // Every visa-fraud route of the baseline goes to Serbia: without genuine openings the
@@ -211,13 +212,30 @@ fn a_corridor_for_women_takes_no_men() {
 
 #[test]
 fn a_route_with_openings_of_its_own_is_closed_by_them() {
+    // The fixture's only regular route gets openings of its own (a sector), in the file: a key
+    // the route does not have cannot be `--set`.
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let text = fixture_text();
+    let route = "id = \"saudi\"\nchannel = \"regular\"\n";
+    let path = write(
+        dir.path(),
+        "sector.toml",
+        &edit(&text, route, &format!("{route}jobs_per_month = 0\n")),
+    );
     let (closed, open) = pair(
-        sim(),
-        &[("route.saudi.jobs_per_month", "0")],
+        sim().scenario(&path),
+        &[],
         &[("route.saudi.jobs_per_month", "100000")],
     );
     assert_all_zero(&closed, "regular_departures_per_year");
     all_above(&open, "regular_departures_per_year", 0.0);
+    // The destination's own openings are not the route's: plenty of them change nothing.
+    let still_closed = with(
+        &sim().scenario(&path),
+        &[("destination.saudi_arabia.jobs_per_month", "1000000")],
+    )
+    .run();
+    assert_all_zero(&still_closed, "regular_departures_per_year");
 }
 
 #[test]
@@ -240,13 +258,17 @@ fn women_suffer_sexual_violence_on_violent_legs() {
 
 #[test]
 fn girls_are_more_exposed_to_sexual_exploitation() {
+    // Honest recruitment without coercion: the young women are trafficked only through sexual
+    // exploitation (or as children), which the factor makes more likely for them.
     let base = sim()
         .set("offers.p_cross_border_young_women", 0.1)
+        .set("offers.p_cross_border_other", 0)
+        .set("recruiter.network.p_coercion", 0)
         .set("destination.india.p_sexual_exploitation", 0.02);
     let (flat, young) = pair(
         base,
         &[("exploitation.young_women_factor", "1")],
-        &[("exploitation.young_women_factor", "5")],
+        &[("exploitation.young_women_factor", "8")],
     );
     assert_greater(&key("trafficked_per_1000", "sex", "women"), &young, &flat);
 }
