@@ -190,6 +190,7 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             jobs_per_month: r.jobs_per_month.map(|x| x as f32),
             wage_factor: r.wage_factor as f32,
             p_sexual_exploitation: r.p_sexual_exploitation as f32,
+            job_on_arrival: r.job_on_arrival,
             pool: 0,
             travel_cost: 0.0,
             via: Vec::new(),

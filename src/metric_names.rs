@@ -183,7 +183,7 @@ pub const DICTIONARY: &[Metric] = &[
         by: D::Total,
         unit: U::PersonsPerYear,
         denominator: "",
-        definition: "Departures on a journey arranged by smugglers.",
+        definition: "Departures without a work visa: journeys sold by smugglers or trafficking networks, and visit visas sold as jobs.",
     },
     Metric {
         metric: "cross_border_departures_per_year",
@@ -554,14 +554,14 @@ pub const DICTIONARY: &[Metric] = &[
         by: D::Total,
         unit: U::PersonsPerYear,
         denominator: "",
-        definition: "People left abroad without work or a way on: intercepted or refused at a border, no job on arrival or behind a visit visa, job lost, escaped.",
+        definition: "Times people were left abroad without work or a way on (a person stranded twice counts twice): sent back at a border abroad, no job on arrival or behind a visit visa, job lost, escaped.",
     },
     Metric {
         metric: "stranded_per_year",
         by: D::Location,
         unit: U::PersonsPerYear,
         denominator: "",
-        definition: "People stranded, by the place where it happened (hubs and destinations); the levels add up to the total.",
+        definition: "Strandings by the place where they happened (hubs and destinations); the levels add up to the total.",
     },
     Metric {
         metric: "returns_per_year",
@@ -575,7 +575,7 @@ pub const DICTIONARY: &[Metric] = &[
         by: D::Total,
         unit: U::PersonsPerYear,
         denominator: "",
-        definition: "Women who suffered sexual violence crossing a leg of their journey (an assumption per leg, e.g. the Balkan borders).",
+        definition: "Cases of sexual violence against women crossing a leg of their journey (a hazard per leg, e.g. the Balkan borders); a woman attacked on two legs counts twice.",
     },
 ];
 

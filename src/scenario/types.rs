@@ -278,6 +278,10 @@ pub struct Route {
     /// by deception or by a trafficking network, added to the destination's.
     #[serde(default)]
     pub p_sexual_exploitation: f64,
+    /// An irregular route whose price includes a job waiting at the destination, without a work
+    /// visa (a visit visa sold with a real employer): those who arrive start work at once.
+    #[serde(default)]
+    pub job_on_arrival: bool,
 }
 
 fn one() -> f64 {

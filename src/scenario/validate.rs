@@ -507,6 +507,15 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
                 ),
             ));
         }
+        if r.job_on_arrival && r.channel == super::Channel::Regular {
+            out.push(problem(
+                &["route", &ix, "job_on_arrival"],
+                format!(
+                    "route.{}.job_on_arrival = true: a regular route's arrivals always start their job; the key is for irregular routes sold with a job waiting",
+                    r.id
+                ),
+            ));
+        }
         if let Some(r_jobs) = r.jobs_per_month
             && r.channel != super::Channel::Regular
         {

@@ -1,4 +1,4 @@
-//! The routes and the people beyond the Gulf (docs/MODEL.md, "Routes" and "People"): Dubai as a
+//! The routes and the people beyond the Gulf (docs/MODEL.md §3.3 and §4): Dubai as a
 //! hub where visit-visa travellers are stranded and drawn onward, Serbia as a destination with
 //! genuine work permits next to fake ones and as a gateway into the EU, returns by where they
 //! come from, corridors and hazards by sex, and the outputs by sex and skill. Each test fails if

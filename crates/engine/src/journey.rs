@@ -1,14 +1,16 @@
 //! Phase 6, the journey: departure, then the legs of the route one by one. Each traversal draws
-//! its hazards: death, detention with ransom, interception (sent back), entry refused (sent
-//! back). A migrant stranded in a hub may be drawn onto an onward irregular route, detained, or
-//! go home.
+//! its hazards: death, sexual violence against women, interception (sent back), entry refused
+//! (sent back), no job or passage beyond the leg (left at its start), detention with ransom.
+//! Sent back into Bangladesh, a traveller is home again; sent back abroad, it is stranded there.
+//! A migrant stranded in a hub or a destination may be drawn onto an onward irregular route
+//! (as may a worker who leaves the job to go further), detained, or go home.
 
 use super::agent::{Agent, IMMIGRATION, NO_RECRUITER, State, fl, tr};
 use super::context::{Ctx, Local};
 use super::exploitation;
 use super::finance;
 use super::params::channel_index;
-use super::params::{Channel, RecruiterType};
+use super::params::{Channel, LocationKind, RecruiterType};
 use super::reintegration::{self, ReturnKind};
 use super::rng::{Purpose, Stream};
 use super::stats::{Account, REMIGRATION_WINDOW_MONTHS};
@@ -115,7 +117,15 @@ pub fn advance(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, rng: &mut St
             }
             a.location = leg.from;
             exploitation::fail(ctx, a, loc);
-            strand(a, loc);
+            if matches!(
+                p.locations[leg.from as usize].kind,
+                LocationKind::Capital | LocationKind::Border
+            ) {
+                // Sent back into Bangladesh (the Indian border, Dhaka airport): home again.
+                reintegration::return_home(ctx, i, a, loc, ReturnKind::Stranded);
+            } else {
+                strand(a, loc);
+            }
             return;
         }
         if rng.chance(leg.p_detention) {
@@ -265,7 +275,8 @@ pub fn stranded_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     if let Some(d) = l.dest {
         let dest = &p.dests[d as usize];
         if rng.chance(dest.p_irregular_job) {
-            let wage = rng.lognormal(dest.wage, dest.wage_sd_log) * dest.irregular_wage_factor;
+            let wage = rng.lognormal(work::median_wage(p, a, dest.wage), dest.wage_sd_log)
+                * dest.irregular_wage_factor;
             work::start_job(ctx, a, d, wage, false, loc);
             return;
         }

@@ -184,10 +184,7 @@ fn make(
     }
     let legal_job = rp.channel == Channel::Regular
         || (rp.channel == Channel::VisaFraud && dest.visa_fraud_legal);
-    let mut median = dest.wage * rp.wage_factor;
-    if a.has(tr::SKILLED) {
-        median *= p.work.skilled_wage_factor;
-    }
+    let median = super::work::median_wage(p, a, dest.wage * rp.wage_factor);
     let market = rng.lognormal(median, dest.wage_sd_log);
     let deceptive = rng.chance(kind.p_deception);
     // A migrant without a legal job earns the irregular wage; the honest expectation says so,

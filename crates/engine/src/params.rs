@@ -180,6 +180,9 @@ pub struct RouteP {
     /// Monthly hazard of sexual exploitation for a woman at work on this route, on top of the
     /// destination's.
     pub p_sexual_exploitation: f32,
+    /// An irregular route whose price includes a job waiting at the destination (without a
+    /// work visa): those who arrive start work at once instead of being stranded.
+    pub job_on_arrival: bool,
     /// Derived: the job openings the route draws on: its destination's (the destination's
     /// index) or its own (after the destinations, see `Params::pools`).
     pub pool: Ix,
@@ -253,7 +256,9 @@ pub struct KindP {
     pub reputation: f32,
     pub transnational: bool,
     /// Derived: the weight of each of `routes` in an offer, with routes closed this epoch (no
-    /// job openings, onward routes) at zero: `[home routes, cross-border routes]`.
+    /// job openings, onward routes, another sex's corridor) at zero, indexed by
+    /// `cross-border + 2 × woman`: home routes for men, cross-border for men, home for women,
+    /// cross-border for women.
     pub offer_weights: [Vec<f32>; 4],
 }
 
@@ -705,8 +710,9 @@ impl Params {
                     r.via.push(leg.from);
                 }
                 // Expected losses on this leg, for those who reach it.
-                risk +=
-                    alive * (leg.p_death * vol + (leg.p_interception + leg.p_entry_denied) * r.fee);
+                risk += alive
+                    * (leg.p_death * vol
+                        + (leg.p_interception + leg.p_entry_denied + leg.p_stranded) * r.fee);
                 captivity += alive * leg.p_detention * leg.ransom;
                 alive *= 1.0 - leg.p_death;
             }

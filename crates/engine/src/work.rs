@@ -1,7 +1,8 @@
 //! Phase 7, work: arrival at the destination (the promised job, a worse one, or none), then
 //! each month the wage, wage theft, passport confiscation, living costs, interest, repayment
 //! and remittances. The coercion rate of the recruiter that placed the worker raises the
-//! destination's hazards. Cross-border recruits of trafficking networks face sexual exploitation.
+//! destination's hazards. Women recruited by deception or by a trafficking network face sexual
+//! exploitation (more so when young); a worker may lose the job, or leave it to move on.
 
 use super::agent::{Agent, NO_RECRUITER, State, fl, tr};
 use super::context::{Ctx, Local};
@@ -42,8 +43,23 @@ pub fn arrive(ctx: &Ctx, _i: usize, a: &mut Agent, loc: &mut Local, by_sea: bool
     if legal {
         let wage = a.wage;
         start_job(ctx, a, d as Ix, wage, true, loc);
+    } else if rp.job_on_arrival {
+        // A job waits, without a work visa (a visit visa sold with an employer who exists).
+        let wage = a.wage;
+        start_job(ctx, a, d as Ix, wage, false, loc);
     } else {
         journey::strand(a, loc);
+    }
+}
+
+/// The median wage a person would be offered at a destination whose median is `wage`: the
+/// skilled earn `work.skilled_wage_factor` times it.
+#[inline]
+pub fn median_wage(p: &super::params::Params, a: &Agent, wage: f32) -> f32 {
+    if a.has(tr::SKILLED) {
+        wage * p.work.skilled_wage_factor
+    } else {
+        wage
     }
 }
 
