@@ -1,6 +1,6 @@
 //! The commands, between the command line and the library, one file each (`run`, `compare`,
-//! `calibrate`, `check`). This file holds what they share: the run options and their limits,
-//! preparing a scenario (load, override, compile), the memory a run needs, the thread pool,
+//! `calibrate`, `check`, `map`). This file holds what they share: the run options and their
+//! limits, preparing a scenario (load, override, compile), the memory a run needs, the thread pool,
 //! running the replicates and the progress bar. Every input error is found before any output
 //! folder is touched; every error is an [`Error`], which decides the exit code.
 
@@ -8,12 +8,14 @@ mod calibrate;
 mod check;
 mod compare;
 mod error;
+mod map;
 mod run;
 
 pub use calibrate::{CalibrationReport, calibrate};
 pub use check::check;
 pub use compare::{CompareReport, compare};
 pub use error::Error;
+pub use map::{DEFAULT_MAP, MapReport, map};
 pub use run::{RunReport, run, speed_line};
 
 use crate::engine::{self, Epoch, Params, Replicate, RunSpec};

@@ -22,7 +22,10 @@
 //!   runs race for it; foreign folders are never replaced; runs too large for the machine are
 //!   refused before they start;
 //! - `stationary`: the baseline with its events removed keeps every yearly flow steady from the
-//!   first reported year to the last.
+//!   first reported year to the last;
+//! - `route_map`: `map` draws every location and leg of the baseline, the same bytes every time
+//!   and the same as docs/routes.svg, refuses bad input as `check` does, and never replaces a
+//!   file it did not write.
 
 mod bad_input;
 mod bad_scenarios;
@@ -33,5 +36,6 @@ mod loader_mutations;
 mod mechanisms;
 mod output_folder;
 mod properties;
+mod route_map;
 mod stationary;
 mod support;
