@@ -1,7 +1,8 @@
 //! The `crossroads` command line: parses arguments, dispatches to `app`, prints what it returns.
 //! The exit code of a failure is decided by `app::Error::exit_code`: 0 success, 2 bad input
 //! (scenario, arguments, a run too large for the machine, an `--out` that is not an output
-//! folder), 1 any other failure (including an output folder another run is writing).
+//! folder, or for `map` an existing file crossroads did not write), 1 any other failure
+//! (including an output folder another run is writing).
 
 use clap::{Args, Parser, Subcommand};
 use crossroads::app::{self, RunOptions};
@@ -58,6 +59,18 @@ enum Command {
     /// One row per metric and breakdown, in the order outcomes.csv writes them, with the columns
     /// metric, by, unit, denominator and definition (the file docs/metrics.csv).
     Metrics,
+    /// Draw a scenario's route network (locations and legs) as an SVG picture.
+    Map {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// The SVG file to write [default: routes.svg in the current folder]. An existing file
+        /// is replaced only if it is a route map crossroads wrote.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Override one value by its dotted path, e.g. leg.libya-italy.p_death=0.02.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+    },
 }
 
 #[derive(Args, Clone)]
@@ -176,6 +189,19 @@ fn dispatch(command: Command) -> Result<(), app::Error> {
                 }
                 _ => {}
             }
+        }
+        Command::Map {
+            scenario,
+            out,
+            sets,
+        } => {
+            let r = app::map(&scenario, &sets, out.as_deref())?;
+            println!(
+                "wrote {} ({} locations, {} legs)",
+                r.out.display(),
+                r.locations,
+                r.legs
+            );
         }
     }
     Ok(())

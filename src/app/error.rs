@@ -27,11 +27,12 @@ pub enum Error {
 impl Error {
     /// The process exit code: 2 for input the user must change (a scenario, an argument, a
     /// configuration, a run too large for the machine, an `--out` that is not an output
-    /// folder); 1 for everything else, including an output folder another run is writing.
+    /// folder, or for `map` an existing file crossroads did not write); 1 for everything else,
+    /// including an output folder another run is writing.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Scenario(_) | Error::Input(_) | Error::Resource(_) => 2,
-            Error::Output(FolderError::NotOutput { .. }) => 2,
+            Error::Output(FolderError::NotOutput { .. } | FolderError::NotOutputFile { .. }) => 2,
             Error::Output(FolderError::Busy { .. } | FolderError::Io { .. }) => 1,
             Error::Other(_) => 1,
         }
@@ -57,6 +58,11 @@ mod tests {
             reason: "y".into(),
         };
         assert_eq!(Error::from(not_output).exit_code(), 2);
+        let not_output_file = FolderError::NotOutputFile {
+            path: PathBuf::from("x.svg"),
+            reason: "y".into(),
+        };
+        assert_eq!(Error::from(not_output_file).exit_code(), 2);
         let busy = FolderError::Busy {
             path: PathBuf::from("x"),
             lock: PathBuf::from(".x.lock"),

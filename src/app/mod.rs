@@ -1,13 +1,14 @@
 //! The commands, between the command line and the library, one file each (`run`, `compare`,
-//! `calibrate`, `check`, `metrics`). This file holds what they share: the run options and their
-//! limits, preparing a scenario (load, override, compile), the memory a run needs, the thread
-//! pool, running the replicates and the progress bar. Every input error is found before any output
+//! `calibrate`, `check`, `metrics`, `map`). This file holds what they share: the run options and
+//! their limits, preparing a scenario (load, override, compile), the memory a run needs, the
+//! thread pool, running the replicates and the progress bar. Every input error is found before any output
 //! folder is touched; every error is an [`Error`], which decides the exit code.
 
 mod calibrate;
 mod check;
 mod compare;
 mod error;
+mod map;
 mod metrics;
 mod run;
 
@@ -15,6 +16,7 @@ pub use calibrate::{CalibrationReport, calibrate};
 pub use check::check;
 pub use compare::{CompareReport, compare};
 pub use error::Error;
+pub use map::{DEFAULT_MAP, MapReport, map};
 pub use metrics::metrics;
 pub use run::{RunReport, run, speed_line};
 

@@ -19,6 +19,11 @@
 //! exchange is not available, the old folder is renamed aside and the new one renamed in (two
 //! renames: a kill between them leaves the earlier run under the temporary name only).
 //!
+//! A command that writes one file (`map`) uses [`replace_file`]: the file is written under a
+//! temporary sibling name (`.<name>.tmp-<pid>`), synced, and renamed over the target, so that the
+//! target holds the earlier file or the new one, whole. Only a file the same command wrote is
+//! replaced; a temporary file left by a killed process is removed by the next write.
+//!
 //! For the tests of this behaviour, `CROSSROADS_TEST_WRITE_DELAY_MS` makes the write phase pause
 //! that many milliseconds after each file and after the exchange, so that a test can kill the
 //! program inside that window. It has no other effect; nothing else should set it.
@@ -52,6 +57,9 @@ pub enum FolderError {
     /// The path exists and is not something a run may replace.
     #[error("{}: {reason}; refusing to replace it (choose a new or empty folder, or remove it)", path.display())]
     NotOutput { path: PathBuf, reason: String },
+    /// The path exists and is not a file a command may replace.
+    #[error("{}: {reason}; refusing to replace it (choose another file name, or remove it)", path.display())]
+    NotOutputFile { path: PathBuf, reason: String },
     /// Another run holds the folder's lock.
     #[error("{}: another crossroads run is writing this folder (it holds {}); wait for it to finish or choose another --out", path.display(), lock.display())]
     Busy { path: PathBuf, lock: PathBuf },
@@ -167,6 +175,124 @@ impl Drop for Folder {
             let _ = fs::remove_dir_all(&self.tmp);
         }
     }
+}
+
+/// Write `bytes` as the file `target`, whole: into a temporary sibling `.<name>.tmp-<pid>`,
+/// synced, then renamed over `target` (missing folders are created). An existing `target` is
+/// replaced only if it is a regular file for which `ours` says yes (`what` names such a file in
+/// the error); anything else is refused before anything is written.
+pub fn replace_file(
+    target: &Path,
+    bytes: &[u8],
+    what: &str,
+    ours: impl Fn(&[u8]) -> bool,
+) -> Result<(), FolderError> {
+    let abs = std::path::absolute(target).map_err(io("cannot resolve", target))?;
+    let (parent, name) = match (abs.parent(), abs.file_name()) {
+        (Some(p), Some(n)) => (p.to_path_buf(), n.to_os_string()),
+        _ => {
+            return Err(FolderError::NotOutputFile {
+                path: target.to_path_buf(),
+                reason: "does not name a file (like docs/routes.svg)".into(),
+            });
+        }
+    };
+    let full = parent.join(&name);
+    replaceable_file(&full, target, what, &ours)?;
+    fs::create_dir_all(&parent).map_err(io("cannot create folder", &parent))?;
+    remove_stale_files(&parent, &name);
+    let tmp = parent.join(hidden(&name, &format!(".tmp-{}", std::process::id())));
+    let written = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    })();
+    let result = written
+        .map_err(io("cannot write", &tmp))
+        // The target may have changed meanwhile: check again what is being replaced.
+        .and_then(|()| replaceable_file(&full, target, what, &ours))
+        .and_then(|()| fs::rename(&tmp, &full).map_err(io("cannot write", target)));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Whether a command may replace the file `path` (shown as `shown`): absent, or a regular file
+/// of at most 64 MiB that `ours` accepts.
+fn replaceable_file(
+    path: &Path,
+    shown: &Path,
+    what: &str,
+    ours: &impl Fn(&[u8]) -> bool,
+) -> Result<(), FolderError> {
+    let refuse = |reason: String| FolderError::NotOutputFile {
+        path: shown.to_path_buf(),
+        reason,
+    };
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io("cannot read", shown)(e)),
+    };
+    if meta.is_dir() {
+        return Err(refuse("is a folder, not a file".into()));
+    }
+    if !meta.is_file() {
+        return Err(refuse(
+            "is not a regular file (a link, a device or a pipe)".into(),
+        ));
+    }
+    let small = meta.len() <= 64 << 20;
+    if small && ours(&fs::read(path).map_err(io("cannot read", shown))?) {
+        Ok(())
+    } else {
+        Err(refuse(format!("is not {what} crossroads wrote")))
+    }
+}
+
+/// Remove `<parent>/.<name>.tmp-<pid>` files whose process is gone: left by a killed write.
+fn remove_stale_files(parent: &Path, name: &std::ffi::OsStr) {
+    let prefix = hidden(name, ".tmp-");
+    let prefix = prefix.to_string_lossy();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let file = file.to_string_lossy();
+        let pid = file
+            .strip_prefix(prefix.as_ref())
+            .filter(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|rest| rest.parse::<u32>().ok());
+        let is_file = e.file_type().is_ok_and(|t| t.is_file());
+        if let Some(pid) = pid
+            && is_file
+            && pid != std::process::id()
+            && !alive(pid)
+        {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Whether a process is running (where that cannot be told, it is taken to be).
+#[cfg(unix)]
+fn alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    if pid <= 0 {
+        return true;
+    }
+    // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn alive(_: u32) -> bool {
+    true
 }
 
 /// `.<name><suffix>`.
@@ -470,6 +596,35 @@ mod tests {
         fs::write(ok.join("baseline/manifest.json"), MANIFEST).unwrap();
         fs::write(ok.join("baseline/outcomes.csv"), "x").unwrap();
         assert!(Folder::claim(&ok).is_ok());
+    }
+
+    #[test]
+    fn a_file_is_replaced_whole_and_only_if_it_is_ours() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let ours = |b: &[u8]| b.starts_with(b"<mine");
+        let out = tmp.path().join("sub/pic.svg");
+        // A leftover of a killed write (no such process) goes; nothing else is left beside it.
+        fs::create_dir_all(tmp.path().join("sub")).unwrap();
+        fs::write(tmp.path().join("sub/.pic.svg.tmp-999999999"), "half").unwrap();
+        replace_file(&out, b"<mine 1", "a picture", ours).unwrap();
+        replace_file(&out, b"<mine 2", "a picture", ours).unwrap();
+        assert_eq!(fs::read(&out).unwrap(), b"<mine 2");
+        assert_eq!(names(&tmp.path().join("sub")), ["pic.svg"]);
+        // Someone else's file, a folder, and no file name at all are refused, untouched.
+        let notes = tmp.path().join("notes.svg");
+        fs::write(&notes, "keep").unwrap();
+        let e = replace_file(&notes, b"<mine", "a picture", ours).unwrap_err();
+        assert!(matches!(e, FolderError::NotOutputFile { .. }), "{e}");
+        assert!(
+            e.to_string().contains("is not a picture crossroads wrote"),
+            "{e}"
+        );
+        assert_eq!(fs::read(&notes).unwrap(), b"keep");
+        let e = replace_file(tmp.path(), b"<mine", "a picture", ours).unwrap_err();
+        assert!(matches!(e, FolderError::NotOutputFile { .. }), "{e}");
+        let e = replace_file(Path::new(".."), b"<mine", "a picture", ours).unwrap_err();
+        assert!(matches!(e, FolderError::NotOutputFile { .. }), "{e}");
+        assert_eq!(names(tmp.path()), ["notes.svg", "sub"]);
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! Writing the output contract: the CSV tables (`tables`), the comparison picture (`chart`), the
-//! manifest (`manifest`), and the folder that receives a run whole or not at all (`folder`).
+//! manifest (`manifest`), the folder that receives a run whole or not at all (`folder`, which
+//! also writes single files whole), and the picture of a scenario's route network
+//! (`route_map`).
 
 pub mod chart;
 pub mod folder;
 pub mod manifest;
+pub mod route_map;
 pub mod tables;
 
 pub use folder::{Folder, FolderError};

@@ -27,6 +27,9 @@
 //!   first reported year to the last;
 //! - `dictionary`: docs/metrics.csv is what `crossroads metrics` prints, and outcomes.csv writes
 //!   exactly the dictionary's pairs of metric and breakdown, in its order.
+//! - `route_map`: `map` draws every location and leg of the baseline, the same bytes every time
+//!   and the same as docs/routes.svg, refuses bad input as `check` does, and never replaces a
+//!   file it did not write.
 
 mod bad_input;
 mod bad_scenarios;
@@ -38,6 +41,7 @@ mod loader_mutations;
 mod mechanisms;
 mod output_folder;
 mod properties;
+mod route_map;
 mod routes;
 mod stationary;
 mod support;
