@@ -87,8 +87,9 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut Vec<Offer>) -> usize {
             }
             RecruiterType::InformalBroker => continue,
         };
-        // Fewer of the kind operating here (convictions, lost licences), fewer offers.
-        if u < prob * presence(ctx, k, d) {
+        // Fewer of the kind operating here (convictions, lost licences), fewer offers. (The
+        // presence is at most 1: a draw above `prob` needs no look at it.)
+        if u < prob && u < prob * presence(ctx, k, d) {
             let mut rng = ctx.rng(i, Purpose::Offers, 1 + k as u16);
             push(make(ctx, a, k, false, false, &mut rng));
         }
@@ -97,7 +98,7 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut Vec<Offer>) -> usize {
     // A broker's offer, on behalf of a principal chosen by the brokers' weights.
     for &bk in &p.broker_kinds {
         let u = reach.uniform();
-        if u >= dist.p_broker_offer * presence(ctx, bk as usize, d) {
+        if u >= dist.p_broker_offer || u >= dist.p_broker_offer * presence(ctx, bk as usize, d) {
             continue;
         }
         let slot = bk as usize * ctx.rec.districts + d;

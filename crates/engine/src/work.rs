@@ -148,8 +148,7 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         }
     }
     // Sexual exploitation: women recruited by a trafficking network or by a deceptive offer,
-    // the young more often.
-    let u_sexual = rng.uniform();
+    // the young more often. (A draw only for those exposed: most workers are not.)
     if a.has(tr::WOMAN)
         && !a.is(fl::SEXUAL)
         && (a.is(fl::DECEPTIVE_RECRUITMENT)
@@ -160,14 +159,13 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         if a.age(ctx.t) <= p.offers.young_age_max as i32 {
             hazard *= p.exploitation.young_women_factor;
         }
-        if u_sexual < hazard {
+        if rng.chance(hazard) {
             a.flags |= fl::SEXUAL;
         }
     }
-    let (u_loss, u_move) = (rng.uniform(), rng.uniform());
-    if u_loss < dest.p_job_loss {
+    if rng.chance(dest.p_job_loss) {
         journey::strand(a, loc);
-    } else if u_move < dest.p_move_on {
+    } else if dest.p_move_on > 0.0 && rng.chance(dest.p_move_on) {
         // Leaves the job to go further (e.g. from Serbia into the EU).
         let mut rng = ctx.rng(i, Purpose::Journey, 3);
         journey::move_on(ctx, i, a, loc, &mut rng);
