@@ -251,18 +251,30 @@ fn replaceable_file(
     }
 }
 
+/// The entries of `parent` named `.<name>.tmp-<rest>`, with their `<rest>`: what a killed write
+/// may have left beside its target.
+fn temp_leftovers(parent: &Path, name: &std::ffi::OsStr) -> Vec<(fs::DirEntry, String)> {
+    let prefix = hidden(name, ".tmp-").to_string_lossy().into_owned();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let rest = e
+                .file_name()
+                .to_string_lossy()
+                .strip_prefix(&prefix)?
+                .to_string();
+            Some((e, rest))
+        })
+        .collect()
+}
+
 /// Remove `<parent>/.<name>.tmp-<pid>` files whose process is gone: left by a killed write.
 fn remove_stale_files(parent: &Path, name: &std::ffi::OsStr) {
-    let prefix = hidden(name, ".tmp-");
-    let prefix = prefix.to_string_lossy();
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let file = e.file_name();
-        let file = file.to_string_lossy();
-        let pid = file
-            .strip_prefix(prefix.as_ref())
+    for (e, rest) in temp_leftovers(parent, name) {
+        let pid = Some(rest.as_str())
             .filter(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|rest| rest.parse::<u32>().ok());
         let is_file = e.file_type().is_ok_and(|t| t.is_file());
@@ -377,19 +389,9 @@ fn written_by_crossroads(manifest: &Path) -> bool {
 
 /// Remove `<parent>/.<name>.tmp-<pid>` (and `.old`) folders: left by a run that was killed.
 fn remove_stale(parent: &Path, name: &std::ffi::OsStr) {
-    let prefix = hidden(name, ".tmp-");
-    let prefix = prefix.to_string_lossy();
-    let Ok(entries) = fs::read_dir(parent) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let file = e.file_name();
-        let file = file.to_string_lossy();
-        let stale = file.strip_prefix(prefix.as_ref()).is_some_and(|rest| {
-            let pid = rest.strip_suffix(".old").unwrap_or(rest);
-            !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
-        });
-        if stale {
+    for (e, rest) in temp_leftovers(parent, name) {
+        let pid = rest.strip_suffix(".old").unwrap_or(&rest);
+        if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) {
             let _ = fs::remove_dir_all(e.path());
         }
     }
