@@ -4,7 +4,7 @@ use super::offers::Offer;
 use super::params::{Ix, Params};
 use super::recruiters::Recruiters;
 use super::rng::{Purpose, RunKey, Stream};
-use super::stats::{Outcomes, Tally};
+use super::stats::{GROUPS, Outcomes, Tally};
 
 /// Read-only view of the world for one month. Every agent sees the same one within a phase.
 pub struct Ctx<'a> {
@@ -66,7 +66,7 @@ pub struct Trace {
 /// What one chunk of agents writes during a pass.
 pub struct Local<'a> {
     /// The month's counters, one per group (`Agent::group`).
-    pub tally: &'a mut [Tally],
+    pub tally: &'a mut [Tally; GROUPS],
     pub out: &'a mut Outcomes,
     pub apps: &'a mut Vec<Application>,
     pub traces: &'a mut Vec<Trace>,
@@ -79,6 +79,7 @@ impl Local<'_> {
     /// The month's counters of `a`'s group.
     #[inline(always)]
     pub fn t(&mut self, a: &super::agent::Agent) -> &mut Tally {
-        &mut self.tally[a.group()]
+        // `group` is masked to two bits: no bounds check.
+        &mut self.tally[a.group() & (GROUPS - 1)]
     }
 }

@@ -17,7 +17,7 @@ use super::params::Params;
 use super::population::Layout;
 use super::recruiters::Recruiters;
 use super::rng::{Purpose, RunKey};
-use super::stats::{Account, Outcomes, Tally};
+use super::stats::{Account, GROUPS, Outcomes, Tally};
 use super::{
     aspiration, attempt, awareness, choice, enforcement, exit, exploitation, finance, journey,
     matching, reintegration, work,
@@ -30,7 +30,7 @@ pub const CHUNK: usize = 4096;
 /// What one chunk keeps between passes and months.
 struct Scratch {
     /// The month's counters, one per group.
-    tally: Vec<Tally>,
+    tally: [Tally; GROUPS],
     out: Outcomes,
     apps: Vec<Application>,
     traces: Vec<Trace>,
@@ -76,7 +76,7 @@ impl World {
         let chunks = agents.len().div_ceil(CHUNK);
         let scratch = (0..chunks)
             .map(|_| Scratch {
-                tally: Tally::groups(p),
+                tally: std::array::from_fn(|_| Tally::new(p)),
                 out: Outcomes::new(years, p.kinds.len()),
                 apps: Vec::new(),
                 traces: Vec::new(),
@@ -184,7 +184,9 @@ impl World {
                     offers: &mut s.offers,
                     weights: &mut s.weights,
                 };
-                for app in &apps {
+                // Only the accepted are touched: a rejected applicant's pending-offer flag is
+                // cleared when its next month begins (pass A), which reads its memory anyway.
+                for app in apps.iter().filter(|app| app.accepted) {
                     let i = app.agent as usize;
                     pass_b(&ctx, i, &mut chunk[i - c * CHUNK], app, &mut loc);
                 }
@@ -257,6 +259,8 @@ fn count(a: &Agent, t: &mut Tally, sign: i32) {
 }
 
 fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
+    // Last month's application, if it was rejected, is over.
+    a.flags &= !fl::APPLIED;
     if a.state == State::Absent {
         if ctx.t != a.entry as i32 || ctx.t >= a.exit as i32 {
             return;
@@ -365,13 +369,11 @@ fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     });
 }
 
-/// An applicant after matching: if accepted, pay and leave (or fail before leaving); if not,
+/// An accepted applicant after matching: pay and leave (or fail before leaving). The rejected
 /// try again next month.
 fn pass_b(ctx: &Ctx, i: usize, a: &mut Agent, app: &Application, loc: &mut Local) {
+    debug_assert!(app.accepted);
     a.flags &= !fl::APPLIED;
-    if !app.accepted {
-        return;
-    }
     count(a, loc.t(a), -1);
     let nw0 = a.net_worth();
     attempt::start(ctx, i, a, app, loc);
