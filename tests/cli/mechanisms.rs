@@ -15,7 +15,7 @@ use tempfile::TempDir;
 
 /// The fixture at the size used by these tests.
 fn sim() -> Sim {
-    Sim::new().agents(40_000).replicates(4).seed(11)
+    Sim::mechanisms()
 }
 
 // 1 Aspiration -------------------------------------------------------------------------------

@@ -73,6 +73,12 @@ impl Sim {
         }
     }
 
+    /// The fixture at the size and seed of the mechanism tests (40 000 agents, 4 replicates,
+    /// seed 11).
+    pub fn mechanisms() -> Sim {
+        Sim::new().seed(11)
+    }
+
     pub fn scenario(mut self, path: impl Into<PathBuf>) -> Sim {
         self.scenario = path.into();
         self
@@ -478,6 +484,17 @@ pub fn assert_all_zero(out: &Output, metric: &str) {
         "{metric} must be exactly 0 in every replicate of\n  {}\nbut is {v:?}",
         out.command
     );
+}
+
+/// Every replicate's value of `metric` is above `floor`; returns the values.
+pub fn assert_all_above(out: &Output, metric: &str, floor: f64) -> Vec<f64> {
+    let v = out.values(metric);
+    assert!(
+        v.iter().all(|x| *x > floor),
+        "{metric} must exceed {floor} in every replicate of\n  {}\nbut is {v:?}",
+        out.command
+    );
+    v
 }
 
 /// Sum of a timeseries column over all rows.
