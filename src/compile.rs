@@ -10,6 +10,7 @@ use crate::engine::params::{
     Enforcement, Exit, Exploitation, Finance, Invalid, Ix, KindP, LegP, LenderP, LocationP,
     MAX_ENTITIES, MAX_LEGS_PER_ROUTE, MAX_TIMER_MONTHS, Market, Offers, Params, Policy, Population,
     Recruitment, Reintegration, RouteP, SafeLoan, Work, coercion, involuntary, monthly_rate,
+    target,
 };
 use crate::scenario::{self as sc, Scenario, ScenarioError};
 use std::collections::HashMap;
@@ -43,6 +44,13 @@ pub fn epochs(loaded: &sc::Loaded, horizon: u32) -> Result<Vec<Epoch>, ScenarioE
                 ));
             }
         }
+        let mut params = params;
+        // Deterrence is measured against the expected penalties of the first epoch.
+        let reference = match out.first() {
+            Some(first) => first.params.expected_penalty(),
+            None => params.expected_penalty(),
+        };
+        params.set_deterrence_reference(reference);
         out.push(Epoch {
             from: e.month,
             params,
@@ -94,6 +102,13 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
         Ok(months as u8)
     };
 
+    let locations_listed = |ids: &[String], key: &str| -> Result<Vec<bool>, ScenarioError> {
+        let mut v = vec![false; s.locations.len()];
+        for id in ids {
+            v[find(&loc_ix, id, "location", key.to_string())? as usize] = true;
+        }
+        Ok(v)
+    };
     let aw = &s.policy.awareness;
     let campaign_all = aw.districts.is_empty();
     let districts = s
@@ -258,6 +273,29 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
                 Ok((ix, s.routes[ix as usize].weight as f32))
             })
             .collect::<Result<Vec<_>, ScenarioError>>()?;
+        let capital = s
+            .locations
+            .iter()
+            .position(|l| l.kind == sc::LocationKind::Capital)
+            .unwrap_or(0) as Ix;
+        let bases = if k.bases.is_empty() {
+            vec![(capital, 1.0)]
+        } else {
+            let total: f64 = k.bases.values().sum();
+            if total <= 0.0 {
+                return Err(fail(format!(
+                    "recruiter.{}.bases: the shares add up to {total}; they must add up to more than 0",
+                    k.id
+                )));
+            }
+            k.bases
+                .iter()
+                .map(|(l, &share)| {
+                    let ix = find(&loc_ix, l, "location", format!("recruiter.{}.bases", k.id))?;
+                    Ok((ix, (share / total) as f32))
+                })
+                .collect::<Result<Vec<_>, ScenarioError>>()?
+        };
         kinds.push(KindP {
             id: k.id.clone(),
             kind: match k.kind {
@@ -283,6 +321,14 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             p_abscond: k.p_abscond as f32,
             reputation: k.reputation_share as f32,
             transnational: k.transnational,
+            deception_spread: k.deception_spread as f32,
+            coercion_spread: k.coercion_spread as f32,
+            price_spread: k.price_spread as f32,
+            capacity_spread: k.capacity_spread as f32,
+            bases,
+            persons: k.persons as f32,
+            base_weights: Vec::new(),
+            route_bases: Vec::new(),
             offer_weights: Default::default(),
         });
     }
@@ -390,6 +436,11 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             p_escape: s.exit.p_escape as f32,
             p_identify: s.exit.p_identify as f32,
             p_release: s.exit.p_release as f32,
+            p_identify_captive: s.exit.p_identify_captive as f32,
+            p_identify_detained: s.exit.p_identify_detained as f32,
+            p_identify_stranded: s.exit.p_identify_stranded as f32,
+            joint_operations_identification: s.exit.joint_operations_identification as f32,
+            self_report_factor: s.exit.self_report_factor as f32,
             data_sharing_identification: s.exit.data_sharing_identification as f32,
         },
         exploitation: {
@@ -429,6 +480,8 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             reputation_recovery_share: s.market.reputation_recovery_share as f32,
             p_investigate_per_victim: s.market.p_investigate_per_victim as f32,
             p_compliance_review: s.market.p_compliance_review as f32,
+            deterrence_elasticity: s.market.deterrence_elasticity as f32,
+            p_chain_trace: s.market.p_chain_trace as f32,
         },
         policy: Policy {
             recruitment: Recruitment {
@@ -439,12 +492,25 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
                 p_comply: 0.0,
                 broker_exit_share: pol.recruitment.broker_exit_share as f32,
                 employer_pays_share: pol.recruitment.employer_pays_share as f32,
+                broker_registration_share: pol.recruitment.broker_registration_share as f32,
+                joint_liability_share: pol.recruitment.joint_liability_share as f32,
+                p_licence_enforcement: pol.recruitment.p_licence_enforcement,
+                p_comply_licence: 0.0,
+                cost_per_inspection: pol.recruitment.cost_usd_per_inspection,
+                cost_per_registered_broker_year: pol
+                    .recruitment
+                    .cost_usd_per_registered_broker_year,
             },
             cooperation: Cooperation {
                 data_sharing_share: pol.cooperation.data_sharing_share as f32,
                 joint_operations_share: pol.cooperation.joint_operations_share as f32,
                 visa_screening_share: pol.cooperation.visa_screening_share as f32,
                 data_sharing_exposure: pol.cooperation.data_sharing_exposure as f32,
+                partner: locations_listed(
+                    &pol.cooperation.partners,
+                    "policy.cooperation.partners",
+                )?,
+                cost_per_partner_year: pol.cooperation.cost_usd_per_partner_year,
             },
             reintegration: Reintegration {
                 coverage_share: pol.reintegration.coverage_share as f32,
@@ -455,11 +521,24 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
                 social_share: pol.reintegration.social_share as f32,
                 from_airport: pol.reintegration.from_airport,
                 late_reach_share: pol.reintegration.late_reach_share as f32,
+                target: pol.reintegration.target.iter().fold(0, |m, t| {
+                    m | match t {
+                        sc::ReintegrationTarget::Deportees => target::DEPORTEES,
+                        sc::ReintegrationTarget::Victims => target::VICTIMS,
+                        sc::ReintegrationTarget::Indebted => target::INDEBTED,
+                    }
+                }),
+                budget: (pol.reintegration.budget_usd_per_year > 0.0)
+                    .then_some(pol.reintegration.budget_usd_per_year),
+                cost_per_person: pol.reintegration.cost_usd_per_person,
             },
             awareness: Awareness {
                 coverage_share: aw.coverage_share,
                 effect_share: aw.effect_share as f32,
                 online_share: aw.online_share,
+                decay_share_month: (1.0 - (1.0 - aw.decay_share_per_year).powf(1.0 / 12.0)) as f32,
+                cost_per_person_village: aw.cost_usd_per_person_village,
+                cost_per_person_online: aw.cost_usd_per_person_online,
             },
             enforcement: Enforcement {
                 p_investigation: pol.enforcement.p_investigation as f32,
@@ -468,6 +547,14 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
                 months_to_verdict: pol.enforcement.months_to_verdict,
                 conviction_share: pol.enforcement.conviction_share as f32,
                 transnational_focus: pol.enforcement.transnational_focus as f32,
+                focus: locations_listed(
+                    &pol.enforcement.focus_locations,
+                    "policy.enforcement.focus_locations",
+                )?,
+                location_focus: pol.enforcement.location_focus as f32,
+                sentence_years: pol.enforcement.sentence_years as f32,
+                cost_per_investigation: pol.enforcement.cost_usd_per_investigation,
+                cost_per_prosecution: pol.enforcement.cost_usd_per_prosecution,
             },
             finance: SafeLoan {
                 coverage_share: pol.finance.safe_loan_coverage_share as f32,
@@ -481,6 +568,9 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
         cross_border_weights: Vec::new(),
         pool_jobs: Vec::new(),
         pool_ramp: Vec::new(),
+        investigation_rate: Vec::new(),
+        deterrence_reference: Vec::new(),
+        deterrence: Vec::new(),
     };
     p.check().map_err(|Invalid(m)| fail(m))?;
     p.derive();

@@ -32,6 +32,13 @@ pub enum Dimension {
     Location,
     /// `level` is `<women|men>+<destination>`.
     SexDestination,
+    /// `level` is where a victim was identified: `working`, `captive`, `detained`, `stranded`.
+    State,
+    /// `level` is a policy lever: `recruitment`, `cooperation`, `reintegration`, `awareness`,
+    /// `enforcement`.
+    Lever,
+    /// `level` is `<recruiter id>+<location>`: recruiters of a kind by the base they operate from.
+    RecruiterKindLocation,
 }
 
 /// The dimensions of the breakdowns, as the `by` column writes them.
@@ -43,10 +50,13 @@ pub const BY_SEX: &str = "sex";
 pub const BY_SKILL: &str = "skill";
 pub const BY_LOCATION: &str = "location";
 pub const BY_SEX_DESTINATION_DIM: &str = "sex+destination";
+pub const BY_STATE: &str = "state";
+pub const BY_LEVER: &str = "lever";
+pub const BY_RECRUITER_KIND_LOCATION: &str = "recruiter_kind+location";
 
 impl Dimension {
     /// Every dimension.
-    pub const ALL: [Dimension; 9] = [
+    pub const ALL: [Dimension; 12] = [
         Dimension::Total,
         Dimension::Destination,
         Dimension::DestinationLocation,
@@ -56,6 +66,9 @@ impl Dimension {
         Dimension::Skill,
         Dimension::Location,
         Dimension::SexDestination,
+        Dimension::State,
+        Dimension::Lever,
+        Dimension::RecruiterKindLocation,
     ];
 
     /// The `by` column: empty for the total.
@@ -70,6 +83,9 @@ impl Dimension {
             Dimension::Skill => BY_SKILL,
             Dimension::Location => BY_LOCATION,
             Dimension::SexDestination => BY_SEX_DESTINATION_DIM,
+            Dimension::State => BY_STATE,
+            Dimension::Lever => BY_LEVER,
+            Dimension::RecruiterKindLocation => BY_RECRUITER_KIND_LOCATION,
         }
     }
 
@@ -96,6 +112,8 @@ pub enum Unit {
     UsdPerYear,
     /// Months, an average over the denominator.
     Months,
+    /// Recruiters (real, not sampled), an average over the months.
+    Recruiters,
 }
 
 impl Unit {
@@ -109,6 +127,7 @@ impl Unit {
             Unit::Usd => "USD",
             Unit::UsdPerYear => "USD/year",
             Unit::Months => "months",
+            Unit::Recruiters => "recruiters",
         }
     }
 }
@@ -435,7 +454,7 @@ pub const DICTIONARY: &[Metric] = &[
         by: D::Total,
         unit: U::PerYear,
         denominator: "",
-        definition: "Convictions of recruiters.",
+        definition: "Persons convicted of trafficking or recruitment offences, as the US TIP Report counts them: a convicted recruiter's persons (`persons` of its kind; a network's members).",
     },
     Metric {
         metric: "remittances_usd_per_year",
@@ -576,6 +595,76 @@ pub const DICTIONARY: &[Metric] = &[
         unit: U::PersonsPerYear,
         denominator: "",
         definition: "Cases of sexual violence against women crossing a leg of their journey (a hazard per leg, e.g. the Balkan borders); a woman attacked on two legs counts twice.",
+    },
+    Metric {
+        metric: "identified_per_year",
+        by: D::State,
+        unit: U::PersonsPerYear,
+        denominator: "",
+        definition: "Victims identified by where they were: at work, held captive for ransom, in immigration detention, or stranded; the levels add up to the total.",
+    },
+    Metric {
+        metric: "trafficked_per_year",
+        by: D::Location,
+        unit: U::PersonsPerYear,
+        denominator: "",
+        definition: "Persons trafficked (Palermo Protocol), counted in the year they departed, by the base of the recruiter that recruited them or sold the onward journey they were on (the capital for recruiters based in Bangladesh); trafficked persons without a recruiter are in the total only.",
+    },
+    Metric {
+        metric: "deceptive_recruitment_share",
+        by: D::RecruiterKind,
+        unit: U::Share,
+        denominator: "departures recruited by that kind of recruiter",
+        definition: "Recruited by a deceptive offer (a promise the job does not keep, a fake contract or visa).",
+    },
+    Metric {
+        metric: "operating_recruiters",
+        by: D::Total,
+        unit: U::Recruiters,
+        denominator: "months of the period",
+        definition: "Recruiters operating at the end of a month (not convicted, not out of licence, not driven out), averaged over the months.",
+    },
+    Metric {
+        metric: "operating_recruiters",
+        by: D::RecruiterKindLocation,
+        unit: U::Recruiters,
+        denominator: "months of the period",
+        definition: "Operating recruiters of a kind by the base they operate from, averaged over the months; given for every base a kind has.",
+    },
+    Metric {
+        metric: "reintegration_supported_per_year",
+        by: D::Total,
+        unit: U::PersonsPerYear,
+        denominator: "",
+        definition: "Returnees given reintegration support (identified victims, and the targeted returnees the programme and its budget reach).",
+    },
+    Metric {
+        metric: "campaign_reached_per_year",
+        by: D::Total,
+        unit: U::PersonsPerYear,
+        denominator: "",
+        definition: "Times the awareness campaign reached a person at home, in village sessions or online.",
+    },
+    Metric {
+        metric: "programme_cost_usd_per_year",
+        by: D::Total,
+        unit: U::UsdPerYear,
+        denominator: "",
+        definition: "What the scenario's policies cost: the sum over the levers (the status quo's own programmes included).",
+    },
+    Metric {
+        metric: "programme_cost_usd_per_year",
+        by: D::Lever,
+        unit: U::UsdPerYear,
+        denominator: "",
+        definition: "Programme cost by lever: recruitment (agency inspections, registered brokers), cooperation (partner countries), reintegration (services and grants per person supported), awareness (per person reached, by channel), enforcement (per investigation and prosecution).",
+    },
+    Metric {
+        metric: "reintegration_cost_per_person_usd",
+        by: D::Total,
+        unit: U::Usd,
+        denominator: "returnees supported",
+        definition: "Reintegration programme cost per person supported.",
     },
 ];
 
@@ -884,7 +973,7 @@ mod tests {
         assert_eq!(TOTALS.to_vec(), by(D::Total));
         assert_eq!(PER_DESTINATION.to_vec(), by(D::Destination));
         assert_eq!(by(D::DestinationLocation), [VIA_SHARE]);
-        assert_eq!(TRAFFICKED_BY, [BY_CHANNEL, BY_RECRUITER_KIND]);
+        assert_eq!(TRAFFICKED_BY, [BY_CHANNEL, BY_RECRUITER_KIND, BY_LOCATION]);
         // By sex and skill: derived rows of the headline metrics, after the dictionary's own.
         assert!(lookup("trafficked_per_year", D::Sex).is_some());
         assert!(lookup("trafficked_per_year", D::Skill).is_some());

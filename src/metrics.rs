@@ -7,8 +7,9 @@ use crate::engine::params::{CHANNELS, Channel, LocationKind, Params};
 use crate::engine::stats::{EpisodeAcc, GROUPS, MEN, ReturnAcc, SKILLED, Tally, UNSKILLED, WOMEN};
 use crate::engine::{MonthRow, Replicate};
 use crate::metric_names::{
-    BY_CHANNEL, BY_DESTINATION, BY_GROUP, BY_LOCATION, BY_RECRUITER_KIND, BY_SEX,
-    BY_SEX_DESTINATION, BY_SEX_DESTINATION_DIM, BY_SKILL, Key,
+    BY_CHANNEL, BY_DESTINATION, BY_GROUP, BY_LEVER, BY_LOCATION, BY_RECRUITER_KIND,
+    BY_RECRUITER_KIND_LOCATION, BY_SEX, BY_SEX_DESTINATION, BY_SEX_DESTINATION_DIM, BY_SKILL,
+    BY_STATE, Key,
 };
 use std::collections::BTreeMap;
 
@@ -89,21 +90,32 @@ fn group_outcomes(
         })
         .collect();
     let mut t = Tally::new(p);
-    let (mut inv, mut pros, mut conv) = (0u64, 0u64, 0u64);
+    let (mut inv, mut pros, mut conv) = (0u64, 0u64, 0.0f64);
+    let mut cost = [0.0f64; 5];
+    let mut operating: Vec<f64> = Vec::new();
     let mut women_registered = 0u32;
     for (m, row) in months.iter().zip(rows) {
         t.add(m);
         let MonthRow { enforcement, .. } = row;
         inv += enforcement.investigations as u64;
         pros += enforcement.prosecutions as u64;
-        conv += enforcement.convictions as u64;
+        conv += enforcement.persons_convicted;
+        for (c, x) in cost.iter_mut().zip(&enforcement.cost) {
+            *c += x;
+        }
+        if operating.len() < enforcement.operating.len() {
+            operating.resize(enforcement.operating.len(), 0.0);
+        }
+        for (o, &x) in operating.iter_mut().zip(&enforcement.operating) {
+            *o += x as f64;
+        }
         for &g in &WOMEN {
             if cells.contains(&g) {
                 women_registered += row.groups[g].registered();
             }
         }
     }
-    let mut e = EpisodeAcc::new(p.kinds.len());
+    let mut e = EpisodeAcc::new(p.kinds.len(), p.locations.len());
     let mut r = ReturnAcc::default();
     for y in period.years() {
         for &g in cells {
@@ -276,10 +288,7 @@ fn group_outcomes(
         Key::total("prosecutions_per_year"),
         Some(pros as f64 * per_year),
     );
-    put(
-        Key::total("convictions_per_year"),
-        Some(conv as f64 * per_year),
-    );
+    put(Key::total("convictions_per_year"), Some(conv * per_year));
     put(
         Key::total("remittances_usd_per_year"),
         Some(t.remittances * w * per_year),
@@ -387,6 +396,73 @@ fn group_outcomes(
     put(
         Key::total("sexual_violence_per_year"),
         persons_year(t.sexual_violence),
+    );
+    for (s, name) in ["working", "captive", "detained", "stranded"]
+        .iter()
+        .enumerate()
+    {
+        put(
+            Key::by("identified_per_year", BY_STATE, name),
+            persons_year(t.identified_by_place[s]),
+        );
+    }
+    for (l, loc) in p.locations.iter().enumerate() {
+        let n = e.trafficked_by_base.get(l).copied().unwrap_or(0);
+        put(
+            Key::by("trafficked_per_year", BY_LOCATION, &loc.id),
+            episode_year(n as f64),
+        );
+    }
+    for (k, kind) in p.kinds.iter().enumerate() {
+        let n = e.departed_by_kind.get(k).copied().unwrap_or(0);
+        let d = e.deceived_by_kind.get(k).copied().unwrap_or(0);
+        put(
+            Key::by("deceptive_recruitment_share", BY_RECRUITER_KIND, &kind.id),
+            ratio(d as f64, n as f64),
+        );
+    }
+    // Recruiters are real: a mean over the months, not weighted.
+    let months_n = rows.len() as f64;
+    put(
+        Key::total("operating_recruiters"),
+        ratio(operating.iter().sum(), months_n),
+    );
+    let nl = p.locations.len();
+    for (k, kind) in p.kinds.iter().enumerate() {
+        for &(l, _) in &kind.bases {
+            let n = operating.get(k * nl + l as usize).copied().unwrap_or(0.0);
+            let level = format!("{}+{}", kind.id, p.locations[l as usize].id);
+            put(
+                Key::by("operating_recruiters", BY_RECRUITER_KIND_LOCATION, &level),
+                ratio(n, months_n),
+            );
+        }
+    }
+    put(
+        Key::total("reintegration_supported_per_year"),
+        persons_year(t.supported),
+    );
+    put(
+        Key::total("campaign_reached_per_year"),
+        persons_year(t.reached_village + t.reached_online),
+    );
+    // Costs are pool-wide: for a group, its share is not defined, so groups get the pool's.
+    put(
+        Key::total("programme_cost_usd_per_year"),
+        Some(cost.iter().sum::<f64>() * per_year),
+    );
+    for (c, name) in cost.iter().zip(crate::engine::enforcement::LEVERS) {
+        put(
+            Key::by("programme_cost_usd_per_year", BY_LEVER, name),
+            Some(c * per_year),
+        );
+    }
+    put(
+        Key::total("reintegration_cost_per_person_usd"),
+        ratio(
+            cost[crate::engine::enforcement::lever::REINTEGRATION],
+            t.supported as f64 * w,
+        ),
     );
     out
 }

@@ -338,7 +338,128 @@ pub(crate) fn epochs(
             epochs.push(Epoch { month, scenario });
         }
     }
+    phase_in(&mut epochs, &events, s, s.spin_up_months + s.months)?;
     Ok(epochs)
+}
+
+/// Spread the numbers set by events with `phase_in_months` > 1 over that many months: at the
+/// event's month + j (j < n) a number is old + (new − old) × (j + 1) / n, where old is the
+/// value in force the month before the event. Other values changed at once already. A later
+/// event setting the same key ends its phase-in.
+fn phase_in(
+    epochs: &mut Vec<Epoch>,
+    events: &[Timed],
+    s: &Scenario,
+    horizon: u32,
+) -> Result<(), ScenarioError> {
+    for (e, ev) in events.iter().enumerate() {
+        let n = s.events[ev.index].phase_in_months;
+        if n <= 1 || ev.month == 0 {
+            continue;
+        }
+        let at = |epochs: &[Epoch], month: u32| {
+            epochs
+                .iter()
+                .rposition(|x| x.month <= month)
+                .expect("the first epoch starts at month 0")
+        };
+        let before = to_table(&epochs[at(epochs, ev.month - 1)].scenario)?;
+        let after = to_table(&epochs[at(epochs, ev.month)].scenario)?;
+        for j in 0..n - 1 {
+            let month = ev.month + j;
+            if month >= horizon {
+                break;
+            }
+            let k = at(epochs, month);
+            let mut table = to_table(&epochs[k].scenario)?;
+            let mut changed = false;
+            for (segs, _, _) in &ev.sets {
+                // A later event (up to this month) that sets the key ends the phase-in.
+                let overridden = events[e + 1..]
+                    .iter()
+                    .filter(|x| x.month <= month)
+                    .any(|x| x.sets.iter().any(|(s2, _, _)| s2 == segs));
+                if overridden {
+                    continue;
+                }
+                let (Some(old), Some(new)) = (lookup(&before, segs), lookup(&after, segs)) else {
+                    continue;
+                };
+                let f = (j + 1) as f64 / n as f64;
+                let v = match (old, new) {
+                    (toml::Value::Integer(a), toml::Value::Integer(b)) => {
+                        toml::Value::Integer((*a as f64 + (*b - *a) as f64 * f).round() as i64)
+                    }
+                    (a, b) => match (number(a), number(b)) {
+                        (Some(a), Some(b)) => toml::Value::Float(a + (b - a) * f),
+                        _ => continue,
+                    },
+                };
+                if let Some(slot) = lookup_mut(&mut table, segs) {
+                    *slot = v;
+                    changed = true;
+                }
+            }
+            if !changed {
+                continue;
+            }
+            let mut scenario: Scenario =
+                toml::Value::Table(table)
+                    .try_into()
+                    .map_err(|e: toml::de::Error| {
+                        ScenarioError::new("", format!("event of {}: phase-in: {e}", ev.label))
+                    })?;
+            scenario.events = epochs[k].scenario.events.clone();
+            if epochs[k].month == month {
+                epochs[k].scenario = scenario;
+            } else {
+                epochs.insert(k + 1, Epoch { month, scenario });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn to_table(s: &Scenario) -> Result<toml::Table, ScenarioError> {
+    toml::Table::try_from(s)
+        .map_err(|e| ScenarioError::new("", format!("phase-in: the scenario as a table: {e}")))
+}
+
+fn number(v: &toml::Value) -> Option<f64> {
+    match v {
+        toml::Value::Integer(i) => Some(*i as f64),
+        toml::Value::Float(x) => Some(*x),
+        _ => None,
+    }
+}
+
+/// The value at a dotted path; a segment after a list of entities is an entity's id.
+fn lookup<'a>(t: &'a toml::Table, segs: &[String]) -> Option<&'a toml::Value> {
+    let mut v = t.get(segs.first()?)?;
+    for seg in &segs[1..] {
+        v = match v {
+            toml::Value::Table(t) => t.get(seg)?,
+            toml::Value::Array(list) => list
+                .iter()
+                .find(|x| x.get("id").and_then(|id| id.as_str()) == Some(seg.as_str()))?,
+            _ => return None,
+        };
+    }
+    Some(v)
+}
+
+fn lookup_mut<'a>(t: &'a mut toml::Table, segs: &[String]) -> Option<&'a mut toml::Value> {
+    let mut v = t.get_mut(segs.first()?)?;
+    for seg in &segs[1..] {
+        v = match v {
+            toml::Value::Table(t) => t.get_mut(seg)?,
+            toml::Value::Array(list) => list
+                .iter_mut()
+                .find(|x| x.get("id").and_then(|id| id.as_str()) == Some(seg.as_str()))?,
+            _ => return None,
+        };
+    }
+    Some(v)
 }
 
 #[cfg(test)]

@@ -228,6 +228,35 @@ fn levels(s: &Scenario, by: Dimension) -> Vec<String> {
                     .map(move |d| format!("{sex}+{}", d.id))
             })
             .collect(),
+        Dimension::State => ["working", "captive", "detained", "stranded"]
+            .map(String::from)
+            .to_vec(),
+        Dimension::Lever => [
+            "recruitment",
+            "cooperation",
+            "reintegration",
+            "awareness",
+            "enforcement",
+        ]
+        .map(String::from)
+        .to_vec(),
+        Dimension::RecruiterKindLocation => s
+            .recruiters
+            .iter()
+            .flat_map(|k| {
+                let bases: Vec<String> = if k.bases.is_empty() {
+                    s.locations
+                        .iter()
+                        .filter(|l| l.kind == LocationKind::Capital)
+                        .map(|l| l.id.clone())
+                        .take(1)
+                        .collect()
+                } else {
+                    k.bases.keys().cloned().collect()
+                };
+                bases.into_iter().map(move |l| format!("{}+{l}", k.id))
+            })
+            .collect(),
     }
 }
 
@@ -246,6 +275,9 @@ fn level_words(by: Dimension) -> (&'static str, &'static str) {
         Dimension::Skill => ("skilled or unskilled", "levels"),
         Dimension::Location => ("a hub or destination [[location]] id", "locations"),
         Dimension::SexDestination => ("\"<women|men>+<destination>\"", "pairs"),
+        Dimension::State => ("working, captive, detained or stranded", "levels"),
+        Dimension::Lever => ("a policy lever", "levers"),
+        Dimension::RecruiterKindLocation => ("\"<recruiter>+<base location>\"", "pairs"),
     }
 }
 

@@ -395,6 +395,26 @@ pub struct RecruiterKind {
     /// Operates across borders (targeted by cooperation and `transnational_focus`).
     #[serde(default)]
     pub transnational: bool,
+    /// Recruiters of a kind differ: each draws its own deception, coercion, price (its fee
+    /// factor; a broker's markup) and capacity as the kind's value times a lognormal factor of
+    /// mean 1 whose log has this standard deviation. 0: all alike. Probabilities are capped at 1.
+    #[serde(default)]
+    pub deception_spread: f64,
+    #[serde(default)]
+    pub coercion_spread: f64,
+    #[serde(default)]
+    pub price_spread: f64,
+    #[serde(default)]
+    pub capacity_spread: f64,
+    /// Where the recruiters of this kind operate from: location id → share of them (shares
+    /// are normalised). Empty: Bangladesh (the capital). A recruiter based abroad sells only
+    /// the kind's routes that pass through, end at or start from its base.
+    #[serde(default)]
+    pub bases: std::collections::BTreeMap<String, f64>,
+    /// Persons convicted when a recruiter of this kind is convicted (a network's members; the
+    /// TIP reports count persons). Default 1.
+    #[serde(default = "one")]
+    pub persons: f64,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -540,6 +560,24 @@ pub struct Exit {
     /// Full data sharing between countries multiplies the identification of victims abroad by
     /// (1 + data_sharing_identification × policy.cooperation.data_sharing_share).
     pub data_sharing_identification: f64,
+    /// Monthly probability that a victim is identified while held captive for ransom, in
+    /// immigration detention, or stranded, before policy. Default 0.
+    #[serde(default)]
+    pub p_identify_captive: f64,
+    #[serde(default)]
+    pub p_identify_detained: f64,
+    #[serde(default)]
+    pub p_identify_stranded: f64,
+    /// Joint operations in a partner location multiply the identification of people held
+    /// captive or detained there by (1 + joint_operations_identification ×
+    /// policy.cooperation.joint_operations_share). Default 0.
+    #[serde(default)]
+    pub joint_operations_identification: f64,
+    /// Knowing one's rights: identification is multiplied by (1 + self_report_factor ×
+    /// (awareness − population.awareness_mean)), at least 0 (victims who know where to turn
+    /// report themselves). Default 0.
+    #[serde(default)]
+    pub self_report_factor: f64,
 }
 
 /// A condition that makes work involuntary (ILO Guidelines on measuring forced labour, 2018).
@@ -620,6 +658,17 @@ pub struct Market {
     /// cap (a new draw against the current deterrence); 0: it decides once, when it enters.
     #[serde(default)]
     pub p_compliance_review: f64,
+    /// Deterrence: each recruiter's deception and coercion, and the entry of new recruiters,
+    /// are multiplied by (expected penalty at the first simulated month ÷ expected penalty
+    /// now)^elasticity, per kind and base; the expected penalty is the yearly chance of
+    /// conviction × the sentence. 0: no deterrence. Default 0.
+    #[serde(default)]
+    pub deterrence_elasticity: f64,
+    /// Investigating a recruiter leads to each recruiter it is chained to (a broker's
+    /// principal, a principal's brokers) with this probability; registered brokers' chains
+    /// are on record and always followed. Default 0.
+    #[serde(default)]
+    pub p_chain_trace: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -647,6 +696,26 @@ pub struct Recruitment {
     pub broker_exit_share: f64,
     /// Share of the recruitment fee paid by the employer.
     pub employer_pays_share: f64,
+    /// Share of the operating brokers registered as sub-agents of their principal: their
+    /// chain is on record, so an investigation of either side always reaches the other.
+    #[serde(default)]
+    pub broker_registration_share: f64,
+    /// Joint liability: a prosecuted broker's principal is prosecuted with it with this
+    /// probability.
+    #[serde(default)]
+    pub joint_liability_share: f64,
+    /// Licence conditions on deception, contract substitution and coercion: monthly
+    /// probability that a licensed agency breaking them is caught and loses its licence. An
+    /// agency complies (neither deceives nor coerces) when the risk over
+    /// `deterrence_months` is drawn, as with the fee cap. 0: no such conditions enforced.
+    #[serde(default)]
+    pub p_licence_enforcement: f64,
+    /// Programme cost: per agency inspection (fee cap and licence conditions), and per
+    /// registered broker and year.
+    #[serde(default)]
+    pub cost_usd_per_inspection: f64,
+    #[serde(default)]
+    pub cost_usd_per_registered_broker_year: f64,
 }
 
 /// Recommendation 2.
@@ -663,6 +732,15 @@ pub struct Cooperation {
     /// Full data sharing multiplies investigations of fraudulent agencies and trafficking
     /// networks by (1 + data_sharing_exposure × data_sharing_share).
     pub data_sharing_exposure: f64,
+    /// Partner countries (location ids) that share data and run joint operations; data
+    /// sharing and joint operations act on victims located there and on recruiters based
+    /// there (and on recruiters based in Bangladesh that sell routes to or through them).
+    #[serde(default)]
+    pub partners: Vec<String>,
+    /// Programme cost per partner country and year of cooperation (when data sharing or
+    /// joint operations are above 0).
+    #[serde(default)]
+    pub cost_usd_per_partner_year: f64,
 }
 
 /// Recommendation 3.
@@ -686,6 +764,27 @@ pub struct Reintegration {
     /// Share of the returnees offered support who take it up when it does not start at the
     /// airport.
     pub late_reach_share: f64,
+    /// Who is offered support: any of `deportees`, `victims` (exploited or trafficked),
+    /// `indebted` (still owing at return). Empty: every returnee. Identified victims are
+    /// always supported.
+    #[serde(default)]
+    pub target: Vec<ReintegrationTarget>,
+    /// Yearly budget; 0: no limit. When the eligible returnees of last month would cost more,
+    /// coverage falls to what the budget pays for.
+    #[serde(default)]
+    pub budget_usd_per_year: f64,
+    /// Cost of the services per person supported (the grant comes on top).
+    #[serde(default)]
+    pub cost_usd_per_person: f64,
+}
+
+/// A group reintegration support is offered to.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ReintegrationTarget {
+    Deportees,
+    Victims,
+    Indebted,
 }
 
 /// Recommendation 4.
@@ -701,6 +800,15 @@ pub struct Awareness {
     /// Target districts; empty means all.
     #[serde(default)]
     pub districts: Vec<String>,
+    /// Share of what the campaign added to a person's awareness that fades in a year
+    /// (toward the population's mean). Default 0.
+    #[serde(default)]
+    pub decay_share_per_year: f64,
+    /// Programme cost per person reached, by channel.
+    #[serde(default)]
+    pub cost_usd_per_person_village: f64,
+    #[serde(default)]
+    pub cost_usd_per_person_online: f64,
 }
 
 /// Recommendation 5.
@@ -717,6 +825,24 @@ pub struct Enforcement {
     pub conviction_share: f64,
     /// Extra weight on transnational recruiters: investigations × (1 + focus).
     pub transnational_focus: f64,
+    /// Locations whose recruiters (by base) get extra weight: investigations × (1 +
+    /// location_focus).
+    #[serde(default)]
+    pub focus_locations: Vec<String>,
+    #[serde(default)]
+    pub location_focus: f64,
+    /// Years of prison a conviction brings (the penalty of deterrence). Default 5.
+    #[serde(default = "five")]
+    pub sentence_years: f64,
+    /// Programme cost per investigation and per prosecution.
+    #[serde(default)]
+    pub cost_usd_per_investigation: f64,
+    #[serde(default)]
+    pub cost_usd_per_prosecution: f64,
+}
+
+fn five() -> f64 {
+    5.0
 }
 
 /// The safe-migration loan (a companion of the fee cap).
@@ -739,5 +865,10 @@ pub struct Event {
     pub month: Option<i64>,
     #[serde(default)]
     pub note: String,
+    /// Numbers in `set` move from the value in force before the event to the new value in
+    /// equal monthly steps over this many months (the last step at the event's month +
+    /// phase_in_months − 1); other values change at once. 0 or 1: at once.
+    #[serde(default)]
+    pub phase_in_months: u32,
     pub set: toml::Table,
 }

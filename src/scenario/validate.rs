@@ -42,7 +42,12 @@ pub(crate) fn upper(at: &[String], key: &str) -> f64 {
         "default_agents" => 1e8,
         "rate_year" | "safe_loan_rate_year" => 100.0,
         "weight" | "broker_weight" | "awareness_concentration" => 1e6,
-        "poverty_slope" | "prosecution_intensity" | "transnational_focus" => 1000.0,
+        "poverty_slope" | "prosecution_intensity" | "transnational_focus" | "location_focus" => {
+            1000.0
+        }
+        "sentence_years" => 100.0,
+        "deterrence_elasticity" => 10.0,
+        k if k.ends_with("_spread") => 3.0,
         "seed" => f64::INFINITY,
         k if k == "months" || k.ends_with("_months") => 240.0,
         k if k.ends_with("_usd") => 1e7,
@@ -573,6 +578,68 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
                 format!(
                     "policy.awareness.districts: district {id:?} must be one of: {}",
                     one_of(&districts)
+                ),
+            ));
+        }
+    }
+    // Locations named by recruiters' bases, partner countries and the enforcement focus.
+    let locations: Vec<&str> = s.locations.iter().map(|l| l.id.as_str()).collect();
+    let location_set: HashSet<&str> = locations.iter().copied().collect();
+    let mut unknown_location = |at: &[&str], key: String, id: &str| {
+        if !location_set.contains(id) {
+            out.push(problem(
+                at,
+                format!(
+                    "{key}: location {id:?} must be one of: {}",
+                    one_of(&locations)
+                ),
+            ));
+        }
+    };
+    for (i, r) in s.recruiters.iter().enumerate() {
+        let ix = format!("#{i}");
+        for id in r.bases.keys() {
+            unknown_location(
+                &["recruiter", &ix, "bases"],
+                format!("recruiter.{}.bases", r.id),
+                id,
+            );
+        }
+    }
+    for id in &s.policy.cooperation.partners {
+        unknown_location(
+            &["policy", "cooperation", "partners"],
+            "policy.cooperation.partners".into(),
+            id,
+        );
+    }
+    for id in &s.policy.enforcement.focus_locations {
+        unknown_location(
+            &["policy", "enforcement", "focus_locations"],
+            "policy.enforcement.focus_locations".into(),
+            id,
+        );
+    }
+    for (i, r) in s.recruiters.iter().enumerate() {
+        let ix = format!("#{i}");
+        for (id, share) in &r.bases {
+            if !(share.is_finite() && *share >= 0.0 && *share <= 1e6) {
+                out.push(problem(
+                    &["recruiter", &ix, "bases", id],
+                    format!(
+                        "recruiter.{}.bases.{id} = {} must be a share of 0 or more",
+                        r.id,
+                        num(*share)
+                    ),
+                ));
+            }
+        }
+        if !r.bases.is_empty() && r.bases.values().all(|&x| x <= 0.0) {
+            out.push(problem(
+                &["recruiter", &ix, "bases"],
+                format!(
+                    "recruiter.{}.bases: the shares must add up to more than 0",
+                    r.id
                 ),
             ));
         }

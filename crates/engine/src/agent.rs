@@ -39,6 +39,8 @@ pub mod tr {
     pub const FAILED_ATTEMPT: u16 = 1 << 7;
     /// Income uplift from economic support, for the 12 months after return.
     pub const UPLIFT: u16 = 1 << 10;
+    /// Reached by the awareness campaign at least once (what it added may fade).
+    pub const CAMPAIGN: u16 = 1 << 11;
 }
 
 /// What happened in the current episode (bits of `Agent::flags`), reset at departure. The

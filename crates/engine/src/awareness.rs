@@ -1,20 +1,41 @@
 //! The awareness campaign (recommendation 4): each month it reaches a share of the people at
-//! home in its target districts, online (social-media users only) and offline, and closes part
-//! of the gap between what they know and full awareness. The monthly reach is worked out once
-//! per epoch (`Params::campaign_reach`).
+//! home in its target districts, by two channels, village sessions and online (social-media
+//! users only), and closes part of the gap between what they know and full awareness: the risks
+//! of a crossing, telling smuggling from trafficking and a false job offer from a real one, and
+//! their rights (which makes victims report themselves, `exit`). What it added fades each month
+//! toward the population's mean awareness. The monthly reach is worked out once per epoch
+//! (`Params::campaign_reach`).
 
 use super::agent::{Agent, tr};
-use super::context::Ctx;
+use super::context::{Ctx, Local};
 
-/// The campaign reaches the person if its uniform draw `u` for the campaign falls under the reach.
-pub fn campaign(ctx: &Ctx, a: &mut Agent, u: f32) {
+/// The campaign reaches the person if its uniform draw `u` for the campaign falls under the
+/// reach; a person it reached before loses part of what it learnt.
+pub fn campaign(ctx: &Ctx, a: &mut Agent, u: f32, loc: &mut Local) {
     let p = ctx.p;
-    let reach = p.campaign_reach[a.has(tr::ONLINE) as usize];
+    let pol = &p.policy.awareness;
+    if a.has(tr::CAMPAIGN) && pol.decay_share_month > 0.0 {
+        let aw = a.awareness();
+        let mean = p.pop.awareness_mean as f32;
+        if aw > mean {
+            a.set_awareness(aw - pol.decay_share_month * (aw - mean));
+        }
+    }
+    let online = a.has(tr::ONLINE);
+    let reach = p.campaign_reach[online as usize];
     if reach <= 0.0 || !p.districts[a.district as usize].campaign {
         return;
     }
     if u < reach {
         let aw = a.awareness();
-        a.set_awareness(aw + p.policy.awareness.effect_share * (1.0 - aw));
+        a.set_awareness(aw + pol.effect_share * (1.0 - aw));
+        a.traits |= tr::CAMPAIGN;
+        // Which channel reached an online user: the online part of its reach first.
+        let t = loc.t(a);
+        if online && u < reach - p.campaign_reach[0] {
+            t.reached_online += 1;
+        } else {
+            t.reached_village += 1;
+        }
     }
 }

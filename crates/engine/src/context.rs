@@ -17,6 +17,9 @@ pub struct Ctx<'a> {
     pub first: i32,
     /// Last simulated month index.
     pub last: i32,
+    /// Share of the eligible returnees reintegration support can pay for this month under its
+    /// budget (1 without a budget): worked out from last month's eligible returnees.
+    pub budget_share: f32,
 }
 
 impl Ctx<'_> {

@@ -1,24 +1,59 @@
-//! Phase 11, enforcement and market. Each recruiter may be investigated with a probability that
-//! rises with the victims traced to it, with prosecution intensity and, for transnational
-//! recruiters, with joint operations and the transnational focus; data sharing exposes
-//! fraudulent agencies and networks sooner. A share of investigations become prosecutions and a
-//! share of those end in conviction after a delay: the recruiter leaves. Fee caps are enforced on
-//! licensed agencies: one caught over the cap loses its licence. Returning victims lower their
-//! recruiter's reputation in their district. Empty places are taken by new recruiters, faster
-//! where demand went unmet (displacement).
+//! Phase 11, enforcement and market.
+//!
+//! Each operating recruiter may be investigated, with a monthly probability given by its kind
+//! and base (`Params::investigation_rate`: prosecution intensity, the transnational and
+//! location focus, joint operations and data sharing with partner countries) and raised by the
+//! victims traced to it. A share of investigations become prosecutions, and a share of those
+//! end in conviction after a delay: the recruiter leaves, and its persons are counted as
+//! convicted. An investigation follows the recorded chain: a prosecuted broker's principal, and a
+//! prosecuted principal's brokers, are investigated too (always for a registered broker, with
+//! `p_chain_trace` otherwise), and under joint liability a prosecuted broker's principal is
+//! prosecuted with it. Licensed agencies over the fee cap, or breaking the licence conditions,
+//! lose their licence when caught. Returning victims lower their recruiter's reputation in their
+//! district. Empty places are taken by new recruiters, faster where demand went unmet and
+//! slower where the expected penalty deters (`Params::deterrence`); an entrant draws its own
+//! traits. Brokers whose principal is gone find another. The month's programme costs of
+//! recruitment regulation, cooperation and enforcement are counted here.
 
 use super::context::Trace;
 use super::matching::KindDemand;
 use super::params::Params;
 use super::params::RecruiterType;
-use super::recruiters::{Recruiters, Status};
-use super::rng::{Purpose, RunKey, entity};
+use super::recruiters::{NO_PRINCIPAL, Recruiters, Status};
+use super::rng::{Purpose, RunKey, Stream, entity};
 
-#[derive(Clone, Copy, Debug, Default)]
+/// The levers whose programme cost is counted, in the order of [`Counts::cost`].
+pub const LEVERS: [&str; 5] = [
+    "recruitment",
+    "cooperation",
+    "reintegration",
+    "awareness",
+    "enforcement",
+];
+
+/// Index of each lever in [`Counts::cost`].
+pub mod lever {
+    pub const RECRUITMENT: usize = 0;
+    pub const COOPERATION: usize = 1;
+    pub const REINTEGRATION: usize = 2;
+    pub const AWARENESS: usize = 3;
+    pub const ENFORCEMENT: usize = 4;
+}
+
+#[derive(Clone, Debug, Default)]
 pub struct Counts {
     pub investigations: u32,
     pub prosecutions: u32,
+    /// Recruiters convicted, and the persons convicted with them.
     pub convictions: u32,
+    pub persons_convicted: f64,
+    /// Licences withdrawn for charging over the fee cap or breaking the licence conditions.
+    pub licences_withdrawn: u32,
+    /// Operating recruiters at the end of the month, by kind and base: `[k * locations + l]`.
+    pub operating: Vec<u32>,
+    /// Programme cost of the month in USD, by lever ([`LEVERS`]). The agents' parts
+    /// (reintegration, awareness) are added by the step.
+    pub cost: [f64; 5],
 }
 
 pub fn month(
@@ -32,6 +67,7 @@ pub fn month(
 ) -> Counts {
     let mut c = Counts::default();
     let nd = rec.districts;
+    let nl = p.locations.len();
     let m = &p.market;
     let w = weight as f32;
     for tr in traces {
@@ -40,8 +76,9 @@ pub fn month(
         rec.reputation[ix] = (rec.reputation[ix] - m.reputation_hit_share * w).max(0.0);
     }
     let e = &p.policy.enforcement;
-    let coop = &p.policy.cooperation;
     let cap = &p.policy.recruitment;
+    // Recruiters prosecuted this month, in id order: their chains are followed below.
+    let mut prosecuted: Vec<u32> = Vec::new();
     for r in 0..rec.len() {
         let k = rec.kind[r] as usize;
         let kind = &p.kinds[k];
@@ -58,10 +95,14 @@ pub fn month(
                 } else {
                     0.0
                 };
-                if rng.chance(m.p_entry * (1.0 + m.entry_demand_factor * unmet)) {
+                let entry =
+                    m.p_entry * (1.0 + m.entry_demand_factor * unmet) * rec.deterrence(p, r);
+                if rng.chance(entry) {
                     rec.status[r] = Status::Active;
                     rec.timer[r] = 0;
                     rec.comply_draw[r] = rng.uniform();
+                    rec.ethics_draw[r] = rng.uniform();
+                    rec.draw_traits(p, r, &mut rng);
                     for d in 0..nd {
                         rec.reputation[r * nd + d] = start;
                     }
@@ -86,35 +127,36 @@ pub fn month(
         {
             rec.status[r] = Status::Closed;
             rec.victims[r] = 0;
+            c.licences_withdrawn += 1;
+            continue;
+        }
+        // Licence conditions: an agency that deceives or coerces is caught on inspection (its
+        // own stream, so the draws above and below do not move).
+        if kind.kind == RecruiterType::LicensedAgency
+            && cap.p_licence_enforcement > 0.0
+            && !rec.keeps_conditions(p, r)
+            && (rec.deception[r] > 0.0 || rec.coercion[r] > 0.0)
+            && key
+                .stream(entity::recruiter(r), t as u32, Purpose::Market, 7)
+                .chance(cap.p_licence_enforcement as f32)
+        {
+            rec.status[r] = Status::Closed;
+            rec.victims[r] = 0;
+            c.licences_withdrawn += 1;
             continue;
         }
         if rec.status[r] == Status::Active {
-            let mut x = e.p_investigation * e.prosecution_intensity
+            let x = p.investigation_rate[k * nl + rec.base_location(p, r) as usize]
                 + rec.victims[r] as f32 * w * m.p_investigate_per_victim;
-            if kind.transnational {
-                x *= 1.0 + e.transnational_focus + coop.joint_operations_share;
-            }
-            if matches!(
-                kind.kind,
-                RecruiterType::FraudulentAgency
-                    | RecruiterType::TraffickingNetwork
-                    | RecruiterType::Smuggler
-            ) {
-                x *= 1.0 + coop.data_sharing_exposure * coop.data_sharing_share;
-            }
-            if rng.chance(x.min(1.0)) {
-                c.investigations += 1;
-                if rng.chance(e.prosecution_share) {
-                    c.prosecutions += 1;
-                    rec.status[r] = Status::Prosecuted;
-                    rec.timer[r] = e.months_to_verdict.clamp(1, u16::MAX as u32) as u16;
-                }
+            if rng.chance(x.min(1.0)) && investigate(p, rec, r, &mut rng, &mut c) {
+                prosecuted.push(r as u32);
             }
         } else {
             rec.timer[r] = rec.timer[r].saturating_sub(1);
             if rec.timer[r] == 0 {
                 if rng.chance(e.conviction_share) {
                     c.convictions += 1;
+                    c.persons_convicted += kind.persons as f64;
                     rec.status[r] = Status::Closed;
                 } else {
                     rec.status[r] = Status::Active;
@@ -123,6 +165,157 @@ pub fn month(
         }
         rec.victims[r] = 0;
     }
+    follow_chains(p, rec, key, t, &prosecuted, &mut c);
     rec.rebuild_reach(p, key);
+    // Brokers whose principal is gone (convicted, closed, or never found) look for another.
+    for b in 0..rec.len() {
+        let r = rec.principal[b];
+        let is_broker = p.kinds[rec.kind[b] as usize].kind == RecruiterType::InformalBroker;
+        if is_broker
+            && rec.status[b] != Status::Closed
+            && (r == NO_PRINCIPAL || !rec.operating(p, key, r as usize))
+        {
+            let mut rng = key.stream(entity::recruiter(b), t as u32, Purpose::Recruiter, 2);
+            rec.find_principal(p, b, &mut rng);
+        }
+    }
+    count_operating(p, rec, key, &mut c);
     c
+}
+
+/// An investigation of recruiter `r`: counted, and a prosecution with the prosecution share.
+/// Returns whether it is prosecuted.
+fn investigate(
+    p: &Params,
+    rec: &mut Recruiters,
+    r: usize,
+    rng: &mut Stream,
+    c: &mut Counts,
+) -> bool {
+    c.investigations += 1;
+    if rng.chance(p.policy.enforcement.prosecution_share) {
+        prosecute(p, rec, r, c);
+        return true;
+    }
+    false
+}
+
+fn prosecute(p: &Params, rec: &mut Recruiters, r: usize, c: &mut Counts) {
+    c.prosecutions += 1;
+    rec.status[r] = Status::Prosecuted;
+    rec.timer[r] = p
+        .policy
+        .enforcement
+        .months_to_verdict
+        .clamp(1, u16::MAX as u32) as u16;
+}
+
+/// Follow the chains of the recruiters prosecuted this month: a broker's principal, a
+/// principal's brokers. A recruiter reached is investigated (on its own stream); a registered
+/// broker's link is always followed, others with `p_chain_trace`. Under joint liability a
+/// prosecuted broker's principal is prosecuted with it.
+fn follow_chains(
+    p: &Params,
+    rec: &mut Recruiters,
+    key: RunKey,
+    t: i32,
+    prosecuted: &[u32],
+    c: &mut Counts,
+) {
+    let m = &p.market;
+    let pol = &p.policy.recruitment;
+    if prosecuted.is_empty()
+        || (m.p_chain_trace <= 0.0
+            && pol.broker_registration_share <= 0.0
+            && pol.joint_liability_share <= 0.0)
+    {
+        return;
+    }
+    // The brokers of each principal, by a counting sort over the brokers.
+    let n = rec.len();
+    let mut start = vec![0u32; n + 1];
+    for b in 0..n {
+        if rec.principal[b] != NO_PRINCIPAL {
+            start[rec.principal[b] as usize + 1] += 1;
+        }
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut brokers = vec![0u32; start[n] as usize];
+    let mut fill = start.clone();
+    for b in 0..n {
+        let r = rec.principal[b];
+        if r != NO_PRINCIPAL {
+            brokers[fill[r as usize] as usize] = b as u32;
+            fill[r as usize] += 1;
+        }
+    }
+    let reach = |rec: &mut Recruiters, from: usize, to: usize, broker: usize, c: &mut Counts| {
+        if rec.status[to] != Status::Active {
+            return;
+        }
+        let mut rng = key.stream(entity::recruiter(to), t as u32, Purpose::Recruiter, 3);
+        let u = rng.uniform();
+        let registered = rec.registered(p, key, broker);
+        // Joint liability: the principal answers for its broker's acts.
+        if from == broker && u < pol.joint_liability_share {
+            prosecute(p, rec, to, c);
+            return;
+        }
+        let follow = if registered { 1.0 } else { m.p_chain_trace };
+        if rng.chance(follow) {
+            investigate(p, rec, to, &mut rng, c);
+        }
+    };
+    for &r in prosecuted {
+        let r = r as usize;
+        let q = rec.principal[r];
+        if q != NO_PRINCIPAL {
+            reach(rec, r, q as usize, r, c);
+        }
+        for j in start[r]..start[r + 1] {
+            let b = brokers[j as usize] as usize;
+            reach(rec, r, b, b, c);
+        }
+    }
+}
+
+/// Operating recruiters by kind and base, registered brokers, agencies inspected: and the
+/// month's programme costs of recruitment regulation, cooperation and enforcement.
+fn count_operating(p: &Params, rec: &Recruiters, key: RunKey, c: &mut Counts) {
+    let nl = p.locations.len();
+    let pol = &p.policy.recruitment;
+    c.operating = vec![0; p.kinds.len() * nl];
+    let mut registered = 0u32;
+    let mut agencies = 0u32;
+    for r in 0..rec.len() {
+        if !rec.operating(p, key, r) {
+            continue;
+        }
+        let k = rec.kind[r] as usize;
+        c.operating[k * nl + rec.base_location(p, r) as usize] += 1;
+        match p.kinds[k].kind {
+            RecruiterType::InformalBroker if rec.registered(p, key, r) => registered += 1,
+            RecruiterType::LicensedAgency => agencies += 1,
+            _ => {}
+        }
+    }
+    // Expected inspections: each operating agency is inspected each month with the
+    // probabilities of the fee cap's and the licence conditions' enforcement.
+    let mut p_inspect = pol.p_licence_enforcement;
+    if pol.fee_cap.is_some() {
+        p_inspect += pol.p_cap_enforcement;
+    }
+    let inspections = agencies as f64 * p_inspect.min(1.0);
+    c.cost[lever::RECRUITMENT] = inspections * pol.cost_per_inspection
+        + registered as f64 * pol.cost_per_registered_broker_year / 12.0;
+    let coop = &p.policy.cooperation;
+    if coop.data_sharing_share > 0.0 || coop.joint_operations_share > 0.0 {
+        let partners = coop.partner.iter().filter(|&&x| x).count();
+        c.cost[lever::COOPERATION] = partners as f64 * coop.cost_per_partner_year / 12.0;
+    }
+    let e = &p.policy.enforcement;
+    c.cost[lever::ENFORCEMENT] = c.investigations as f64 * e.cost_per_investigation
+        + c.prosecutions as f64 * e.cost_per_prosecution;
 }

@@ -1,6 +1,8 @@
-//! Phase 9, exit: exploited migrants may be identified as victims (a base rate raised by data
-//! sharing between countries) and return with support, or escape; irregular workers may be
-//! deported or regularised; contracts end, and workers renew or go home.
+//! Phase 9, exit: victims may be identified where they are (at work, held captive, in
+//! immigration detention, stranded), at base rates raised by data sharing and joint operations
+//! in partner countries and by knowing one's rights, and return home with support (assisted
+//! return); exploited workers may escape; irregular workers may be deported or regularised;
+//! contracts end, and workers renew or go home.
 
 use super::agent::{Agent, NO_RECRUITER, State, fl};
 use super::context::{Ctx, Local, Trace};
@@ -8,27 +10,93 @@ use super::journey;
 use super::reintegration::{self, ReturnKind};
 use super::rng::Purpose;
 
-/// Monthly probability that an exploited person is identified.
+/// Where a victim is identified (the `state` breakdown of `identified_per_year`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    Working = 0,
+    Captive = 1,
+    Detained = 2,
+    Stranded = 3,
+}
+
+/// Number of [`Place`]s.
+pub const PLACES: usize = 4;
+
+/// Monthly probability that a victim at `place` is identified.
 #[inline]
-pub fn p_identify(ctx: &Ctx) -> f32 {
-    ctx.p.exit.p_identify
-        * (1.0
-            + ctx.p.exit.data_sharing_identification * ctx.p.policy.cooperation.data_sharing_share)
+pub fn p_identify(ctx: &Ctx, a: &Agent, place: Place) -> f32 {
+    let x = &ctx.p.exit;
+    let coop = &ctx.p.policy.cooperation;
+    let mut p = match place {
+        Place::Working => x.p_identify,
+        Place::Captive => x.p_identify_captive,
+        Place::Detained => x.p_identify_detained,
+        Place::Stranded => x.p_identify_stranded,
+    };
+    if p <= 0.0 {
+        return 0.0;
+    }
+    if coop.partner[a.location as usize] {
+        p *= 1.0 + x.data_sharing_identification * coop.data_sharing_share;
+        if matches!(place, Place::Captive | Place::Detained) {
+            p *= 1.0 + x.joint_operations_identification * coop.joint_operations_share;
+        }
+    }
+    // Knowing one's rights: a victim who can turn to someone reports; a captive cannot.
+    if place != Place::Captive && x.self_report_factor != 0.0 {
+        let gap = a.awareness() - ctx.p.pop.awareness_mean as f32;
+        p *= (1.0 + x.self_report_factor * gap).max(0.0);
+    }
+    p.min(1.0)
+}
+
+/// Whether the person has been a victim in this episode (exploited, trafficked or held).
+#[inline]
+fn victim(a: &Agent) -> bool {
+    a.flags & (fl::TRAFFICKED | fl::FORCED_LABOUR | fl::SEXUAL | fl::CAPTIVE) != 0
+}
+
+/// A victim held captive, in immigration detention or stranded may be identified this month and
+/// is then returned home with support; returns whether it was.
+pub fn identify_abroad(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) -> bool {
+    let place = match a.state {
+        State::Detained if a.captive() => Place::Captive,
+        State::Detained => Place::Detained,
+        State::Stranded => Place::Stranded,
+        _ => return false,
+    };
+    if !(place == Place::Captive || victim(a)) {
+        return false;
+    }
+    let p = p_identify(ctx, a, place);
+    if p <= 0.0 || !ctx.rng(i, Purpose::Exit, 2).chance(p) {
+        return false;
+    }
+    identified(ctx, i, a, loc, place);
+    true
+}
+
+/// An identified victim: counted, traced to its recruiter, returned home with support.
+fn identified(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, place: Place) {
+    let t = loc.t(a);
+    t.identified += 1;
+    t.identified_by_place[place as usize] += 1;
+    if a.recruiter != NO_RECRUITER {
+        loc.traces.push(Trace {
+            recruiter: a.recruiter,
+            district: a.district,
+        });
+    }
+    a.flags &= !fl::CAPTIVE_WORK;
+    reintegration::return_home(ctx, i, a, loc, ReturnKind::Identified);
 }
 
 pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, exploited: bool, loc: &mut Local) {
     let p = ctx.p;
     if exploited {
         let mut rng = ctx.rng(i, Purpose::Exit, 0);
-        if rng.chance(p_identify(ctx)) {
-            loc.t(a).identified += 1;
-            if a.recruiter != NO_RECRUITER {
-                loc.traces.push(Trace {
-                    recruiter: a.recruiter,
-                    district: a.district,
-                });
-            }
-            reintegration::return_home(ctx, i, a, loc, ReturnKind::Identified);
+        if rng.chance(p_identify(ctx, a, Place::Working)) {
+            identified(ctx, i, a, loc, Place::Working);
             return;
         }
         if a.state == State::Working && rng.chance(p.exit.p_escape) {

@@ -57,6 +57,13 @@ pub fn depart(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         a.flags |= fl::REPORTED;
         let e = &mut loc.out.episodes[y][a.group()];
         e.departures[ch] += 1;
+        if a.recruiter != NO_RECRUITER {
+            let k = ctx.rec.kind[a.recruiter as usize] as usize;
+            e.departed_by_kind[k] += 1;
+            if a.is(fl::DECEPTIVE_RECRUITMENT) {
+                e.deceived_by_kind[k] += 1;
+            }
+        }
         if a.is(fl::BORROWED) {
             e.borrowed += 1;
         }
@@ -319,18 +326,38 @@ pub fn move_on(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, rng: &mut St
     if let Some(k) = rp.seller.map(usize::from) {
         let kind = &p.kinds[k];
         fee_factor = kind.fee_factor;
-        // One of the kind's recruiters reaching the migrant's home district (its contacts), or
-        // else any of the kind's recruiters: the journey is never credited to the last.
-        let list = &ctx.rec.reach[k * ctx.rec.districts + a.district as usize];
+        // One of the kind's recruiters based where the migrant is (the local partners), or one
+        // reaching the migrant's home district (its contacts), or else any of the kind's
+        // recruiters: the journey is never credited to the last.
         let (start, end) = (ctx.rec.kind_start[k], ctx.rec.kind_start[k + 1]);
-        a.recruiter = if !list.is_empty() {
+        let here = |r: &u32| {
+            ctx.rec.operating(p, ctx.key, *r as usize)
+                && ctx.rec.base_location(p, *r as usize) == a.location
+        };
+        let local = if kind.bases.len() > 1 {
+            (start..end).filter(here).count()
+        } else {
+            0
+        };
+        let list = &ctx.rec.reach[k * ctx.rec.districts + a.district as usize];
+        a.recruiter = if local > 0 {
+            (start..end)
+                .filter(here)
+                .nth(rng.below(local))
+                .unwrap_or(NO_RECRUITER)
+        } else if !list.is_empty() {
             list[rng.below(list.len())]
         } else if end > start {
             start + rng.below((end - start) as usize) as u32
         } else {
             NO_RECRUITER
         };
-        if rng.chance(kind.p_deception) {
+        let deception = if a.recruiter != NO_RECRUITER {
+            ctx.rec.p_deception(p, a.recruiter as usize)
+        } else {
+            kind.p_deception
+        };
+        if rng.chance(deception) {
             a.flags |= fl::DECEPTIVE_RECRUITMENT;
         }
     }

@@ -1,18 +1,22 @@
 //! Phase 2, offers: which recruiters reach a seeker this month and what they offer.
 //!
-//! Licensed agencies make direct offers (more to the skilled, urban and aware); informal brokers
-//! carry offers of their principals (agencies, fraudulent agencies, smugglers) and add a markup;
+//! Licensed agencies make direct offers (more to the skilled, urban and aware); an informal
+//! broker carries the offers of its own principal (an agency, fraudulent agency, network or
+//! smuggler) and adds its markup;
 //! fraudulent agencies and trafficking networks reach social-media users, filtered by awareness,
 //! and so do smugglers (not filtered: theirs is no false job offer);
 //! in border districts trafficking networks make cross-border offers, mostly to young women.
 //! Each source's reach shrinks with the share of its recruiters no longer operating in the
 //! district (convicted, out of licence, driven out). A recruiter with a bad reputation in the
 //! district is less likely to be considered, and a deceptive offer is seen through with a
-//! probability that grows with awareness.
+//! probability that grows with awareness. A recruiter based abroad offers only routes through
+//! its base; each recruiter's price, deception (deterred by the expected penalty, none for an
+//! agency keeping its licence conditions) are its own.
 
 use super::agent::{Agent, tr};
 use super::context::Ctx;
 use super::params::{Channel, Ix, RecruiterType};
+use super::recruiters::NO_PRINCIPAL;
 use super::rng::{Purpose, Stream};
 
 /// One offer: (recruiter, route, destination via the route, promised wage, price).
@@ -104,19 +108,29 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut Vec<Offer>) -> usize {
         let slot = bk as usize * ctx.rec.districts + d;
         let mut rng = ctx.rng(i, Purpose::BrokerOffer, bk);
         let list = &ctx.rec.reach[slot];
-        let b = list[rng.below(list.len())];
-        if !rng.chance(ctx.rec.reputation(b, a.district)) {
+        let b = list[rng.below(list.len())] as usize;
+        if !rng.chance(ctx.rec.reputation(b as u32, a.district)) {
             continue;
         }
-        if let Some(k) = rng.pick(&p.broker_principal_weights) {
-            let mut offer = make(ctx, a, k, true, false, &mut rng);
-            if let Some(x) = offer.as_mut() {
-                x.broker_kind = Some(bk);
-                x.fee += p.kinds[bk as usize].markup;
-                x.advance = p.kinds[k].advance_share * x.fee;
-            }
-            push(offer);
+        let r = ctx.rec.principal[b];
+        if r == NO_PRINCIPAL || !ctx.rec.operating(p, ctx.key, r as usize) {
+            continue;
         }
+        if !rng.chance(ctx.rec.reputation(r, a.district)) {
+            continue;
+        }
+        let k = ctx.rec.kind[r as usize] as usize;
+        let weights = &p.kinds[k].base_weights[ctx.rec.base[r as usize] as usize];
+        let Some(j) = rng.pick(&weights[slot_of(a, false)]) else {
+            continue;
+        };
+        let mut offer = finish(ctx, a, r, p.kinds[k].routes[j].0, true, &mut rng);
+        if let Some(x) = offer.as_mut() {
+            x.broker_kind = Some(bk);
+            x.fee += p.kinds[bk as usize].markup * ctx.rec.price[b];
+            x.advance = p.kinds[k].advance_share * x.fee;
+        }
+        push(offer);
     }
 
     // Cross-border offers in border districts.
@@ -162,17 +176,55 @@ fn make(
     if list.is_empty() {
         return None;
     }
-    let r = list[rng.below(list.len())];
-    if !rng.chance(ctx.rec.reputation(r, a.district)) {
-        return None;
-    }
-    // Route, among those this kind sells that are open.
-    let slot = cross_border as usize + 2 * a.has(tr::WOMAN) as usize;
-    let route = kind.routes[rng.pick(&kind.offer_weights[slot])?].0;
+    let slot = slot_of(a, cross_border);
+    let (r, route) = if kind.bases.len() == 1 {
+        let r = list[rng.below(list.len())];
+        if !rng.chance(ctx.rec.reputation(r, a.district)) {
+            return None;
+        }
+        // Route, among those this kind sells that are open.
+        (r, kind.routes[rng.pick(&kind.offer_weights[slot])?].0)
+    } else {
+        // The route first, then a recruiter based on it.
+        let j = rng.pick(&kind.offer_weights[slot])?;
+        let on = &kind.route_bases[j];
+        let ok = |r: &&u32| on[ctx.rec.base[**r as usize] as usize];
+        let n = list.iter().filter(ok).count();
+        if n == 0 {
+            return None;
+        }
+        let r = *list.iter().filter(ok).nth(rng.below(n))?;
+        if !rng.chance(ctx.rec.reputation(r, a.district)) {
+            return None;
+        }
+        (r, kind.routes[j].0)
+    };
+    finish(ctx, a, r, route, via_broker, rng)
+}
+
+/// Offer-weight slot of a seeker: `cross-border + 2 × woman`.
+#[inline]
+fn slot_of(a: &Agent, cross_border: bool) -> usize {
+    cross_border as usize + 2 * a.has(tr::WOMAN) as usize
+}
+
+/// The offer of recruiter `r` on `route`, or none if the seeker sees through its deception.
+fn finish(
+    ctx: &Ctx,
+    a: &Agent,
+    r: u32,
+    route: Ix,
+    via_broker: bool,
+    rng: &mut Stream,
+) -> Option<Offer> {
+    let p = ctx.p;
+    let k = ctx.rec.kind[r as usize] as usize;
+    let kind = &p.kinds[k];
     let rp = &p.routes[route as usize];
     let dest = &p.dests[rp.dest as usize];
 
-    let price = rp.fee * kind.fee_factor * rng.lognormal(1.0, rp.fee_sd_log);
+    let price =
+        rp.fee * kind.fee_factor * ctx.rec.price[r as usize] * rng.lognormal(1.0, rp.fee_sd_log);
     let mut fee = price;
     if kind.kind == RecruiterType::LicensedAgency {
         let pol = &p.policy.recruitment;
@@ -187,7 +239,7 @@ fn make(
         || (rp.channel == Channel::VisaFraud && dest.visa_fraud_legal);
     let median = super::work::median_wage(p, a, dest.wage * rp.wage_factor);
     let market = rng.lognormal(median, dest.wage_sd_log);
-    let deceptive = rng.chance(kind.p_deception);
+    let deceptive = rng.chance(ctx.rec.p_deception(p, r as usize));
     // A migrant without a legal job earns the irregular wage; the honest expectation says so,
     // a deceptive offer promises a regular job's wage and more.
     let wage = if legal_job {

@@ -255,6 +255,23 @@ pub struct KindP {
     pub p_abscond: f32,
     pub reputation: f32,
     pub transnational: bool,
+    /// Sd of the log of each recruiter's own factor on the kind's deception, coercion, price
+    /// and capacity (mean-1 lognormal factors; 0: all alike).
+    pub deception_spread: f32,
+    pub coercion_spread: f32,
+    pub price_spread: f32,
+    pub capacity_spread: f32,
+    /// (location, share) of the bases the kind operates from; never empty (the capital when
+    /// the scenario names none).
+    pub bases: Vec<(Ix, f32)>,
+    /// Persons convicted with a recruiter of the kind.
+    pub persons: f32,
+    /// Derived: for each of `bases`, the offer weights of `offer_weights` restricted to the
+    /// routes that pass through, end at or start from the base (all for a base in Bangladesh).
+    pub base_weights: Vec<[Vec<f32>; 4]>,
+    /// Derived: for each of `routes`, the weight of each base in choosing the recruiter of an
+    /// offer on that route (1 for bases on the route, 0 otherwise).
+    pub route_bases: Vec<Vec<bool>>,
     /// Derived: the weight of each of `routes` in an offer, with routes closed this epoch (no
     /// job openings, onward routes, another sex's corridor) at zero, indexed by
     /// `cross-border + 2 × woman`: home routes for men, cross-border for men, home for women,
@@ -373,8 +390,17 @@ pub struct Exit {
     pub p_escape: f32,
     pub p_identify: f32,
     pub p_release: f32,
-    /// Full data sharing multiplies identification abroad by (1 + this).
+    /// Full data sharing multiplies identification in partner locations by (1 + this).
     pub data_sharing_identification: f32,
+    /// Identification of victims held captive, detained, or stranded (before policy).
+    pub p_identify_captive: f32,
+    pub p_identify_detained: f32,
+    pub p_identify_stranded: f32,
+    /// Full joint operations multiply identification of the captive and detained in partner
+    /// locations by (1 + this).
+    pub joint_operations_identification: f32,
+    /// Identification × max(0, 1 + this × (awareness − the population's mean awareness)).
+    pub self_report_factor: f32,
 }
 
 /// Conditions that make work involuntary (ILO 2018), as bits of [`Exploitation::involuntary`].
@@ -442,6 +468,10 @@ pub struct Market {
     pub p_investigate_per_victim: f32,
     /// Monthly probability that a licensed agency draws its compliance with the fee cap anew.
     pub p_compliance_review: f32,
+    /// Elasticity of deception, coercion and entry with respect to the expected penalty.
+    pub deterrence_elasticity: f32,
+    /// Investigating a recruiter reaches each recruiter chained to it with this probability.
+    pub p_chain_trace: f32,
 }
 
 /// Recommendation 1.
@@ -457,6 +487,14 @@ pub struct Recruitment {
     pub p_comply: f32,
     pub broker_exit_share: f32,
     pub employer_pays_share: f32,
+    pub broker_registration_share: f32,
+    pub joint_liability_share: f32,
+    /// Monthly probability that an agency breaking its licence conditions is caught.
+    pub p_licence_enforcement: f64,
+    /// Derived: probability that an agency complies with the licence conditions.
+    pub p_comply_licence: f32,
+    pub cost_per_inspection: f64,
+    pub cost_per_registered_broker_year: f64,
 }
 
 /// Recommendation 2.
@@ -468,6 +506,9 @@ pub struct Cooperation {
     /// Full data sharing multiplies investigations of fraudulent agencies and networks by
     /// (1 + this).
     pub data_sharing_exposure: f32,
+    /// Whether each location is a partner country.
+    pub partner: Vec<bool>,
+    pub cost_per_partner_year: f64,
 }
 
 /// Recommendation 3.
@@ -484,6 +525,18 @@ pub struct Reintegration {
     /// Share of the returnees offered support who are reached when it does not start at the
     /// airport.
     pub late_reach_share: f32,
+    /// Groups offered support (bits of [`target`]); 0: every returnee.
+    pub target: u8,
+    /// Yearly budget; `None`: no limit.
+    pub budget: Option<f64>,
+    pub cost_per_person: f64,
+}
+
+/// Groups reintegration support may target, as bits of [`Reintegration::target`].
+pub mod target {
+    pub const DEPORTEES: u8 = 1 << 0;
+    pub const VICTIMS: u8 = 1 << 1;
+    pub const INDEBTED: u8 = 1 << 2;
 }
 
 /// Recommendation 4.
@@ -494,6 +547,10 @@ pub struct Awareness {
     pub effect_share: f32,
     /// Share of the campaign delivered online.
     pub online_share: f64,
+    /// Monthly share of the campaign's gain that fades (toward the population's mean).
+    pub decay_share_month: f32,
+    pub cost_per_person_village: f64,
+    pub cost_per_person_online: f64,
 }
 
 /// Recommendation 5.
@@ -505,6 +562,12 @@ pub struct Enforcement {
     pub months_to_verdict: u32,
     pub conviction_share: f32,
     pub transnational_focus: f32,
+    /// Whether recruiters based at each location get the extra weight `location_focus`.
+    pub focus: Vec<bool>,
+    pub location_focus: f32,
+    pub sentence_years: f32,
+    pub cost_per_investigation: f64,
+    pub cost_per_prosecution: f64,
 }
 
 /// The safe-migration loan.
@@ -561,6 +624,15 @@ pub struct Params {
     /// `RouteP::pool`), and the months over which a reopened pool builds up.
     pub pool_jobs: Vec<f32>,
     pub pool_ramp: Vec<u32>,
+    /// Derived: monthly probability that a recruiter of kind k based at location l is
+    /// investigated before any victim is traced to it, `[k * locations + l]`.
+    pub investigation_rate: Vec<f32>,
+    /// The expected penalty (years of prison a year of operating brings) each kind and base
+    /// faced at the first simulated month, `[k * locations + l]`; empty: no reference (no
+    /// deterrence). Set by the front end from its first epoch.
+    pub deterrence_reference: Vec<f32>,
+    /// Derived: deterrence factor on deception, coercion and entry, `[k * locations + l]`.
+    pub deterrence: Vec<f32>,
 }
 
 /// Why a set of parameters cannot be simulated: what is wrong, in words a front end can pass on
@@ -794,13 +866,155 @@ impl Params {
             })
             .collect();
         self.campaign_reach = campaign_reach(&self.policy.awareness, self.pop.online_share);
+        self.derive_bases();
+        self.derive_deterrence();
         let r = &mut self.policy.recruitment;
+        r.p_comply_licence = if r.p_licence_enforcement > 0.0 {
+            (1.0 - (-r.p_licence_enforcement * r.deterrence_months).exp()) as f32
+        } else {
+            0.0
+        };
         // An agency complies when the risk of losing its licence over the months of profit it
         // weighs (1 − e^(−p × months)) is drawn; no cap, nothing to comply with.
         r.p_comply = match r.fee_cap {
             Some(_) => (1.0 - (-r.p_cap_enforcement * r.deterrence_months).exp()) as f32,
             None => 0.0,
         };
+    }
+}
+
+impl Params {
+    /// The location people leave from (the capital); 0 if the scenario has none.
+    pub fn capital(&self) -> Ix {
+        self.locations
+            .iter()
+            .position(|l| l.kind == LocationKind::Capital)
+            .unwrap_or(0) as Ix
+    }
+
+    /// Whether route `r` passes through, ends at or starts from location `l` (every route does
+    /// for the capital).
+    pub fn route_touches(&self, r: usize, l: Ix) -> bool {
+        let rp = &self.routes[r];
+        l == self.capital()
+            || rp.via.contains(&l)
+            || self.dests[rp.dest as usize].location == l
+            || self.legs[rp.legs[0] as usize].from == l
+    }
+
+    /// Whether a recruiter of kind `k` based at `l` is reached by cooperation: based in a
+    /// partner location, or based at home and selling routes to or through one.
+    pub fn partner_group(&self, k: usize, l: Ix) -> bool {
+        let partner = &self.policy.cooperation.partner;
+        if partner.get(l as usize).copied().unwrap_or(false) {
+            return true;
+        }
+        l == self.capital()
+            && self.kinds[k].routes.iter().any(|&(r, _)| {
+                let rp = &self.routes[r as usize];
+                let dest = self.dests[rp.dest as usize].location;
+                partner[dest as usize] || rp.via.iter().any(|&v| partner[v as usize])
+            })
+    }
+
+    fn derive_bases(&mut self) {
+        let mut kinds = std::mem::take(&mut self.kinds);
+        for kind in &mut kinds {
+            kind.base_weights = kind
+                .bases
+                .iter()
+                .map(|&(l, _)| {
+                    std::array::from_fn(|slot| {
+                        kind.routes
+                            .iter()
+                            .zip(&kind.offer_weights[slot])
+                            .map(|(&(r, _), &w)| {
+                                if self.route_touches(r as usize, l) {
+                                    w
+                                } else {
+                                    0.0
+                                }
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            kind.route_bases = kind
+                .routes
+                .iter()
+                .map(|&(r, _)| {
+                    kind.bases
+                        .iter()
+                        .map(|&(l, _)| self.route_touches(r as usize, l))
+                        .collect()
+                })
+                .collect();
+        }
+        self.kinds = kinds;
+    }
+
+    /// Monthly investigation probability of each kind and base, and the deterrence it makes.
+    fn derive_deterrence(&mut self) {
+        let nl = self.locations.len();
+        let e = &self.policy.enforcement;
+        let coop = &self.policy.cooperation;
+        let mut rate = vec![0.0f32; self.kinds.len() * nl];
+        for (k, kind) in self.kinds.iter().enumerate() {
+            for l in 0..nl {
+                let mut x = e.p_investigation * e.prosecution_intensity;
+                if kind.transnational {
+                    x *= 1.0 + e.transnational_focus;
+                }
+                if self.partner_group(k, l as Ix) {
+                    if kind.transnational {
+                        x *= 1.0 + coop.joint_operations_share;
+                    }
+                    if matches!(
+                        kind.kind,
+                        RecruiterType::FraudulentAgency
+                            | RecruiterType::TraffickingNetwork
+                            | RecruiterType::Smuggler
+                    ) {
+                        x *= 1.0 + coop.data_sharing_exposure * coop.data_sharing_share;
+                    }
+                }
+                if e.focus.get(l).copied().unwrap_or(false) {
+                    x *= 1.0 + e.location_focus;
+                }
+                rate[k * nl + l] = x.min(1.0);
+            }
+        }
+        self.investigation_rate = rate;
+        let ep = self.expected_penalty();
+        let el = self.market.deterrence_elasticity;
+        self.deterrence = ep
+            .iter()
+            .enumerate()
+            .map(|(i, &now)| match self.deterrence_reference.get(i) {
+                Some(&r) if el > 0.0 && r > 0.0 => (r / now.max(1e-12)).powf(el).clamp(0.0, 100.0),
+                _ => 1.0,
+            })
+            .collect();
+    }
+
+    /// Expected penalty per kind and base: the yearly chance of conviction (from the monthly
+    /// investigation rate, the prosecution and conviction shares) × the sentence, `[k *
+    /// locations + l]`. Derived quantities must be current (`derive`).
+    pub fn expected_penalty(&self) -> Vec<f32> {
+        let e = &self.policy.enforcement;
+        self.investigation_rate
+            .iter()
+            .map(|&x| {
+                let month = x * e.prosecution_share * e.conviction_share;
+                (1.0 - (1.0 - month).powi(12)) * e.sentence_years
+            })
+            .collect()
+    }
+
+    /// Measure deterrence against `reference` (the expected penalties of the first epoch).
+    pub fn set_deterrence_reference(&mut self, reference: Vec<f32>) {
+        self.deterrence_reference = reference;
+        self.derive_deterrence();
     }
 }
 

@@ -1,10 +1,17 @@
-//! The recruiters: individual agents of each kind, with their capacity, reputation per district,
-//! compliance with the fee cap, and enforcement state. Counts and capacities are real numbers:
-//! recruiters are never sampled; a migrant agent uses up `weight` places of capacity.
+//! The recruiters: individual agents of each kind. Each draws its own deception, coercion, price
+//! and capacity around its kind's values, operates from a base (a location), keeps a reputation
+//! per district, complies or not with the fee cap and the licence conditions, and has an
+//! enforcement state. A broker works for one principal (an agency, fraudulent agency, network or
+//! smuggler reaching its district): the chain is recorded both ways. Counts and capacities are
+//! real numbers: recruiters are never sampled; a migrant agent uses up `weight` places of
+//! capacity.
 
 use super::params::RecruiterType;
 use super::params::{Ix, Params};
-use super::rng::{Purpose, RunKey, entity};
+use super::rng::{Purpose, RunKey, Stream, entity};
+
+/// No principal: not a broker, or a broker with no principal operating in its district.
+pub const NO_PRINCIPAL: u32 = u32::MAX;
 use super::{OutOfMemory, try_filled, try_vec};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +34,20 @@ pub struct Recruiters {
     /// the draw is under the epoch's `p_comply`, so a cap enforced from a date on is obeyed from
     /// then on by the agencies it deters.
     pub comply_draw: Vec<f32>,
+    /// Each recruiter's own factors on its kind's deception, coercion, price (fee factor; a
+    /// broker's markup) and capacity.
+    pub deception: Vec<f32>,
+    pub coercion: Vec<f32>,
+    pub price: Vec<f32>,
+    pub capacity: Vec<f32>,
+    /// Index into its kind's `bases` of the location it operates from.
+    pub base: Vec<u8>,
+    /// A broker's principal (a recruiter id); `NO_PRINCIPAL` for others, or while a broker has
+    /// none operating in its district.
+    pub principal: Vec<u32>,
+    /// Fixed draw in [0, 1): an agency complies with the licence conditions while it is under
+    /// the epoch's `p_comply_licence`.
+    pub ethics_draw: Vec<f32>,
     /// Reputation in each district, `r * districts + d`.
     pub reputation: Vec<f32>,
     /// Victims traced to each recruiter this month (agents).
@@ -51,6 +72,13 @@ impl Recruiters {
             timer: try_filled(total, 0, "the recruiters")?,
             home: try_vec(total, "the recruiters")?,
             comply_draw: try_vec(total, "the recruiters")?,
+            deception: try_vec(total, "the recruiters")?,
+            coercion: try_vec(total, "the recruiters")?,
+            price: try_vec(total, "the recruiters")?,
+            capacity: try_vec(total, "the recruiters")?,
+            base: try_vec(total, "the recruiters")?,
+            principal: try_filled(total, NO_PRINCIPAL, "the recruiters")?,
+            ethics_draw: try_vec(total, "the recruiters")?,
             reputation: try_vec(
                 total.saturating_mul(nd),
                 "the recruiters' reputations by district",
@@ -96,6 +124,28 @@ impl Recruiters {
                 r.home.push(home);
                 r.comply_draw
                     .push(key.fixed(entity::recruiter(id as usize), Purpose::Market, 0));
+                r.ethics_draw
+                    .push(key.fixed(entity::recruiter(id as usize), Purpose::Market, 4));
+                // Bases are spread over the kind's recruiters by share, like brokers over
+                // districts.
+                let x = (j as f32 + 0.5) / kind.count as f32;
+                let mut acc = 0.0;
+                let mut base = 0;
+                for (b, &(_, share)) in kind.bases.iter().enumerate() {
+                    acc += share;
+                    base = b;
+                    if x < acc {
+                        break;
+                    }
+                }
+                r.base.push(base as u8);
+                r.deception.push(0.0);
+                r.coercion.push(0.0);
+                r.price.push(1.0);
+                r.capacity.push(0.0);
+                let mut rng =
+                    key.stream(entity::recruiter(id as usize), u32::MAX, Purpose::Market, 5);
+                r.draw_traits(p, id as usize, &mut rng);
                 for _ in 0..nd {
                     r.reputation.push(kind.reputation);
                 }
@@ -108,7 +158,87 @@ impl Recruiters {
         }
         r.slots = slots;
         r.rebuild_reach(p, key);
+        for b in 0..r.len() {
+            if p.kinds[r.kind[b] as usize].kind == RecruiterType::InformalBroker {
+                let mut rng = key.stream(entity::recruiter(b), u32::MAX, Purpose::Market, 6);
+                r.find_principal(p, b, &mut rng);
+            }
+        }
         Ok(r)
+    }
+
+    /// Draw recruiter `r`'s own deception, coercion, price and capacity around its kind's.
+    pub fn draw_traits(&mut self, p: &Params, r: usize, rng: &mut Stream) {
+        let kind = &p.kinds[self.kind[r] as usize];
+        let mut factor = |sd: f32| rng.lognormal((-0.5 * sd * sd).exp(), sd);
+        self.deception[r] = (kind.p_deception * factor(kind.deception_spread)).min(1.0);
+        self.coercion[r] = (kind.p_coercion * factor(kind.coercion_spread)).min(1.0);
+        self.price[r] = factor(kind.price_spread);
+        self.capacity[r] = kind.capacity * factor(kind.capacity_spread);
+    }
+
+    /// A broker takes a principal: a recruiter of a kind drawn by the brokers' weights, among
+    /// those operating in the broker's district (none if there is none).
+    pub fn find_principal(&mut self, p: &Params, b: usize, rng: &mut Stream) {
+        self.principal[b] = NO_PRINCIPAL;
+        let Some(home) = self.home[b] else {
+            return;
+        };
+        let Some(k) = rng.pick(&p.broker_principal_weights) else {
+            return;
+        };
+        let list = &self.reach[k * self.districts + home as usize];
+        if !list.is_empty() {
+            self.principal[b] = list[rng.below(list.len())];
+        }
+    }
+
+    /// Location recruiter `r` operates from.
+    #[inline]
+    pub fn base_location(&self, p: &Params, r: usize) -> Ix {
+        p.kinds[self.kind[r] as usize].bases[self.base[r] as usize].0
+    }
+
+    /// Deterrence factor of recruiter `r`'s kind and base this epoch.
+    #[inline]
+    pub fn deterrence(&self, p: &Params, r: usize) -> f32 {
+        let k = self.kind[r] as usize;
+        p.deterrence[k * p.locations.len() + self.base_location(p, r) as usize]
+    }
+
+    /// Whether a licensed agency keeps the licence conditions (no deception, no contract
+    /// substitution, no coercion) under this epoch's enforcement of them.
+    #[inline]
+    pub fn keeps_conditions(&self, p: &Params, r: usize) -> bool {
+        p.kinds[self.kind[r] as usize].kind == RecruiterType::LicensedAgency
+            && self.ethics_draw[r] < p.policy.recruitment.p_comply_licence
+    }
+
+    /// Probability that an offer of recruiter `r` is deceptive this epoch: its own rate,
+    /// deterred, and none for an agency keeping the licence conditions.
+    #[inline]
+    pub fn p_deception(&self, p: &Params, r: usize) -> f32 {
+        if self.keeps_conditions(p, r) {
+            return 0.0;
+        }
+        (self.deception[r] * self.deterrence(p, r)).min(1.0)
+    }
+
+    /// Coercion rate of recruiter `r` this epoch (as `p_deception`).
+    #[inline]
+    pub fn p_coercion(&self, p: &Params, r: usize) -> f32 {
+        if self.keeps_conditions(p, r) {
+            return 0.0;
+        }
+        (self.coercion[r] * self.deterrence(p, r)).min(1.0)
+    }
+
+    /// Whether broker `b` is registered as a sub-agent this epoch (a fixed draw against the
+    /// registered share).
+    #[inline]
+    pub fn registered(&self, p: &Params, key: RunKey, b: usize) -> bool {
+        key.fixed(entity::recruiter(b), Purpose::Market, 3)
+            < p.policy.recruitment.broker_registration_share
     }
 
     /// Call `f` with the `[kind * districts + d]` index of every district recruiter `r` reaches.
@@ -180,7 +310,7 @@ impl Recruiters {
     /// fee still pays for (the margin over the agency's cost, relative to the uncapped margin).
     pub fn capacity(&self, p: &Params, r: usize) -> f32 {
         let kind = &p.kinds[self.kind[r] as usize];
-        let mut cap = kind.capacity;
+        let mut cap = self.capacity[r];
         if kind.kind == RecruiterType::LicensedAgency
             && self.compliant(p, r)
             && let Some(fee_cap) = p.policy.recruitment.fee_cap

@@ -7,6 +7,7 @@
 use super::agent::{Agent, NO_RECRUITER, State, fl, tr};
 use super::context::{Ctx, Local, Trace};
 use super::exploitation;
+use super::params::target;
 use super::rng::Purpose;
 use super::stats::{Account, REMIGRATION_WINDOW_MONTHS, SUSTAINABILITY_CHECK_MONTHS};
 
@@ -61,17 +62,28 @@ pub fn return_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, kind: Re
         }
     }
 
-    // Support: identified victims always; others as far as the programme reaches.
+    // Support: identified victims always; others of the groups it targets as far as the
+    // programme and its budget reach.
     let pol = &p.policy.reintegration;
     let mut rng = ctx.rng(i, Purpose::Return, 0);
+    let targeted = pol.target == 0
+        || (pol.target & target::DEPORTEES != 0 && kind == ReturnKind::Deported)
+        || (pol.target & target::VICTIMS != 0 && exploited)
+        || (pol.target & target::INDEBTED != 0 && a.debt > 0.0);
     let reach = pol.coverage_share
+        * ctx.budget_share
         * if pol.from_airport {
             1.0
         } else {
             pol.late_reach_share
         };
-    if kind == ReturnKind::Identified || rng.chance(reach) {
+    if targeted && kind != ReturnKind::Identified && pol.coverage_share > 0.0 {
+        loc.t(a).eligible += 1;
+    }
+    let u = rng.uniform();
+    if kind == ReturnKind::Identified || (targeted && u < reach) {
         a.traits |= tr::SUPPORTED;
+        loc.t(a).supported += 1;
         let grant = pol.economic_grant;
         if grant > 0.0 {
             a.savings += grant;

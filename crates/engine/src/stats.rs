@@ -90,6 +90,16 @@ pub struct Tally {
     /// Ransom paid by families, USD per agent.
     pub ransom_paid: f64,
     pub identified: u32,
+    /// Victims identified by where they were (`exit::Place`: working, captive, detained,
+    /// stranded).
+    pub identified_by_place: [u32; 4],
+    /// People the awareness campaign reached this month, in villages and online.
+    pub reached_village: u32,
+    pub reached_online: u32,
+    /// Returnees offered reintegration support under its targeting (before the budget), and
+    /// those supported.
+    pub eligible: u32,
+    pub supported: u32,
     pub remittances: f64,
     pub debt_sum: f64,
     pub debtors: u32,
@@ -152,6 +162,11 @@ impl Tally {
             captive_deaths: 0,
             ransom_paid: 0.0,
             identified: 0,
+            identified_by_place: [0; 4],
+            reached_village: 0,
+            reached_online: 0,
+            eligible: 0,
+            supported: 0,
             remittances: 0.0,
             debt_sum: 0.0,
             debtors: 0,
@@ -234,6 +249,17 @@ impl Tally {
         self.captive_deaths += o.captive_deaths;
         self.ransom_paid += o.ransom_paid;
         self.identified += o.identified;
+        for (a, b) in self
+            .identified_by_place
+            .iter_mut()
+            .zip(&o.identified_by_place)
+        {
+            *a += b;
+        }
+        self.reached_village += o.reached_village;
+        self.reached_online += o.reached_online;
+        self.eligible += o.eligible;
+        self.supported += o.supported;
         self.remittances += o.remittances;
         self.debt_sum += o.debt_sum;
         self.debtors += o.debtors;
@@ -279,6 +305,11 @@ pub struct EpisodeAcc {
     /// (index of the kind).
     pub trafficked_by_channel: [u32; 4],
     pub trafficked_by_kind: Vec<u32>,
+    /// Trafficked persons by the base location of their recruiter.
+    pub trafficked_by_base: Vec<u32>,
+    /// Departures by the kind of their recruiter, and those recruited by a deceptive offer.
+    pub departed_by_kind: Vec<u32>,
+    pub deceived_by_kind: Vec<u32>,
     pub trafficked_bd_law: u32,
     pub arrived: u32,
     pub promise_broken: u32,
@@ -295,9 +326,12 @@ pub struct EpisodeAcc {
 
 impl EpisodeAcc {
     /// Empty outcomes for a scenario with `kinds` recruiter kinds.
-    pub fn new(kinds: usize) -> Self {
+    pub fn new(kinds: usize, locations: usize) -> Self {
         EpisodeAcc {
             trafficked_by_kind: vec![0; kinds],
+            trafficked_by_base: vec![0; locations],
+            departed_by_kind: vec![0; kinds],
+            deceived_by_kind: vec![0; kinds],
             ..Default::default()
         }
     }
@@ -337,6 +371,18 @@ impl EpisodeAcc {
             .zip(&o.trafficked_by_kind)
         {
             *a += b;
+        }
+        for (a, b) in [
+            (&mut self.trafficked_by_base, &o.trafficked_by_base),
+            (&mut self.departed_by_kind, &o.departed_by_kind),
+            (&mut self.deceived_by_kind, &o.deceived_by_kind),
+        ] {
+            if a.len() < b.len() {
+                a.resize(b.len(), 0);
+            }
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
         }
         self.trafficked_bd_law += o.trafficked_bd_law;
         self.arrived += o.arrived;
@@ -386,9 +432,9 @@ pub struct Outcomes {
 }
 
 impl Outcomes {
-    pub fn new(years: usize, kinds: usize) -> Self {
+    pub fn new(years: usize, kinds: usize, locations: usize) -> Self {
         Outcomes {
-            episodes: vec![std::array::from_fn(|_| EpisodeAcc::new(kinds)); years],
+            episodes: vec![std::array::from_fn(|_| EpisodeAcc::new(kinds, locations)); years],
             returns: vec![std::array::from_fn(|_| ReturnAcc::default()); years],
         }
     }

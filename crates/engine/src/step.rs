@@ -51,6 +51,8 @@ pub struct World {
     scratch: Vec<Scratch>,
     matching: matching::Buffers,
     all_apps: Vec<Application>,
+    /// Share of eligible returnees the reintegration budget pays for this month.
+    budget_share: f32,
 }
 
 /// The month's flows (in all, and per group) and the recruiters' enforcement counts.
@@ -77,7 +79,7 @@ impl World {
         let scratch = (0..chunks)
             .map(|_| Scratch {
                 tally: std::array::from_fn(|_| Tally::new(p)),
-                out: Outcomes::new(years, p.kinds.len()),
+                out: Outcomes::new(years, p.kinds.len(), p.locations.len()),
                 apps: Vec::new(),
                 traces: Vec::new(),
                 offers: Vec::new(),
@@ -95,6 +97,7 @@ impl World {
             scratch,
             matching: matching::Buffers::default(),
             all_apps: Vec::new(),
+            budget_share: 1.0,
         }
     }
 
@@ -107,6 +110,7 @@ impl World {
             t,
             first: self.first,
             last: self.last,
+            budget_share: self.budget_share,
         };
 
         // Pass A: phases 1–3 and 6–10. Agents who have not entered the pool yet sit at the end,
@@ -169,6 +173,7 @@ impl World {
             t,
             first: self.first,
             last: self.last,
+            budget_share: self.budget_share,
         };
         self.agents
             .par_chunks_mut(CHUNK)
@@ -203,8 +208,34 @@ impl World {
             }
         }
         let tally = Tally::total(&groups);
-        let counts =
+        let mut counts =
             enforcement::month(p, &mut self.rec, self.key, t, &traces, &demand, self.weight);
+        // The agents' part of the programme costs, in persons, and next month's budget share.
+        let w = self.weight;
+        let r = &p.policy.reintegration;
+        let per_person = r.cost_per_person + r.economic_grant as f64;
+        counts.cost[enforcement::lever::REINTEGRATION] = tally.supported as f64 * w * per_person;
+        let aw = &p.policy.awareness;
+        counts.cost[enforcement::lever::AWARENESS] =
+            tally.reached_village as f64 * w * aw.cost_per_person_village
+                + tally.reached_online as f64 * w * aw.cost_per_person_online;
+        self.budget_share = match r.budget {
+            Some(budget) if per_person > 0.0 => {
+                let reach = r.coverage_share as f64
+                    * if r.from_airport {
+                        1.0
+                    } else {
+                        r.late_reach_share as f64
+                    };
+                let wanted = tally.eligible as f64 * w * reach * per_person;
+                if wanted > 0.0 {
+                    (budget / 12.0 / wanted).min(1.0) as f32
+                } else {
+                    1.0
+                }
+            }
+            _ => 1.0,
+        };
         Month {
             tally,
             groups,
@@ -236,7 +267,13 @@ impl World {
             .and_then(|s| s.out.episodes.first())
             .map(|e| e[0].trafficked_by_kind.len())
             .unwrap_or(0);
-        let mut o = Outcomes::new(years, kinds);
+        let locations = self
+            .scratch
+            .first()
+            .and_then(|s| s.out.episodes.first())
+            .map(|e| e[0].trafficked_by_base.len())
+            .unwrap_or(0);
+        let mut o = Outcomes::new(years, kinds, locations);
         for s in &self.scratch {
             o.add(&s.out);
         }
@@ -286,6 +323,7 @@ fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
             journey::detained_month(ctx, i, a, loc);
             if a.state == State::Detained {
                 exploitation::assess(ctx, a, loc);
+                exit::identify_abroad(ctx, i, a, loc);
             }
         }
         State::Working => {
@@ -295,7 +333,9 @@ fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         }
         State::Stranded => {
             exploitation::assess(ctx, a, loc);
-            journey::stranded_month(ctx, i, a, loc);
+            if !exit::identify_abroad(ctx, i, a, loc) {
+                journey::stranded_month(ctx, i, a, loc);
+            }
         }
         State::Dead | State::Absent => {}
     }
@@ -327,7 +367,7 @@ fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     // One stream for the two draws everyone at home takes each month, at fixed positions.
     let mut rng = ctx.rng(i, Purpose::Aspiration, 0);
     let (u_campaign, u_aspiration) = (rng.uniform(), rng.uniform());
-    awareness::campaign(ctx, a, u_campaign);
+    awareness::campaign(ctx, a, u_campaign, loc);
     if a.state == State::AtHome {
         if !aspiration::starts_seeking(ctx, a, u_aspiration) {
             return;
