@@ -6,6 +6,9 @@
 //! when the program is compiled. No dependencies, so that all of them can read it without
 //! knowing each other.
 //!
+//! comparison.csv adds a few rows that are not metrics of a run (ratios of two differences
+//! between runs); they are described in [`COMPARISON_ONLY`], outside the dictionary.
+//!
 //! To add a metric: add a row to [`DICTIONARY`] where outcomes.csv will write it, and the value
 //! in `metrics::outcomes`; the end-to-end test `dictionary` fails until the two agree, row for
 //! row and in order, and until docs/metrics.csv is regenerated. A new breakdown dimension is a
@@ -527,6 +530,20 @@ pub const DICTIONARY: &[Metric] = &[
         definition: "Persons trafficked (Palermo Protocol), counted in the year they departed, by the kind of recruiter that recruited them or sold the onward journey they were on; the levels add up to the total.",
     },
     Metric {
+        metric: "debt_bondage_per_year",
+        by: D::Total,
+        unit: U::PersonsPerYear,
+        denominator: "",
+        definition: "Persons entering debt bondage, counted in the month it begins whenever they departed; an episode counts once however long the bondage lasts (the count beside debt_bondage_share).",
+    },
+    Metric {
+        metric: "forced_labour_per_year",
+        by: D::Total,
+        unit: U::PersonsPerYear,
+        denominator: "",
+        definition: "Persons entering forced labour, counted in the month it begins whenever they departed; an episode counts once however long the forced labour lasts (the count beside forced_labour_share).",
+    },
+    Metric {
         metric: "held_for_ransom_per_year",
         by: D::Total,
         unit: U::PersonsPerYear,
@@ -672,7 +689,7 @@ pub const DICTIONARY: &[Metric] = &[
 /// `unskilled`): the same definitions over the group's own counts and denominators. Their rows
 /// by sex and skill are not written in [`DICTIONARY`] but derived from their total's row
 /// ([`rows`]).
-pub const BY_GROUP: [&str; 26] = [
+pub const BY_GROUP: [&str; 28] = [
     "departures_per_year",
     "registered_departures_per_year",
     "irregular_departures_per_year",
@@ -686,6 +703,8 @@ pub const BY_GROUP: [&str; 26] = [
     "forced_labour_share",
     "trafficked_per_1000",
     "trafficked_per_year",
+    "debt_bondage_per_year",
+    "forced_labour_per_year",
     "promise_broken_share",
     "failed_migration_share",
     "deaths_per_1000_irregular",
@@ -703,6 +722,35 @@ pub const BY_GROUP: [&str; 26] = [
 
 /// Metrics by destination also given for women and for men (`by = sex+destination`).
 pub const BY_SEX_DESTINATION: [&str; 2] = ["departure_share", "registered_departures_per_year"];
+
+/// Rows of comparison.csv (and comparison_by_year.csv) that are not metrics of outcomes.csv: a
+/// ratio of two paired differences between a scenario and the baseline, which no single run
+/// has. They are described here like the dictionary's rows but kept out of it, so that
+/// `crossroads metrics` (docs/metrics.csv) stays the dictionary of outcomes.csv and `[observed]`
+/// data cannot name them; docs/OUTPUTS.md documents them with comparison.csv.
+pub const COMPARISON_ONLY: &[Metric] = &[
+    Metric {
+        metric: "cost_per_trafficked_averted_usd",
+        by: D::Total,
+        unit: U::Usd,
+        denominator: "persons trafficked averted a year (baseline minus scenario of trafficked_per_year)",
+        definition: "Extra programme cost a year of the scenario over the baseline (programme_cost_usd_per_year) per person a year not trafficked, over the years its policy is in force; empty unless the persons averted have a 95% interval above zero.",
+    },
+    Metric {
+        metric: "cost_per_bondage_averted_usd",
+        by: D::Total,
+        unit: U::Usd,
+        denominator: "persons entering debt bondage averted a year (baseline minus scenario of debt_bondage_per_year)",
+        definition: "Extra programme cost a year of the scenario over the baseline (programme_cost_usd_per_year) per person a year kept out of debt bondage, over the years its policy is in force; empty unless the persons averted have a 95% interval above zero.",
+    },
+    Metric {
+        metric: "cost_per_death_averted_usd",
+        by: D::Total,
+        unit: U::Usd,
+        denominator: "deaths averted a year (baseline minus scenario of deaths_per_year)",
+        definition: "Extra programme cost a year of the scenario over the baseline (programme_cost_usd_per_year) per death a year averted, over the years its policy is in force; empty unless the deaths averted have a 95% interval above zero.",
+    },
+];
 
 /// Every row of the dictionary, in the order outcomes.csv first writes each pair of metric and
 /// dimension: [`DICTIONARY`], then the rows for women and men (the [`BY_GROUP`] totals by sex,
@@ -898,7 +946,8 @@ mod tests {
     #[test]
     fn names_are_plain_and_rows_unique() {
         let mut seen = HashSet::new();
-        for m in DICTIONARY {
+        // A comparison-only row may not share a name with a metric of outcomes.csv.
+        for m in DICTIONARY.iter().chain(COMPARISON_ONLY) {
             let name = m.metric;
             assert!(
                 name.starts_with(|c: char| c.is_ascii_lowercase())
@@ -915,11 +964,18 @@ mod tests {
                 m.by.name()
             );
         }
+        for m in COMPARISON_ONLY {
+            assert!(
+                !metric_names().contains(&m.metric),
+                "{} is a metric of outcomes.csv",
+                m.metric
+            );
+        }
     }
 
     #[test]
     fn rows_are_complete_and_units_match_names() {
-        for m in DICTIONARY {
+        for m in DICTIONARY.iter().chain(COMPARISON_ONLY) {
             let name = m.metric;
             let text = [m.denominator, m.definition];
             assert!(

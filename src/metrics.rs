@@ -350,6 +350,15 @@ fn group_outcomes(
             episode_year(n as f64),
         );
     }
+    // Counted in the month the state begins (the rates beside them count by departure year).
+    put(
+        Key::total("debt_bondage_per_year"),
+        persons_year(t.new_debt_bondage),
+    );
+    put(
+        Key::total("forced_labour_per_year"),
+        persons_year(t.new_forced_labour),
+    );
     put(
         Key::total("held_for_ransom_per_year"),
         persons_year(t.held_for_ransom),

@@ -1,11 +1,18 @@
 //! `crossroads compare`: every scenario on the same seeds as the baseline, each scenario's own
-//! outputs in `<out>/<name>/`, and comparison.csv and comparison.svg in `<out>`, all swapped in
-//! together.
+//! outputs in `<out>/<name>/`, and comparison.csv, comparison_by_year.csv and comparison.svg in
+//! `<out>`, all swapped in together. Each scenario is compared over the reported years in which
+//! its policy differs from the baseline's, and year by year.
 
-use super::run::run_into;
-use super::{Error, RunOptions, check_memory, default_out, pool, prepare, progress_bar};
-use crate::compare::{Unmatched, paired};
+use super::run::{RunReport, run_into};
+use super::{Error, Prepared, RunOptions, check_memory, default_out, pool, prepare, progress_bar};
+use crate::compare::{
+    Comparison, Timeline, Unmatched, Values, Years, cost_effectiveness, month_index, paired,
+    policy_period,
+};
+use crate::engine::Replicate;
+use crate::metrics::{self, Period};
 use crate::output::{Folder, chart, tables};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub struct CompareReport {
@@ -61,25 +68,145 @@ pub fn compare(
         runs.push(run_into(p, path, &folder, Path::new(&p.name), &pool, &bar)?);
     }
     bar.finish_and_clear();
-    let base = &runs[0].values;
-    let mut diffs = Vec::new();
+    let base_tl = timeline(&preps[0].1);
+    let mut base_values = Memo::new(&runs[0], &preps[0].1, &base_tl);
+    let mut comparisons = Vec::new();
     let mut unmatched = Vec::new();
     for (run, (_, p)) in runs.iter().zip(&preps).skip(1) {
-        let (d, u) = paired(&p.name, base, &run.values);
-        diffs.extend(d);
-        if !u.is_empty() {
-            unmatched.push(u);
+        let tl = timeline(p);
+        let mut scen_values = Memo::new(run, p, &tl);
+        let c = compare_one(&p.name, &mut base_values, &base_tl, &mut scen_values, &tl);
+        if !c.unmatched.is_empty() {
+            unmatched.push(c.unmatched.clone());
         }
+        comparisons.push(c);
     }
-    let csv = tables::comparison(&diffs).map_err(|e| Error::other(e.context("comparison.csv")))?;
+    let csv =
+        tables::comparison(&comparisons).map_err(|e| Error::other(e.context("comparison.csv")))?;
+    let by_year = tables::comparison_by_year(&comparisons)
+        .map_err(|e| Error::other(e.context("comparison_by_year.csv")))?;
+    let diffs: Vec<_> = comparisons.iter().flat_map(|c| c.diffs.clone()).collect();
     let svg = chart::comparison_svg(&base_name, &diffs)
         .map_err(|e| Error::other(e.context("comparison.svg")))?;
     folder.write("comparison.csv", &csv)?;
+    folder.write("comparison_by_year.csv", &by_year)?;
     folder.write("comparison.svg", svg.as_bytes())?;
     folder.commit()?;
     Ok(CompareReport {
         out,
-        table: tables::comparison_text(&diffs),
+        table: tables::comparison_text(&base_name, &comparisons),
         unmatched,
     })
+}
+
+/// A run's calendar and its policy section in each epoch that starts within its simulated
+/// months, told apart by their Debug text (every field, in declaration order).
+fn timeline(p: &Prepared) -> Timeline<String> {
+    let spin_up = p.spec.spin_up as i64;
+    let horizon = p.spec.spin_up + p.spec.months;
+    let first = month_index(p.start.0, p.start.1);
+    Timeline {
+        start: p.start,
+        months: p.spec.months as usize,
+        policies: p
+            .loaded
+            .epochs
+            .iter()
+            .filter(|e| e.month < horizon)
+            .map(|e| {
+                (
+                    first + e.month as i64 - spin_up,
+                    format!("{:?}", e.scenario.policy),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// A run's metric values over spans of reported years, each computed once (the baseline's are
+/// shared by every scenario).
+struct Memo<'a> {
+    reps: &'a [Replicate],
+    params: &'a crate::engine::Params,
+    timeline: &'a Timeline<String>,
+    done: BTreeMap<Years, Values>,
+}
+
+impl<'a> Memo<'a> {
+    fn new(run: &'a RunReport, p: &'a Prepared, timeline: &'a Timeline<String>) -> Memo<'a> {
+        Memo {
+            reps: &run.replicates,
+            params: &p.epochs[0].params,
+            timeline,
+            done: BTreeMap::new(),
+        }
+    }
+
+    /// Every metric per replicate over `years`; empty values if the run reports none of them.
+    fn over(&mut self, years: Years) -> &Values {
+        let (reps, params, timeline) = (self.reps, self.params, self.timeline);
+        self.done.entry(years).or_insert_with(|| {
+            let per_replicate: Vec<_> = reps
+                .iter()
+                .map(|r| match timeline.period(years) {
+                    Some(per) => metrics::outcomes(r, params, per),
+                    None => metrics::outcomes(
+                        r,
+                        params,
+                        Period {
+                            from: 0,
+                            to: r.months.len(),
+                        },
+                    )
+                    .into_iter()
+                    .map(|(k, _)| (k, None))
+                    .collect(),
+                })
+                .collect();
+            Values::from_replicates(&per_replicate)
+        })
+    }
+}
+
+/// One scenario against the baseline: over its policy period, and year by year over the
+/// reported years of both.
+fn compare_one(
+    name: &str,
+    base: &mut Memo,
+    base_tl: &Timeline<String>,
+    scen: &mut Memo,
+    scen_tl: &Timeline<String>,
+) -> Comparison {
+    let policy = policy_period(base_tl, scen_tl);
+    let (b, s) = (base.over(policy.years), scen.over(policy.years));
+    let (diffs, unmatched) = paired(name, policy.years, b, s);
+    let costs = cost_effectiveness(name, policy.years, b, s);
+    let (mut by_year, mut costs_by_year) = (Vec::new(), Vec::new());
+    for year in base_tl.years().union(scen_tl.years()).each() {
+        let (b, s) = (base.over(year), scen.over(year));
+        by_year.extend(paired(name, year, b, s).0);
+        costs_by_year.extend(cost_effectiveness(name, year, b, s));
+    }
+    // One metric's years together, metrics in the order of the policy period's rows.
+    let order: BTreeMap<_, usize> = diffs
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, d)| (d.key.clone(), i))
+        .collect();
+    by_year.sort_by_key(|d| order.get(&d.key).copied().unwrap_or(usize::MAX));
+    costs_by_year.sort_by_key(|c| {
+        crate::compare::COST_EFFECTIVENESS
+            .iter()
+            .position(|e| e.metric == c.metric)
+    });
+    Comparison {
+        scenario: name.to_string(),
+        policy,
+        diffs,
+        costs,
+        by_year,
+        costs_by_year,
+        unmatched,
+    }
 }

@@ -1,5 +1,6 @@
 //! comparison.svg: for each headline metric, each scenario's difference from the baseline with
-//! its 95% interval, on a scale with a zero line, labelled in words and units.
+//! its 95% interval over the years its policy is in force, on a scale with a zero line,
+//! labelled in words and units.
 
 use crate::compare::{Diff, HEADLINE};
 use crate::output::tables::short;
@@ -25,7 +26,7 @@ pub fn comparison_svg(baseline: &str, diffs: &[Diff]) -> Result<String> {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| anyhow!("{e:?}"))?;
         let title = format!(
-            "Each scenario minus the baseline \"{baseline}\": mean of paired replicates, with 95% interval"
+            "Each scenario minus the baseline \"{baseline}\" over the years in brackets: mean of paired replicates, with 95% interval"
         );
         root.draw(&Text::new(title, (20, 20), ("sans-serif", 18).into_font()))
             .map_err(|e| anyhow!("{e:?}"))?;
@@ -37,10 +38,11 @@ pub fn comparison_svg(baseline: &str, diffs: &[Diff]) -> Result<String> {
         .map_err(|e| anyhow!("{e:?}"))?;
         let x0 = LABEL_W;
         let x1 = WIDTH as i32 - 110;
-        for (k, (metric, label)) in HEADLINE.iter().enumerate() {
+        for (k, headline) in HEADLINE.iter().enumerate() {
+            let metric = headline.metric;
             let top = 70 + k as i32 * panel_h;
             root.draw(&Text::new(
-                label.to_string(),
+                headline.label(),
                 (20, top + 14),
                 ("sans-serif", 15).into_font().style(FontStyle::Bold),
             ))
@@ -48,9 +50,9 @@ pub fn comparison_svg(baseline: &str, diffs: &[Diff]) -> Result<String> {
             let rows: Vec<&Diff> = scenarios
                 .iter()
                 .filter_map(|s| {
-                    diffs.iter().find(|d| {
-                        d.scenario == *s && d.key.by.is_empty() && d.key.metric == *metric
-                    })
+                    diffs
+                        .iter()
+                        .find(|d| d.scenario == *s && d.key.by.is_empty() && d.key.metric == metric)
                 })
                 .collect();
             // A symmetric scale around zero that holds every interval.
@@ -92,8 +94,9 @@ pub fn comparison_svg(baseline: &str, diffs: &[Diff]) -> Result<String> {
             .map_err(|e| anyhow!("{e:?}"))?;
             for (j, d) in rows.iter().enumerate() {
                 let y = top + PANEL_GAP + j as i32 * ROW_H;
+                // The scenario with the years it is compared over.
                 root.draw(&Text::new(
-                    d.scenario.clone(),
+                    format!("{} ({})", d.scenario, d.period),
                     (40, y - 6),
                     ("sans-serif", 13).into_font(),
                 ))

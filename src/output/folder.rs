@@ -39,7 +39,7 @@ pub const MARKERS: [&str; 3] = ["manifest.json", "comparison.csv", "calibration.
 
 /// Every file a command writes into its folder. A folder holding anything else is not replaced;
 /// a command that writes a new file must add it here.
-pub const OUTPUT_FILES: [&str; 9] = [
+pub const OUTPUT_FILES: [&str; 10] = [
     "timeseries.csv",
     "outcomes.csv",
     "summary.csv",
@@ -47,6 +47,7 @@ pub const OUTPUT_FILES: [&str; 9] = [
     "validation.csv",
     "validation_series.csv",
     "comparison.csv",
+    "comparison_by_year.csv",
     "comparison.svg",
     "calibration.csv",
 ];

@@ -2,7 +2,7 @@
 //! are plain decimals; an undefined value is an empty cell.
 
 use crate::calendar::month_label;
-use crate::compare::Values;
+use crate::compare::{Comparison, CostEffect, Diff, Values};
 use crate::engine::Replicate;
 use crate::engine::agent::State;
 use crate::engine::params::Params;
@@ -269,27 +269,33 @@ pub fn validation(
     Ok((w.into_inner()?, s.into_inner()?))
 }
 
-/// comparison.csv.
-pub fn comparison(diffs: &[crate::compare::Diff]) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "scenario",
-        "metric",
-        "by",
-        "level",
-        "baseline_mean",
-        "scenario_mean",
-        "diff_mean",
-        "diff_ci_low",
-        "diff_ci_high",
-        "relative_change",
-    ])?;
+/// The columns of comparison.csv; comparison_by_year.csv has `year` in place of `period`.
+const COMPARISON_HEADER: [&str; 11] = [
+    "scenario",
+    "metric",
+    "by",
+    "level",
+    "period",
+    "baseline_mean",
+    "scenario_mean",
+    "diff_mean",
+    "diff_ci_low",
+    "diff_ci_high",
+    "relative_change",
+];
+
+fn comparison_rows(
+    w: &mut csv::Writer<Vec<u8>>,
+    diffs: &[Diff],
+    costs: &[CostEffect],
+) -> Result<()> {
     for d in diffs {
         w.write_record([
             d.scenario.as_str(),
             &d.key.metric,
             &d.key.by,
             &d.key.level,
+            &d.period.to_string(),
             &opt(d.baseline_mean),
             &opt(d.scenario_mean),
             &opt(d.diff.mean),
@@ -297,6 +303,47 @@ pub fn comparison(diffs: &[crate::compare::Diff]) -> Result<Vec<u8>> {
             &opt(d.diff.hi),
             &opt(d.relative_change),
         ])?;
+    }
+    // A cost per person averted is a ratio of two differences: it has no baseline or scenario
+    // mean, and no relative change.
+    for c in costs {
+        let r = c.value.as_ref().ok();
+        w.write_record([
+            c.scenario.as_str(),
+            c.metric,
+            "",
+            "",
+            &c.period.to_string(),
+            "",
+            "",
+            &opt(r.map(|r| r.estimate)),
+            &opt(r.map(|r| r.lo)),
+            &opt(r.map(|r| r.hi)),
+            "",
+        ])?;
+    }
+    Ok(())
+}
+
+/// comparison.csv: each scenario's metrics, then its costs per person averted, over the years
+/// its policy is in force.
+pub fn comparison(comparisons: &[Comparison]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(COMPARISON_HEADER)?;
+    for c in comparisons {
+        comparison_rows(&mut w, &c.diffs, &c.costs)?;
+    }
+    Ok(w.into_inner()?)
+}
+
+/// comparison_by_year.csv: the same rows year by year over every reported year.
+pub fn comparison_by_year(comparisons: &[Comparison]) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = COMPARISON_HEADER;
+    header[4] = "year";
+    w.write_record(header)?;
+    for c in comparisons {
+        comparison_rows(&mut w, &c.by_year, &c.costs_by_year)?;
     }
     Ok(w.into_inner()?)
 }
@@ -347,108 +394,197 @@ pub fn calibration(parameters: &[&str], points: &[ScoredPoint]) -> Result<Vec<u8
     Ok(w.into_inner()?)
 }
 
-/// A short table of the headline differences for the terminal.
-pub fn comparison_text(diffs: &[crate::compare::Diff]) -> String {
+/// Widths of the terminal table: scenario, row unit, a value, a difference with its interval,
+/// a relative change, and a difference for one sex. A row is 2 + 24 + 1 + 9 + 2 × (1 + 9) +
+/// 1 + 30 + 1 + 7 = 96 characters, or 2 + 24 + 1 + 9 + 2 × (1 + 30) = 98 by sex, for names of up
+/// to 24 characters. Numbers in [`compact`] form take at most 9 characters, so a difference with
+/// its interval at most 32: a row can reach 100 characters, no more.
+const NAME_W: usize = 24;
+const UNIT_W: usize = 9;
+const VALUE_W: usize = 9;
+const DIFF_W: usize = 30;
+const CHANGE_W: usize = 7;
+const SEX_W: usize = 30;
+
+/// The headline differences for the terminal: the years each scenario is compared over, then one
+/// block per outcome with its rate and its count a year on consecutive lines for each scenario,
+/// the same differences for women and for men, and the costs per person averted.
+pub fn comparison_text(baseline: &str, comparisons: &[Comparison]) -> String {
     use std::fmt::Write;
-    let mut scenarios: Vec<&str> = Vec::new();
-    for d in diffs {
-        if !scenarios.contains(&d.scenario.as_str()) {
-            scenarios.push(&d.scenario);
-        }
-    }
     let mut s = String::new();
+    let label = |sc: &str, unit: &str| format!("  {sc:<NAME_W$} {unit:<UNIT_W$}");
+    let lead = 2 + NAME_W + 1 + UNIT_W;
     let _ = writeln!(
         s,
-        "{:<34} {:>14} {:>14} {:>26} {:>9}",
-        "difference from baseline", "baseline", "scenario", "difference (95% interval)", "change"
+        "Scenario minus baseline {baseline:?}, mean of the paired replicates, over the years compared:"
     );
-    for (metric, label) in crate::compare::HEADLINE {
-        let _ = writeln!(s, "{label}");
-        for sc in &scenarios {
-            if let Some(d) = diffs
-                .iter()
-                .find(|d| d.scenario == *sc && d.key == Key::total(metric))
-            {
-                let f = |v: Option<f64>| v.map(short).unwrap_or_else(|| "-".into());
-                // A difference that is rounding error next to the values compared reads as 0.
-                let scale = d
-                    .baseline_mean
-                    .unwrap_or(0.0)
-                    .abs()
-                    .max(d.scenario_mean.unwrap_or(0.0).abs());
-                let diff = d
-                    .diff
-                    .mean
-                    .map(|x| if x.abs() <= 1e-9 * scale { 0.0 } else { x });
-                let ci = match (d.diff.lo, d.diff.hi) {
-                    (Some(l), Some(h)) => {
-                        format!("{} [{}, {}]", f(diff), short(l), short(h))
-                    }
-                    _ => f(diff),
+    for c in comparisons {
+        let why = match c.policy.from {
+            Some(m) => format!(
+                "policy differs from the baseline's from {}",
+                crate::compare::month_text(m)
+            ),
+            None => "policy the same as the baseline's: every reported year".to_string(),
+        };
+        let _ = writeln!(
+            s,
+            "  {:<NAME_W$} {:<UNIT_W$} {why}",
+            c.scenario, c.policy.years
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n{:<lead$} {:>VALUE_W$} {:>VALUE_W$} {:>DIFF_W$} {:>CHANGE_W$}",
+        "", "baseline", "scenario", "difference [95% interval]", "change"
+    );
+    let total = |c: &Comparison, metric: &str| {
+        c.diffs
+            .iter()
+            .find(|d| d.key == Key::total(metric))
+            .cloned()
+    };
+    for block in crate::compare::headline_blocks() {
+        let _ = writeln!(s, "{}", block_title(block));
+        for c in comparisons {
+            for (i, h) in block.iter().enumerate() {
+                let name = if i == 0 { c.scenario.as_str() } else { "" };
+                let Some(d) = total(c, h.metric) else {
+                    let _ = writeln!(s, "{} {:>VALUE_W$}", label(name, h.short), "-");
+                    continue;
                 };
-                let rel = d
-                    .relative_change
-                    .map(|r| format!("{:+.1}%", 100.0 * r))
-                    .unwrap_or_else(|| "-".into());
                 let _ = writeln!(
                     s,
-                    "  {:<32} {:>14} {:>14} {:>26} {:>9}",
-                    sc,
-                    f(d.baseline_mean),
-                    f(d.scenario_mean),
-                    ci,
-                    rel
+                    "{} {:>VALUE_W$} {:>VALUE_W$} {:>DIFF_W$} {:>CHANGE_W$}",
+                    label(name, h.short),
+                    show(d.baseline_mean),
+                    show(d.scenario_mean),
+                    with_interval(&d),
+                    d.relative_change
+                        .map(|r| format!("{:+.1}%", 100.0 * r))
+                        .unwrap_or_else(|| "-".into())
                 );
             }
         }
     }
     // The same differences for women and for men, each over its own denominators.
-    let by_sex = |metric: &str, sc: &str, level: &str| {
-        diffs
+    let by_sex = |c: &Comparison, metric: &str, level: &str| {
+        c.diffs
             .iter()
-            .find(|d| d.scenario == sc && d.key == Key::by(metric, BY_SEX, level))
+            .find(|d| d.key == Key::by(metric, BY_SEX, level))
+            .map(with_interval)
+            .unwrap_or_else(|| "-".into())
     };
-    let cell = |d: Option<&crate::compare::Diff>| match d {
-        Some(d) => {
-            let v = |x: Option<f64>| x.map(short).unwrap_or_else(|| "-".into());
-            let rel = d
-                .relative_change
-                .map(|r| format!(" ({:+.1}%)", 100.0 * r))
-                .unwrap_or_default();
-            match (d.diff.lo, d.diff.hi) {
-                (Some(l), Some(h)) => {
-                    format!("{} [{}, {}]{rel}", v(d.diff.mean), short(l), short(h))
-                }
-                _ => format!("{}{rel}", v(d.diff.mean)),
-            }
-        }
-        None => "-".into(),
-    };
-    let mut header = false;
-    for (metric, label) in crate::compare::HEADLINE {
-        if !BY_GROUP.contains(&metric) {
+    let _ = writeln!(
+        s,
+        "\n{:<lead$} {:>SEX_W$} {:>SEX_W$}",
+        "difference by sex [95% interval]", "women", "men"
+    );
+    for block in crate::compare::headline_blocks() {
+        let rows: Vec<_> = block
+            .iter()
+            .filter(|h| BY_GROUP.contains(&h.metric))
+            .collect();
+        if rows.is_empty() {
             continue;
         }
-        if !header {
-            let _ = writeln!(
-                s,
-                "\n{:<34} {:>36} {:>36}",
-                "difference by sex (95% interval)", "women", "men"
-            );
-            header = true;
+        let _ = writeln!(s, "{}", block_title(block));
+        for c in comparisons {
+            for (i, h) in rows.iter().enumerate() {
+                let name = if i == 0 { c.scenario.as_str() } else { "" };
+                let _ = writeln!(
+                    s,
+                    "{} {:>SEX_W$} {:>SEX_W$}",
+                    label(name, h.short),
+                    by_sex(c, h.metric, "women"),
+                    by_sex(c, h.metric, "men")
+                );
+            }
         }
-        let _ = writeln!(s, "{label}");
-        for sc in &scenarios {
-            let _ = writeln!(
-                s,
-                "  {:<32} {:>36} {:>36}",
-                sc,
-                cell(by_sex(metric, sc, "women")),
-                cell(by_sex(metric, sc, "men"))
-            );
+    }
+    // Costs per person averted: a value with its interval, or why there is none.
+    let _ = writeln!(
+        s,
+        "\nProgramme cost per person averted (USD; ratio of mean paired differences, Fieller 95% interval)"
+    );
+    for c in comparisons {
+        let reasons: Vec<String> = c
+            .costs
+            .iter()
+            .map(|x| match &x.value {
+                Ok(_) => String::new(),
+                Err(e) => e.to_string(),
+            })
+            .collect();
+        if !reasons.is_empty() && reasons.iter().all(|r| !r.is_empty() && *r == reasons[0]) {
+            let _ = writeln!(s, "  {:<NAME_W$} {}", c.scenario, reasons[0]);
+            continue;
+        }
+        for (i, x) in c.costs.iter().enumerate() {
+            let name = if i == 0 { c.scenario.as_str() } else { "" };
+            let what = crate::compare::COST_EFFECTIVENESS
+                .iter()
+                .find(|e| e.metric == x.metric)
+                .map_or(x.metric, |e| e.short);
+            let text = match &x.value {
+                Ok(r) => format!(
+                    "{} [{}, {}]",
+                    compact(r.estimate),
+                    compact(r.lo),
+                    compact(r.hi)
+                ),
+                Err(e) => e.to_string(),
+            };
+            let _ = writeln!(s, "{} {text}", label(name, what));
         }
     }
     s
+}
+
+/// A block's title: its topic and the units of its rows, `Trafficked (per 1,000 departures;
+/// persons a year)`.
+fn block_title(block: &[crate::compare::Headline]) -> String {
+    let units: Vec<&str> = block.iter().map(|h| h.unit).collect();
+    format!("{} ({})", block[0].topic, units.join("; "))
+}
+
+fn show(v: Option<f64>) -> String {
+    v.map(compact).unwrap_or_else(|| "-".into())
+}
+
+/// A difference and its interval, `-1.78 [-2.58, -0.985]`. A difference that is rounding error
+/// next to the values compared reads as 0.
+fn with_interval(d: &Diff) -> String {
+    let scale = d
+        .baseline_mean
+        .unwrap_or(0.0)
+        .abs()
+        .max(d.scenario_mean.unwrap_or(0.0).abs());
+    let zero = |x: f64| if x.abs() <= 1e-9 * scale { 0.0 } else { x };
+    match (d.diff.mean, d.diff.lo, d.diff.hi) {
+        (Some(m), Some(l), Some(h)) => format!(
+            "{} [{}, {}]",
+            compact(zero(m)),
+            compact(zero(l)),
+            compact(zero(h))
+        ),
+        (m, _, _) => show(m.map(zero)),
+    }
+}
+
+/// A number for the terminal in at most 9 characters: three significant digits, and powers of
+/// ten for the very small and the very large (`-5.46e-5`, `1.23e7`).
+pub fn compact(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && (v.abs() < 1e-3 || v.abs() >= 1e7) {
+        // Fewer digits as the exponent grows longer.
+        let digits = match v.abs().log10().floor().abs() {
+            e if e < 10.0 => 2,
+            e if e < 100.0 => 1,
+            _ => 0,
+        };
+        format!("{v:.digits$e}")
+    } else {
+        short(v)
+    }
 }
 
 /// A number rounded for reading: three significant digits.
@@ -463,6 +599,18 @@ pub fn short(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_numbers_fit_nine_characters() {
+        assert_eq!(compact(-0.0000546), "-5.46e-5");
+        assert_eq!(compact(0.00568), "0.00568");
+        assert_eq!(compact(63710.0), "63710");
+        assert_eq!(compact(-1.234e8), "-1.23e8");
+        assert_eq!(compact(0.0), "0");
+        for v in [-9_999_999.0, -0.001, -1.1e-300, 123.456, -5.5e12] {
+            assert!(compact(v).len() <= 9, "{v}: {}", compact(v));
+        }
+    }
 
     #[test]
     fn numbers() {

@@ -128,3 +128,75 @@ fn outcomes_csv_writes_exactly_the_rows_of_the_dictionary_in_its_order() {
         "the dictionary's rows must be in the order outcomes.csv writes them"
     );
 }
+
+/// comparison.csv and comparison_by_year.csv write the dictionary's pairs of metric and
+/// breakdown and, beyond them, only the comparison-only rows (`COMPARISON_ONLY` in
+/// src/metric_names.rs: ratios of two differences, which no single run has), each scenario all of
+/// them, as totals.
+#[test]
+fn comparison_csv_adds_only_the_comparison_only_rows_to_the_dictionary() {
+    let tmp = TempDir::new().expect("temp dir");
+    let scenario = write(
+        tmp.path(),
+        "campaign.toml",
+        &format!(
+            "name = \"campaign\"\nextends = {:?}\n[[event]]\ndate = \"2023-01\"\nset = {{ \"policy.awareness.coverage_share\" = 0.5 }}\n",
+            fixture().display().to_string()
+        ),
+    );
+    let out = tmp.path().join("cmp");
+    let r = run_in(
+        tmp.path(),
+        &[
+            "compare",
+            &fixture().display().to_string(),
+            &scenario.display().to_string(),
+            "--agents",
+            "3000",
+            "--replicates",
+            "2",
+            "--quiet",
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let (_, dictionary_rows) = rows(&printed());
+    let dictionary: Vec<(String, String)> = dictionary_rows
+        .into_iter()
+        .map(|r| (r[0].clone(), r[1].clone()))
+        .collect();
+    let only: Vec<&str> = crossroads::metric_names::COMPARISON_ONLY
+        .iter()
+        .map(|m| m.metric)
+        .collect();
+    assert_eq!(
+        only,
+        [
+            "cost_per_trafficked_averted_usd",
+            "cost_per_bondage_averted_usd",
+            "cost_per_death_averted_usd"
+        ]
+    );
+    for file in ["comparison.csv", "comparison_by_year.csv"] {
+        let (head, written) = read_csv(&out.join(file));
+        assert_eq!(head[1..4], ["metric", "by", "level"], "{file}");
+        for r in &written {
+            let pair = (r[1].clone(), r[2].clone());
+            assert!(
+                dictionary.contains(&pair) || (only.contains(&r[1].as_str()) && r[2].is_empty()),
+                "{file} writes {} by {:?}, which is neither in the dictionary nor a comparison-only row",
+                r[1],
+                r[2]
+            );
+        }
+        for m in &only {
+            assert!(
+                written
+                    .iter()
+                    .any(|r| r[1] == *m && r[2].is_empty() && r[3].is_empty()),
+                "{file} has no row {m}"
+            );
+        }
+    }
+}

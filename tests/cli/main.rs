@@ -4,6 +4,9 @@
 //! (`cargo test --release --test cli`):
 //!
 //! - `capacity`: scenarios bigger than the baseline in every list, and entities in another order;
+//! - `compare`: a comparison covers the years each scenario's policy is in force, and every year
+//!   on its own; its differences are the runs' own monthly counts; the terminal table gives each
+//!   rate beside its count a year;
 //! - `bad_input`: every kind of bad input is refused with exit code 2 (or 1 for an unwritable
 //!   output folder), one clear message, and no output files;
 //! - `bad_scenarios`: scenarios the loader refuses before anything runs (magnitudes, events
@@ -25,8 +28,9 @@
 //!   and the outputs by sex and skill;
 //! - `stationary`: the baseline with its events removed keeps every yearly flow steady from the
 //!   first reported year to the last;
-//! - `dictionary`: docs/metrics.csv is what `crossroads metrics` prints, and outcomes.csv writes
-//!   exactly the dictionary's pairs of metric and breakdown, in its order.
+//! - `dictionary`: docs/metrics.csv is what `crossroads metrics` prints, outcomes.csv writes
+//!   exactly the dictionary's pairs of metric and breakdown, in its order, and comparison.csv
+//!   adds only the comparison-only rows;
 //! - `route_map`: `map` draws every location and leg of the baseline, the same bytes every time
 //!   and the same as docs/routes.svg, refuses bad input as `check` does, and never replaces a
 //!   file it did not write.
@@ -35,6 +39,7 @@ mod bad_input;
 mod bad_scenarios;
 mod baseline_checks;
 mod capacity;
+mod compare;
 mod dictionary;
 mod exploitation;
 mod loader_mutations;

@@ -359,12 +359,25 @@ fn a_compare_with_fewer_scenarios_leaves_no_folder_of_the_earlier_one() {
     let cmp = tmp.path().join("cmp");
     assert_eq!(
         names(&cmp),
-        ["a", "b", "c", "comparison.csv", "comparison.svg"]
+        [
+            "a",
+            "b",
+            "c",
+            "comparison.csv",
+            "comparison.svg",
+            "comparison_by_year.csv"
+        ]
     );
     compare(&paths[..2]);
     assert_eq!(
         names(&cmp),
-        ["a", "b", "comparison.csv", "comparison.svg"],
+        [
+            "a",
+            "b",
+            "comparison.csv",
+            "comparison.svg",
+            "comparison_by_year.csv"
+        ],
         "the earlier comparison's folder c must be gone"
     );
     let csv = fs::read_to_string(cmp.join("comparison.csv")).unwrap();
