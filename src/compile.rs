@@ -596,6 +596,75 @@ mod tests {
         sc::load(&path, &[]).expect("baseline loads").scenario
     }
 
+    /// Deterrence: with its elasticity at zero, tougher enforcement leaves every recruiter's
+    /// deception and coercion, and the entry of new ones, as they were; above zero it lowers
+    /// them.
+    #[test]
+    fn deterrence_needs_its_elasticity() {
+        use crate::engine::recruiters::Recruiters;
+        use crate::engine::rng::RunKey;
+        let s = baseline();
+        let reference = params(&s).unwrap().expected_penalty();
+        for (elasticity, deterred) in [(0.0, false), (0.2, true)] {
+            let mut t = s.clone();
+            t.policy.enforcement.conviction_share = 0.3;
+            t.policy.enforcement.prosecution_intensity = 3.0;
+            t.market.deterrence_elasticity = elasticity;
+            let mut p = params(&t).unwrap();
+            p.set_deterrence_reference(reference.clone());
+            // Entry is multiplied by the same factor (enforcement.rs).
+            for &d in &p.deterrence {
+                assert!(if deterred { d < 1.0 } else { d == 1.0 }, "{elasticity}: {d}");
+            }
+            let rec = Recruiters::new(&p, RunKey::new(1, 0)).unwrap();
+            let mut checked = 0;
+            for r in (0..rec.len()).filter(|&r| rec.deception[r] > 0.0) {
+                let (own, now) = (rec.deception[r].min(1.0), rec.p_deception(&p, r));
+                if deterred {
+                    assert!(now < own, "recruiter {r}: {now} not below {own}");
+                } else {
+                    assert_eq!(now, own, "recruiter {r}");
+                    assert_eq!(rec.p_coercion(&p, r), rec.coercion[r].min(1.0));
+                }
+                checked += 1;
+            }
+            assert!(checked > 1000);
+        }
+    }
+
+    /// Recruiters of a kind differ, around the kind's values.
+    #[test]
+    fn recruiters_of_a_kind_differ_around_its_values() {
+        use crate::engine::recruiters::Recruiters;
+        use crate::engine::rng::RunKey;
+        let p = params(&baseline()).unwrap();
+        let rec = Recruiters::new(&p, RunKey::new(1, 0)).unwrap();
+        let k = p.kinds.iter().position(|k| k.id == "licensed_agency").unwrap();
+        let ids: Vec<usize> = (0..rec.len()).filter(|&r| rec.kind[r] as usize == k).collect();
+        let mean = |v: &[f32]| ids.iter().map(|&r| v[r] as f64).sum::<f64>() / ids.len() as f64;
+        let distinct = |v: &[f32]| {
+            let mut x: Vec<u32> = ids.iter().map(|&r| v[r].to_bits()).collect();
+            x.sort();
+            x.dedup();
+            x.len()
+        };
+        assert!(distinct(&rec.deception) > ids.len() / 2);
+        assert!(distinct(&rec.capacity) > ids.len() / 2);
+        // Means within a few standard errors of the kind's values (factors of mean 1).
+        let kind = &p.kinds[k];
+        assert!((mean(&rec.capacity) / kind.capacity as f64 - 1.0).abs() < 0.1);
+        assert!((mean(&rec.deception) / kind.p_deception as f64 - 1.0).abs() < 0.15);
+        // Every broker works for a principal that reaches its district.
+        let b = p.kinds.iter().position(|k| k.id == "dalal").unwrap();
+        for r in (0..rec.len()).filter(|&r| rec.kind[r] as usize == b) {
+            let q = rec.principal[r];
+            assert_ne!(q, crate::engine::recruiters::NO_PRINCIPAL);
+            let home = rec.home[r].unwrap() as usize;
+            let list = &rec.reach[rec.kind[q as usize] as usize * rec.districts + home];
+            assert!(list.contains(&q));
+        }
+    }
+
     #[test]
     fn the_baseline_compiles_and_its_derived_quantities_follow_the_legs() {
         let s = baseline();

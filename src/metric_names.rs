@@ -42,6 +42,8 @@ pub enum Dimension {
     Lever,
     /// `level` is `<recruiter id>+<location>`: recruiters of a kind by the base they operate from.
     RecruiterKindLocation,
+    /// `level` is a `[[location]]` id: the base a recruiter operates from.
+    Base,
 }
 
 /// The dimensions of the breakdowns, as the `by` column writes them.
@@ -56,10 +58,11 @@ pub const BY_SEX_DESTINATION_DIM: &str = "sex+destination";
 pub const BY_STATE: &str = "state";
 pub const BY_LEVER: &str = "lever";
 pub const BY_RECRUITER_KIND_LOCATION: &str = "recruiter_kind+location";
+pub const BY_BASE: &str = "base";
 
 impl Dimension {
     /// Every dimension.
-    pub const ALL: [Dimension; 12] = [
+    pub const ALL: [Dimension; 13] = [
         Dimension::Total,
         Dimension::Destination,
         Dimension::DestinationLocation,
@@ -72,6 +75,7 @@ impl Dimension {
         Dimension::State,
         Dimension::Lever,
         Dimension::RecruiterKindLocation,
+        Dimension::Base,
     ];
 
     /// The `by` column: empty for the total.
@@ -89,6 +93,7 @@ impl Dimension {
             Dimension::State => BY_STATE,
             Dimension::Lever => BY_LEVER,
             Dimension::RecruiterKindLocation => BY_RECRUITER_KIND_LOCATION,
+            Dimension::Base => BY_BASE,
         }
     }
 
@@ -622,7 +627,7 @@ pub const DICTIONARY: &[Metric] = &[
     },
     Metric {
         metric: "trafficked_per_year",
-        by: D::Location,
+        by: D::Base,
         unit: U::PersonsPerYear,
         denominator: "",
         definition: "Persons trafficked (Palermo Protocol), counted in the year they departed, by the base of the recruiter that recruited them or sold the onward journey they were on (the capital for recruiters based in Bangladesh); trafficked persons without a recruiter are in the total only.",
@@ -1029,7 +1034,7 @@ mod tests {
         assert_eq!(TOTALS.to_vec(), by(D::Total));
         assert_eq!(PER_DESTINATION.to_vec(), by(D::Destination));
         assert_eq!(by(D::DestinationLocation), [VIA_SHARE]);
-        assert_eq!(TRAFFICKED_BY, [BY_CHANNEL, BY_RECRUITER_KIND, BY_LOCATION]);
+        assert_eq!(TRAFFICKED_BY, [BY_CHANNEL, BY_RECRUITER_KIND, BY_BASE]);
         // By sex and skill: derived rows of the headline metrics, after the dictionary's own.
         assert!(lookup("trafficked_per_year", D::Sex).is_some());
         assert!(lookup("trafficked_per_year", D::Skill).is_some());

@@ -9,7 +9,7 @@ use crate::engine::{MonthRow, Replicate};
 use crate::metric_names::{
     BY_CHANNEL, BY_DESTINATION, BY_GROUP, BY_LEVER, BY_LOCATION, BY_RECRUITER_KIND,
     BY_RECRUITER_KIND_LOCATION, BY_SEX, BY_SEX_DESTINATION, BY_SEX_DESTINATION_DIM, BY_SKILL,
-    BY_STATE, Key,
+    BY_BASE, BY_STATE, Key,
 };
 use std::collections::BTreeMap;
 
@@ -418,7 +418,7 @@ fn group_outcomes(
     for (l, loc) in p.locations.iter().enumerate() {
         let n = e.trafficked_by_base.get(l).copied().unwrap_or(0);
         put(
-            Key::by("trafficked_per_year", BY_LOCATION, &loc.id),
+            Key::by("trafficked_per_year", BY_BASE, &loc.id),
             episode_year(n as f64),
         );
     }

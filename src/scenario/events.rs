@@ -365,7 +365,7 @@ fn phase_in(
         };
         let before = to_table(&epochs[at(epochs, ev.month - 1)].scenario)?;
         let after = to_table(&epochs[at(epochs, ev.month)].scenario)?;
-        for j in 0..n - 1 {
+        for j in 0..n {
             let month = ev.month + j;
             if month >= horizon {
                 break;
@@ -472,6 +472,44 @@ mod tests {
         let text = format!("extends = \"base.toml\"\n{events}");
         d.write("ev.toml", &text);
         text
+    }
+
+    /// An event with `phase_in_months` moves its numbers in equal monthly steps; other values
+    /// change at once, and a later event setting the same key ends the phase-in.
+    #[test]
+    fn a_phased_event_moves_its_numbers_in_monthly_steps() {
+        let d = Dir::new();
+        with_events(
+            &d,
+            r#"
+[[event]]
+date = "2022-01"
+phase_in_months = 4
+set = { "policy.awareness.coverage_share" = 0.42, "policy.reintegration.from_airport" = true, "destination.saudi_arabia.jobs_per_month" = 8000 }
+
+[[event]]
+date = "2022-03"
+set = { "destination.saudi_arabia.jobs_per_month" = 100 }
+"#,
+        );
+        let l = d.load("ev.toml", &[]).unwrap();
+        let months: Vec<u32> = l.epochs.iter().map(|e| e.month).collect();
+        // 2022-01 is t = 6 (six spin-up months); the phase-in runs over t = 6..=9.
+        assert_eq!(months, [0, 6, 7, 8, 9]);
+        let at = |t: u32| &l.epochs[months.iter().position(|&m| m == t).unwrap()].scenario;
+        let before = l.epochs[0].scenario.policy.awareness.coverage_share;
+        for (j, t) in (6..=9).enumerate() {
+            let want = before + (0.42 - before) * (j + 1) as f64 / 4.0;
+            let got = at(t).policy.awareness.coverage_share;
+            assert!((got - want).abs() < 1e-12, "t = {t}: {got} != {want}");
+            assert!(at(t).policy.reintegration.from_airport, "a flag changes at once");
+        }
+        let jobs = |t: u32| at(t).destinations[0].jobs_per_month;
+        assert_eq!(jobs(6), 12_000.0 + (8_000.0 - 12_000.0) / 4.0);
+        assert_eq!(jobs(7), 12_000.0 + (8_000.0 - 12_000.0) * 2.0 / 4.0);
+        // From 2022-03 (t = 8) the later event's value holds.
+        assert_eq!(jobs(8), 100.0);
+        assert_eq!(jobs(9), 100.0);
     }
 
     #[test]

@@ -568,7 +568,7 @@ kind = "hub"
         assert_eq!(
             d.error("x.toml", &[]),
             format!(
-                "x.toml:{line}:3: policy.awareness.coverage: unknown key; allowed here: coverage_share, effect_share, online_share, districts"
+                "x.toml:{line}:3: policy.awareness.coverage: unknown key; allowed here: coverage_share, effect_share, online_share, districts, decay_share_per_year, cost_usd_per_person_village, cost_usd_per_person_online"
             )
         );
         // In an entry of an array of tables, the path names the entry's id.
@@ -719,7 +719,7 @@ kind = "hub"
         let d = Dir::new();
         assert_eq!(
             d.error("base.toml", &["policy.awareness.coverage=0.5"]),
-            "--set policy.awareness.coverage: no such key; allowed here: coverage_share, districts, effect_share, online_share"
+            "--set policy.awareness.coverage: no such key; allowed here: cost_usd_per_person_online, cost_usd_per_person_village, coverage_share, decay_share_per_year, districts, effect_share, online_share"
         );
         assert_eq!(
             d.error("base.toml", &["destination.malaysia.jobs_per_month=0"]),

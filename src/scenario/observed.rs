@@ -240,6 +240,7 @@ fn levels(s: &Scenario, by: Dimension) -> Vec<String> {
         ]
         .map(String::from)
         .to_vec(),
+        Dimension::Base => s.locations.iter().map(|l| l.id.clone()).collect(),
         Dimension::RecruiterKindLocation => s
             .recruiters
             .iter()
@@ -278,6 +279,7 @@ fn level_words(by: Dimension) -> (&'static str, &'static str) {
         Dimension::State => ("working, captive, detained or stranded", "levels"),
         Dimension::Lever => ("a policy lever", "levers"),
         Dimension::RecruiterKindLocation => ("\"<recruiter>+<base location>\"", "pairs"),
+        Dimension::Base => ("a [[location]] id", "locations"),
     }
 }
 
@@ -455,7 +457,7 @@ mod tests {
         );
         assert_eq!(
             why("trafficked_per_year", "colour", "x"),
-            "(by = \"colour\", level = \"x\") is not a breakdown of trafficked_per_year; allowed: by = \"\" (the total), or by = \"channel\" (level: a channel), or by = \"recruiter_kind\" (level: a [[recruiter]] id), or by = \"sex\" (level: women or men), or by = \"skill\" (level: skilled or unskilled)"
+            "(by = \"colour\", level = \"x\") is not a breakdown of trafficked_per_year; allowed: by = \"\" (the total), or by = \"channel\" (level: a channel), or by = \"recruiter_kind\" (level: a [[recruiter]] id), or by = \"base\" (level: a [[location]] id), or by = \"sex\" (level: women or men), or by = \"skill\" (level: skilled or unskilled)"
         );
         assert_eq!(
             why("trafficked_per_year", "sex", "other"),

@@ -98,7 +98,8 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
 }
 
 /// Each recommendation at its default strength moves the metrics it targets, with a paired 95%
-/// interval that excludes zero, at a reduced size.
+/// interval that excludes zero, at a reduced size. The levers start in 2026-01, so comparison.csv
+/// compares 2026-2031; the years before are the baseline's exactly.
 #[test]
 fn each_recommendation_moves_what_it_targets() {
     let tmp = tempfile::TempDir::new().unwrap();
@@ -113,7 +114,7 @@ fn each_recommendation_moves_what_it_targets() {
     ] {
         args.push(recommendation(f).display().to_string());
     }
-    args.extend(["--agents", "50000", "--replicates", "5", "--quiet", "--out"].map(String::from));
+    args.extend(["--agents", "60000", "--replicates", "6", "--quiet", "--out"].map(String::from));
     args.push(out.display().to_string());
     let r = run_in(
         tmp.path(),
@@ -122,31 +123,121 @@ fn each_recommendation_moves_what_it_targets() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let (head, rows) = read_csv(&out.join("comparison.csv"));
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
-    let diff = |scenario: &str, metric: &str| -> (f64, f64) {
+    let diff = |scenario: &str, metric: &str, by: &str, level: &str| -> (f64, f64) {
         let row = rows
             .iter()
-            .find(|r| r[col("scenario")] == scenario && r[col("metric")] == metric)
-            .unwrap();
+            .find(|r| {
+                r[col("scenario")] == scenario
+                    && r[col("metric")] == metric
+                    && r[col("by")] == by
+                    && r[col("level")] == level
+            })
+            .unwrap_or_else(|| panic!("no row {scenario} {metric} {by} {level}"));
+        assert_eq!(row[col("period")], "2026-2031", "{scenario} {metric}");
         (
             cell(&row[col("diff_ci_low")]).unwrap(),
             cell(&row[col("diff_ci_high")]).unwrap(),
         )
     };
-    let lower = |s: &str, m: &str| {
-        let (lo, hi) = diff(s, m);
-        assert!(hi < 0.0, "{s} should lower {m}: interval [{lo}, {hi}]");
+    let lower = |s: &str, m: &str, by: &str, level: &str| {
+        let (lo, hi) = diff(s, m, by, level);
+        assert!(hi < 0.0, "{s} should lower {m} {by} {level}: interval [{lo}, {hi}]");
     };
-    let higher = |s: &str, m: &str| {
-        let (lo, hi) = diff(s, m);
-        assert!(lo > 0.0, "{s} should raise {m}: interval [{lo}, {hi}]");
+    let higher = |s: &str, m: &str, by: &str, level: &str| {
+        let (lo, hi) = diff(s, m, by, level);
+        assert!(lo > 0.0, "{s} should raise {m} {by} {level}: interval [{lo}, {hi}]");
     };
-    lower("1-regulate-recruitment", "mean_migration_cost_usd");
-    lower("1-regulate-recruitment", "debt_bondage_share");
-    higher("2-cross-border-cooperation", "identified_per_year");
-    higher("3-reintegration", "reintegration_sustainable_share");
-    lower("3-reintegration", "remigration_irregular_share");
-    lower("4-awareness", "trafficked_per_1000");
-    higher("5-enforcement", "convictions_per_year");
+    // 1: bondage and the agencies' deception (licence conditions, deterrence).
+    lower("1-regulate-recruitment", "debt_bondage_share", "", "");
+    lower(
+        "1-regulate-recruitment",
+        "deceptive_recruitment_share",
+        "recruiter_kind",
+        "licensed_agency",
+    );
+    // 2: victims identified where they are held, and trafficking.
+    let held = |name: &str| -> Vec<f64> {
+        let o = read_outcomes(&out.join(name).join("outcomes.csv"));
+        let get = |level: &str| o[&key("identified_per_year", "state", level)].clone();
+        get("captive")
+            .iter()
+            .zip(get("detained"))
+            .map(|(a, b)| a.unwrap() + b.unwrap())
+            .collect()
+    };
+    let (base, coop) = (held("baseline"), held("2-cross-border-cooperation"));
+    let d: Vec<f64> = coop.iter().zip(&base).map(|(s, b)| s - b).collect();
+    let s = crossroads::metrics::describe(&d);
+    assert!(
+        s.lo.unwrap() > 0.0,
+        "recommendation 2 should raise victims identified in captivity or detention: {s:?}"
+    );
+    lower("2-cross-border-cooperation", "trafficked_per_year", "", "");
+    // 3: sustainable reintegration up, irregular re-migration down.
+    higher("3-reintegration", "reintegration_sustainable_share", "", "");
+    lower("3-reintegration", "remigration_irregular_share", "", "");
+    // 4: trafficking.
+    lower("4-awareness", "trafficked_per_year", "", "");
+    // 5: fewer networks operating from the targeted locations, less trafficking through them.
+    for base in ["libya", "dubai"] {
+        lower(
+            "5-enforcement",
+            "operating_recruiters",
+            "recruiter_kind+location",
+            &format!("trafficking_network+{base}"),
+        );
+        lower("5-enforcement", "trafficked_per_year", "base", base);
+    }
+}
+
+/// A policy introduced in 2026-01 leaves every month before it exactly as in the baseline (the
+/// same draws), and changes the months after.
+#[test]
+fn a_policy_from_2026_leaves_the_years_before_identical() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let out = tmp.path().join("cmp");
+    let r = run_in(
+        tmp.path(),
+        &[
+            "compare",
+            &baseline().display().to_string(),
+            &recommendation("5-enforcement.toml").display().to_string(),
+            "--agents",
+            "20000",
+            "--replicates",
+            "2",
+            "--quiet",
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    // timeseries.csv without its first column (the scenario's name).
+    let lines = |name: &str| -> Vec<(String, String)> {
+        std::fs::read_to_string(out.join(name).join("timeseries.csv"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let rest = l.split_once(',').unwrap().1.to_string();
+                let date = rest.split(',').nth(2).unwrap().to_string();
+                (date, rest)
+            })
+            .collect()
+    };
+    let (base, policy) = (lines("baseline"), lines("5-enforcement"));
+    assert_eq!(base.len(), policy.len());
+    let (mut before, mut after_differ) = (0, 0);
+    for ((date, b), (_, p)) in base.iter().zip(&policy) {
+        if date.as_str() < "2026-01" {
+            assert_eq!(b, p, "{date} differs before the policy starts");
+            before += 1;
+        } else if b != p {
+            after_differ += 1;
+        }
+    }
+    assert!(before >= 2 * 48, "only {before} rows before 2026");
+    assert!(after_differ > 0, "nothing changed after the policy started");
 }
 
 /// Common random numbers make the paired interval of a difference far narrower than the

@@ -453,7 +453,11 @@ fn output_columns_and_rows_follow_the_contract() {
                 "sex",
                 "skill",
                 "location",
-                "sex+destination"
+                "sex+destination",
+                "state",
+                "lever",
+                "recruiter_kind+location",
+                "base"
             ]
             .contains(&by.as_str()),
             "{metric}: unknown breakdown {by:?}"

@@ -55,9 +55,10 @@ fn dubai_strands_visit_visa_travellers_and_sends_some_onward() {
 #[test]
 fn serbia_has_genuine_permits_next_to_fake_ones_and_is_a_gateway_to_the_eu() {
     let serbia = by_dest("registered_departures_per_year", "serbia");
-    // The baseline's few hundred permits a year are too few for this size; more of them.
+    // The baseline's few hundred permits a year are too few for this size; more of them (and
+    // twice the agents, so that every replicate sees some of the rarer fake visas).
     let (base, closed) = pair(
-        baseline_sim(),
+        baseline_sim().agents(120_000),
         &[("destination.serbia.jobs_per_month", "1000")],
         &[("destination.serbia.jobs_per_month", "0")],
     );
