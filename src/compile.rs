@@ -614,7 +614,10 @@ mod tests {
             p.set_deterrence_reference(reference.clone());
             // Entry is multiplied by the same factor (enforcement.rs).
             for &d in &p.deterrence {
-                assert!(if deterred { d < 1.0 } else { d == 1.0 }, "{elasticity}: {d}");
+                assert!(
+                    if deterred { d < 1.0 } else { d == 1.0 },
+                    "{elasticity}: {d}"
+                );
             }
             let rec = Recruiters::new(&p, RunKey::new(1, 0)).unwrap();
             let mut checked = 0;
@@ -639,8 +642,14 @@ mod tests {
         use crate::engine::rng::RunKey;
         let p = params(&baseline()).unwrap();
         let rec = Recruiters::new(&p, RunKey::new(1, 0)).unwrap();
-        let k = p.kinds.iter().position(|k| k.id == "licensed_agency").unwrap();
-        let ids: Vec<usize> = (0..rec.len()).filter(|&r| rec.kind[r] as usize == k).collect();
+        let k = p
+            .kinds
+            .iter()
+            .position(|k| k.id == "licensed_agency")
+            .unwrap();
+        let ids: Vec<usize> = (0..rec.len())
+            .filter(|&r| rec.kind[r] as usize == k)
+            .collect();
         let mean = |v: &[f32]| ids.iter().map(|&r| v[r] as f64).sum::<f64>() / ids.len() as f64;
         let distinct = |v: &[f32]| {
             let mut x: Vec<u32> = ids.iter().map(|&r| v[r].to_bits()).collect();

@@ -7,9 +7,9 @@ use crate::engine::params::{CHANNELS, Channel, LocationKind, Params};
 use crate::engine::stats::{EpisodeAcc, GROUPS, MEN, ReturnAcc, SKILLED, Tally, UNSKILLED, WOMEN};
 use crate::engine::{MonthRow, Replicate};
 use crate::metric_names::{
-    BY_CHANNEL, BY_DESTINATION, BY_GROUP, BY_LEVER, BY_LOCATION, BY_RECRUITER_KIND,
+    BY_BASE, BY_CHANNEL, BY_DESTINATION, BY_GROUP, BY_LEVER, BY_LOCATION, BY_RECRUITER_KIND,
     BY_RECRUITER_KIND_LOCATION, BY_SEX, BY_SEX_DESTINATION, BY_SEX_DESTINATION_DIM, BY_SKILL,
-    BY_BASE, BY_STATE, Key,
+    BY_STATE, Key,
 };
 use std::collections::BTreeMap;
 

@@ -502,7 +502,10 @@ set = { "destination.saudi_arabia.jobs_per_month" = 100 }
             let want = before + (0.42 - before) * (j + 1) as f64 / 4.0;
             let got = at(t).policy.awareness.coverage_share;
             assert!((got - want).abs() < 1e-12, "t = {t}: {got} != {want}");
-            assert!(at(t).policy.reintegration.from_airport, "a flag changes at once");
+            assert!(
+                at(t).policy.reintegration.from_airport,
+                "a flag changes at once"
+            );
         }
         let jobs = |t: u32| at(t).destinations[0].jobs_per_month;
         assert_eq!(jobs(6), 12_000.0 + (8_000.0 - 12_000.0) / 4.0);

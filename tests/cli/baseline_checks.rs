@@ -141,11 +141,17 @@ fn each_recommendation_moves_what_it_targets() {
     };
     let lower = |s: &str, m: &str, by: &str, level: &str| {
         let (lo, hi) = diff(s, m, by, level);
-        assert!(hi < 0.0, "{s} should lower {m} {by} {level}: interval [{lo}, {hi}]");
+        assert!(
+            hi < 0.0,
+            "{s} should lower {m} {by} {level}: interval [{lo}, {hi}]"
+        );
     };
     let higher = |s: &str, m: &str, by: &str, level: &str| {
         let (lo, hi) = diff(s, m, by, level);
-        assert!(lo > 0.0, "{s} should raise {m} {by} {level}: interval [{lo}, {hi}]");
+        assert!(
+            lo > 0.0,
+            "{s} should raise {m} {by} {level}: interval [{lo}, {hi}]"
+        );
     };
     // 1: bondage and the agencies' deception (licence conditions, deterrence).
     lower("1-regulate-recruitment", "debt_bondage_share", "", "");
