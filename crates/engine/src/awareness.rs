@@ -15,10 +15,15 @@ pub fn campaign(ctx: &Ctx, a: &mut Agent, u: f32, loc: &mut Local) {
     let p = ctx.p;
     let pol = &p.policy.awareness;
     if a.has(tr::CAMPAIGN) && pol.decay_share_month > 0.0 {
+        let before = a.awareness;
         let aw = a.awareness();
         let mean = p.pop.awareness_mean as f32;
         if aw > mean {
             a.set_awareness(aw - pol.decay_share_month * (aw - mean));
+        }
+        // Nothing left to fade at the awareness's resolution: stop looking.
+        if a.awareness == before {
+            a.traits &= !tr::CAMPAIGN;
         }
     }
     let online = a.has(tr::ONLINE);

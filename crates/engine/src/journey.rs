@@ -353,7 +353,7 @@ pub fn move_on(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, rng: &mut St
             NO_RECRUITER
         };
         let deception = if a.recruiter != NO_RECRUITER {
-            ctx.rec.p_deception(p, a.recruiter as usize)
+            ctx.rec.deception_now[a.recruiter as usize]
         } else {
             kind.p_deception
         };

@@ -239,7 +239,7 @@ fn finish(
         || (rp.channel == Channel::VisaFraud && dest.visa_fraud_legal);
     let median = super::work::median_wage(p, a, dest.wage * rp.wage_factor);
     let market = rng.lognormal(median, dest.wage_sd_log);
-    let deceptive = rng.chance(ctx.rec.p_deception(p, r as usize));
+    let deceptive = rng.chance(ctx.rec.deception_now[r as usize]);
     // A migrant without a legal job earns the irregular wage; the honest expectation says so,
     // a deceptive offer promises a regular job's wage and more.
     let wage = if legal_job {

@@ -48,6 +48,10 @@ pub struct Recruiters {
     /// Fixed draw in [0, 1): an agency complies with the licence conditions while it is under
     /// the epoch's `p_comply_licence`.
     pub ethics_draw: Vec<f32>,
+    /// Each recruiter's deception and coercion this month (`p_deception`, `p_coercion`), worked
+    /// out once a month by `refresh` for the agents' phases.
+    pub deception_now: Vec<f32>,
+    pub coercion_now: Vec<f32>,
     /// Reputation in each district, `r * districts + d`.
     pub reputation: Vec<f32>,
     /// Victims traced to each recruiter this month (agents).
@@ -79,6 +83,8 @@ impl Recruiters {
             base: try_vec(total, "the recruiters")?,
             principal: try_filled(total, NO_PRINCIPAL, "the recruiters")?,
             ethics_draw: try_vec(total, "the recruiters")?,
+            deception_now: try_filled(total, 0.0, "the recruiters")?,
+            coercion_now: try_filled(total, 0.0, "the recruiters")?,
             reputation: try_vec(
                 total.saturating_mul(nd),
                 "the recruiters' reputations by district",
@@ -231,6 +237,14 @@ impl Recruiters {
             return 0.0;
         }
         (self.coercion[r] * self.deterrence(p, r)).min(1.0)
+    }
+
+    /// Work out every recruiter's deception and coercion under this month's parameters.
+    pub fn refresh(&mut self, p: &Params) {
+        for r in 0..self.len() {
+            self.deception_now[r] = self.p_deception(p, r);
+            self.coercion_now[r] = self.p_coercion(p, r);
+        }
     }
 
     /// Whether broker `b` is registered as a sub-agent this epoch (a fixed draw against the

@@ -103,6 +103,7 @@ impl World {
 
     /// Step one month `t` under parameters `p`.
     pub fn step(&mut self, p: &Params, t: i32) -> Month {
+        self.rec.refresh(p);
         let ctx = Ctx {
             p,
             rec: &self.rec,

@@ -82,7 +82,7 @@ pub fn coercion(ctx: &Ctx, a: &Agent) -> f32 {
     if a.recruiter == NO_RECRUITER {
         return 0.0;
     }
-    ctx.rec.p_coercion(ctx.p, a.recruiter as usize)
+    ctx.rec.coercion_now[a.recruiter as usize]
 }
 
 /// Kind of the recruiter of the current episode, if any.
