@@ -308,7 +308,7 @@ fn render(ranges: &Ranges, rows: &Rows, manifest: &serde_json::Value, o: &RunOpt
          twelve months; 2022–2025 are the status quo in every run, and the differences below are \
          over the years the policy is in force, **{period}**, in persons a year unless a row says \
          otherwise.\n",
-        manifest["agents"],
+        say(manifest["agents"].as_f64().unwrap_or(0.0)),
         say(manifest["weight"].as_f64().unwrap_or(0.0)),
         manifest["replicates"],
         manifest["seed"],

@@ -552,6 +552,12 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
                     "policy.enforcement.focus_locations",
                 )?,
                 location_focus: pol.enforcement.location_focus as f32,
+                focus_kinds: s
+                    .recruiters
+                    .iter()
+                    .map(|k| pol.enforcement.focus_recruiters.contains(&k.id))
+                    .collect(),
+                recruiter_focus: pol.enforcement.recruiter_focus as f32,
                 sentence_years: pol.enforcement.sentence_years as f32,
                 cost_per_investigation: pol.enforcement.cost_usd_per_investigation,
                 cost_per_prosecution: pol.enforcement.cost_usd_per_prosecution,

@@ -831,6 +831,12 @@ pub struct Enforcement {
     pub focus_locations: Vec<String>,
     #[serde(default)]
     pub location_focus: f64,
+    /// Recruiter entries (`[[recruiter]]` ids: brokers, agencies, networks, ...) that get extra
+    /// weight: investigations × (1 + recruiter_focus).
+    #[serde(default)]
+    pub focus_recruiters: Vec<String>,
+    #[serde(default)]
+    pub recruiter_focus: f64,
     /// Years of prison a conviction brings (the penalty of deterrence). Default 5.
     #[serde(default = "five")]
     pub sentence_years: f64,

@@ -42,9 +42,11 @@ pub(crate) fn upper(at: &[String], key: &str) -> f64 {
         "default_agents" => 1e8,
         "rate_year" | "safe_loan_rate_year" => 100.0,
         "weight" | "broker_weight" | "awareness_concentration" => 1e6,
-        "poverty_slope" | "prosecution_intensity" | "transnational_focus" | "location_focus" => {
-            1000.0
-        }
+        "poverty_slope"
+        | "prosecution_intensity"
+        | "transnational_focus"
+        | "location_focus"
+        | "recruiter_focus" => 1000.0,
         "sentence_years" => 100.0,
         "deterrence_elasticity" => 10.0,
         k if k.ends_with("_spread") => 3.0,
@@ -619,6 +621,18 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
             "policy.enforcement.focus_locations".into(),
             id,
         );
+    }
+    let recruiter_ids: Vec<&str> = s.recruiters.iter().map(|r| r.id.as_str()).collect();
+    for id in &s.policy.enforcement.focus_recruiters {
+        if !recruiter_ids.contains(&id.as_str()) {
+            out.push(problem(
+                &["policy", "enforcement", "focus_recruiters"],
+                format!(
+                    "policy.enforcement.focus_recruiters: recruiter {id:?} must be one of: {}",
+                    one_of(&recruiter_ids)
+                ),
+            ));
+        }
     }
     for (i, r) in s.recruiters.iter().enumerate() {
         let ix = format!("#{i}");

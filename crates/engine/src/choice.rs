@@ -58,7 +58,7 @@ pub fn choose(ctx: &Ctx, i: usize, a: &Agent, offers: &[Offer], w: &mut Vec<f32>
     let mut best = c.stay_home;
     let means = finance::Means::of(ctx, i, a);
     for o in offers {
-        let u = if means.with_advance(o.advance) >= o.fee + o.travel {
+        let u = if means.with_advance(o.advance, ctx.p.registered(o.route)) >= o.fee + o.travel {
             utility(ctx, a, o, risk_share)
         } else {
             f32::NEG_INFINITY

@@ -47,14 +47,20 @@ pub struct Means {
     pub base: f32,
     /// Cap of the recruiter-advance lender, if the household has access to one.
     pub advance_cap: Option<f32>,
+    /// Cap of the safe-migration loan, if the household has access to it (it finances only
+    /// registered migration: the lender requires the government's clearance).
+    pub safe: f32,
 }
 
 impl Means {
     pub fn of(ctx: &Ctx, i: usize, a: &Agent) -> Means {
-        let mut base = a.savings.max(0.0);
-        if has_safe_loan(ctx, i) {
-            base += ctx.p.policy.finance.cap;
-        }
+        let base = a.savings.max(0.0);
+        let safe = if has_safe_loan(ctx, i) {
+            ctx.p.policy.finance.cap
+        } else {
+            0.0
+        };
+        let mut base = base;
         let mut advance_cap = None;
         for l in 0..ctx.p.lenders.len() {
             if has_access(ctx, i, a, l) {
@@ -65,13 +71,20 @@ impl Means {
                 }
             }
         }
-        Means { base, advance_cap }
+        Means {
+            base,
+            advance_cap,
+            safe,
+        }
     }
 
-    /// Everything the household could raise for an offer whose recruiter advances `advance`.
+    /// Everything the household could raise for an offer whose recruiter advances `advance`,
+    /// on a registered route or not.
     #[inline]
-    pub fn with_advance(&self, advance: f32) -> f32 {
-        self.base + self.advance_cap.map(|c| advance.min(c)).unwrap_or(0.0)
+    pub fn with_advance(&self, advance: f32, registered: bool) -> f32 {
+        self.base
+            + self.advance_cap.map(|c| advance.min(c)).unwrap_or(0.0)
+            + if registered { self.safe } else { 0.0 }
     }
 }
 
@@ -104,7 +117,7 @@ pub fn pay_departure(
 ) {
     let cost = fee + travel;
     let mut need = (cost - a.savings.max(0.0)).max(0.0);
-    if need > 0.0 && has_safe_loan(ctx, i) {
+    if need > 0.0 && ctx.p.registered(a.route) && has_safe_loan(ctx, i) {
         let x = need.min(ctx.p.policy.finance.cap);
         add_loan(a, x, ctx.p.policy.finance.rate);
         need -= x;

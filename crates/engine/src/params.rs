@@ -565,6 +565,9 @@ pub struct Enforcement {
     /// Whether recruiters based at each location get the extra weight `location_focus`.
     pub focus: Vec<bool>,
     pub location_focus: f32,
+    /// Whether each recruiter entry gets the extra weight `recruiter_focus`.
+    pub focus_kinds: Vec<bool>,
+    pub recruiter_focus: f32,
     pub sentence_years: f32,
     pub cost_per_investigation: f64,
     pub cost_per_prosecution: f64,
@@ -980,6 +983,9 @@ impl Params {
                 }
                 if e.focus.get(l).copied().unwrap_or(false) {
                     x *= 1.0 + e.location_focus;
+                }
+                if e.focus_kinds.get(k).copied().unwrap_or(false) {
+                    x *= 1.0 + e.recruiter_focus;
                 }
                 rate[k * nl + l] = x.min(1.0);
             }
