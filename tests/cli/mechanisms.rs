@@ -356,6 +356,31 @@ fn less_credit_means_fewer_departures() {
     );
 }
 
+/// The safe-migration loan pays for registered migration only: as the only credit there is, it
+/// raises registered departures and does not raise irregular ones.
+#[test]
+fn the_safe_loan_finances_registered_migration_only() {
+    let base = sim()
+        .set("lender.family.access_share", 0)
+        .set("lender.ngo.access_share", 0)
+        .set("lender.advance.access_share", 0)
+        .set("lender.moneylender.access_share", 0);
+    let (none, all) = pair(
+        base,
+        &[("policy.finance.safe_loan_coverage_share", "0")],
+        &[("policy.finance.safe_loan_coverage_share", "1")],
+    );
+    assert_greater("registered_departures_per_year", &all, &none);
+    let (with, without) = (
+        all.mean("irregular_departures_per_year"),
+        none.mean("irregular_departures_per_year"),
+    );
+    assert!(
+        with <= 1.02 * without,
+        "the safe loan raised irregular departures from {without} to {with}"
+    );
+}
+
 #[test]
 fn a_fee_cap_enforced_on_agencies_lowers_costs() {
     let base = sim().set("policy.recruitment.p_cap_enforcement", 0.2);
@@ -667,6 +692,17 @@ fn the_identification_gain_of_data_sharing_is_a_parameter() {
         b > 2.0 * n,
         "five times the identification rate: {b} vs {n}"
     );
+}
+
+/// Enforcement can single out a kind of recruiter, brokers included.
+#[test]
+fn enforcement_can_single_out_brokers() {
+    let (none, focus) = pair(
+        sim().set("policy.enforcement.focus_recruiters", "[\"broker\"]"),
+        &[("policy.enforcement.recruiter_focus", "0")],
+        &[("policy.enforcement.recruiter_focus", "4")],
+    );
+    assert_greater("investigations_per_year", &focus, &none);
 }
 
 #[test]
