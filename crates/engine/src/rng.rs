@@ -25,9 +25,9 @@ use std::convert::Infallible;
 /// | `SafeLoan` | agent | 0 (fixed: access) |
 /// | `Journey` | agent | 0: legs; 1: detention; 2: stranded |
 /// | `Work`, `Return` | agent | 0 |
-/// | `Exit` | agent | 0: identification, escape; 1: contract end |
-/// | `Recruiter` | recruiter | 0: enforcement and entry |
-/// | `Market` | recruiter | 0 (fixed): complies with a cap; 1 (fixed): driven out as a broker; 2: reviews its compliance |
+/// | `Exit` | agent | 0: identification at work, escape; 1: contract end; 2: identification while captive, detained or stranded |
+/// | `Recruiter` | recruiter | 0: enforcement, entry and an entrant's traits; 2: a broker finds a principal; 3: reached through its chain |
+/// | `Market` | recruiter | 0 (fixed): complies with a cap; 1 (fixed): driven out as a broker; 2: reviews its compliance; 3 (fixed): registered as a broker; 4 (fixed): keeps the licence conditions; 5 (at creation): its traits; 6 (at creation): a broker's first principal; 7: caught breaking the licence conditions |
 #[derive(Clone, Copy, Debug)]
 #[repr(u16)]
 pub enum Purpose {
