@@ -17,6 +17,19 @@ use std::path::{Path, PathBuf};
 #[derive(Deserialize)]
 struct Ranges {
     recommendation: Vec<Recommendation>,
+    #[serde(default)]
+    assumption: Vec<Assumption>,
+}
+
+/// A model assumption the page varies, on the baseline and the scenarios alike.
+#[derive(Deserialize)]
+struct Assumption {
+    key: String,
+    title: String,
+    why: String,
+    values: Vec<f64>,
+    scenarios: Vec<String>,
+    outcomes: Vec<[String; 3]>,
 }
 
 #[derive(Deserialize)]
@@ -153,10 +166,54 @@ fn run() -> Result<(), String> {
             .map_err(|e| e.to_string())?,
     )
     .map_err(|e| e.to_string())?;
-    let page = render(&ranges, &rows, &manifest, &o);
+    // Each assumption at each of its values: the same comparison with the value set everywhere.
+    let mut varied = Vec::new();
+    for (a, assumption) in ranges.assumption.iter().enumerate() {
+        for (j, v) in assumption.values.iter().enumerate() {
+            let mut oa = o.clone();
+            oa.out = Some(tmp.path().join(format!("assumption-{a}-{j}")));
+            oa.sets.push(format!("{}={v}", assumption.key));
+            let files: Vec<PathBuf> = assumption.scenarios.iter().map(|f| recs.join(f)).collect();
+            let r = compare(&baseline, &files, &oa).map_err(|e| e.to_string())?;
+            varied.push((a, *v, read_comparison(&r.out.join("comparison.csv"))?));
+        }
+    }
+    let mut page = render(&ranges, &rows, &manifest, &o);
+    render_assumptions(&mut page, &ranges, &rows, &varied);
     std::fs::write(&out, page).map_err(|e| format!("{}: {e}", out.display()))?;
     eprintln!("wrote {}", out.display());
     Ok(())
+}
+
+/// The sections on model assumptions: each listed scenario's differences at each value of the
+/// assumption, beside the default (the main comparison).
+fn render_assumptions(s: &mut String, ranges: &Ranges, rows: &Rows, varied: &[(usize, f64, Rows)]) {
+    for (a, assumption) in ranges.assumption.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "## How much rests on an assumption: {}\n\n{}\n",
+            assumption.title,
+            assumption.why.trim().replace('\n', " ")
+        );
+        let values: Vec<&(usize, f64, Rows)> = varied.iter().filter(|x| x.0 == a).collect();
+        let _ = write!(s, "| scenario | outcome | default |");
+        for (_, v, _) in &values {
+            let _ = write!(s, " `{}` = {v} |", assumption.key);
+        }
+        let _ = writeln!(s, "\n|---|---|---|{}", "---|".repeat(values.len()));
+        for f in &assumption.scenarios {
+            let stem = f.trim_end_matches(".toml");
+            for [m, by, level] in &assumption.outcomes {
+                let key = (stem.to_string(), m.clone(), by.clone(), level.clone());
+                let _ = write!(s, "| {stem} | `{m}` | {} |", cell(rows.get(&key)));
+                for (_, _, r) in &values {
+                    let _ = write!(s, " {} |", cell(r.get(&key)));
+                }
+                s.push('\n');
+            }
+        }
+        s.push('\n');
+    }
 }
 
 /// A scenario file: the recommendation's own file with its levers set to one end of their
