@@ -9,7 +9,7 @@
 
 use crate::support::{
     Output, Sim, TsRow, assert_all_zero, assert_greater, edit, fixture_text,
-    fixture_without_events, pair, ts_total, write,
+    fixture_without_events, key, pair, ts_total, with, write,
 };
 use tempfile::TempDir;
 
@@ -799,4 +799,116 @@ fn brokers_work_only_in_the_districts_their_kind_lists() {
     let (a, b) = assert_greater("broker_share", &all, &border);
     assert!(b > 0.0, "brokers still work in the border district");
     assert!(a > 1.5 * b, "{a} vs {b}");
+}
+
+// Recruiters as actors, the levers' reach and their costs -----------------------------------
+
+/// The enforcement lever's cost is the investigations times their unit cost (prosecutions cost
+/// nothing here), and a conviction counts its recruiter's persons.
+#[test]
+fn enforcement_costs_and_convictions_count_what_happened() {
+    let mut s = sim()
+        .set("policy.enforcement.p_investigation", 0.02)
+        .set("policy.enforcement.months_to_verdict", 6)
+        .set("policy.enforcement.cost_usd_per_investigation", 1000)
+        .set("policy.enforcement.cost_usd_per_prosecution", 0);
+    for id in ["agency", "broker", "fraud", "network"] {
+        s = s.set(&format!("recruiter.{id}.persons"), 3);
+    }
+    let out = s.run();
+    let investigations = out.values("investigations_per_year");
+    let cost = out.values(&key("programme_cost_usd_per_year", "lever", "enforcement"));
+    for (c, i) in cost.iter().zip(&investigations) {
+        assert!(
+            (c - 1000.0 * i).abs() <= 1e-6 * c.abs().max(1.0),
+            "cost {c} for {i} investigations"
+        );
+    }
+    // Recruiters convicted, from the monthly record, a year; persons convicted are three times as
+    // many.
+    let (_, rows) = out.timeseries();
+    let convicted = out.values("convictions_per_year");
+    assert!(convicted.iter().sum::<f64>() > 0.0, "no conviction at all");
+    for (r, persons) in convicted.iter().enumerate() {
+        let months: Vec<_> = rows.iter().filter(|x| x.replicate() == r as u32).collect();
+        let recruiters: f64 =
+            months.iter().map(|x| x.get("convictions")).sum::<f64>() * 12.0 / months.len() as f64;
+        assert!(
+            (persons - 3.0 * recruiters).abs() < 1e-6,
+            "{persons} persons for {recruiters} recruiters"
+        );
+    }
+}
+
+/// A prosecuted broker's principal answers for it under joint liability.
+#[test]
+fn joint_liability_prosecutes_principals_with_their_brokers() {
+    let base = sim()
+        .set("policy.enforcement.p_investigation", 0.02)
+        .set("market.p_chain_trace", 0);
+    let (none, joint) = pair(
+        base,
+        &[("policy.recruitment.joint_liability_share", "0")],
+        &[("policy.recruitment.joint_liability_share", "1")],
+    );
+    assert_greater("prosecutions_per_year", &joint, &none);
+}
+
+/// A registered broker's link to its principal is on record: investigations follow it.
+#[test]
+fn a_registered_brokers_chain_is_followed() {
+    let base = sim()
+        .set("policy.enforcement.p_investigation", 0.02)
+        .set("market.p_chain_trace", 0);
+    let (none, registered) = pair(
+        base,
+        &[("policy.recruitment.broker_registration_share", "0")],
+        &[("policy.recruitment.broker_registration_share", "1")],
+    );
+    assert_greater("investigations_per_year", &registered, &none);
+}
+
+/// What a campaign taught fades: with a fast decay its effect on trafficking is smaller.
+#[test]
+fn what_a_campaign_taught_fades() {
+    let base = sim()
+        .set("policy.awareness.coverage_share", 0.5)
+        .set("policy.awareness.effect_share", 0.5);
+    let (kept, faded) = pair(
+        base,
+        &[("policy.awareness.decay_share_per_year", "0")],
+        &[("policy.awareness.decay_share_per_year", "0.9")],
+    );
+    assert_greater("trafficked_per_1000", &faded, &kept);
+}
+
+/// Victims who know their rights report themselves.
+#[test]
+fn victims_who_know_their_rights_report_themselves() {
+    let base = sim()
+        .set("policy.awareness.coverage_share", 0.5)
+        .set("policy.awareness.effect_share", 0.5);
+    let (silent, report) = pair(
+        base,
+        &[("exit.self_report_factor", "0")],
+        &[("exit.self_report_factor", "2")],
+    );
+    assert_greater("identified_per_year", &report, &silent);
+}
+
+/// Reintegration support goes to the groups it targets, as far as its budget pays.
+#[test]
+fn reintegration_reaches_its_targets_within_its_budget() {
+    let base = sim()
+        .set("policy.reintegration.coverage_share", 1)
+        .set("policy.reintegration.from_airport", true)
+        .set("policy.reintegration.cost_usd_per_person", 500);
+    let (all, budget) = pair(
+        base.clone(),
+        &[("policy.reintegration.budget_usd_per_year", "0")],
+        &[("policy.reintegration.budget_usd_per_year", "1000000")],
+    );
+    assert_greater("reintegration_supported_per_year", &all, &budget);
+    let victims = with(&base, &[("policy.reintegration.target", "[\"victims\"]")]).run();
+    assert_greater("reintegration_supported_per_year", &all, &victims);
 }
