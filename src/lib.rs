@@ -1,7 +1,8 @@
 //! crossroads: an agent-based simulator of labour migration, recruitment debt and debt bondage.
 //!
 //! `scenario` reads and checks scenario files; `engine` runs the model and does no I/O;
-//! `metrics`, `validation`, `compare` and `calibrate` compute on its counts; `output` writes the
+//! `metrics`, `validation`, `compare` and `calibrate` compute on its counts; `sensitivity` holds
+//! the designs and estimators of global sensitivity analysis (Sobol', Morris); `output` writes the
 //! files of the output contract; `app` holds the commands. `memory` and `calendar` are small
 //! helpers: what the system says about memory, and dates.
 
@@ -16,4 +17,5 @@ pub mod metric_names;
 pub mod metrics;
 pub mod output;
 pub mod scenario;
+pub mod sensitivity;
 pub mod validation;
