@@ -2,7 +2,8 @@
 //!
 //! `scenario` reads and checks scenario files; `engine` runs the model and does no I/O;
 //! `metrics`, `validation`, `compare` and `calibrate` compute on its counts; `sensitivity` holds
-//! the designs and estimators of global sensitivity analysis (Sobol', Morris); `output` writes the
+//! the designs and estimators of global sensitivity analysis (Sobol', Morris) and `sweep` the
+//! distributions and design points of a sweep; `output` writes the
 //! files of the output contract; `app` holds the commands. `memory` and `calendar` are small
 //! helpers: what the system says about memory, and dates.
 
@@ -18,4 +19,5 @@ pub mod metrics;
 pub mod output;
 pub mod scenario;
 pub mod sensitivity;
+pub mod sweep;
 pub mod validation;

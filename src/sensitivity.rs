@@ -13,7 +13,7 @@
 //! Everything is deterministic given the seed.
 
 /// A SplitMix64 step: the keyed randomness of designs and bootstraps.
-fn splitmix(state: &mut u64) -> u64 {
+pub(crate) fn splitmix(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
     let mut z = *state;
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -22,7 +22,7 @@ fn splitmix(state: &mut u64) -> u64 {
 }
 
 /// A uniform integer below `n` (n > 0).
-fn below(state: &mut u64, n: usize) -> usize {
+pub(crate) fn below(state: &mut u64, n: usize) -> usize {
     ((splitmix(state) >> 11) as f64 / (1u64 << 53) as f64 * n as f64) as usize % n
 }
 
