@@ -251,6 +251,12 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
         });
     }
 
+    // Recruiters without bases abroad work from the capital (as `Params::capital`).
+    let capital = s
+        .locations
+        .iter()
+        .position(|l| l.kind == sc::LocationKind::Capital)
+        .unwrap_or(0) as Ix;
     let mut kinds = Vec::with_capacity(s.recruiters.len());
     for k in &s.recruiters {
         let districts = k
@@ -273,11 +279,6 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
                 Ok((ix, s.routes[ix as usize].weight as f32))
             })
             .collect::<Result<Vec<_>, ScenarioError>>()?;
-        let capital = s
-            .locations
-            .iter()
-            .position(|l| l.kind == sc::LocationKind::Capital)
-            .unwrap_or(0) as Ix;
         let bases = if k.bases.is_empty() {
             vec![(capital, 1.0)]
         } else {
@@ -639,6 +640,39 @@ mod tests {
             }
             assert!(checked > 1000);
         }
+    }
+
+    /// A recruiter based abroad offers only the routes that pass through its base: the smugglers
+    /// based in Libya offer the Libyan routes and none of the others; those based in Dubai, every
+    /// route (all leave through Dubai).
+    #[test]
+    fn a_base_abroad_offers_only_the_routes_through_it() {
+        let p = params(&baseline()).unwrap();
+        let k = p.kinds.iter().position(|k| k.id == "smuggler").unwrap();
+        let kind = &p.kinds[k];
+        let loc = |id: &str| p.locations.iter().position(|l| l.id == id).unwrap() as Ix;
+        let base = |l: Ix| kind.bases.iter().position(|&(x, _)| x == l).unwrap();
+        let men = 0; // home routes, for men
+        let (libya, dubai) = (base(loc("libya")), base(loc("dubai")));
+        let mut through_libya = 0;
+        for (j, &(r, _)) in kind.routes.iter().enumerate() {
+            let all = kind.offer_weights[men][j];
+            let via_libya = p.routes[r as usize].via.contains(&loc("libya"));
+            assert_eq!(
+                kind.base_weights[libya][men][j] > 0.0,
+                all > 0.0 && via_libya,
+                "{}",
+                p.routes[r as usize].id
+            );
+            assert_eq!(
+                kind.base_weights[dubai][men][j], all,
+                "{}",
+                p.routes[r as usize].id
+            );
+            assert_eq!(kind.route_bases[j][libya], via_libya);
+            through_libya += (all > 0.0 && via_libya) as usize;
+        }
+        assert!(through_libya > 0 && through_libya < kind.routes.len());
     }
 
     /// Recruiters of a kind differ, around the kind's values.

@@ -406,10 +406,7 @@ fn group_outcomes(
         Key::total("sexual_violence_per_year"),
         persons_year(t.sexual_violence),
     );
-    for (s, name) in ["working", "captive", "detained", "stranded"]
-        .iter()
-        .enumerate()
-    {
+    for (s, name) in crate::engine::exit::PLACE_NAMES.iter().enumerate() {
         put(
             Key::by("identified_per_year", BY_STATE, name),
             persons_year(t.identified_by_place[s]),

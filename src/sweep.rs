@@ -418,33 +418,32 @@ mod tests {
                 high: 2.0
             })
         );
-        let e = spec("distribution = \"uniform\"\nlow = 3\nhigh = 2")
-            .distribution()
-            .unwrap_err();
-        assert!(e.contains("low = 3 must not exceed high = 2"), "{e}");
-        let e = spec("distribution = \"log_uniform\"\nlow = 0\nhigh = 2")
-            .distribution()
-            .unwrap_err();
-        assert!(e.contains("needs low > 0"), "{e}");
-        let e = spec("distribution = \"uniform\"\nlow = 0\nhigh = 2\nsd = 1")
-            .distribution()
-            .unwrap_err();
-        assert!(e.contains("sd has no meaning"), "{e}");
-        let e = spec("distribution = \"beta\"\nlow = 0\nhigh = 2")
-            .distribution()
-            .unwrap_err();
-        assert!(
-            e.contains("must be one of uniform, log_uniform, truncated_normal, discrete"),
-            "{e}"
-        );
-        let e = spec("distribution = \"truncated_normal\"\nlow = 0\nhigh = 2\nmean = 1")
-            .distribution()
-            .unwrap_err();
-        assert!(e.contains("needs sd"), "{e}");
-        let e = spec("distribution = \"discrete\"\nvalues = []")
-            .distribution()
-            .unwrap_err();
-        assert!(e.contains("non-empty list"), "{e}");
+        for (table, says) in [
+            (
+                "distribution = \"uniform\"\nlow = 3\nhigh = 2",
+                "low = 3 must not exceed high = 2",
+            ),
+            (
+                "distribution = \"log_uniform\"\nlow = 0\nhigh = 2",
+                "needs low > 0",
+            ),
+            (
+                "distribution = \"uniform\"\nlow = 0\nhigh = 2\nsd = 1",
+                "sd has no meaning",
+            ),
+            (
+                "distribution = \"beta\"\nlow = 0\nhigh = 2",
+                "must be one of uniform, log_uniform, truncated_normal, discrete",
+            ),
+            (
+                "distribution = \"truncated_normal\"\nlow = 0\nhigh = 2\nmean = 1",
+                "needs sd",
+            ),
+            ("distribution = \"discrete\"\nvalues = []", "non-empty list"),
+        ] {
+            let e = spec(table).distribution().unwrap_err();
+            assert!(e.contains(says), "{table}: {e}");
+        }
     }
 
     #[test]

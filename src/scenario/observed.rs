@@ -228,18 +228,10 @@ fn levels(s: &Scenario, by: Dimension) -> Vec<String> {
                     .map(move |d| format!("{sex}+{}", d.id))
             })
             .collect(),
-        Dimension::State => ["working", "captive", "detained", "stranded"]
+        Dimension::State => crate::engine::exit::PLACE_NAMES.map(String::from).to_vec(),
+        Dimension::Lever => crate::engine::enforcement::LEVERS
             .map(String::from)
             .to_vec(),
-        Dimension::Lever => [
-            "recruitment",
-            "cooperation",
-            "reintegration",
-            "awareness",
-            "enforcement",
-        ]
-        .map(String::from)
-        .to_vec(),
         Dimension::Base => s.locations.iter().map(|l| l.id.clone()).collect(),
         Dimension::RecruiterKindLocation => s
             .recruiters

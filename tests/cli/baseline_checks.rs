@@ -68,23 +68,11 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
             baseline().display().to_string()
         ),
     );
-    let out = tmp.path().join("cmp");
-    let r = run_in(
+    let out = compare_ok(
         tmp.path(),
-        &[
-            "compare",
-            &baseline().display().to_string(),
-            &copy.display().to_string(),
-            "--agents",
-            "20000",
-            "--replicates",
-            "3",
-            "--quiet",
-            "--out",
-            &out.display().to_string(),
-        ],
+        &[baseline(), copy],
+        &["--agents", "20000", "--replicates", "3"],
     );
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
     let (head, rows) = read_csv(&out.join("comparison.csv"));
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
     assert!(rows.len() > 40);
@@ -103,8 +91,7 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
 #[test]
 fn each_recommendation_moves_what_it_targets() {
     let tmp = tempfile::TempDir::new().unwrap();
-    let out = tmp.path().join("cmp");
-    let mut args: Vec<String> = vec!["compare".into(), baseline().display().to_string()];
+    let mut files = vec![baseline()];
     for f in [
         "1-regulate-recruitment.toml",
         "2-cross-border-cooperation.toml",
@@ -112,15 +99,13 @@ fn each_recommendation_moves_what_it_targets() {
         "4-awareness.toml",
         "5-enforcement.toml",
     ] {
-        args.push(recommendation(f).display().to_string());
+        files.push(recommendation(f));
     }
-    args.extend(["--agents", "60000", "--replicates", "6", "--quiet", "--out"].map(String::from));
-    args.push(out.display().to_string());
-    let r = run_in(
+    let out = compare_ok(
         tmp.path(),
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        &files,
+        &["--agents", "60000", "--replicates", "6"],
     );
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
     let (head, rows) = read_csv(&out.join("comparison.csv"));
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
     let diff = |scenario: &str, metric: &str, by: &str, level: &str| -> (f64, f64) {
@@ -201,23 +186,11 @@ fn each_recommendation_moves_what_it_targets() {
 #[test]
 fn a_policy_from_2026_leaves_the_years_before_identical() {
     let tmp = tempfile::TempDir::new().unwrap();
-    let out = tmp.path().join("cmp");
-    let r = run_in(
+    let out = compare_ok(
         tmp.path(),
-        &[
-            "compare",
-            &baseline().display().to_string(),
-            &recommendation("5-enforcement.toml").display().to_string(),
-            "--agents",
-            "20000",
-            "--replicates",
-            "2",
-            "--quiet",
-            "--out",
-            &out.display().to_string(),
-        ],
+        &[baseline(), recommendation("5-enforcement.toml")],
+        &["--agents", "20000", "--replicates", "2"],
     );
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
     // timeseries.csv without its first column (the scenario's name).
     let lines = |name: &str| -> Vec<(String, String)> {
         std::fs::read_to_string(out.join(name).join("timeseries.csv"))

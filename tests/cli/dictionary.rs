@@ -144,23 +144,11 @@ fn comparison_csv_adds_only_the_comparison_only_rows_to_the_dictionary() {
             fixture().display().to_string()
         ),
     );
-    let out = tmp.path().join("cmp");
-    let r = run_in(
+    let out = compare_ok(
         tmp.path(),
-        &[
-            "compare",
-            &fixture().display().to_string(),
-            &scenario.display().to_string(),
-            "--agents",
-            "3000",
-            "--replicates",
-            "2",
-            "--quiet",
-            "--out",
-            &out.display().to_string(),
-        ],
+        &[fixture(), scenario],
+        &["--agents", "3000", "--replicates", "2"],
     );
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
     let (_, dictionary_rows) = rows(&printed());
     let dictionary: Vec<(String, String)> = dictionary_rows
         .into_iter()

@@ -47,6 +47,25 @@ pub fn run_in(cwd: &Path, args: &[&str]) -> Ran {
     }
 }
 
+/// `crossroads compare` of `scenarios` (the baseline first) with `options`, writing into
+/// `cwd/cmp`; requires success and returns that folder.
+pub fn compare_ok(cwd: &Path, scenarios: &[PathBuf], options: &[&str]) -> PathBuf {
+    let out = cwd.join("cmp");
+    let mut args: Vec<String> = vec!["compare".into()];
+    args.extend(scenarios.iter().map(|p| p.display().to_string()));
+    args.extend(options.iter().map(|o| o.to_string()));
+    args.extend(["--quiet".into(), "--out".into(), out.display().to_string()]);
+    let r = run_in(cwd, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(
+        r.code,
+        Some(0),
+        "crossroads {} failed: {}",
+        args.join(" "),
+        r.stderr
+    );
+    out
+}
+
 /// A run of the program: scenario, options and `--set` overrides.
 #[derive(Clone, Debug)]
 pub struct Sim {

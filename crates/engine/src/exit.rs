@@ -22,6 +22,9 @@ pub enum Place {
 /// Number of [`Place`]s.
 pub const PLACES: usize = 4;
 
+/// The names of the [`Place`]s, in their order (the `state` levels of `identified_per_year`).
+pub const PLACE_NAMES: [&str; PLACES] = ["working", "captive", "detained", "stranded"];
+
 /// Monthly probability that a victim at `place` is identified.
 #[inline]
 pub fn p_identify(ctx: &Ctx, a: &Agent, place: Place) -> f32 {

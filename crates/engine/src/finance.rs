@@ -54,13 +54,12 @@ pub struct Means {
 
 impl Means {
     pub fn of(ctx: &Ctx, i: usize, a: &Agent) -> Means {
-        let base = a.savings.max(0.0);
+        let mut base = a.savings.max(0.0);
         let safe = if has_safe_loan(ctx, i) {
             ctx.p.policy.finance.cap
         } else {
             0.0
         };
-        let mut base = base;
         let mut advance_cap = None;
         for l in 0..ctx.p.lenders.len() {
             if has_access(ctx, i, a, l) {
