@@ -109,16 +109,7 @@ fn main() {
 fn run() -> Result<(), String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = root.join("docs/POLICIES.md");
-    let mut o = RunOptions {
-        out: None,
-        seed: None,
-        replicates: None,
-        agents: None,
-        months: None,
-        threads: None,
-        sets: Vec::new(),
-        quiet: false,
-    };
+    let mut o = RunOptions::default();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or(format!("{a} needs a value"));

@@ -99,26 +99,39 @@ impl Config {
 /// A Latin hypercube: `points` rows, one value per parameter, each parameter's range cut into
 /// `points` strata used once each, in a keyed random order.
 pub fn design(cfg: &Config) -> Vec<Vec<f64>> {
-    let n = cfg.points as usize;
-    let key = RunKey::new(cfg.seed, u32::MAX);
-    let mut cols = Vec::new();
-    for (k, p) in cfg.parameters.iter().enumerate() {
-        let mut strata: Vec<usize> = (0..n).collect();
-        // Fisher–Yates with keyed draws.
-        for i in (1..n).rev() {
-            let j = key
-                .stream(k as u64, i as u32, Purpose::Market, 7)
-                .below(i + 1);
-            strata.swap(i, j);
-        }
-        let col: Vec<f64> = (0..n)
-            .map(|i| {
-                let u = key.stream(k as u64, i as u32, Purpose::Market, 8).uniform() as f64;
-                p.min + (strata[i] as f64 + u) / n as f64 * (p.max - p.min)
-            })
-            .collect();
-        cols.push(col);
-    }
+    latin_hypercube(cfg.points as usize, cfg.parameters.len(), cfg.seed)
+        .into_iter()
+        .map(|row| {
+            row.iter()
+                .zip(&cfg.parameters)
+                .map(|(u, p)| p.min + u * (p.max - p.min))
+                .collect()
+        })
+        .collect()
+}
+
+/// A Latin hypercube on the unit cube: `n` rows of `k` coordinates, each coordinate's range cut
+/// into `n` strata used once each, in an order keyed by `seed` (calibrations and sweeps).
+pub fn latin_hypercube(n: usize, k: usize, seed: u64) -> Vec<Vec<f64>> {
+    let key = RunKey::new(seed, u32::MAX);
+    let cols: Vec<Vec<f64>> = (0..k)
+        .map(|j| {
+            let mut strata: Vec<usize> = (0..n).collect();
+            // Fisher–Yates with keyed draws.
+            for i in (1..n).rev() {
+                let pick = key
+                    .stream(j as u64, i as u32, Purpose::Market, 7)
+                    .below(i + 1);
+                strata.swap(i, pick);
+            }
+            (0..n)
+                .map(|i| {
+                    let u = key.stream(j as u64, i as u32, Purpose::Market, 8).uniform() as f64;
+                    (strata[i] as f64 + u) / n as f64
+                })
+                .collect()
+        })
+        .collect();
     (0..n)
         .map(|i| cols.iter().map(|c| c[i]).collect())
         .collect()

@@ -47,6 +47,10 @@ enum Command {
         #[command(flatten)]
         opts: RunArgs,
     },
+    /// Run scenarios at every point of a design over uncertain parameters (grid, Latin
+    /// hypercube, Morris or Sobol'), and say which parameters drive each result and policy
+    /// effect, and how robust each effect is. `crossroads sweep merge DIR` merges shards.
+    Sweep(SweepArgs),
     /// Validate a scenario and print a summary of it.
     Check {
         scenario: PathBuf,
@@ -104,6 +108,55 @@ struct RunArgs {
     quiet: bool,
 }
 
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+struct SweepArgs {
+    #[command(subcommand)]
+    action: Option<SweepAction>,
+    /// Sweep configuration (TOML): baseline, scenarios, design, [[parameter]]s (docs/SWEEPS.md).
+    #[arg(required = true)]
+    config: Option<PathBuf>,
+    /// Run only shard I of N (points whose number modulo N is I − 1), without merging.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    /// Write Slurm scripts (an array job of --shards tasks and a dependent merge job) into
+    /// <out>/slurm/ and print the command that submits them, instead of running.
+    #[arg(long)]
+    slurm: bool,
+    /// With --slurm: array tasks, one shard each [default: 8, at most one per point].
+    #[arg(long, value_name = "N", requires = "slurm")]
+    shards: Option<u32>,
+    /// With --slurm: CPUs per array task, used as its threads [default: 2].
+    #[arg(long, value_name = "N", requires = "slurm")]
+    slurm_cpus: Option<u32>,
+    /// With --slurm: time limit per task, in Slurm's form [default: 02:00:00].
+    #[arg(long, value_name = "TIME", requires = "slurm")]
+    slurm_time: Option<String>,
+    /// With --slurm: memory per task, e.g. 4G [default: the partition's].
+    #[arg(long, value_name = "MEM", requires = "slurm")]
+    slurm_mem: Option<String>,
+    /// With --slurm: the partition to run in.
+    #[arg(long, value_name = "NAME", requires = "slurm")]
+    slurm_partition: Option<String>,
+    /// With --slurm: the account to charge.
+    #[arg(long, value_name = "NAME", requires = "slurm")]
+    slurm_account: Option<String>,
+    #[command(flatten)]
+    opts: RunArgs,
+}
+
+#[derive(Subcommand)]
+enum SweepAction {
+    /// Merge the shards of a sweep's folder and compute its indices and robustness.
+    Merge {
+        /// The sweep's folder (holding sweep.json and shards/).
+        dir: PathBuf,
+        /// No summary lines.
+        #[arg(long)]
+        quiet: bool,
+    },
+}
+
 impl From<RunArgs> for RunOptions {
     fn from(a: RunArgs) -> RunOptions {
         RunOptions {
@@ -114,6 +167,7 @@ impl From<RunArgs> for RunOptions {
             months: a.months,
             threads: a.threads,
             sets: a.sets,
+            pins: Vec::new(),
             quiet: a.quiet,
         }
     }
@@ -177,6 +231,7 @@ fn dispatch(command: Command) -> Result<(), app::Error> {
             println!("{}", r.best);
             println!("wrote {}", r.out.join("calibration.csv").display());
         }
+        Command::Sweep(args) => sweep(args)?,
         Command::Check { scenario, sets } => println!("{}", app::check(&scenario, &sets)?),
         Command::Metrics => {
             // A reader that stops early (`| head`) is not a failure.
@@ -202,6 +257,55 @@ fn dispatch(command: Command) -> Result<(), app::Error> {
                 r.locations,
                 r.legs
             );
+        }
+    }
+    Ok(())
+}
+
+fn sweep(args: SweepArgs) -> Result<(), app::Error> {
+    let (report, quiet) = match (args.action, args.config) {
+        (Some(SweepAction::Merge { dir, quiet }), _) => (app::sweep_merge(&dir)?, quiet),
+        (None, Some(config)) => {
+            let quiet = args.opts.quiet;
+            let shard = args
+                .shard
+                .as_deref()
+                .map(crossroads::sweep::shard::Shard::parse)
+                .transpose()
+                .map_err(app::Error::Input)?;
+            if shard.is_some() && args.slurm {
+                return Err(app::Error::Input(
+                    "--shard and --slurm: choose one (the Slurm scripts give each task its shard)"
+                        .into(),
+                ));
+            }
+            let slurm = args.slurm.then(|| {
+                let d = app::SlurmOptions::default();
+                app::SlurmOptions {
+                    shards: args.shards.unwrap_or(d.shards),
+                    cpus_per_task: args.slurm_cpus.unwrap_or(d.cpus_per_task),
+                    time: args.slurm_time.unwrap_or(d.time),
+                    mem: args.slurm_mem,
+                    partition: args.slurm_partition,
+                    account: args.slurm_account,
+                }
+            });
+            let o = app::SweepOptions {
+                run: args.opts.into(),
+                shard,
+                slurm,
+            };
+            (app::sweep(&config, &o)?, quiet)
+        }
+        (None, None) => {
+            return Err(app::Error::Input(
+                "sweep needs a configuration file, or `merge DIR`".into(),
+            ));
+        }
+    };
+    if !quiet {
+        for line in &report.lines {
+            println!("{line}");
         }
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! `crossroads calibrate`: run a Latin-hypercube design over the configuration's parameters and
 //! write every point with its score, best first, to calibration.csv.
 
+use super::config_file::read_toml;
 use super::{
     Error, RunOptions, check_memory, default_out, pool, prepare, progress_bar, simulate,
     size_label, validate,
@@ -132,54 +133,8 @@ pub fn calibrate(config: &Path, o: &RunOptions) -> Result<CalibrationReport, Err
 /// Read and check a calibration configuration. Errors are one line: `file: ...`, or
 /// `file:line:col: ...` for a TOML error.
 fn read_config(path: &Path) -> Result<Config, Error> {
-    let at = path.display();
-    // The same checks as for a scenario: a regular file, of bounded size.
-    let bytes =
-        crate::scenario::read_input(path).map_err(|e| Error::Input(format!("{at}: {e}")))?;
-    let text =
-        String::from_utf8(bytes).map_err(|_| Error::Input(format!("{at}: is not UTF-8 text")))?;
-    let cfg: Config =
-        toml::from_str(&text).map_err(|e| Error::Input(toml_error(path, &text, &e)))?;
+    let (cfg, _): (Config, _) = read_toml(path)?;
     cfg.check()
-        .map_err(|e| Error::Input(format!("{at}: {e}")))?;
+        .map_err(|e| Error::Input(format!("{}: {e}", path.display())))?;
     Ok(cfg)
-}
-
-/// A TOML error as one line: `file:line:col: message` (1-based; columns in characters).
-fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
-    let message = e.message().trim().replace('\n', "; ");
-    match e.span() {
-        Some(span) => {
-            let (line, col) = line_col(text, span.start);
-            format!("{}:{line}:{col}: {message}", path.display())
-        }
-        None => format!("{}: {message}", path.display()),
-    }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut at = offset.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    (line, col)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn toml_errors_are_one_line_with_line_and_column() {
-        let text = "scenario = \"x.toml\"\npoints = = 3\n";
-        let e = toml::from_str::<Config>(text).unwrap_err();
-        let msg = toml_error(Path::new("c.toml"), text, &e);
-        assert!(msg.starts_with("c.toml:2:"), "{msg}");
-        assert!(!msg.contains('\n'), "{msg}");
-        assert_eq!(line_col("ab\ncé d", 7), (2, 4));
-    }
 }

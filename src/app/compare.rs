@@ -101,7 +101,7 @@ pub fn compare(
 
 /// A run's calendar and its policy section in each epoch that starts within its simulated
 /// months, told apart by their Debug text (every field, in declaration order).
-fn timeline(p: &Prepared) -> Timeline<String> {
+pub(super) fn timeline(p: &Prepared) -> Timeline<String> {
     let spin_up = p.spec.spin_up as i64;
     let horizon = p.spec.spin_up + p.spec.months;
     let first = month_index(p.start.0, p.start.1);

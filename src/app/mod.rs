@@ -1,5 +1,5 @@
 //! The commands, between the command line and the library, one file each (`run`, `compare`,
-//! `calibrate`, `check`, `metrics`, `map`). This file holds what they share: the run options and
+//! `calibrate`, `sweep` with its `slurm` scripts, `check`, `metrics`, `map`). This file holds what they share: the run options and
 //! their limits, preparing a scenario (load, override, compile), the memory a run needs, the
 //! thread pool, running the replicates and the progress bar. Every input error is found before any output
 //! folder is touched; every error is an [`Error`], which decides the exit code.
@@ -7,10 +7,13 @@
 mod calibrate;
 mod check;
 mod compare;
+mod config_file;
 mod error;
 mod map;
 mod metrics;
 mod run;
+mod slurm;
+mod sweep;
 
 pub use calibrate::{CalibrationReport, calibrate};
 pub use check::check;
@@ -19,6 +22,8 @@ pub use error::Error;
 pub use map::{DEFAULT_MAP, MapReport, map};
 pub use metrics::metrics;
 pub use run::{RunReport, run, speed_line};
+pub use slurm::SlurmOptions;
+pub use sweep::{SweepOptions, SweepReport, merge as sweep_merge, sweep};
 
 use crate::engine::{self, Epoch, Params, Replicate, RunSpec};
 use crate::memory;
@@ -37,6 +42,9 @@ pub struct RunOptions {
     pub months: Option<u32>,
     pub threads: Option<usize>,
     pub sets: Vec<String>,
+    /// Overrides that hold for the whole run, over any event's setting of the same key (a
+    /// sweep's pinned parameters).
+    pub pins: Vec<String>,
     pub quiet: bool,
 }
 
@@ -107,7 +115,7 @@ pub struct Prepared {
 /// output is written.
 pub fn prepare(path: &Path, o: &RunOptions) -> Result<Prepared, Error> {
     check_options(o)?;
-    let loaded = scenario::load(path, &o.sets)?;
+    let loaded = scenario::load_pinned(path, &o.sets, &o.pins)?;
     let s = &loaded.scenario;
     let months = o.months.unwrap_or(s.months);
     let spin_up = s.spin_up_months;

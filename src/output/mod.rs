@@ -7,6 +7,7 @@ pub mod chart;
 pub mod folder;
 pub mod manifest;
 pub mod route_map;
+pub mod sweep;
 pub mod tables;
 
 pub use folder::{Folder, FolderError};

@@ -244,8 +244,13 @@ pub(crate) fn epochs(
     full: &toml::Table,
     horizon: &validate::Horizon,
     sources: &SourceMap,
+    pinned: &[Vec<String>],
 ) -> Result<Vec<Epoch>, ScenarioError> {
-    let events = read(root, s, full, sources)?;
+    let mut events = read(root, s, full, sources)?;
+    // A pinned key keeps its value for the whole run: the events' settings of it are left out.
+    for e in &mut events {
+        e.sets.retain(|(segs, _, _)| !pinned.contains(segs));
+    }
     // Each month with events makes a whole copy of the scenario (checked and compiled on its
     // own), so their product with the number of entities is what loading costs; bound it before
     // building any, rather than exhausting memory.

@@ -18,6 +18,19 @@ const NOT_SETTABLE: [&str; 3] = ["extends", "event", "observed"];
 
 /// Load the scenario at `path` with the `--set KEY=VALUE` overrides `sets`.
 pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
+    load_pinned(path, sets, &[])
+}
+
+/// Load the scenario at `path` with the overrides `sets`, and `pins`: overrides that hold for
+/// the whole run, the events' settings of the same keys left out (a sweep's parameter that
+/// must not be overridden from an event's month on).
+pub fn load_pinned(path: &Path, sets: &[String], pins: &[String]) -> Result<Loaded, ScenarioError> {
+    let all: Vec<String> = sets.iter().chain(pins).cloned().collect();
+    let sets = all.as_slice();
+    let pinned: Vec<Vec<String>> = pins
+        .iter()
+        .filter_map(|p| p.split_once('=').and_then(|(k, _)| path::parse(k).ok()))
+        .collect();
     let mut sources = SourceMap::default();
     let mut files = Vec::new();
     let chain = read_chain(path, &mut sources, &mut files)?;
@@ -69,7 +82,7 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
         ));
     }
     let resolved = table_of(&scenario);
-    let epochs = events::epochs(&root, &scenario, &resolved, &horizon, &sources)?;
+    let epochs = events::epochs(&root, &scenario, &resolved, &horizon, &sources, &pinned)?;
     Ok(Loaded {
         scenario,
         epochs,

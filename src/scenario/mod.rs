@@ -16,7 +16,7 @@ mod span;
 mod types;
 mod validate;
 
-pub use load::{MAX_FILE_BYTES, load, read_input};
+pub use load::{MAX_FILE_BYTES, load, load_pinned, read_input};
 pub use observed::{
     Observed, ObservedPeriod, Series, Target, TargetKind, known_metrics, parameter_value,
 };
@@ -71,6 +71,30 @@ impl ScenarioError {
             message: message.into(),
         }
     }
+}
+
+/// The dotted keys each event of `s` sets, with the event's date or month: `("2026-01",
+/// "policy.awareness.effect_share")`.
+pub fn event_keys(s: &Scenario) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for e in &s.events {
+        let when = e
+            .date
+            .clone()
+            .or(e.month.map(|m| format!("month {m}")))
+            .unwrap_or_default();
+        for k in e.set.keys() {
+            if let Ok(segs) = path::parse(k) {
+                out.push((when.clone(), path::join(&segs)));
+            }
+        }
+    }
+    out
+}
+
+/// The canonical dotted form of a key (quotes only where a part holds a dot), if it is one.
+pub fn canonical_key(key: &str) -> Option<String> {
+    path::parse(key).ok().map(|segs| path::join(&segs))
 }
 
 /// Parse a month written `YYYY-MM` (e.g. `"2022-08"`) into (year, month 1..=12).

@@ -50,3 +50,4 @@ mod route_map;
 mod routes;
 mod stationary;
 mod support;
+mod sweep;

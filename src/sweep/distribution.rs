@@ -1,31 +1,7 @@
-//! The configuration of a sweep and its design points, without I/O (towards `crossroads sweep`).
-//!
-//! A sweep varies named scenario keys (any dotted `--set` path) over distributions and runs the
-//! model at the points of a design:
-//!
-//! ```toml
-//! baseline = "../scenarios/baseline.toml"        # relative to this file
-//! scenarios = ["../scenarios/recommendations/5-enforcement.toml"]   # optional: policy effects
-//! design = "sobol"            # grid, lhs, morris or sobol
-//! n = 256                     # sobol: rows of A and B; lhs: points; morris: trajectories
-//! levels = 4                  # grid: levels per continuous parameter; morris: grid levels
-//! replicates = 2
-//! agents = 20000
-//! seed = 1
-//! metrics = ["trafficked_per_year", "deaths_per_year"]
-//!
-//! [[parameter]]
-//! key = "market.deterrence_elasticity"
-//! distribution = "uniform"    # uniform, log_uniform, truncated_normal, discrete
-//! low = 0.05
-//! high = 0.5
-//! ```
-//!
-//! Each design works on the unit hypercube ([`crate::sensitivity`], a Latin hypercube, a full
-//! grid); a coordinate u becomes a parameter value through the quantile function of the
-//! parameter's distribution.
+//! The distributions a sweep draws its parameters from, and the `[[parameter]]` table that names
+//! one. A design works on the unit hypercube; a coordinate u in [0, 1] becomes a parameter value
+//! through the quantile function of the parameter's distribution.
 
-use crate::sensitivity::{MorrisDesign, SobolDesign};
 use serde::Deserialize;
 
 /// How a parameter's values are distributed over its plausible range.
@@ -165,6 +141,10 @@ pub fn normal_quantile(p: f64) -> f64 {
 #[serde(deny_unknown_fields)]
 pub struct ParameterSpec {
     pub key: String,
+    /// Hold the value for the whole run in every scenario, over any event's setting of the
+    /// key (otherwise an event that sets it replaces it from its month on, as with `--set`).
+    #[serde(default)]
+    pub pin: bool,
     pub distribution: String,
     #[serde(default)]
     pub low: Option<f64>,
@@ -268,85 +248,6 @@ impl ParameterSpec {
     }
 }
 
-/// The designs a sweep can use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DesignKind {
-    Grid,
-    Lhs,
-    Morris,
-    Sobol,
-}
-
-/// The points of a design in parameter values (one row per point, one column per parameter),
-/// from unit coordinates `unit` through each parameter's quantile function.
-pub fn to_values(unit: &[Vec<f64>], dists: &[Distribution]) -> Vec<Vec<f64>> {
-    unit.iter()
-        .map(|u| u.iter().zip(dists).map(|(x, d)| d.quantile(*x)).collect())
-        .collect()
-}
-
-/// A full factorial grid over the parameters' grid values (`levels` per continuous parameter),
-/// the last parameter varying fastest; at most `max_points` points.
-pub fn grid(
-    dists: &[Distribution],
-    levels: usize,
-    max_points: usize,
-) -> Result<Vec<Vec<f64>>, String> {
-    let axes: Vec<Vec<f64>> = dists.iter().map(|d| d.grid(levels)).collect();
-    let total = axes
-        .iter()
-        .try_fold(1usize, |n, a| n.checked_mul(a.len()))
-        .filter(|&n| n <= max_points)
-        .ok_or_else(|| {
-            format!("the grid has more than {max_points} points: fewer levels or parameters")
-        })?;
-    let mut out = Vec::with_capacity(total);
-    for mut i in 0..total {
-        let mut row = vec![0.0; axes.len()];
-        for (j, a) in axes.iter().enumerate().rev() {
-            row[j] = a[i % a.len()];
-            i /= a.len();
-        }
-        out.push(row);
-    }
-    Ok(out)
-}
-
-/// A Latin hypercube on the unit cube: `n` points, each coordinate's range cut into `n` strata
-/// used once each, in a keyed order.
-pub fn latin_hypercube(n: usize, k: usize, seed: u64) -> Vec<Vec<f64>> {
-    use crate::sensitivity::{below, splitmix};
-    let mut state = seed ^ 0x1a71_c0de;
-    let cols: Vec<Vec<f64>> = (0..k)
-        .map(|_| {
-            let mut strata: Vec<usize> = (0..n).collect();
-            for i in (1..n).rev() {
-                strata.swap(i, below(&mut state, i + 1));
-            }
-            (0..n)
-                .map(|i| {
-                    let u = (splitmix(&mut state) >> 11) as f64 / (1u64 << 53) as f64;
-                    (strata[i] as f64 + u) / n as f64
-                })
-                .collect()
-        })
-        .collect();
-    (0..n)
-        .map(|i| cols.iter().map(|c| c[i]).collect())
-        .collect()
-}
-
-/// The unit points of a Morris design, trajectory by trajectory.
-pub fn morris_points(d: &MorrisDesign) -> Vec<Vec<f64>> {
-    d.trajectories.iter().flatten().cloned().collect()
-}
-
-/// The unit points of a Sobol' design, in the order A, B, A_B^(1), ..., A_B^(k).
-pub fn sobol_points(d: &SobolDesign) -> Vec<Vec<f64>> {
-    d.points().into_iter().map(<[f64]>::to_vec).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,58 +345,5 @@ mod tests {
             let e = spec(table).distribution().unwrap_err();
             assert!(e.contains(says), "{table}: {e}");
         }
-    }
-
-    #[test]
-    fn a_grid_is_the_full_factorial_and_has_a_bound() {
-        let d = [
-            Distribution::Discrete {
-                values: vec![0.0, 1.0],
-            },
-            Distribution::Uniform {
-                low: 0.0,
-                high: 1.0,
-            },
-        ];
-        let g = grid(&d, 4, 100).unwrap();
-        assert_eq!(g.len(), 8);
-        assert_eq!(g[0], [0.0, 0.125]);
-        assert_eq!(g[7], [1.0, 0.875]);
-        assert!(grid(&d, 4, 7).is_err());
-    }
-
-    #[test]
-    fn a_latin_hypercube_uses_every_stratum_once_and_is_reproducible() {
-        let h = latin_hypercube(16, 3, 5);
-        for j in 0..3 {
-            let mut s: Vec<usize> = h.iter().map(|r| (r[j] * 16.0).floor() as usize).collect();
-            s.sort();
-            assert_eq!(s, (0..16).collect::<Vec<_>>());
-        }
-        assert_eq!(latin_hypercube(16, 3, 5), h);
-        assert_ne!(latin_hypercube(16, 3, 6), h);
-    }
-
-    #[test]
-    fn design_points_map_to_parameter_values() {
-        let dists = [
-            Distribution::Uniform {
-                low: 10.0,
-                high: 20.0,
-            },
-            Distribution::LogUniform {
-                low: 1.0,
-                high: 100.0,
-            },
-        ];
-        let s = SobolDesign::new(32, 2, 1).unwrap();
-        let v = to_values(&sobol_points(&s), &dists);
-        assert_eq!(v.len(), 32 * 4);
-        assert!(
-            v.iter()
-                .all(|r| (10.0..=20.0).contains(&r[0]) && (1.0..=100.0).contains(&r[1]))
-        );
-        let m = MorrisDesign::new(5, 2, 4, 1).unwrap();
-        assert_eq!(morris_points(&m).len(), 5 * 3);
     }
 }

@@ -1,0 +1,58 @@
+//! Configuration files of `calibrate` and `sweep`: read as a scenario is (a regular file of
+//! bounded size, UTF-8), parsed as TOML, with errors as one line that names the file and, for a
+//! TOML error, the line and column.
+
+use super::Error;
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+/// A configuration file parsed, with its text.
+pub fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<(T, String), Error> {
+    let at = path.display();
+    let bytes =
+        crate::scenario::read_input(path).map_err(|e| Error::Input(format!("{at}: {e}")))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| Error::Input(format!("{at}: is not UTF-8 text")))?;
+    let value: T = toml::from_str(&text).map_err(|e| Error::Input(toml_error(path, &text, &e)))?;
+    Ok((value, text))
+}
+
+/// A TOML error as one line: `file:line:col: message` (1-based; columns in characters).
+fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().replace('\n', "; ");
+    match e.span() {
+        Some(span) => {
+            let (line, col) = line_col(text, span.start);
+            format!("{}:{line}:{col}: {message}", path.display())
+        }
+        None => format!("{}: {message}", path.display()),
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut at = offset.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calibrate::Config;
+
+    #[test]
+    fn toml_errors_are_one_line_with_line_and_column() {
+        let text = "scenario = \"x.toml\"\npoints = = 3\n";
+        let e = toml::from_str::<Config>(text).unwrap_err();
+        let msg = toml_error(Path::new("c.toml"), text, &e);
+        assert!(msg.starts_with("c.toml:2:"), "{msg}");
+        assert!(!msg.contains('\n'), "{msg}");
+        assert_eq!(line_col("ab\ncé d", 7), (2, 4));
+    }
+}
