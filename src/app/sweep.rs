@@ -34,6 +34,7 @@ use std::fs;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// How to run a sweep, besides the run options.
@@ -101,6 +102,8 @@ pub struct PlanParameter {
     pub default: f64,
     /// Held over the events' settings of the key.
     pub pin: bool,
+    /// The key takes whole numbers: values are rounded to the nearest.
+    pub whole: bool,
 }
 
 /// The run options of a point: `base` with each parameter set to its value (pinned ones as
@@ -127,7 +130,7 @@ impl Plan {
             "build": self.build,
             "config": self.config.sha256,
             "scenarios": self.scenarios.iter().map(|s| (&s.name, s.files.iter().map(|f| &f.1).collect::<Vec<_>>())).collect::<Vec<_>>(),
-            "parameters": self.parameters.iter().map(|p| (&p.key, p.default.to_bits(), p.pin)).collect::<Vec<_>>(),
+            "parameters": self.parameters.iter().map(|p| (&p.key, p.default.to_bits(), p.pin, p.whole)).collect::<Vec<_>>(),
             "design": self.design,
             "points": self.points,
             "replicates": self.replicates,
@@ -161,8 +164,9 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The running program's version and build (the SHA-256 of its executable).
 fn program() -> (String, String) {
-    let build = std::env::current_exe()
-        .and_then(fs::read)
+    // /proc/self/exe reads the running executable even if a rebuild has replaced its file.
+    let build = fs::read("/proc/self/exe")
+        .or_else(|_| std::env::current_exe().and_then(fs::read))
         .map(|b| hex(&Sha256::digest(&b)[..16]))
         .unwrap_or_else(|_| "unknown".into());
     (env!("CARGO_PKG_VERSION").to_string(), build)
@@ -266,7 +270,9 @@ fn plan(config: &Path, o: &RunOptions) -> Result<Sweep, Error> {
         defaults.push(v);
     }
     // Each parameter is tried at the ends of its range in every scenario, one at a time, so
-    // that a bad key or range is named as the configuration's rather than as a point's.
+    // that a bad key or range is named as the configuration's rather than as a point's. A key
+    // that takes whole numbers is found here too: its values are rounded.
+    let mut whole = Vec::new();
     for p in &cfg.parameters {
         let d = p
             .distribution()
@@ -275,11 +281,19 @@ fn plan(config: &Path, o: &RunOptions) -> Result<Sweep, Error> {
         if let crate::sweep::Distribution::Discrete { values } = &d {
             ends = values.clone();
         }
-        let one = [PlanParameter {
+        let mut one = [PlanParameter {
             key: p.key.clone(),
             default: 0.0,
             pin: p.pin,
+            whole: false,
         }];
+        let between = 0.5 * (ends[0] + ends[ends.len() - 1]);
+        let fractional = between + if between.fract() == 0.0 { 0.5 } else { 0.0 };
+        one[0].whole = matches!(
+            prepare(&paths[0], &at_point(&base, &one, &[fractional])),
+            Err(Error::Scenario(e)) if e.message.contains("whole number")
+        );
+        whole.push(one[0].whole);
         for v in ends {
             for path in &paths {
                 if let Err(e) = prepare(path, &at_point(&base, &one, &[v])) {
@@ -329,7 +343,12 @@ fn plan(config: &Path, o: &RunOptions) -> Result<Sweep, Error> {
         })
         .unwrap_or_else(|| base_tl.years());
     let mut points = vec![defaults.clone()];
-    points.extend(design.values.iter().cloned());
+    points.extend(design.values.iter().map(|row| {
+        row.iter()
+            .zip(&whole)
+            .map(|(v, w)| if *w { v.round() } else { *v })
+            .collect::<Vec<f64>>()
+    }));
     let (version, build) = program();
     let config_bytes = text.as_bytes();
     let mut plan = Plan {
@@ -360,10 +379,12 @@ fn plan(config: &Path, o: &RunOptions) -> Result<Sweep, Error> {
             .parameters
             .iter()
             .zip(&defaults)
-            .map(|(p, d)| PlanParameter {
+            .zip(&whole)
+            .map(|((p, d), w)| PlanParameter {
                 key: p.key.clone(),
                 default: *d,
                 pin: p.pin,
+                whole: *w,
             })
             .collect(),
         design: design.kind.name().into(),
@@ -621,11 +642,12 @@ fn run_shard(sw: &Sweep, out: &Path, shard: Shard, o: &RunOptions) -> Result<Vec
     let bar = points_bar(todo.len() as u64, quiet || lines_out);
     let started = Instant::now();
     let cpu0 = cpu_seconds();
-    let finished = std::sync::atomic::AtomicUsize::new(0);
+    let finished = AtomicUsize::new(0);
+    let busy = AtomicU64::new(0);
     pool.install(|| {
         use rayon::prelude::*;
         todo.par_iter().try_for_each(|&p| -> Result<(), Error> {
-            let values = run_point(sw, &sw.points[p])?;
+            let values = run_point(sw, &sw.points[p], &busy)?;
             let line = Record { point: p, values }.line();
             {
                 let mut l = log.lock().unwrap_or_else(|e| e.into_inner());
@@ -636,7 +658,7 @@ fn run_shard(sw: &Sweep, out: &Path, shard: Shard, o: &RunOptions) -> Result<Vec
                         Error::Other(format!("{}: cannot append: {e}", shard.file_name()))
                     })?;
             }
-            let n = finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            let n = finished.fetch_add(1, Ordering::SeqCst) + 1;
             bar.inc(1);
             if lines_out {
                 eprintln!(
@@ -661,8 +683,11 @@ fn run_shard(sw: &Sweep, out: &Path, shard: Shard, o: &RunOptions) -> Result<Vec
         plan.agents
     )];
     if !todo.is_empty() && wall > 0.0 {
+        let sum = busy.load(Ordering::Relaxed) as f64 / 1e9;
+        let ideal = sum / threads as f64;
         lines.push(format!(
-            "the runs kept the threads {:.0}% busy (CPU time {cpu:.1} s ÷ (wall {wall:.1} s × {threads} threads))",
+            "the runs' times add up to {sum:.1} s, {ideal:.1} s over {threads} threads; the wall time is {:+.1}% of that (CPU time {cpu:.1} s, {:.0}% of wall × threads)",
+            100.0 * (wall / ideal - 1.0),
             100.0 * cpu / (wall * threads as f64)
         ));
     }
@@ -697,15 +722,19 @@ fn points_bar(total: u64, hidden: bool) -> ProgressBar {
 
 /// One point: every scenario with the point's values set, every replicate on the same draws;
 /// each metric over the sweep's years, in the order of [`Layout::at`].
-fn run_point(sw: &Sweep, values: &[f64]) -> Result<Vec<Option<f64>>, Error> {
+/// `busy` adds up the time of each run (its share of preparing the scenario, simulating,
+/// computing the metrics), in nanoseconds.
+fn run_point(sw: &Sweep, values: &[f64], busy: &AtomicU64) -> Result<Vec<Option<f64>>, Error> {
     use rayon::prelude::*;
     let plan = &sw.plan;
     let opts = at_point(&sw.base, &plan.parameters, values);
+    let t = Instant::now();
     let preps: Vec<Prepared> = sw
         .paths
         .iter()
         .map(|path| prepare(path, &opts))
         .collect::<Result<_, _>>()?;
+    busy.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
     let reps = plan.replicates;
     let runs: Vec<(usize, u32)> = (0..preps.len())
         .flat_map(|s| (0..reps).map(move |r| (s, r)))
@@ -714,6 +743,7 @@ fn run_point(sw: &Sweep, values: &[f64]) -> Result<Vec<Option<f64>>, Error> {
     let per_run: Vec<Vec<Option<f64>>> = runs
         .par_iter()
         .map(|&(s, r)| -> Result<Vec<Option<f64>>, Error> {
+            let t = Instant::now();
             let prep = &preps[s];
             let rep = engine::run_replicate(
                 &prep.epochs,
@@ -729,10 +759,12 @@ fn run_point(sw: &Sweep, values: &[f64]) -> Result<Vec<Option<f64>>, Error> {
                 return Ok(vec![None; keys.len()]);
             };
             let all = metrics::outcomes(&rep, &prep.epochs[0].params, period);
-            Ok(keys
+            let values = keys
                 .iter()
                 .map(|k| all.iter().find(|(key, _)| key == k).and_then(|(_, v)| *v))
-                .collect())
+                .collect();
+            busy.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+            Ok(values)
         })
         .collect::<Result<_, _>>()?;
     Ok(per_run.into_iter().flatten().collect())

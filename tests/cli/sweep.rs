@@ -550,3 +550,42 @@ fn a_pinned_parameter_holds_over_the_events_that_set_it() {
         }
     }
 }
+
+#[test]
+fn a_key_that_takes_whole_numbers_is_swept_in_whole_numbers() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let cfg = write(
+        d,
+        "w.toml",
+        &format!(
+            "baseline = {:?}\ndesign = \"lhs\"\nn = 6\nreplicates = 1\nagents = 2000\nmetrics = [\"trafficked_per_year\"]\n[[parameter]]\nkey = \"policy.reintegration.income_uplift_months\"\ndistribution = \"uniform\"\nlow = 6\nhigh = 24\n",
+            fixture().display().to_string()
+        ),
+    );
+    let out = d.join("out");
+    sweep_ok(
+        d,
+        &[
+            cfg.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ],
+    );
+    let (_, points) = read_csv(&out.join("points.csv"));
+    let values: Vec<f64> = points.iter().map(|r| cell(&r[1]).unwrap()).collect();
+    assert_eq!(values.len(), 7);
+    assert!(
+        values
+            .iter()
+            .all(|v| v.fract() == 0.0 && (6.0..=24.0).contains(v) || *v == 12.0),
+        "{values:?}"
+    );
+    let mut distinct = values.clone();
+    distinct.dedup();
+    assert!(
+        distinct.len() > 3,
+        "the hypercube still spreads: {values:?}"
+    );
+}
