@@ -74,6 +74,8 @@ pub struct Plan {
     pub seed: u64,
     pub sets: Vec<String>,
     pub metrics: Vec<String>,
+    /// `common` or `per_point`.
+    pub seeds: crate::sweep::Seeds,
     /// The reported years every metric is computed over.
     pub period: String,
     pub resamples: usize,
@@ -395,6 +397,7 @@ fn plan(config: &Path, o: &RunOptions) -> Result<Sweep, Error> {
         seed: preps[0].spec.seed,
         sets: o.sets.clone(),
         metrics: cfg.metric_list(),
+        seeds: cfg.seeds,
         period: years_label(years),
         resamples: cfg.resamples,
     };
@@ -647,7 +650,7 @@ fn run_shard(sw: &Sweep, out: &Path, shard: Shard, o: &RunOptions) -> Result<Vec
     pool.install(|| {
         use rayon::prelude::*;
         todo.par_iter().try_for_each(|&p| -> Result<(), Error> {
-            let values = run_point(sw, &sw.points[p], &busy)?;
+            let values = run_point(sw, p, &busy)?;
             let line = Record { point: p, values }.line();
             {
                 let mut l = log.lock().unwrap_or_else(|e| e.into_inner());
@@ -724,10 +727,11 @@ fn points_bar(total: u64, hidden: bool) -> ProgressBar {
 /// each metric over the sweep's years, in the order of [`Layout::at`].
 /// `busy` adds up the time of each run (its share of preparing the scenario, simulating,
 /// computing the metrics), in nanoseconds.
-fn run_point(sw: &Sweep, values: &[f64], busy: &AtomicU64) -> Result<Vec<Option<f64>>, Error> {
+fn run_point(sw: &Sweep, point: usize, busy: &AtomicU64) -> Result<Vec<Option<f64>>, Error> {
     use rayon::prelude::*;
     let plan = &sw.plan;
-    let opts = at_point(&sw.base, &plan.parameters, values);
+    let mut opts = at_point(&sw.base, &plan.parameters, &sw.points[point]);
+    opts.seed = Some(plan.seeds.of(plan.seed, point));
     let t = Instant::now();
     let preps: Vec<Prepared> = sw
         .paths

@@ -10,12 +10,14 @@
 //! agents = 20000
 //! seed = 1
 //! metrics = ["trafficked_per_year", "deaths_per_year"]   # default: the headline metrics
+//! seeds = "common"            # or "per_point": every point on its own draws
 //!
 //! [[parameter]]
 //! key = "market.deterrence_elasticity"      # any dotted key, as for --set
 //! distribution = "uniform"    # uniform, log_uniform, truncated_normal, discrete
 //! low = 0.05
 //! high = 0.5
+//! pin = false                 # true: hold over events that set the key
 //! ```
 
 use super::{Design, DesignKind, Distribution, ParameterSpec};
@@ -47,8 +49,37 @@ pub struct Config {
     /// Bootstrap resamples for the intervals of the indices.
     #[serde(default = "thousand")]
     pub resamples: usize,
+    /// Whether every point runs on the same draws (`common`) or on its own (`per_point`).
+    #[serde(default)]
+    pub seeds: Seeds,
     #[serde(rename = "parameter", default)]
     pub parameters: Vec<ParameterSpec>,
+}
+
+/// The random draws of the points.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Seeds {
+    /// Every point runs replicate r on the seed's draws: points differ by their parameters
+    /// only (common random numbers; the default).
+    #[default]
+    Common,
+    /// Point p runs on its own seed, derived from (seed, p): the points' differences carry the
+    /// model's noise too.
+    PerPoint,
+}
+
+impl Seeds {
+    /// The seed of point `point`.
+    pub fn of(self, seed: u64, point: usize) -> u64 {
+        match self {
+            Seeds::Common => seed,
+            Seeds::PerPoint => {
+                let mut state = seed ^ (point as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                crate::sensitivity::splitmix(&mut state)
+            }
+        }
+    }
 }
 
 fn two() -> u32 {

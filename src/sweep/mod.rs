@@ -10,6 +10,6 @@ mod distribution;
 pub mod shard;
 
 pub use analysis::{Index, Layout, Robustness, indices, outputs, quantile, robustness, wilson};
-pub use config::Config;
+pub use config::{Config, Seeds};
 pub use design::{Design, DesignKind, MAX_POINTS, grid, morris_points, sobol_points, to_values};
 pub use distribution::{Distribution, ParameterSpec, normal_cdf, normal_quantile};

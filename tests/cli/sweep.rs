@@ -589,3 +589,33 @@ fn a_key_that_takes_whole_numbers_is_swept_in_whole_numbers() {
         "the hypercube still spreads: {values:?}"
     );
 }
+
+#[test]
+fn points_share_their_draws_unless_each_is_given_its_own() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    // Two points with the same value: the same results on common draws, different on their own.
+    for (seeds, same) in [("common", true), ("per_point", false)] {
+        let cfg = write(
+            d,
+            &format!("{seeds}.toml"),
+            &format!(
+                "baseline = {:?}\ndesign = \"grid\"\nseeds = \"{seeds}\"\nreplicates = 1\nagents = 2000\nmetrics = [\"irregular_departures_per_year\"]\n[[parameter]]\nkey = \"choice.value_of_life_usd\"\ndistribution = \"discrete\"\nvalues = [40000, 40000]\n",
+                fixture().display().to_string()
+            ),
+        );
+        let out = d.join(seeds);
+        sweep_ok(
+            d,
+            &[
+                cfg.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+                "--quiet",
+            ],
+        );
+        let (_, rows) = read_csv(&out.join("results.csv"));
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1][5] == rows[2][5], same, "{seeds}: {rows:?}");
+    }
+}
