@@ -79,8 +79,8 @@ enum Command {
 
 #[derive(Args, Clone)]
 struct RunArgs {
-    /// Output folder [default: output/<scenario name>/, output/compare-<baseline name>/ or
-    /// output/calibrate-<config name>/]. It must be new, empty, or a folder crossroads wrote;
+    /// Output folder [default: output/<scenario name>/, output/compare-<baseline name>/,
+    /// output/calibrate-<config name>/ or output/sweep-<config name>/]. It must be new, empty, or a folder crossroads wrote;
     /// its earlier contents are replaced whole.
     #[arg(long)]
     out: Option<PathBuf>,

@@ -9,6 +9,7 @@
 //! - `points.csv`: the design's points, written at the start;
 //! - `shards/I-of-N.log`: the finished points of shard I of N (`shards/1-of-1.log` without
 //!   `--shard`), one checksummed line each, appended and synced as each point finishes;
+//! - `sweep.log`: a line per session of each shard (points run, runs, wall time);
 //! - `results.csv`, `sensitivity.csv`, `robustness.csv`: written by the merge, which a sweep
 //!   without `--shard` runs itself when its last point is done.
 //!
@@ -421,8 +422,9 @@ fn years_label(y: Years) -> String {
 }
 
 /// Files a sweep's folder may hold.
-const SWEEP_FILES: [&str; 7] = [
+const SWEEP_FILES: [&str; 8] = [
     "sweep.json",
+    "sweep.log",
     "points.csv",
     "results.csv",
     "sensitivity.csv",
@@ -694,6 +696,20 @@ fn run_shard(sw: &Sweep, out: &Path, shard: Shard, o: &RunOptions) -> Result<Vec
             100.0 * cpu / (wall * threads as f64)
         ));
     }
+    // A journal of the sweep's sessions (how long each took, across resumes and shards).
+    let journal = out.join("sweep.log");
+    let stamp = crate::calendar::timestamp(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    );
+    let entry: String = lines.iter().map(|l| format!("{stamp} {l}\n")).collect();
+    fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&journal)
+        .and_then(|mut f| f.write_all(entry.as_bytes()))
+        .map_err(|e| Error::Other(format!("{}: cannot append: {e}", journal.display())))?;
     Ok(lines)
 }
 
