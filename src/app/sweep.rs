@@ -131,7 +131,7 @@ impl Plan {
         let decides = serde_json::json!({
             "version": self.version,
             "build": self.build,
-            "config": self.config.sha256,
+            "config": canonical(&self.config.text),
             "scenarios": self.scenarios.iter().map(|s| (&s.name, s.files.iter().map(|f| &f.1).collect::<Vec<_>>())).collect::<Vec<_>>(),
             "parameters": self.parameters.iter().map(|p| (&p.key, p.default.to_bits(), p.pin, p.whole)).collect::<Vec<_>>(),
             "design": self.design,
@@ -159,6 +159,13 @@ impl Plan {
     fn keys(&self) -> Vec<String> {
         self.parameters.iter().map(|p| p.key.clone()).collect()
     }
+}
+
+/// A configuration as parsed: a comment or a blank line changes no result.
+fn canonical(text: &str) -> String {
+    toml::from_str::<toml::Value>(text)
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| text.to_string())
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -484,7 +491,7 @@ fn differences(a: &Plan, b: &Plan) -> String {
             a.version, a.build, b.version, b.build
         ));
     }
-    if a.config.sha256 != b.config.sha256 {
+    if canonical(&a.config.text) != canonical(&b.config.text) {
         d.push("the configuration differs".into());
     }
     if a.scenarios != b.scenarios {

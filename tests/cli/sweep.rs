@@ -359,6 +359,18 @@ fn what_cannot_be_run_or_merged_is_refused_with_a_clear_error() {
     let (sh, sens) = read_csv(&out.join("sensitivity.csv"));
     assert!(sens.iter().all(|r| col(&sh, r, "index") == "spearman"));
 
+    // A comment changes no result: the same sweep, already done.
+    let commented = write(
+        d,
+        "g.toml",
+        &format!("# a note\n{}", fs::read_to_string(&cfg).unwrap()),
+    );
+    let r = sweep_ok(d, &[commented.to_str().unwrap(), "--out", o]);
+    assert!(
+        r.stdout.contains("5 of its 5 points were already done"),
+        "{}",
+        r.stdout
+    );
     // Another configuration into the same folder.
     let other = config(d, "g2.toml", "design = \"grid\"\nlevels = 3");
     let r = run_in(d, &["sweep", other.to_str().unwrap(), "--out", o]);
