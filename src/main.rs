@@ -81,7 +81,7 @@ enum Command {
 struct RunArgs {
     /// Output folder [default: output/<scenario name>/, output/compare-<baseline name>/,
     /// output/calibrate-<config name>/ or output/sweep-<config name>/]. It must be new, empty, or a folder crossroads wrote;
-    /// its earlier contents are replaced whole.
+    /// its earlier contents are replaced whole (a sweep resumes the sweep its folder holds).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Base random seed [default: the scenario's].
