@@ -170,7 +170,7 @@ fn say(metric: &str, v: f64) -> String {
     let (sign, digits) = s.split_at(1);
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -35,8 +35,13 @@ enum Command {
         /// The baseline scenario.
         baseline: PathBuf,
         /// Scenarios to compare with it.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "what_if")]
         scenarios: Vec<PathBuf>,
+        /// Compare the baseline with itself changed by KEY=VALUE (several separated by ';'),
+        /// on the same draws, as a scenario named after its overrides; repeatable, one scenario
+        /// each. `--set` changes every scenario, the baseline too.
+        #[arg(long = "what-if", value_name = "KEY=VALUE[;KEY=VALUE...]")]
+        what_if: Vec<String>,
         #[command(flatten)]
         opts: RunArgs,
     },
@@ -186,6 +191,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Without a terminal the progress bar does not show: tell each finished replicate instead.
+    let quiet = std::env::args().any(|a| a == "--quiet");
+    app::progress_lines(!quiet && !std::io::IsTerminal::is_terminal(&std::io::stderr()));
     match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -214,16 +222,18 @@ fn dispatch(command: Command) -> Result<(), app::Error> {
         Command::Compare {
             baseline,
             scenarios,
+            what_if,
             opts,
         } => {
             let quiet = opts.quiet;
-            let r = app::compare(&baseline, &scenarios, &opts.into())?;
+            let r = app::compare_what_if(&baseline, &scenarios, &what_if, &opts.into())?;
             for u in &r.unmatched {
                 eprintln!("note: {u}");
             }
             print!("{}", r.table);
             if !quiet {
                 println!("wrote {}", r.out.display());
+                println!("{}", app::speed(r.seconds, r.agent_steps));
             }
         }
         Command::Calibrate { config, opts } => {

@@ -57,19 +57,86 @@ pub fn check(path: &Path, sets: &[String]) -> Result<String, Error> {
         "  lenders (in borrowing order): {}",
         lenders.join(", ")
     );
-    let _ = writeln!(out, "  events: {}", s.events.len());
+    if !sets.is_empty() {
+        // What each --set changed, from the file's value.
+        let plain = scenario::load(path, &[])?;
+        let _ = writeln!(out, "  overrides (--set):");
+        for set in sets {
+            let Some((key, _)) = set.split_once('=') else {
+                continue;
+            };
+            let key = key.trim();
+            let show = |t: &toml::Table| {
+                scenario::value_at(t, key).map_or("(not set)".to_string(), |v| v.to_string())
+            };
+            let later: Vec<String> = scenario::event_keys(s)
+                .into_iter()
+                .filter(|(_, k)| Some(k) == scenario::canonical_key(key).as_ref())
+                .map(|(when, _)| when)
+                .collect();
+            let note = if later.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (an event sets it again from {}; the event's value holds from then on)",
+                    later.join(", ")
+                )
+            };
+            let _ = writeln!(
+                out,
+                "    {key}: {} -> {}{note}",
+                show(&plain.resolved),
+                show(&loaded.resolved)
+            );
+        }
+    }
+    // The policy levers in force at the first simulated month, section by section.
+    if let Some(toml::Value::Table(policy)) = loaded.resolved.get("policy") {
+        let _ = writeln!(out, "  policy levers at the first simulated month:");
+        for (section, v) in policy {
+            if let toml::Value::Table(t) = v {
+                let levers: Vec<String> = t.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                let _ = writeln!(out, "    policy.{section}: {}", levers.join(", "));
+            }
+        }
+    }
+    // The events in the order they take effect, one line per key set.
+    let _ = writeln!(out, "  events: {} (date, key = value)", s.events.len());
+    let start = scenario::parse_month(&s.start).unwrap_or((0, 1));
+    let mut timeline: Vec<(i64, String, String)> = Vec::new();
     for e in &s.events {
-        let when = e
-            .date
-            .clone()
-            .unwrap_or_else(|| format!("reported month {}", e.month.unwrap_or(0)));
-        let sets: Vec<String> = e.set.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        let (m, when) = match (&e.date, e.month) {
+            (Some(d), _) => {
+                let (y, mo) = scenario::parse_month(d).unwrap_or(start);
+                (y as i64 * 12 + mo as i64, d.clone())
+            }
+            (None, Some(n)) => {
+                let m = start.0 as i64 * 12 + start.1 as i64 + n - 1;
+                (
+                    m,
+                    format!("{:04}-{:02} (month {n})", (m - 1) / 12, (m - 1) % 12 + 1),
+                )
+            }
+            _ => continue,
+        };
+        let phase = if e.phase_in_months > 1 {
+            format!(", phased in over {} months", e.phase_in_months)
+        } else {
+            String::new()
+        };
         let note = if e.note.is_empty() {
             String::new()
         } else {
-            format!(" ({})", e.note)
+            format!("  ({}{phase})", e.note)
         };
-        let _ = writeln!(out, "    from {when}: {}{note}", sets.join(", "));
+        for (i, (k, v)) in e.set.iter().enumerate() {
+            let tail = if i == 0 { note.clone() } else { String::new() };
+            timeline.push((m, when.clone(), format!("{k} = {v}{tail}")));
+        }
+    }
+    timeline.sort_by_key(|t| t.0);
+    for (_, when, what) in &timeline {
+        let _ = writeln!(out, "    {when}  {what}");
     }
     // A scenario can be valid and still send nobody abroad: say so.
     let offered = p

@@ -21,6 +21,9 @@ pub struct CompareReport {
     pub table: String,
     /// Per scenario, the metrics only one side had (none in the usual case).
     pub unmatched: Vec<Unmatched>,
+    /// Wall time of the whole comparison, and the agent-steps of all its runs.
+    pub seconds: f64,
+    pub agent_steps: f64,
 }
 
 pub fn compare(
@@ -28,9 +31,39 @@ pub fn compare(
     scenarios: &[PathBuf],
     o: &RunOptions,
 ) -> Result<CompareReport, Error> {
+    compare_what_if(baseline, scenarios, &[], o)
+}
+
+/// `compare` with one-off variants of the baseline as well: each of `what_ifs` is one or more
+/// `KEY=VALUE` overrides (separated by `;`) applied to the baseline alone, run on the same draws
+/// and named after its overrides.
+pub fn compare_what_if(
+    baseline: &Path,
+    scenarios: &[PathBuf],
+    what_ifs: &[String],
+    o: &RunOptions,
+) -> Result<CompareReport, Error> {
     let mut preps = vec![(baseline.to_path_buf(), prepare(baseline, o)?)];
     for s in scenarios {
         preps.push((s.clone(), prepare(s, o)?));
+    }
+    for w in what_ifs {
+        let overrides: Vec<String> = w
+            .split(';')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect();
+        if overrides.is_empty() || overrides.iter().any(|x| !x.contains('=')) {
+            return Err(Error::Input(format!(
+                "--what-if {w:?}: give KEY=VALUE, or several separated by ';'"
+            )));
+        }
+        let mut opts = o.clone();
+        opts.sets.extend(overrides.iter().cloned());
+        let mut p = prepare(baseline, &opts)?;
+        p.name = what_if_name(&overrides);
+        preps.push((baseline.to_path_buf(), p));
     }
     let mut names = std::collections::BTreeSet::new();
     for (path, p) in &preps {
@@ -61,6 +94,7 @@ pub fn compare(
     let pool = pool(o.threads)?;
     let folder = Folder::claim(&out)?;
     let total: u64 = preps.iter().map(|(_, p)| p.total_months()).sum();
+    let clock = std::time::Instant::now();
     let bar = progress_bar(total, o.quiet, "compare");
     let mut runs = Vec::new();
     for (path, p) in &preps {
@@ -96,7 +130,28 @@ pub fn compare(
         out,
         table: tables::comparison_text(&base_name, &comparisons),
         unmatched,
+        seconds: clock.elapsed().as_secs_f64(),
+        agent_steps: runs.iter().map(|r| r.agent_steps).sum(),
     })
+}
+
+/// A folder name for a what-if: its overrides, `=` as `-` and `;` as `+`, other characters a
+/// folder name cannot hold as `_` (e.g. `what-if_policy.recruitment.fee_cap_usd-1000`).
+fn what_if_name(overrides: &[String]) -> String {
+    let joined = overrides.join("+").replace('=', "-");
+    let clean: String = joined
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut name = format!("what-if_{clean}").replace('+', "_and_");
+    name.truncate(200);
+    name
 }
 
 /// A run's calendar and its policy section in each epoch that starts within its simulated

@@ -17,11 +17,11 @@ mod sweep;
 
 pub use calibrate::{CalibrationReport, calibrate};
 pub use check::check;
-pub use compare::{CompareReport, compare};
+pub use compare::{CompareReport, compare, compare_what_if};
 pub use error::Error;
 pub use map::{DEFAULT_MAP, MapReport, map};
 pub use metrics::metrics;
-pub use run::{RunReport, run, speed_line};
+pub use run::{RunReport, run, speed, speed_line};
 pub use slurm::SlurmOptions;
 pub use sweep::{SweepOptions, SweepReport, merge as sweep_merge, sweep};
 
@@ -302,6 +302,15 @@ fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar {
     bar
 }
 
+/// Whether finished replicates are told one line each on standard error (set by the command
+/// line when standard error is not a terminal, where the progress bar does not show).
+static LINES: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Tell each finished replicate on a line of its own (when the progress bar cannot be seen).
+pub fn progress_lines(on: bool) {
+    LINES.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Agents (summed over replicates held at once) below which replicates run side by side.
 /// Small runs gain more from stepping replicates in parallel than from splitting a month's few
 /// chunks over threads; large ones would only multiply their memory.
@@ -312,15 +321,26 @@ pub const PARALLEL_REPLICATE_AGENTS: usize = 4_000_000;
 pub fn simulate(prep: &Prepared, bar: &ProgressBar) -> Result<Vec<Replicate>, Error> {
     use rayon::prelude::*;
     let tick = || bar.inc(1);
+    let clock = std::time::Instant::now();
     let one = |r: u32| {
-        engine::run_replicate(
+        let rep = engine::run_replicate(
             &prep.epochs,
             RunSpec {
                 replicate: r,
                 ..prep.spec
             },
             &tick,
-        )
+        );
+        if LINES.load(std::sync::atomic::Ordering::Relaxed) && rep.is_ok() {
+            eprintln!(
+                "{}: replicate {} of {} done ({:.1} s)",
+                prep.name,
+                r + 1,
+                prep.replicates,
+                clock.elapsed().as_secs_f64()
+            );
+        }
+        rep
     };
     let reps: Result<Vec<Replicate>, engine::OutOfMemory> = if prep.side_by_side() {
         (0..prep.replicates).into_par_iter().map(one).collect()

@@ -116,12 +116,17 @@ pub(super) fn run_into(
 
 /// One line on speed and memory, printed after a run.
 pub fn speed_line(r: &RunReport) -> String {
+    speed(r.seconds, r.agent_steps)
+}
+
+/// The wall time, the agent-steps a second and the peak memory of this process, in one line.
+pub fn speed(seconds: f64, agent_steps: f64) -> String {
     let mem = memory::peak()
         .map(|b| format!("{:.0} MB", b as f64 / 1e6))
         .unwrap_or_else(|| "unknown".into());
     format!(
         "wall {:.2} s, {:.1} million agent-steps/s, peak memory {mem}",
-        r.seconds,
-        r.agent_steps / r.seconds.max(1e-9) / 1e6
+        seconds,
+        agent_steps / seconds.max(1e-9) / 1e6
     )
 }

@@ -399,25 +399,56 @@ pub fn calibration(parameters: &[&str], points: &[ScoredPoint]) -> Result<Vec<u8
 /// 1 + 30 + 1 + 7 = 96 characters, or 2 + 24 + 1 + 9 + 2 × (1 + 30) = 98 by sex, for names of up
 /// to 24 characters. Numbers in [`compact`] form take at most 9 characters, so a difference with
 /// its interval at most 32: a row can reach 100 characters, no more.
-const NAME_W: usize = 24;
-const UNIT_W: usize = 9;
-const VALUE_W: usize = 9;
-const DIFF_W: usize = 30;
-const CHANGE_W: usize = 7;
-const SEX_W: usize = 30;
+/// Rows of text cells printed with each column as wide as its widest cell: the first two
+/// columns left-aligned, the others right-aligned. A row of one cell is a heading across.
+fn aligned(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let width = |j: usize| {
+        rows.iter()
+            .filter(|r| r.len() > 1)
+            .filter_map(|r| r.get(j))
+            .map(|c| c.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let widths: Vec<usize> = (0..cols).map(width).collect();
+    let mut out = String::new();
+    for r in rows {
+        if r.len() == 1 {
+            out.push_str(&r[0]);
+        } else {
+            let mut line = String::from(" ");
+            for (j, c) in r.iter().enumerate() {
+                let pad = widths[j].saturating_sub(c.chars().count());
+                line.push(' ');
+                if j < 2 {
+                    line.push_str(c);
+                    line.push_str(&" ".repeat(pad));
+                } else {
+                    line.push_str(&" ".repeat(pad));
+                    line.push_str(c);
+                }
+            }
+            out.push_str(line.trim_end());
+        }
+        out.push('\n');
+    }
+    out
+}
 
 /// The headline differences for the terminal: the years each scenario is compared over, then one
 /// block per outcome with its rate and its count a year on consecutive lines for each scenario,
-/// the same differences for women and for men, and the costs per person averted.
+/// the same differences for women and for men, and the costs per person averted. Shares are
+/// percentages (their differences in percentage points), numbers have three significant digits,
+/// and every column is as wide as its widest value.
 pub fn comparison_text(baseline: &str, comparisons: &[Comparison]) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let label = |sc: &str, unit: &str| format!("  {sc:<NAME_W$} {unit:<UNIT_W$}");
-    let lead = 2 + NAME_W + 1 + UNIT_W;
     let _ = writeln!(
         s,
         "Scenario minus baseline {baseline:?}, mean of the paired replicates, over the years compared:"
     );
+    let mut rows: Vec<Vec<String>> = Vec::new();
     for c in comparisons {
         let why = match c.policy.from {
             Some(m) => format!(
@@ -426,86 +457,108 @@ pub fn comparison_text(baseline: &str, comparisons: &[Comparison]) -> String {
             ),
             None => "policy the same as the baseline's: every reported year".to_string(),
         };
-        let _ = writeln!(
-            s,
-            "  {:<NAME_W$} {:<UNIT_W$} {why}",
-            c.scenario, c.policy.years
-        );
+        rows.push(vec![
+            c.scenario.clone(),
+            format!("{}  {why}", c.policy.years),
+        ]);
     }
-    let _ = writeln!(
-        s,
-        "\n{:<lead$} {:>VALUE_W$} {:>VALUE_W$} {:>DIFF_W$} {:>CHANGE_W$}",
-        "", "baseline", "scenario", "difference [95% interval]", "change"
-    );
+    s.push_str(&aligned(&rows));
     let total = |c: &Comparison, metric: &str| {
         c.diffs
             .iter()
             .find(|d| d.key == Key::total(metric))
             .cloned()
     };
+    let mut rows: Vec<Vec<String>> = vec![
+        vec![String::new()],
+        vec![
+            String::new(),
+            String::new(),
+            "baseline".into(),
+            "scenario".into(),
+            "difference [95% interval]".into(),
+            "change".into(),
+        ],
+    ];
     for block in crate::compare::headline_blocks() {
-        let _ = writeln!(s, "{}", block_title(block));
+        rows.push(vec![block_title(block)]);
         for c in comparisons {
             for (i, h) in block.iter().enumerate() {
-                let name = if i == 0 { c.scenario.as_str() } else { "" };
+                let name = if i == 0 {
+                    c.scenario.clone()
+                } else {
+                    String::new()
+                };
+                let share = h.short == "share";
+                let unit = h.short.to_string();
                 let Some(d) = total(c, h.metric) else {
-                    let _ = writeln!(s, "{} {:>VALUE_W$}", label(name, h.short), "-");
+                    rows.push(vec![name, unit, "-".into()]);
                     continue;
                 };
-                let _ = writeln!(
-                    s,
-                    "{} {:>VALUE_W$} {:>VALUE_W$} {:>DIFF_W$} {:>CHANGE_W$}",
-                    label(name, h.short),
-                    show(d.baseline_mean),
-                    show(d.scenario_mean),
-                    with_interval(&d),
+                rows.push(vec![
+                    name,
+                    unit,
+                    show(d.baseline_mean, share),
+                    show(d.scenario_mean, share),
+                    with_interval(&d, share),
                     d.relative_change
                         .map(|r| format!("{:+.1}%", 100.0 * r))
-                        .unwrap_or_else(|| "-".into())
-                );
+                        .unwrap_or_else(|| "-".into()),
+                ]);
             }
         }
     }
+    s.push_str(&aligned(&rows));
     // The same differences for women and for men, each over its own denominators.
-    let by_sex = |c: &Comparison, metric: &str, level: &str| {
+    let by_sex = |c: &Comparison, metric: &str, level: &str, share: bool| {
         c.diffs
             .iter()
             .find(|d| d.key == Key::by(metric, BY_SEX, level))
-            .map(with_interval)
+            .map(|d| with_interval(d, share))
             .unwrap_or_else(|| "-".into())
     };
-    let _ = writeln!(
-        s,
-        "\n{:<lead$} {:>SEX_W$} {:>SEX_W$}",
-        "difference by sex [95% interval]", "women", "men"
-    );
+    let mut rows: Vec<Vec<String>> = vec![
+        vec![String::new()],
+        vec![
+            "difference by sex [95% interval]".into(),
+            String::new(),
+            "women".into(),
+            "men".into(),
+        ],
+    ];
     for block in crate::compare::headline_blocks() {
-        let rows: Vec<_> = block
+        let listed: Vec<_> = block
             .iter()
             .filter(|h| BY_GROUP.contains(&h.metric))
             .collect();
-        if rows.is_empty() {
+        if listed.is_empty() {
             continue;
         }
-        let _ = writeln!(s, "{}", block_title(block));
+        rows.push(vec![block_title(block)]);
         for c in comparisons {
-            for (i, h) in rows.iter().enumerate() {
-                let name = if i == 0 { c.scenario.as_str() } else { "" };
-                let _ = writeln!(
-                    s,
-                    "{} {:>SEX_W$} {:>SEX_W$}",
-                    label(name, h.short),
-                    by_sex(c, h.metric, "women"),
-                    by_sex(c, h.metric, "men")
-                );
+            for (i, h) in listed.iter().enumerate() {
+                let name = if i == 0 {
+                    c.scenario.clone()
+                } else {
+                    String::new()
+                };
+                let share = h.short == "share";
+                rows.push(vec![
+                    name,
+                    h.short.to_string(),
+                    by_sex(c, h.metric, "women", share),
+                    by_sex(c, h.metric, "men", share),
+                ]);
             }
         }
     }
+    s.push_str(&aligned(&rows));
     // Costs per person averted: a value with its interval, or why there is none.
     let _ = writeln!(
         s,
         "\nProgramme cost per person averted (USD; ratio of mean paired differences, Fieller 95% interval)"
     );
+    let mut rows: Vec<Vec<String>> = Vec::new();
     for c in comparisons {
         let reasons: Vec<String> = c
             .costs
@@ -516,59 +569,92 @@ pub fn comparison_text(baseline: &str, comparisons: &[Comparison]) -> String {
             })
             .collect();
         if !reasons.is_empty() && reasons.iter().all(|r| !r.is_empty() && *r == reasons[0]) {
-            let _ = writeln!(s, "  {:<NAME_W$} {}", c.scenario, reasons[0]);
+            rows.push(vec![c.scenario.clone(), reasons[0].clone()]);
             continue;
         }
         for (i, x) in c.costs.iter().enumerate() {
-            let name = if i == 0 { c.scenario.as_str() } else { "" };
+            let name = if i == 0 {
+                c.scenario.clone()
+            } else {
+                String::new()
+            };
             let what = crate::compare::COST_EFFECTIVENESS
                 .iter()
                 .find(|e| e.metric == x.metric)
                 .map_or(x.metric, |e| e.short);
             let text = match &x.value {
-                Ok(r) => format!(
-                    "{} [{}, {}]",
-                    compact(r.estimate),
-                    compact(r.lo),
-                    compact(r.hi)
-                ),
+                Ok(r) => format!("{} [{}, {}]", say(r.estimate), say(r.lo), say(r.hi)),
                 Err(e) => e.to_string(),
             };
-            let _ = writeln!(s, "{} {text}", label(name, what));
+            rows.push(vec![name, format!("{what}  {text}")]);
         }
     }
+    s.push_str(&aligned(&rows));
     s
 }
 
-/// A block's title: its topic and the units of its rows, `Trafficked (per 1,000 departures;
-/// persons a year)`.
 fn block_title(block: &[crate::compare::Headline]) -> String {
     let units: Vec<&str> = block.iter().map(|h| h.unit).collect();
     format!("{} ({})", block[0].topic, units.join("; "))
 }
 
-fn show(v: Option<f64>) -> String {
-    v.map(compact).unwrap_or_else(|| "-".into())
+fn show(v: Option<f64>, share: bool) -> String {
+    match v {
+        Some(x) if share => format!("{}%", say(100.0 * x)),
+        Some(x) => say(x),
+        None => "-".into(),
+    }
 }
 
-/// A difference and its interval, `-1.78 [-2.58, -0.985]`. A difference that is rounding error
-/// next to the values compared reads as 0.
-fn with_interval(d: &Diff) -> String {
+/// A difference and its interval, `-1,780 [-2,580, -985]`, or for a share in percentage points
+/// (`-10.4 pp [-20.8, -0.1]`). A difference that is rounding error next to the values compared
+/// reads as 0.
+fn with_interval(d: &Diff, share: bool) -> String {
     let scale = d
         .baseline_mean
         .unwrap_or(0.0)
         .abs()
         .max(d.scenario_mean.unwrap_or(0.0).abs());
-    let zero = |x: f64| if x.abs() <= 1e-9 * scale { 0.0 } else { x };
+    let k = if share { 100.0 } else { 1.0 };
+    let zero = |x: f64| if x.abs() <= 1e-9 * scale { 0.0 } else { k * x };
+    let unit = if share { " pp" } else { "" };
     match (d.diff.mean, d.diff.lo, d.diff.hi) {
         (Some(m), Some(l), Some(h)) => format!(
-            "{} [{}, {}]",
-            compact(zero(m)),
-            compact(zero(l)),
-            compact(zero(h))
+            "{}{unit} [{}, {}]",
+            say(zero(m)),
+            say(zero(l)),
+            say(zero(h))
         ),
-        (m, _, _) => show(m.map(zero)),
+        (Some(m), _, _) => format!("{}{unit}", say(zero(m))),
+        _ => "-".into(),
     }
+}
+
+/// A number as a person reads it: three significant digits, thousands separated by commas
+/// (`11,100`, `-4,880`, `0.0473`), powers of ten only beyond a billion or below a thousandth.
+pub fn say(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return if v == 0.0 { "0".into() } else { "-".into() };
+    }
+    let a = v.abs();
+    if !(1e-3..1e9).contains(&a) {
+        return compact(v);
+    }
+    if a < 1000.0 {
+        return short(v);
+    }
+    let e = a.log10().floor() as i32;
+    let unit = 10f64.powi(e - 2);
+    let r = ((v / unit).round() * unit) as i64;
+    let digits = r.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if r < 0 { format!("-{out}") } else { out }
 }
 
 /// A number for the terminal in at most 9 characters: three significant digits, and powers of

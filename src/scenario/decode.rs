@@ -29,11 +29,35 @@ pub(crate) fn describe(
     let Some(span) = e.span() else {
         return ScenarioError::new("", msg);
     };
-    let (path, pos) = match path::at_span(root, &span) {
+    let (mut path, pos) = match path::at_span(root, &span) {
         Some((path, key_span)) => (path, key_span.start),
         None => (String::new(), span.start),
     };
-    ScenarioError::new(sources.at(pos), explain(msg, &path, sources.snippet(&span)))
+    // `event[5]` counts the events of every file `extends` chains: name the event by its file.
+    if let Some(rest) = path.strip_prefix("event[")
+        && let Some((_, tail)) = rest.split_once(']')
+        && let Some((n, file)) = sources.event_of(pos)
+        && n > 0
+    {
+        path = format!("[[event]] {n} of {file}{}", tail.replacen('.', ": ", 1));
+    }
+    let written = sources.snippet(&span);
+    // A TOML date (2027-01-01) where a month string is wanted.
+    if path.ends_with("date")
+        && let Some(w) = written
+        && w.len() >= 7
+        && w.as_bytes()[4] == b'-'
+        && w[..4].bytes().all(|b| b.is_ascii_digit())
+    {
+        return ScenarioError::new(
+            sources.at(pos),
+            format!(
+                "{path} = {w} is a TOML date; write the month as a string: date = \"{}\"",
+                &w[..7]
+            ),
+        );
+    }
+    ScenarioError::new(sources.at(pos), explain(msg, &path, written))
 }
 
 /// Names quoted in backticks after `after`, e.g. the fields of "expected one of `a`, `b`".
@@ -86,6 +110,8 @@ fn explain(msg: &str, path: &str, written: Option<&str>) -> String {
         let field = first_quoted(msg);
         let full = if path.is_empty() {
             field.to_string()
+        } else if path.starts_with("[[event]]") {
+            format!("{path}: {field}")
         } else {
             format!("{path}.{field}")
         };

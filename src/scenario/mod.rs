@@ -92,6 +92,30 @@ pub fn event_keys(s: &Scenario) -> Vec<(String, String)> {
     out
 }
 
+/// The value at dotted path `key` of a scenario table (ids select entries of arrays of tables).
+pub fn value_at<'a>(table: &'a toml::Table, key: &str) -> Option<&'a toml::Value> {
+    let segs = path::parse(key).ok()?;
+    let mut here = table;
+    let mut i = 0;
+    loop {
+        let mut v = here.get(segs[i].as_str())?;
+        if let toml::Value::Array(items) = v
+            && items.iter().all(|e| e.get("id").is_some())
+            && i + 1 < segs.len()
+        {
+            i += 1;
+            v = items
+                .iter()
+                .find(|e| e.get("id").and_then(|x| x.as_str()) == Some(segs[i].as_str()))?;
+        }
+        if i + 1 == segs.len() {
+            return Some(v);
+        }
+        here = v.as_table()?;
+        i += 1;
+    }
+}
+
 /// The canonical dotted form of a key (quotes only where a part holds a dot), if it is one.
 pub fn canonical_key(key: &str) -> Option<String> {
     path::parse(key).ok().map(|segs| path::join(&segs))

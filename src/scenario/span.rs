@@ -69,6 +69,24 @@ impl SourceMap {
         }
     }
 
+    /// Which `[[event]]` of its file the offset falls in (1-based: the headers before it) and
+    /// the file's name, if the offset is in a file.
+    pub(crate) fn event_of(&self, pos: usize) -> Option<(usize, String)> {
+        let s = self.find(pos)?;
+        let Label::File(path) = &s.label else {
+            return None;
+        };
+        // Up to the end of the offset's line, which may be the header itself.
+        let at = floor_char_boundary(&s.text, pos - s.base);
+        let end = s.text[at..].find('\n').map_or(s.text.len(), |i| at + i);
+        let before = &s.text[..end];
+        let n = before
+            .lines()
+            .filter(|l| l.trim_start().starts_with("[[event]]"))
+            .count();
+        Some((n, path.display().to_string()))
+    }
+
     /// The text a global span covers, if it is one short line.
     pub(crate) fn snippet(&self, span: &Range<usize>) -> Option<&str> {
         let s = self.find(span.start)?;

@@ -42,6 +42,7 @@ mod capacity;
 mod compare;
 mod dictionary;
 mod exploitation;
+mod first_use;
 mod loader_mutations;
 mod mechanisms;
 mod output_folder;

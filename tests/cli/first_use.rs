@@ -1,0 +1,223 @@
+//! The command line as a first-time user meets it: a what-if compared without writing a
+//! scenario, `check` showing what `--set` changed and the event timeline, events whose mistakes
+//! are named plainly, progress told line by line when there is no terminal, and a terminal table
+//! whose columns stay aligned.
+
+use crate::support::*;
+use tempfile::TempDir;
+
+#[test]
+fn a_what_if_is_compared_with_the_baseline_on_the_same_draws() {
+    let dir = TempDir::new().unwrap();
+    let fx = fixture();
+    let out = dir.path().join("cmp");
+    let r = run_in(
+        dir.path(),
+        &[
+            "compare",
+            fx.to_str().unwrap(),
+            "--what-if",
+            "policy.awareness.coverage_share=0.02",
+            "--what-if",
+            "policy.recruitment.fee_cap_usd=800;policy.recruitment.p_cap_enforcement=0.1",
+            "--agents",
+            "2000",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let same = "what-if_policy.awareness.coverage_share-0.02";
+    let capped =
+        "what-if_policy.recruitment.fee_cap_usd-800_and_policy.recruitment.p_cap_enforcement-0.1";
+    assert!(out.join(same).is_dir() && out.join(capped).is_dir());
+    let (head, rows) = read_csv(&out.join("comparison.csv"));
+    let col = |n: &str| head.iter().position(|h| h == n).unwrap();
+    let diff = |scenario: &str, metric: &str| {
+        rows.iter()
+            .find(|r| {
+                r[col("scenario")] == scenario
+                    && r[col("metric")] == metric
+                    && r[col("by")].is_empty()
+            })
+            .and_then(|r| cell(&r[col("diff_mean")]))
+            .unwrap()
+    };
+    // The baseline's own value: exactly the baseline, draw for draw.
+    for metric in [
+        "trafficked_per_year",
+        "debt_bondage_per_year",
+        "mean_migration_cost_usd",
+    ] {
+        assert_eq!(diff(same, metric), 0.0, "{metric}");
+    }
+    assert!(
+        diff(capped, "mean_migration_cost_usd") < 0.0,
+        "a lower, enforced cap costs less"
+    );
+    // A what-if without a value is refused before anything runs.
+    let r = run_in(
+        dir.path(),
+        &[
+            "compare",
+            fx.to_str().unwrap(),
+            "--what-if",
+            "policy.awareness.coverage_share",
+        ],
+    );
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("KEY=VALUE"), "{}", r.stderr);
+}
+
+#[test]
+fn check_shows_what_set_changed_the_levers_and_the_timeline() {
+    let dir = TempDir::new().unwrap();
+    let fx = fixture();
+    let policy = write(
+        dir.path(),
+        "p.toml",
+        &format!(
+            "extends = {:?}\nname = \"p\"\n[[event]]\ndate = \"2024-01\"\nnote = \"later\"\nset = {{ \"policy.awareness.coverage_share\" = 0.4 }}\n[[event]]\ndate = \"2023-01\"\nset = {{ \"policy.recruitment.fee_cap_usd\" = 900 }}\n",
+            fx.display().to_string()
+        ),
+    );
+    let r = run_in(
+        dir.path(),
+        &[
+            "check",
+            policy.to_str().unwrap(),
+            "--set",
+            "policy.awareness.coverage_share=0.3",
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let out = &r.stdout;
+    assert!(
+        out.contains(
+            "policy.awareness.coverage_share: 0.02 -> 0.3 (an event sets it again from 2024-01"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("policy.recruitment: ") && out.contains("fee_cap_usd = 1500"),
+        "{out}"
+    );
+    // The timeline in date order, whatever the order in the file.
+    let a = out
+        .find("2023-01  policy.recruitment.fee_cap_usd = 900")
+        .expect(out);
+    let b = out
+        .find("2024-01  policy.awareness.coverage_share = 0.4  (later)")
+        .expect(out);
+    assert!(a < b, "{out}");
+}
+
+#[test]
+fn event_mistakes_name_the_file_and_the_fix() {
+    let dir = TempDir::new().unwrap();
+    let fx = fixture().display().to_string();
+    let date = write(
+        dir.path(),
+        "d.toml",
+        &format!(
+            "extends = {fx:?}\n[[event]]\ndate = 2023-01-01\nset = {{ \"policy.awareness.coverage_share\" = 0.3 }}\n"
+        ),
+    );
+    let r = run_in(dir.path(), &["check", date.to_str().unwrap()]);
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.stderr.contains("[[event]] 1 of")
+            && r.stderr.contains("d.toml")
+            && r.stderr.contains("date = \"2023-01\""),
+        "{}",
+        r.stderr
+    );
+    let late = write(
+        dir.path(),
+        "l.toml",
+        &format!(
+            "extends = {fx:?}\n[[event]]\ndate = \"2040-01\"\nset = {{ \"policy.awareness.coverage_share\" = 0.3 }}\n"
+        ),
+    );
+    let r = run_in(dir.path(), &["check", late.to_str().unwrap()]);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("after the horizon"), "{}", r.stderr);
+    let bare = write(
+        dir.path(),
+        "b.toml",
+        &format!("extends = {fx:?}\n[[event]]\ndate = \"2023-01\"\n"),
+    );
+    let r = run_in(dir.path(), &["check", bare.to_str().unwrap()]);
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.stderr.contains("[[event]] 1 of") && r.stderr.contains("set is missing"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn without_a_terminal_each_replicate_is_told_and_the_table_stays_aligned() {
+    let dir = TempDir::new().unwrap();
+    let fx = fixture();
+    let out = dir.path().join("c");
+    let r = run_in(
+        dir.path(),
+        &[
+            "compare",
+            fx.to_str().unwrap(),
+            "--what-if",
+            "policy.awareness.coverage_share=0.5",
+            "--agents",
+            "2000",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    for rep in ["replicate 1 of 2 done", "replicate 2 of 2 done"] {
+        assert!(r.stderr.contains(&format!("small: {rep}")), "{}", r.stderr);
+    }
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("wall ") && l.contains("agent-steps/s")),
+        "{}",
+        r.stdout
+    );
+    // Every full row of the first table ends at the same column, and shares are percentages.
+    let first: Vec<&str> = r
+        .stdout
+        .lines()
+        .skip_while(|l| !l.contains("difference [95% interval]"))
+        .take_while(|l| !l.is_empty())
+        .filter(|l| l.starts_with("  ") && l.contains('['))
+        .collect();
+    assert!(first.len() > 10, "{}", r.stdout);
+    let width = first[0].chars().count();
+    assert!(
+        first.iter().all(|l| l.chars().count() == width),
+        "{}",
+        first.join("\n")
+    );
+    assert!(
+        first
+            .iter()
+            .any(|l| l.contains("share") && l.contains('%') && l.contains(" pp [")),
+        "{}",
+        first.join("\n")
+    );
+    let q = run_in(
+        dir.path(),
+        &[
+            "run",
+            fx.to_str().unwrap(),
+            "--agents",
+            "2000",
+            "--quiet",
+            "--out",
+            dir.path().join("q").to_str().unwrap(),
+        ],
+    );
+    assert!(!q.stderr.contains("replicate"), "--quiet: {}", q.stderr);
+}
