@@ -110,6 +110,61 @@ struct Sweep {
     /// Wall seconds over every session in sweep.log, and runs.
     wall: f64,
     runs: u64,
+    /// Per (scenario, metric): the share of the variance of the effect across points that is
+    /// the model's own noise (from the differences between replicates at each point), when the
+    /// sweep has two replicates or more.
+    noise: BTreeMap<(String, String), f64>,
+}
+
+/// The noise share of each policy effect: at every point the effects of replicates 0 and 1
+/// differ by noise alone (the same parameters), so half the mean square of that difference is
+/// the noise variance of one replicate's effect, and half that again the noise variance of the
+/// two-replicate mean, which is set against the variance of the mean effects across points.
+fn noise_shares(
+    results: &[BTreeMap<String, String>],
+    baseline: &str,
+) -> BTreeMap<(String, String), f64> {
+    // (point, scenario, metric) -> per-replicate values.
+    let mut v: BTreeMap<(String, String, String), BTreeMap<String, f64>> = BTreeMap::new();
+    for r in results {
+        if let Some(x) = num(r, "value") {
+            v.entry((
+                r["point"].clone(),
+                r["scenario"].clone(),
+                r["metric"].clone(),
+            ))
+            .or_default()
+            .insert(r["replicate"].clone(), x);
+        }
+    }
+    let mut acc: BTreeMap<(String, String), (Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    for ((point, scenario, metric), reps) in &v {
+        if scenario == baseline {
+            continue;
+        }
+        let Some(base) = v.get(&(point.clone(), baseline.to_string(), metric.clone())) else {
+            continue;
+        };
+        let e: Vec<f64> = reps
+            .iter()
+            .filter_map(|(r, x)| Some(x - base.get(r)?))
+            .collect();
+        if e.len() < 2 {
+            continue;
+        }
+        let a = acc.entry((scenario.clone(), metric.clone())).or_default();
+        a.0.push(e[0] - e[1]);
+        a.1.push((e[0] + e[1]) / 2.0);
+    }
+    acc.into_iter()
+        .filter_map(|(k, (d, m))| {
+            let n = m.len() as f64;
+            let noise = d.iter().map(|x| x * x).sum::<f64>() / d.len() as f64 / 4.0;
+            let mean = m.iter().sum::<f64>() / n;
+            let var = m.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+            (var > 0.0).then(|| (k, (noise / var).min(1.0)))
+        })
+        .collect()
 }
 
 fn read_sweep(dir: &Path) -> Result<Sweep, String> {
@@ -136,6 +191,15 @@ fn read_sweep(dir: &Path) -> Result<Sweep, String> {
                 .unwrap_or(0.0);
         }
     }
+    let baseline = plan["scenarios"][0]["name"]
+        .as_str()
+        .unwrap_or("baseline")
+        .to_string();
+    let noise = if plan["replicates"].as_u64().unwrap_or(1) >= 2 {
+        noise_shares(&read_table(&dir.join("results.csv"))?, &baseline)
+    } else {
+        BTreeMap::new()
+    };
     Ok(Sweep {
         plan,
         config,
@@ -143,6 +207,7 @@ fn read_sweep(dir: &Path) -> Result<Sweep, String> {
         robustness: read_table(&dir.join("robustness.csv"))?,
         wall,
         runs,
+        noise,
     })
 }
 
@@ -176,6 +241,19 @@ fn say(metric: &str, v: f64) -> String {
         out.push(c);
     }
     format!("{sign}{out}")
+}
+
+/// A whole number with thousands separated: `2,028`.
+fn count(n: u64) -> String {
+    let d = n.to_string();
+    let mut out = String::new();
+    for (i, c) in d.chars().enumerate() {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn pct(v: f64) -> String {
@@ -292,11 +370,11 @@ fn render(m: &Sweep, s: &Sweep) -> String {
              in `sweep.log`).",
             plan(sw, "design").as_str().unwrap_or(""),
             sw.config.n.unwrap_or(0),
-            points * scen as u64 * reps,
-            plan(sw, "agents"),
+            count(points * scen as u64 * reps),
+            count(plan(sw, "agents").as_u64().unwrap_or(0)),
             plan(sw, "seed"),
             sw.wall / 60.0,
-            sw.runs
+            count(sw.runs)
         );
     }
     let _ = writeln!(
@@ -313,7 +391,12 @@ fn render(m: &Sweep, s: &Sweep) -> String {
          of points at which the effect keeps the sign it has as written (Wilson 95% interval; \
          Sobol' rows of A and B, then the Morris points), and the assumptions with the largest \
          total Sobol' index ST (the share of the effect's variance over the ranges they explain \
-         with their interactions).\n"
+         with their interactions). The noise share is the part of the variance of the effect \
+         across the Morris points that is the model's own randomness at 20,000 agents (from the \
+         difference between the two replicates at each point): where it is large, a sign that \
+         flips says more about the sample size than about the assumptions, and the outcome needs \
+         more agents (rare outcomes such as deaths: a few hundred persons a year, a handful of \
+         agents at this size).\n"
     );
     for (scenario, title, outcomes) in RECOMMENDATIONS {
         let n = &scenario[..1];
@@ -321,9 +404,9 @@ fn render(m: &Sweep, s: &Sweep) -> String {
         let mut sentences = Vec::new();
         let _ = writeln!(
             o,
-            "| outcome | effect as written | relative effect, 5–95% | keeps its sign (Sobol') | keeps its sign (Morris) | decided most by (ST) |"
+            "| outcome | effect as written | relative effect, 5–95% | keeps its sign (Sobol') | keeps its sign (Morris) | noise share | decided most by (ST) |"
         );
-        let _ = writeln!(o, "|---|---|---|---|---|---|");
+        let _ = writeln!(o, "|---|---|---|---|---|---|---|");
         for metric in outcomes.iter() {
             let rs = robust(s, scenario, metric);
             let rm = robust(m, scenario, metric);
@@ -356,12 +439,17 @@ fn render(m: &Sweep, s: &Sweep) -> String {
                 .into_iter()
                 .map(|(p, v)| format!("`{p}` {v:.2}"))
                 .collect();
+            let noise = m
+                .noise
+                .get(&(scenario.to_string(), metric.to_string()))
+                .copied();
             let _ = writeln!(
                 o,
-                "| {} | {written} | {spread} | {} | {} | {} |",
+                "| {} | {written} | {spread} | {} | {} | {} | {} |",
                 words(metric),
                 rs.map(share_text).unwrap_or_else(|| "—".into()),
                 rm.map(share_text).unwrap_or_else(|| "—".into()),
+                noise.map_or("—".into(), |x| format!("{:.0}%", 100.0 * x)),
                 if drivers.is_empty() {
                     "—".into()
                 } else {
@@ -370,6 +458,8 @@ fn render(m: &Sweep, s: &Sweep) -> String {
             );
             let share = rs.and_then(|r| num(r, "same_sign_share"));
             let lead = top(s, scenario, metric, "ST", 1);
+            // Noise matters to the verdict only where the sign is not kept anyway.
+            let noisy = noise.is_some_and(|x| x > 0.5) && share.is_none_or(|x| x < 0.95);
             sentences.push(format!(
                 "its effect on {} ({} as written) {}{}{}",
                 words(metric),
@@ -380,13 +470,21 @@ fn render(m: &Sweep, s: &Sweep) -> String {
                     (Some(d), _) => say(metric, d),
                     _ => "—".into(),
                 },
-                verdict(share),
+                if noisy {
+                    "cannot be told from the model's noise at this sample size"
+                } else {
+                    verdict(share)
+                },
                 share
                     .map(|x| format!(" (same sign at {:.0}% of the points)", 100.0 * x))
                     .unwrap_or_default(),
-                lead.first()
-                    .map(|(p, v)| format!("; `{p}` decides most of its size (ST {v:.2})"))
-                    .unwrap_or_default()
+                if noisy {
+                    String::new()
+                } else {
+                    lead.first()
+                        .map(|(p, v)| format!("; `{p}` decides most of its size (ST {v:.2})"))
+                        .unwrap_or_default()
+                }
             ));
         }
         let _ = writeln!(o);
