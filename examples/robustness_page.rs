@@ -21,12 +21,20 @@ const RECOMMENDATIONS: [(&str, &str, &[&str]); 5] = [
     (
         "1-regulate-recruitment",
         "Regulate recruitment",
-        &["debt_bondage_per_year", "trafficked_per_year", "deaths_per_year"],
+        &[
+            "debt_bondage_per_year",
+            "trafficked_per_year",
+            "deaths_per_year",
+        ],
     ),
     (
         "2-cross-border-cooperation",
         "Cross-border cooperation",
-        &["identified_per_year", "trafficked_per_year", "deaths_per_year"],
+        &[
+            "identified_per_year",
+            "trafficked_per_year",
+            "deaths_per_year",
+        ],
     ),
     (
         "3-reintegration",
@@ -40,12 +48,20 @@ const RECOMMENDATIONS: [(&str, &str, &[&str]); 5] = [
     (
         "4-awareness",
         "Awareness campaigns",
-        &["trafficked_per_year", "irregular_departures_per_year", "deaths_per_year"],
+        &[
+            "trafficked_per_year",
+            "irregular_departures_per_year",
+            "deaths_per_year",
+        ],
     ),
     (
         "5-enforcement",
         "Stronger enforcement",
-        &["trafficked_per_year", "convictions_per_year", "deaths_per_year"],
+        &[
+            "trafficked_per_year",
+            "convictions_per_year",
+            "deaths_per_year",
+        ],
     ),
 ];
 
@@ -101,14 +117,18 @@ fn read_sweep(dir: &Path) -> Result<Sweep, String> {
         &std::fs::read(dir.join("sweep.json")).map_err(|e| format!("{}: {e}", dir.display()))?,
     )
     .map_err(|e| e.to_string())?;
-    let config: Config = toml::from_str(plan["config"]["text"].as_str().unwrap_or(""))
-        .map_err(|e| e.to_string())?;
+    let config: Config =
+        toml::from_str(plan["config"]["text"].as_str().unwrap_or("")).map_err(|e| e.to_string())?;
     let log = std::fs::read_to_string(dir.join("sweep.log")).unwrap_or_default();
     let (mut wall, mut runs) = (0.0, 0u64);
     for line in log.lines() {
         // "... ran 169 points (2028 runs of 20000 agents) in 812.3 s on 2 threads"
         if let (Some(r), Some(w)) = (line.split(" points (").nth(1), line.split(") in ").nth(1)) {
-            runs += r.split(' ').next().and_then(|x| x.parse().ok()).unwrap_or(0);
+            runs += r
+                .split(' ')
+                .next()
+                .and_then(|x| x.parse().ok())
+                .unwrap_or(0);
             wall += w
                 .split(' ')
                 .next()
@@ -200,12 +220,9 @@ fn share_text(r: &BTreeMap<String, String>) -> String {
         num(r, "ci_low"),
         num(r, "ci_high"),
     ) {
-        (Some(s), Some(lo), Some(hi)) => format!(
-            "{:.0}% [{:.0}–{:.0}%]",
-            100.0 * s,
-            100.0 * lo,
-            100.0 * hi
-        ),
+        (Some(s), Some(lo), Some(hi)) => {
+            format!("{:.0}% [{:.0}–{:.0}%]", 100.0 * s, 100.0 * lo, 100.0 * hi)
+        }
         _ => "—".into(),
     }
 }
@@ -230,7 +247,10 @@ fn render(m: &Sweep, s: &Sweep) -> String {
         .unwrap_or_else(|| "unknown".into());
     let mut o = String::new();
     let plan = |sw: &Sweep, k: &str| sw.plan[k].clone();
-    let _ = writeln!(o, "# Robustness: which conclusions survive what we don't know\n");
+    let _ = writeln!(
+        o,
+        "# Robustness: which conclusions survive what we don't know\n"
+    );
     let _ = writeln!(
         o,
         "This page is written by the program from two sweeps (docs/SWEEPS.md), by the commands\n\n\
@@ -342,7 +362,11 @@ fn render(m: &Sweep, s: &Sweep) -> String {
                 words(metric),
                 rs.map(share_text).unwrap_or_else(|| "—".into()),
                 rm.map(share_text).unwrap_or_else(|| "—".into()),
-                if drivers.is_empty() { "—".into() } else { drivers.join(", ") }
+                if drivers.is_empty() {
+                    "—".into()
+                } else {
+                    drivers.join(", ")
+                }
             );
             let share = rs.and_then(|r| num(r, "same_sign_share"));
             let lead = top(s, scenario, metric, "ST", 1);
