@@ -48,7 +48,7 @@ pub fn report(dir: &Path, sweep: Option<&Path>) -> Result<ReportDone, Error> {
     let _lock = if is_sweep {
         None
     } else {
-        Some(folder::lock(dir)?)
+        Some(folder::lock(&swapped_whole(dir))?)
     };
     folder::replace_file(&out, html.as_bytes(), "a report", is_report)?;
     Ok(ReportDone { out, sections })
@@ -81,6 +81,18 @@ pub(super) fn write_into(folder: &Folder, shown: &Path) -> Result<(), Error> {
         report::render(&input).map_err(|e| Error::Other(format!("report.html: {e}")))?;
     folder.write(REPORT_FILE, html.as_bytes())?;
     Ok(())
+}
+
+/// The folder a run swaps in whole with `dir`: a comparison's, when `dir` is one of its
+/// scenarios' folders; otherwise `dir` itself.
+fn swapped_whole(dir: &Path) -> PathBuf {
+    let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    match abs.parent() {
+        Some(p) if p.join("comparison.csv").is_file() && abs.join("manifest.json").is_file() => {
+            p.to_path_buf()
+        }
+        _ => abs,
+    }
 }
 
 /// Whether a file is a page this program wrote (only such a file is replaced).

@@ -307,6 +307,20 @@ fn a_comparison_report_states_the_numbers_of_comparison_csv() {
         page(&out) == before,
         "report DIR differs from compare --report"
     );
+    // A scenario's own folder has its own page; the comparison's folder stays one a run
+    // replaces (no lock or leftover inside it).
+    let one = out.join("enforcement");
+    report_ok(tmp.path(), &one, &[]);
+    assert_eq!(
+        sections(&page(&one)),
+        ["summary", "over-time", "provenance"]
+    );
+    compare_ok(
+        tmp.path(),
+        &[fixture(), tmp.path().join("enforcement.toml")],
+        &["--agents", "2000", "--replicates", "1"],
+    );
+    assert!(!one.join("report.html").exists() && !out.join("report.html").exists());
 }
 
 /// A small Morris sweep of the fixture and a policy scenario, merged, in `dir/sweep`.
