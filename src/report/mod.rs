@@ -170,6 +170,8 @@ pub struct Sensitivity {
     pub intro: String,
     /// Each parameter: key, value as written, lowest and highest value swept.
     pub parameters: Vec<(String, f64, f64, f64)>,
+    /// How each policy effect holds across the sweep (robustness.csv), headline metrics first.
+    pub robustness: Vec<RobustRow>,
     pub effects: Vec<Effect>,
 }
 
@@ -1263,7 +1265,10 @@ impl Sweep {
                 .collect(),
             _ => Vec::new(),
         };
+        let mut robustness = self.robustness.clone();
+        robustness.sort_by_key(|r| (scen_pos(&r.scenario), metric_pos(&r.metric)));
         Ok(Sensitivity {
+            robustness,
             intro: format!(
                 "From the sweep in {}: a {} design of {} points over {} parameter{}, every scenario on the same random draws at each point ({} replicate{} of {} agents), over {}. The indices say which assumptions drive each result; the robustness says whether an effect keeps its sign across their plausible ranges (docs/SWEEPS.md).",
                 self.folder,

@@ -3,7 +3,8 @@
 //! The page loads nothing and runs no script.
 
 use super::charts::tick;
-use super::tables::CheckRow;
+use super::summary;
+use super::tables::{CheckRow, RobustRow};
 use super::{Figure, GENERATOR, Page, Provenance};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
@@ -156,6 +157,9 @@ pub fn render(p: &Page) -> String {
                                     }
                                 }
                             }
+                            @if !s.robustness.is_empty() {
+                                (robustness(&s.robustness))
+                            }
                             @for e in &s.effects {
                                 h3 { (e.heading) }
                                 @if let Some(t) = &e.sentence { p { (t) } }
@@ -253,6 +257,45 @@ fn checks(rows: &[CheckRow]) -> Markup {
                             }
                         }
                         td { @if r.used_in_fit { "yes" } @else { "no" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// robustness.csv as a table: each effect as written, and how often it keeps its sign.
+fn robustness(rows: &[RobustRow]) -> Markup {
+    let pct = |v: Option<f64>| v.map(|v| format!("{}%", summary::percent(100.0 * v)));
+    html! {
+        table {
+            caption { "How often each effect keeps its sign across the sweep (robustness.csv)" }
+            thead {
+                tr {
+                    th { "scenario" } th { "outcome" } th.n { "effect as written" }
+                    th.n { "relative" } th.n { "same sign at" } th.n { "95% interval" }
+                    th.n { "effect, 5th to 95th percentile" }
+                }
+            }
+            tbody {
+                @for r in rows {
+                    tr {
+                        td { (r.scenario) }
+                        td {
+                            @match summary::headline(&r.metric) {
+                                Some(h) => (h.label()),
+                                None => code { (r.metric) },
+                            }
+                        }
+                        td.n { (opt(r.default_effect)) }
+                        td.n { (r.default_relative_change.map(|v| format!("{}%", summary::with_plus(summary::percent(100.0 * v)))).unwrap_or_default()) }
+                        td.n { (pct(r.same_sign_share).unwrap_or_default()) }
+                        td.n {
+                            @if let (Some(l), Some(h)) = (pct(r.ci_low), pct(r.ci_high)) { (l) "\u{2013}" (h) }
+                        }
+                        td.n {
+                            @if let (Some(a), Some(b)) = (r.effect_p05, r.effect_p95) { (num(a)) " to " (num(b)) }
+                        }
                     }
                 }
             }

@@ -381,6 +381,7 @@ fn a_sweep_adds_sensitivity_and_a_sweep_folder_has_its_own_report() {
     assert_self_contained(&p);
     assert!(p.contains("Tornado plot: enforcement, effect: Trafficked (persons a year)"));
     assert!(p.contains("(mean absolute elementary effect)"));
+    assert!(p.contains("How often each effect keeps its sign across the sweep"));
     // A comparison of the same scenarios with the sweep: its robustness in the summary.
     let cmp = compare_ok(
         tmp.path(),
