@@ -1,7 +1,8 @@
 //! The `crossroads` command line: parses arguments, dispatches to `app`, prints what it returns.
 //! The exit code of a failure is decided by `app::Error::exit_code`: 0 success, 2 bad input
 //! (scenario, arguments, a run too large for the machine, an `--out` that is not an output
-//! folder, or for `map` an existing file crossroads did not write), 1 any other failure
+//! folder, for `map` an existing file crossroads did not write, for `report` a folder that is
+//! not an output folder), 1 any other failure
 //! (including an output folder another run is writing).
 
 use clap::{Args, Parser, Subcommand};
@@ -27,6 +28,9 @@ enum Command {
     Run {
         /// Scenario file (TOML).
         scenario: PathBuf,
+        /// Also write report.html (summary, charts, fit, provenance) into the output folder.
+        #[arg(long)]
+        report: bool,
         #[command(flatten)]
         opts: RunArgs,
     },
@@ -42,6 +46,10 @@ enum Command {
         /// each. `--set` changes every scenario, the baseline too.
         #[arg(long = "what-if", value_name = "KEY=VALUE[;KEY=VALUE...]")]
         what_if: Vec<String>,
+        /// Also write report.html (summary, charts of the differences, fit, provenance) into the
+        /// output folder.
+        #[arg(long)]
+        report: bool,
         #[command(flatten)]
         opts: RunArgs,
     },
@@ -56,6 +64,18 @@ enum Command {
     /// hypercube, Morris or Sobol'), and say which parameters drive each result and policy
     /// effect, and how robust each effect is. `crossroads sweep merge DIR` merges shards.
     Sweep(SweepArgs),
+    /// Write report.html into an output folder: one self-contained page (summary in plain
+    /// language, charts, fit to observed data, sensitivity, provenance) that needs no network.
+    ///
+    /// DIR is the folder of `run`, `compare` or `sweep` (a sweep's report holds its sensitivity
+    /// and robustness).
+    Report {
+        /// The output folder.
+        dir: PathBuf,
+        /// A merged sweep's folder whose sensitivity and robustness the report adds.
+        #[arg(long, value_name = "SWEEPDIR")]
+        sweep: Option<PathBuf>,
+    },
     /// Validate a scenario and print a summary of it.
     Check {
         scenario: PathBuf,
@@ -146,6 +166,9 @@ struct SweepArgs {
     /// With --slurm: the account to charge.
     #[arg(long, value_name = "NAME", requires = "slurm")]
     slurm_account: Option<String>,
+    /// Also write report.html (sensitivity and robustness) into the sweep's folder once merged.
+    #[arg(long, conflicts_with_all = ["shard", "slurm"])]
+    report: bool,
     #[command(flatten)]
     opts: RunArgs,
 }
@@ -159,6 +182,9 @@ enum SweepAction {
         /// No summary lines.
         #[arg(long)]
         quiet: bool,
+        /// Also write report.html (sensitivity and robustness) into the folder.
+        #[arg(long)]
+        report: bool,
     },
 }
 
@@ -174,6 +200,7 @@ impl From<RunArgs> for RunOptions {
             sets: a.sets,
             pins: Vec::new(),
             quiet: a.quiet,
+            report: false,
         }
     }
 }
@@ -208,9 +235,17 @@ fn main() -> ExitCode {
 
 fn dispatch(command: Command) -> Result<(), app::Error> {
     match command {
-        Command::Run { scenario, opts } => {
+        Command::Run {
+            scenario,
+            report,
+            opts,
+        } => {
             let quiet = opts.quiet;
-            let r = app::run(&scenario, &opts.into())?;
+            let o = RunOptions {
+                report,
+                ..opts.into()
+            };
+            let r = app::run(&scenario, &o)?;
             if let Some(rows) = &r.validation {
                 println!("{}", crossroads::validation::verdict(rows));
             }
@@ -223,10 +258,15 @@ fn dispatch(command: Command) -> Result<(), app::Error> {
             baseline,
             scenarios,
             what_if,
+            report,
             opts,
         } => {
             let quiet = opts.quiet;
-            let r = app::compare_what_if(&baseline, &scenarios, &what_if, &opts.into())?;
+            let o = RunOptions {
+                report,
+                ..opts.into()
+            };
+            let r = app::compare_what_if(&baseline, &scenarios, &what_if, &o)?;
             for u in &r.unmatched {
                 eprintln!("note: {u}");
             }
@@ -242,6 +282,14 @@ fn dispatch(command: Command) -> Result<(), app::Error> {
             println!("wrote {}", r.out.join("calibration.csv").display());
         }
         Command::Sweep(args) => sweep(args)?,
+        Command::Report { dir, sweep } => {
+            let r = app::report(&dir, sweep.as_deref())?;
+            println!(
+                "wrote {} (sections: {})",
+                r.out.display(),
+                r.sections.join(", ")
+            );
+        }
         Command::Check { scenario, sets } => println!("{}", app::check(&scenario, &sets)?),
         Command::Metrics => {
             // A reader that stops early (`| head`) is not a failure.
@@ -274,7 +322,14 @@ fn dispatch(command: Command) -> Result<(), app::Error> {
 
 fn sweep(args: SweepArgs) -> Result<(), app::Error> {
     let (report, quiet) = match (args.action, args.config) {
-        (Some(SweepAction::Merge { dir, quiet }), _) => (app::sweep_merge(&dir)?, quiet),
+        (Some(SweepAction::Merge { dir, quiet, report }), _) => {
+            let mut r = app::sweep_merge(&dir)?;
+            if report {
+                let done = app::write_sweep_report(&dir)?;
+                r.lines.push(format!("wrote {}", done.out.display()));
+            }
+            (r, quiet)
+        }
         (None, Some(config)) => {
             let quiet = args.opts.quiet;
             let shard = args
@@ -305,7 +360,12 @@ fn sweep(args: SweepArgs) -> Result<(), app::Error> {
                 shard,
                 slurm,
             };
-            (app::sweep(&config, &o)?, quiet)
+            let mut r = app::sweep(&config, &o)?;
+            if args.report {
+                let done = app::write_sweep_report(&r.out)?;
+                r.lines.push(format!("wrote {}", done.out.display()));
+            }
+            (r, quiet)
         }
         (None, None) => {
             return Err(app::Error::Input(

@@ -1,6 +1,6 @@
 //! `crossroads compare`: every scenario on the same seeds as the baseline, each scenario's own
 //! outputs in `<out>/<name>/`, and comparison.csv, comparison_by_year.csv and comparison.svg in
-//! `<out>`, all swapped in together. Each scenario is compared over the reported years in which
+//! `<out>` (and report.html with `--report`), all swapped in together. Each scenario is compared over the reported years in which
 //! its policy differs from the baseline's, and year by year.
 
 use super::run::{RunReport, run_into};
@@ -125,6 +125,9 @@ pub fn compare_what_if(
     folder.write("comparison.csv", &csv)?;
     folder.write("comparison_by_year.csv", &by_year)?;
     folder.write("comparison.svg", svg.as_bytes())?;
+    if o.report {
+        super::report::write_into(&folder, &out)?;
+    }
     folder.commit()?;
     Ok(CompareReport {
         out,

@@ -27,7 +27,8 @@ pub enum Error {
 impl Error {
     /// The process exit code: 2 for input the user must change (a scenario, an argument, a
     /// configuration, a run too large for the machine, an `--out` that is not an output
-    /// folder, or for `map` an existing file crossroads did not write); 1 for everything else,
+    /// folder, for `map` or `report` an existing file crossroads did not write, for `report` a
+    /// folder that is not an output folder); 1 for everything else,
     /// including an output folder another run is writing.
     pub fn exit_code(&self) -> u8 {
         match self {

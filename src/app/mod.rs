@@ -1,5 +1,5 @@
 //! The commands, between the command line and the library, one file each (`run`, `compare`,
-//! `calibrate`, `sweep` with its `slurm` scripts, `check`, `metrics`, `map`). This file holds what they share: the run options and
+//! `calibrate`, `sweep` with its `slurm` scripts, `check`, `metrics`, `map`, `report`). This file holds what they share: the run options and
 //! their limits, preparing a scenario (load, override, compile), the memory a run needs, the
 //! thread pool, running the replicates and the progress bar. Every input error is found before any output
 //! folder is touched; every error is an [`Error`], which decides the exit code.
@@ -11,6 +11,7 @@ mod config_file;
 mod error;
 mod map;
 mod metrics;
+mod report;
 mod run;
 mod slurm;
 mod sweep;
@@ -21,6 +22,7 @@ pub use compare::{CompareReport, compare, compare_what_if};
 pub use error::Error;
 pub use map::{DEFAULT_MAP, MapReport, map};
 pub use metrics::metrics;
+pub use report::{ReportDone, report, write_sweep_report};
 pub use run::{RunReport, run, speed, speed_line};
 pub use slurm::SlurmOptions;
 pub use sweep::{SweepOptions, SweepReport, merge as sweep_merge, sweep};
@@ -46,6 +48,8 @@ pub struct RunOptions {
     /// sweep's pinned parameters).
     pub pins: Vec<String>,
     pub quiet: bool,
+    /// Write report.html into the output folder with the run (`run` and `compare`).
+    pub report: bool,
 }
 
 /// Most agents a run may have (64 GB of agents alone).

@@ -1,4 +1,5 @@
-//! `crossroads run`: one scenario, its replicates, and the files of the output contract.
+//! `crossroads run`: one scenario, its replicates, and the files of the output contract (and
+//! report.html with `--report`).
 
 use super::{
     Error, Prepared, RunOptions, check_memory, default_out, pool, prepare, progress_bar, simulate,
@@ -38,6 +39,9 @@ pub fn run(path: &Path, o: &RunOptions) -> Result<RunReport, Error> {
     let bar = progress_bar(prep.total_months(), o.quiet, &prep.name);
     let mut done = run_into(&prep, path, &folder, Path::new(""), &pool, &bar)?;
     bar.finish_and_clear();
+    if o.report {
+        super::report::write_into(&folder, &out)?;
+    }
     folder.commit()?;
     done.out = out;
     Ok(done)

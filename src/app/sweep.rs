@@ -429,7 +429,8 @@ fn years_label(y: Years) -> String {
 }
 
 /// Files a sweep's folder may hold.
-const SWEEP_FILES: [&str; 8] = [
+const SWEEP_FILES: [&str; 9] = [
+    "report.html",
     "sweep.json",
     "sweep.log",
     "points.csv",

@@ -39,7 +39,7 @@ pub const MARKERS: [&str; 3] = ["manifest.json", "comparison.csv", "calibration.
 
 /// Every file a command writes into its folder. A folder holding anything else is not replaced;
 /// a command that writes a new file must add it here.
-pub const OUTPUT_FILES: [&str; 10] = [
+pub const OUTPUT_FILES: [&str; 11] = [
     "timeseries.csv",
     "outcomes.csv",
     "summary.csv",
@@ -50,6 +50,7 @@ pub const OUTPUT_FILES: [&str; 10] = [
     "comparison_by_year.csv",
     "comparison.svg",
     "calibration.csv",
+    "report.html",
 ];
 
 /// Why an output folder cannot be claimed, written or swapped in.
@@ -137,6 +138,12 @@ impl Folder {
         Ok(())
     }
 
+    /// The temporary folder the run is written into, where its files can be read back before
+    /// the commit (to make a report of them).
+    pub fn staged(&self) -> &Path {
+        &self.tmp
+    }
+
     /// Swap the written run in place of whatever `target` held.
     pub fn commit(self) -> Result<(), FolderError> {
         // The folder may have changed since the claim: check again what is being replaced.
@@ -176,6 +183,28 @@ impl Drop for Folder {
             let _ = fs::remove_dir_all(&self.tmp);
         }
     }
+}
+
+/// The lock of an output folder, held while a command other than a run writes into it (a
+/// report), so that no run swaps the folder meanwhile.
+#[derive(Debug)]
+pub struct FolderLock {
+    _lock: Lock,
+}
+
+/// Take the lock of the output folder `target` without waiting, as a run does; another run
+/// writing the folder makes this fail with [`FolderError::Busy`].
+pub fn lock(target: &Path) -> Result<FolderLock, FolderError> {
+    let abs = std::path::absolute(target).map_err(io("cannot resolve", target))?;
+    let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
+        return Err(FolderError::NotOutput {
+            path: target.to_path_buf(),
+            reason: "does not name a folder by its name (like out/run1)".into(),
+        });
+    };
+    Ok(FolderLock {
+        _lock: Lock::take(&parent.join(hidden(name, ".lock")), target)?,
+    })
 }
 
 /// Write `bytes` as the file `target`, whole: into a temporary sibling `.<name>.tmp-<pid>`,
@@ -362,7 +391,9 @@ fn output_folder(dir: &Path, depth: usize) -> Result<(), String> {
         let kind = entry
             .file_type()
             .map_err(|e| format!("cannot read it: {e}"))?;
-        let known = name.to_str().is_some_and(|n| OUTPUT_FILES.contains(&n));
+        let known = name
+            .to_str()
+            .is_some_and(|n| OUTPUT_FILES.contains(&n) || leftover_of_output_file(n));
         if kind.is_file() && known {
             continue;
         }
@@ -377,6 +408,19 @@ fn output_folder(dir: &Path, depth: usize) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Whether `name` is `.<output file>.tmp-<pid>`: what a killed [`replace_file`] of a file
+/// inside an output folder (a report) leaves; it goes with the folder.
+fn leftover_of_output_file(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('.') else {
+        return false;
+    };
+    OUTPUT_FILES.iter().any(|f| {
+        rest.strip_prefix(f)
+            .and_then(|r| r.strip_prefix(".tmp-"))
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 /// Whether a `manifest.json` is one crossroads wrote (`"program": "crossroads"`).
@@ -599,6 +643,24 @@ mod tests {
         fs::write(ok.join("baseline/manifest.json"), MANIFEST).unwrap();
         fs::write(ok.join("baseline/outcomes.csv"), "x").unwrap();
         assert!(Folder::claim(&ok).is_ok());
+        // A report, and what a killed write of one leaves beside it, belong to the folder; a
+        // hidden file of another name does not.
+        fs::write(ok.join("report.html"), "x").unwrap();
+        fs::write(ok.join(".report.html.tmp-999999999"), "half").unwrap();
+        assert!(Folder::claim(&ok).is_ok());
+        refused(&[("manifest.json", MANIFEST), (".notes.tmp-1", b"n")]);
+        refused(&[("manifest.json", MANIFEST), (".report.html.tmp-x", b"n")]);
+    }
+
+    #[test]
+    fn a_folder_lock_keeps_runs_out_while_it_is_held() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let out = tmp.path().join("out");
+        let held = lock(&out).unwrap();
+        assert!(matches!(Folder::claim(&out), Err(FolderError::Busy { .. })));
+        assert!(matches!(lock(&out), Err(FolderError::Busy { .. })));
+        drop(held);
+        Folder::claim(&out).unwrap().commit().unwrap();
     }
 
     #[test]

@@ -31,6 +31,9 @@
 //! - `dictionary`: docs/metrics.csv is what `crossroads metrics` prints, outcomes.csv writes
 //!   exactly the dictionary's pairs of metric and breakdown, in its order, and comparison.csv
 //!   adds only the comparison-only rows;
+//! - `report`: report.html holds each section when the folder has its data and only then, its
+//!   summary states comparison.csv's numbers, and it is self-contained (no script, nothing from
+//!   the network, every chart with a size and a title); bad folders are refused;
 //! - `route_map`: `map` draws every location and leg of the baseline, the same bytes every time
 //!   and the same as docs/routes.svg, refuses bad input as `check` does, and never replaces a
 //!   file it did not write.
@@ -47,6 +50,7 @@ mod loader_mutations;
 mod mechanisms;
 mod output_folder;
 mod properties;
+mod report;
 mod route_map;
 mod routes;
 mod stationary;

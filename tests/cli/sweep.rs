@@ -102,9 +102,19 @@ fn a_sobol_sweep_writes_tables_that_agree_with_each_other() {
     let out = dir.path().join("out");
     let r = sweep_ok(
         dir.path(),
-        &[cfg.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        &[
+            cfg.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--report",
+        ],
     );
     assert!(r.stdout.contains("keeps its sign"), "{}", r.stdout);
+    let page = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        page.contains("<svg") && page.contains("campaign"),
+        "the sweep's report"
+    );
     // Point 0 (the scenarios as written) and N (k + 2) = 8 × 4 design points.
     let (head, points) = read_csv(&out.join("points.csv"));
     assert_eq!(

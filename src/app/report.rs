@@ -1,0 +1,215 @@
+//! `crossroads report DIR [--sweep SWEEPDIR]`, and the report that `run --report` and
+//! `compare --report` write into their folder: read the files of an output folder (a run's, a
+//! comparison's or a sweep's), make the page (`crate::report`), and write `DIR/report.html`
+//! whole, through a temporary name and a rename. A folder that is not an output folder, or a
+//! sweep that has not been merged, is bad input (exit code 2), named with what is missing.
+
+use super::Error;
+use crate::output::folder::{self, Folder};
+use crate::report::{self, CompareFiles, Input, REPORT_FILE, RunFiles, Source, SweepFiles};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// What a report command wrote.
+pub struct ReportDone {
+    /// The page's path.
+    pub out: PathBuf,
+    /// The sections it holds, by their anchors.
+    pub sections: Vec<&'static str>,
+}
+
+/// `crossroads report DIR [--sweep SWEEPDIR]`: write `DIR/report.html`.
+pub fn report(dir: &Path, sweep: Option<&Path>) -> Result<ReportDone, Error> {
+    let source = read_source(dir)?;
+    let sweep = match sweep {
+        Some(s) => {
+            if matches!(source, Source::Sweep(_)) {
+                return Err(Error::Input(format!(
+                    "--sweep {}: {} is itself a sweep's folder; --sweep adds a sweep to the report of a run or a comparison",
+                    s.display(),
+                    dir.display()
+                )));
+            }
+            Some((s.display().to_string(), read_sweep(s, "--sweep ")?))
+        }
+        None => None,
+    };
+    let is_sweep = matches!(source, Source::Sweep(_));
+    let input = Input {
+        folder: dir.display().to_string(),
+        source,
+        sweep,
+    };
+    let (html, sections) = report::render(&input).map_err(|e| in_folder(dir, e))?;
+    let out = dir.join(REPORT_FILE);
+    // A run or comparison folder is swapped whole by the next run into it: hold its lock, as a
+    // run does, so that the page cannot land in a folder being replaced. A sweep's folder has
+    // its own locks per shard; its report is written beside its tables.
+    let _lock = if is_sweep {
+        None
+    } else {
+        Some(folder::lock(&swapped_whole(dir))?)
+    };
+    folder::replace_file(&out, html.as_bytes(), "a report", is_report)?;
+    Ok(ReportDone { out, sections })
+}
+
+/// The report of a sweep's folder, `DIR/report.html` (sensitivity and robustness): what
+/// `crossroads report DIR` does on a sweep's folder, for the sweep to call once it has merged.
+pub fn write_sweep_report(dir: &Path) -> Result<ReportDone, Error> {
+    if !dir.join("sweep.json").is_file() {
+        return Err(Error::Input(format!(
+            "{}: is not a sweep's folder (no sweep.json)",
+            dir.display()
+        )));
+    }
+    report(dir, None)
+}
+
+/// The report of a run or comparison being written into `folder` (`--report`): made from the
+/// files already written into its temporary folder, and written beside them, so that it is
+/// swapped in with the run. `shown` is the folder's final name, for the page's title.
+pub(super) fn write_into(folder: &Folder, shown: &Path) -> Result<(), Error> {
+    let staged = folder.staged();
+    let input = Input {
+        folder: shown.display().to_string(),
+        source: read_source(staged).map_err(|e| Error::Other(format!("report.html: {e}")))?,
+        sweep: None,
+    };
+    // The files were written by this run: anything wrong with them is this program's fault.
+    let (html, _) =
+        report::render(&input).map_err(|e| Error::Other(format!("report.html: {e}")))?;
+    folder.write(REPORT_FILE, html.as_bytes())?;
+    Ok(())
+}
+
+/// The folder a run swaps in whole with `dir`: a comparison's, when `dir` is one of its
+/// scenarios' folders; otherwise `dir` itself.
+fn swapped_whole(dir: &Path) -> PathBuf {
+    let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    match abs.parent() {
+        Some(p) if p.join("comparison.csv").is_file() && abs.join("manifest.json").is_file() => {
+            p.to_path_buf()
+        }
+        _ => abs,
+    }
+}
+
+/// Whether a file is a page this program wrote (only such a file is replaced).
+fn is_report(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    let mark = format!(
+        "<meta name=\"generator\" content=\"{}\">",
+        report::GENERATOR
+    );
+    head.windows(mark.len()).any(|w| w == mark.as_bytes())
+}
+
+fn in_folder(dir: &Path, e: report::ReportError) -> Error {
+    match e {
+        // A file of the --sweep folder names itself.
+        report::ReportError::Input { file, message } if file.starts_with("--sweep ") => {
+            Error::Input(format!("{file}: {message}"))
+        }
+        report::ReportError::Input { file, message } => {
+            Error::Input(format!("{}: {message}", dir.join(file).display()))
+        }
+        other => Error::Other(other.to_string()),
+    }
+}
+
+/// A file of the folder if it is there; an unreadable file is an error.
+fn read_opt(path: &Path) -> Result<Option<Vec<u8>>, Error> {
+    match fs::read(path) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::Input(format!(
+            "{}: cannot read: {e}",
+            path.display()
+        ))),
+    }
+}
+
+fn read_run(dir: &Path, folder: &str) -> Result<RunFiles, Error> {
+    let mut r = RunFiles {
+        folder: folder.to_string(),
+        ..RunFiles::default()
+    };
+    for f in RunFiles::FILES {
+        if let Some(b) = read_opt(&dir.join(f))? {
+            r.set(f, b);
+        }
+    }
+    Ok(r)
+}
+
+/// What kind of output folder `dir` is, with its files.
+fn read_source(dir: &Path) -> Result<Source, Error> {
+    let at = dir.display();
+    match fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => return Err(Error::Input(format!("{at}: is not a folder"))),
+        Err(e) => return Err(Error::Input(format!("{at}: cannot read the folder: {e}"))),
+    }
+    if dir.join("sweep.json").is_file() {
+        return Ok(Source::Sweep(read_sweep(dir, "")?));
+    }
+    if let Some(comparison) = read_opt(&dir.join("comparison.csv"))? {
+        let by_year = read_opt(&dir.join("comparison_by_year.csv"))?;
+        let mut subs: Vec<String> = fs::read_dir(dir)
+            .map_err(|e| Error::Input(format!("{at}: cannot read the folder: {e}")))?
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        subs.sort();
+        let mut runs = Vec::new();
+        for s in subs {
+            let r = read_run(&dir.join(&s), &s)?;
+            if r.manifest.is_some() || r.timeseries.is_some() {
+                runs.push(r);
+            }
+        }
+        return Ok(Source::Compare(CompareFiles {
+            comparison,
+            by_year,
+            runs,
+        }));
+    }
+    if dir.join("manifest.json").is_file() {
+        return Ok(Source::Run(read_run(dir, "")?));
+    }
+    if dir.join("calibration.csv").is_file() {
+        return Err(Error::Input(format!(
+            "{at}: holds a calibration (calibration.csv); a report is made of the folder of a run, a comparison or a sweep"
+        )));
+    }
+    Err(Error::Input(format!(
+        "{at}: is not a crossroads output folder: it holds none of manifest.json (a run's folder), comparison.csv (a comparison's) or sweep.json (a sweep's)"
+    )))
+}
+
+/// A sweep's folder: its plan and merged tables (`what` prefixes messages, e.g. "--sweep ").
+fn read_sweep(dir: &Path, what: &str) -> Result<SweepFiles, Error> {
+    let at = dir.display();
+    let Some(plan) = read_opt(&dir.join("sweep.json"))? else {
+        return Err(Error::Input(format!(
+            "{what}{at}: is not a sweep's folder (no sweep.json)"
+        )));
+    };
+    let sensitivity = read_opt(&dir.join("sensitivity.csv"))?;
+    let robustness = read_opt(&dir.join("robustness.csv"))?;
+    let (Some(sensitivity), Some(robustness)) = (sensitivity, robustness) else {
+        return Err(Error::Input(format!(
+            "{what}{at}: the sweep has not been merged: sensitivity.csv and robustness.csv are missing (once every point has run, `crossroads sweep merge {at}` writes them)"
+        )));
+    };
+    Ok(SweepFiles {
+        plan,
+        sensitivity,
+        robustness,
+        points: read_opt(&dir.join("points.csv"))?,
+        results: read_opt(&dir.join("results.csv"))?,
+    })
+}
