@@ -458,8 +458,15 @@ fn render(m: &Sweep, s: &Sweep) -> String {
             );
             let share = rs.and_then(|r| num(r, "same_sign_share"));
             let lead = top(s, scenario, metric, "ST", 1);
-            // Noise matters to the verdict only where the sign is not kept anyway.
-            let noisy = noise.is_some_and(|x| x > 0.5) && share.is_none_or(|x| x < 0.95);
+            // Noise matters to the verdict only where the sign is not kept anyway; and where the
+            // two sweeps' point 0 (the same assumptions, other replicates) disagree on the sign,
+            // the sign as written is itself not resolved at this sample size.
+            let signs = |r: Option<&BTreeMap<String, String>>| {
+                r.and_then(|r| num(r, "default_effect")).map(f64::signum)
+            };
+            let disagree = matches!((signs(rs), signs(rm)), (Some(a), Some(b)) if a != b);
+            let noisy =
+                disagree || noise.is_some_and(|x| x > 0.5) && share.is_none_or(|x| x < 0.95);
             sentences.push(format!(
                 "its effect on {} ({} as written) {}{}{}",
                 words(metric),
@@ -470,7 +477,9 @@ fn render(m: &Sweep, s: &Sweep) -> String {
                     (Some(d), _) => say(metric, d),
                     _ => "—".into(),
                 },
-                if noisy {
+                if disagree {
+                    "cannot be told from the model's noise at this sample size: the two sweeps disagree on its sign as written"
+                } else if noisy {
                     "cannot be told from the model's noise at this sample size"
                 } else {
                     verdict(share)
@@ -593,6 +602,35 @@ fn render(m: &Sweep, s: &Sweep) -> String {
         }
         let _ = writeln!(o);
     }
+    let _ = writeln!(
+        o,
+        "## What this study cannot say
+"
+    );
+    let _ = writeln!(
+        o,
+        "- **Sample size.** Each run has {} agents and the Sobol' step one replicate: an effect \
+         of a few percent on trafficking, and any effect on deaths (a few hundred persons a year, \
+         a handful of agents), is within the model's own noise at this size, which the \
+         noise-share column measures. Those conclusions need the same study with more agents per \
+         run, which is what the Slurm scripts are for (docs/SWEEPS.md); the default `compare` \
+         (250,000 agents, 8 replicates) gives their size at the assumptions as written.",
+        count(plan(m, "agents").as_u64().unwrap_or(0))
+    );
+    let _ = writeln!(
+        o,
+        "- **Ranges.** Each assumption moves over the range written beside it in the baseline; \
+         values outside those ranges, and assumptions not listed, were not explored. The fitted \
+         parameters stay at their fitted values at every point: a study that also refitted the \
+         calibration at each point would move less on the outcomes the calibration pins down."
+    );
+    let _ = writeln!(
+        o,
+        "- **Draws.** Every point runs on the same random draws (common random numbers), so the \
+         indices describe the model on those draws; indices above 1 or below 0 are estimation \
+         noise of n = {} rows.",
+        s.config.n.unwrap_or(0)
+    );
     o
 }
 
