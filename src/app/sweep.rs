@@ -59,6 +59,9 @@ pub struct SweepReport {
 pub struct Plan {
     pub program: String,
     pub version: String,
+    /// The git commit the program was built from (`+changes` if the tree differed from it).
+    #[serde(default)]
+    pub commit: String,
     /// SHA-256 of the program's executable: results of two builds are never mixed.
     pub build: String,
     /// The sweep's identity: the hash of every field below that decides the results.
@@ -364,6 +367,7 @@ fn plan(config: &Path, o: &RunOptions) -> Result<Sweep, Error> {
     let mut plan = Plan {
         program: "crossroads".into(),
         version,
+        commit: env!("CROSSROADS_COMMIT").into(),
         build,
         sweep: String::new(),
         config: ConfigFile {

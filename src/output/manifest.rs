@@ -34,6 +34,7 @@ impl Manifest<'_> {
         json!({
             "program": "crossroads",
             "version": env!("CARGO_PKG_VERSION"),
+            "commit": env!("CROSSROADS_COMMIT"),
             "scenario": self.scenario,
             "seed": self.seed,
             "replicates": self.replicates,

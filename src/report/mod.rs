@@ -349,7 +349,10 @@ impl Manifest {
         let wall = v.get("wall_seconds").and_then(Value::as_f64);
         let provenance = RunProvenance {
             scenario: s("scenario"),
-            version: s("version"),
+            version: match v.get("commit").and_then(Value::as_str) {
+                Some(c) => format!("{} (commit {c})", s("version")),
+                None => s("version"),
+            },
             seed: s("seed"),
             agents: v
                 .get("agents")
@@ -1306,6 +1309,7 @@ impl Sweep {
     fn provenance(&self) -> SweepProvenance {
         let mut facts: Vec<(String, String)> = [
             ("program version", "version"),
+            ("commit", "commit"),
             ("build (SHA-256 of the program, first 16 bytes)", "build"),
             ("sweep identity", "sweep"),
             ("design", "design"),

@@ -619,6 +619,7 @@ fn the_manifest_records_the_run() {
         "weight",
         "threads",
         "version",
+        "commit",
         "input_files",
         "start_time",
         "wall_seconds",
@@ -631,6 +632,10 @@ fn the_manifest_records_the_run() {
     assert_eq!(m["agents"], 20_000);
     assert_eq!(m["threads"], 2);
     assert_eq!(m["version"], env!("CARGO_PKG_VERSION"));
+    assert!(
+        m["commit"].as_str().is_some_and(|c| !c.is_empty()),
+        "the commit the program was built from, or \"unknown\""
+    );
     // Weight: persons ever in the pool over the run ÷ agents.
     let s: crossroads::scenario::Scenario = toml::from_str(&fixture_text()).unwrap();
     let persons = s.population.persons
