@@ -631,16 +631,18 @@ fn with_interval(d: &Diff, share: bool) -> String {
 }
 
 /// A number as a person reads it: three significant digits, thousands separated by commas
-/// (`11,100`, `-4,880`, `0.0473`), powers of ten only beyond a billion or below a thousandth.
+/// (`11,100`, `-4,880`, `0.0473`, `0.000739`), powers of ten only beyond a billion or below a
+/// millionth.
 pub fn say(v: f64) -> String {
     if v == 0.0 || !v.is_finite() {
         return if v == 0.0 { "0".into() } else { "-".into() };
     }
     let a = v.abs();
-    if !(1e-3..1e9).contains(&a) {
+    if !(1e-6..1e9).contains(&a) {
         return compact(v);
     }
     if a < 1000.0 {
+        // `short` keeps three significant digits in plain decimals (`0.000739`).
         return short(v);
     }
     let e = a.log10().floor() as i32;
@@ -685,6 +687,17 @@ pub fn short(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_read_as_a_person_says_them() {
+        assert_eq!(say(-20_543.0), "-20,500");
+        assert_eq!(say(1_234_567.0), "1,230,000");
+        assert_eq!(say(6_650.4), "6,650");
+        assert_eq!(say(48.27), "48.3");
+        assert_eq!(say(-0.000_739_2), "-0.000739");
+        assert_eq!(say(2.5e-8), "2.50e-8");
+        assert_eq!(say(0.0), "0");
+    }
 
     #[test]
     fn compact_numbers_fit_nine_characters() {
