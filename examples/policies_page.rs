@@ -320,13 +320,8 @@ fn render(ranges: &Ranges, rows: &Rows, manifest: &serde_json::Value, o: &RunOpt
             level.to_string(),
         ))
     };
-    let commit = std::process::Command::new("git")
-        .args(["rev-parse", "--short", "HEAD"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .ok()
-        .map(|x| String::from_utf8_lossy(&x.stdout).trim().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    // The commit the program was built from (build.rs), `+changes` if the tree differed.
+    let commit = env!("CROSSROADS_COMMIT");
     let mut args = String::new();
     if let Some(a) = o.agents {
         let _ = write!(args, " --agents {a}");

@@ -316,13 +316,8 @@ fn verdict(share: Option<f64>) -> &'static str {
 }
 
 fn render(m: &Sweep, s: &Sweep) -> String {
-    let commit = std::process::Command::new("git")
-        .args(["rev-parse", "--short", "HEAD"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .ok()
-        .map(|x| String::from_utf8_lossy(&x.stdout).trim().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    // The commit the program was built from (build.rs), `+changes` if the tree differed.
+    let commit = env!("CROSSROADS_COMMIT");
     let mut o = String::new();
     let plan = |sw: &Sweep, k: &str| sw.plan[k].clone();
     let _ = writeln!(

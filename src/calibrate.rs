@@ -77,14 +77,8 @@ impl Config {
         if self.parameters.is_empty() {
             return Err("no [[parameter]] to vary".into());
         }
-        let mut seen = std::collections::HashSet::new();
+        each_key_once(self.parameters.iter().map(|p| p.key.as_str()))?;
         for p in &self.parameters {
-            if !seen.insert(p.key.as_str()) {
-                return Err(format!(
-                    "parameter {} is listed twice: each key may be varied once",
-                    p.key
-                ));
-            }
             if !(p.min.is_finite() && p.max.is_finite() && p.min <= p.max) {
                 return Err(format!(
                     "parameter {}: min {} and max {} must be numbers with min ≤ max",
@@ -94,6 +88,19 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// Refuses a configuration that lists one `[[parameter]]` key twice (`calibrate`, `sweep`).
+pub fn each_key_once<'a>(keys: impl Iterator<Item = &'a str>) -> Result<(), String> {
+    let mut seen = std::collections::HashSet::new();
+    for k in keys {
+        if !seen.insert(k) {
+            return Err(format!(
+                "parameter {k} is listed twice: each key may be varied once"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A Latin hypercube: `points` rows, one value per parameter, each parameter's range cut into

@@ -300,11 +300,10 @@ fn plan(config: &Path, o: &RunOptions) -> Result<Sweep, Error> {
             pin: p.pin,
             whole: false,
         }];
-        let between = 0.5 * (ends[0] + ends[ends.len() - 1]);
-        let fractional = between + if between.fract() == 0.0 { 0.5 } else { 0.0 };
+        // The resolved scenario writes a whole-number field as a TOML integer.
         one[0].whole = matches!(
-            prepare(&paths[0], &at_point(&base, &one, &[fractional])),
-            Err(Error::Scenario(e)) if e.message.contains("whole number")
+            crate::scenario::value_at(&preps[0].loaded.resolved, &p.key),
+            Some(toml::Value::Integer(_))
         );
         whole.push(one[0].whole);
         for v in ends {
@@ -772,6 +771,11 @@ fn run_point(sw: &Sweep, point: usize, busy: &AtomicU64) -> Result<Vec<Option<f6
         .flat_map(|s| (0..reps).map(move |r| (s, r)))
         .collect();
     let keys: Vec<Key> = plan.metrics.iter().map(|m| Key::total(m)).collect();
+    // The sweep's years in each scenario's reported months (the same for all its replicates).
+    let periods: Vec<_> = preps
+        .iter()
+        .map(|p| super::compare::timeline(p).period(sw.years))
+        .collect();
     let per_run: Vec<Vec<Option<f64>>> = runs
         .par_iter()
         .map(|&(s, r)| -> Result<Vec<Option<f64>>, Error> {
@@ -786,8 +790,7 @@ fn run_point(sw: &Sweep, point: usize, busy: &AtomicU64) -> Result<Vec<Option<f6
                 &|| {},
             )
             .map_err(|e| Error::Other(format!("{e}: the sweep was stopped")))?;
-            let tl = super::compare::timeline(prep);
-            let Some(period) = tl.period(sw.years) else {
+            let Some(period) = periods[s] else {
                 return Ok(vec![None; keys.len()]);
             };
             let all = metrics::outcomes(&rep, &prep.epochs[0].params, period);

@@ -102,14 +102,8 @@ impl Config {
         if self.parameters.is_empty() {
             return Err("no [[parameter]] to vary".into());
         }
-        let mut seen = std::collections::HashSet::new();
+        crate::calibrate::each_key_once(self.parameters.iter().map(|p| p.key.as_str()))?;
         for p in &self.parameters {
-            if !seen.insert(p.key.as_str()) {
-                return Err(format!(
-                    "parameter {} is listed twice: each key may be varied once",
-                    p.key
-                ));
-            }
             p.distribution()?;
         }
         if self.replicates == 0 {
