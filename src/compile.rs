@@ -28,17 +28,19 @@ pub fn epochs(loaded: &sc::Loaded, horizon: u32) -> Result<Vec<Epoch>, ScenarioE
                 p0.routes.len(),
                 p0.kinds.len(),
                 p0.districts.len(),
+                &p0.pop.strata,
             ) != (
                 params.dests.len(),
                 params.routes.len(),
                 params.kinds.len(),
                 params.districts.len(),
+                &params.pop.strata,
             ) {
                 return Err(ScenarioError::new(
                     "",
                     format!(
-                        "the event of simulated month {} changes the scenario's entities; \
-                         events may change values only",
+                        "the event of simulated month {} changes the scenario's entities or its \
+                         sampling strata; events may change values only",
                         e.month
                     ),
                 ));
@@ -55,6 +57,80 @@ pub fn epochs(loaded: &sc::Loaded, horizon: u32) -> Result<Vec<Epoch>, ScenarioE
             from: e.month,
             params,
         });
+    }
+    Ok(out)
+}
+
+/// The sampling strata, checked: at most `MAX_STRATA`, whole oversampling factors from 1 to 64
+/// whose least common multiple is at most 64 (so counts in units of weight stay well inside
+/// 32 bits), known districts, unique ids.
+fn strata(
+    s: &Scenario,
+    district_ix: &HashMap<String, Ix>,
+) -> Result<Vec<ep::Stratum>, ScenarioError> {
+    let fail = |m: String| ScenarioError::new("", m);
+    if s.strata.len() > ep::MAX_STRATA {
+        return Err(fail(format!(
+            "[[stratum]]: {} entries; at most {} are supported",
+            s.strata.len(),
+            ep::MAX_STRATA
+        )));
+    }
+    let mut out: Vec<ep::Stratum> = Vec::with_capacity(s.strata.len());
+    for st in &s.strata {
+        let key = |k: &str| format!("stratum.{}.{k}", st.id);
+        if out.iter().any(|o| o.id == st.id) {
+            return Err(fail(format!("[[stratum]] id {:?} is used twice", st.id)));
+        }
+        if !(1..=64).contains(&st.oversample) {
+            return Err(fail(format!(
+                "{} = {}: must be a whole number from 1 to 64",
+                key("oversample"),
+                st.oversample
+            )));
+        }
+        let districts = st
+            .districts
+            .iter()
+            .map(|d| {
+                district_ix.get(d).copied().ok_or_else(|| {
+                    fail(format!(
+                        "{}: district {d:?} does not exist",
+                        key("districts")
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let (mut mask, mut value) = (0u16, 0u16);
+        for (bit, want) in [
+            (crate::engine::agent::tr::WOMAN, st.women),
+            (crate::engine::agent::tr::SKILLED, st.skilled),
+            (crate::engine::agent::tr::LAND, st.land),
+            (crate::engine::agent::tr::TIES, st.ties),
+            (crate::engine::agent::tr::ONLINE, st.online),
+            (crate::engine::agent::tr::URBAN, st.urban),
+        ] {
+            if let Some(w) = want {
+                mask |= bit;
+                if w {
+                    value |= bit;
+                }
+            }
+        }
+        out.push(ep::Stratum {
+            id: st.id.clone(),
+            districts,
+            traits_mask: mask,
+            traits_value: value,
+            oversample: st.oversample,
+        });
+    }
+    let l = ep::units(&out).last().copied().unwrap_or(1);
+    if l > 64 {
+        return Err(fail(format!(
+            "[[stratum]]: the oversample factors {:?} have a least common multiple of {l}; at most 64 is supported (choose factors such as 2, 4, 8 or 2, 3, 6)",
+            ep::oversample(&out)
+        )));
     }
     Ok(out)
 }
@@ -386,6 +462,7 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             initial_debt: pop.initial_debt_usd,
             settle_months: s.settle_months,
             settle_persons_per_agent: s.settle_persons_per_agent,
+            strata: strata(s, &district_ix)?,
         },
         asp: Aspiration {
             p_base: asp.p_base as f32,

@@ -63,6 +63,10 @@ pub struct Scenario {
     pub recruiters: Vec<RecruiterKind>,
     #[serde(rename = "lender")]
     pub lenders: Vec<Lender>,
+    /// Sampling strata (run setting): groups of the population drawn more often than the rest,
+    /// each agent of them standing for fewer persons. None: every agent stands for as many.
+    #[serde(rename = "stratum", default, skip_serializing_if = "Vec::is_empty")]
+    pub strata: Vec<Stratum>,
     #[serde(rename = "event", default)]
     pub events: Vec<Event>,
     /// Observed data for validation (targets and series). Never inherited through `extends`.
@@ -121,6 +125,34 @@ pub struct Population {
     /// Share of the initial stock that still owes, and the mean debt left of those who owe.
     pub initial_indebted_share: f64,
     pub initial_debt_usd: f64,
+}
+
+/// A sampling stratum: the persons matching every condition it gives (a person belongs to the
+/// first stratum it matches; persons matching none are the rest).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Stratum {
+    pub id: String,
+    /// Persons of the stratum are drawn this many times as often as the rest, and each of its
+    /// agents stands for this many times fewer persons: a whole number from 1 to 64; the least
+    /// common multiple of all strata's must be at most 64.
+    pub oversample: u32,
+    /// Districts of the stratum; empty means all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub districts: Vec<String>,
+    /// Conditions on a person's traits; a trait not given is not a condition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub women: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skilled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub land: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ties: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub online: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub urban: Option<bool>,
 }
 
 /// Origin districts (aggregated groups of districts).

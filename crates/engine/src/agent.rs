@@ -41,6 +41,9 @@ pub mod tr {
     pub const UPLIFT: u16 = 1 << 10;
     /// Reached by the awareness campaign at least once (what it added may fade).
     pub const CAMPAIGN: u16 = 1 << 11;
+    /// The sampling stratum (`Params::strata`; 0 without any) sits in bits 12–15.
+    pub const STRATUM_SHIFT: u16 = 12;
+    pub const STRATUM_MASK: u16 = 0xf << STRATUM_SHIFT;
 }
 
 /// What happened in the current episode (bits of `Agent::flags`), reset at departure. The
@@ -189,6 +192,21 @@ impl Agent {
     #[inline(always)]
     pub fn group(&self) -> usize {
         (self.traits & (tr::WOMAN | tr::SKILLED)) as usize
+    }
+    /// The sampling stratum the agent was drawn in (which weight it carries).
+    #[inline(always)]
+    pub fn stratum(&self) -> usize {
+        (self.traits >> tr::STRATUM_SHIFT) as usize
+    }
+    #[inline(always)]
+    pub fn set_stratum(&mut self, s: usize) {
+        self.traits = (self.traits & !tr::STRATUM_MASK) | ((s as u16) << tr::STRATUM_SHIFT);
+    }
+    /// The counters' cell of this person: its group, within its stratum
+    /// (`group + GROUPS * stratum`).
+    #[inline(always)]
+    pub fn cell(&self) -> usize {
+        self.group() + super::stats::GROUPS * self.stratum()
     }
     /// Net worth in money: cash minus debt (for the ledger check).
     #[inline(always)]

@@ -37,6 +37,7 @@ pub fn start(ctx: &Ctx, i: usize, a: &mut Agent, app: &Application, loc: &mut Lo
         loc.traces.push(Trace {
             recruiter: a.recruiter,
             district: a.district,
+            units: ctx.units(a),
         });
         a.set_state(State::AtHome);
         return;
@@ -104,7 +105,7 @@ fn fail_before_departure(
     a.traits |= tr::FAILED_ATTEMPT;
     a.set_state(State::AtHome);
     if let Some(y) = ctx.year_of(ctx.t as i16) {
-        let e = &mut loc.out.episodes[y][a.group()];
+        let e = &mut loc.out.episodes[y][a.cell()];
         e.failed_before_departure += 1;
         e.lost_before_departure += lost as f64;
         if f == Failure::Offloaded {

@@ -4,7 +4,7 @@ use super::offers::Offer;
 use super::params::{Ix, Params};
 use super::recruiters::Recruiters;
 use super::rng::{Purpose, RunKey, Stream};
-use super::stats::{GROUPS, Outcomes, Tally};
+use super::stats::{Outcomes, Tally};
 
 /// Read-only view of the world for one month. Every agent sees the same one within a phase.
 pub struct Ctx<'a> {
@@ -20,9 +20,18 @@ pub struct Ctx<'a> {
     /// Share of the eligible returnees reintegration support can pay for this month under its
     /// budget (1 without a budget): worked out from last month's eligible returnees.
     pub budget_share: f32,
+    /// Units of weight of an agent of each sampling stratum (`Params::units`; `[1]` without
+    /// strata).
+    pub units: &'a [u32],
 }
 
 impl Ctx<'_> {
+    /// Units of weight agent `a` stands for.
+    #[inline(always)]
+    pub fn units(&self, a: &super::agent::Agent) -> u16 {
+        self.units[a.stratum()] as u16
+    }
+
     #[inline(always)]
     pub fn rng(&self, agent: usize, purpose: Purpose, sub: u16) -> Stream {
         self.key.stream(agent as u64, self.t as u32, purpose, sub)
@@ -56,6 +65,9 @@ pub struct Application {
     /// recruiter advances: paid at departure.
     pub fee: f32,
     pub advance: f32,
+    /// Units of weight the applicant stands for (`Params::units` of its stratum): the places
+    /// it takes.
+    pub units: u16,
     pub accepted: bool,
 }
 
@@ -64,12 +76,14 @@ pub struct Application {
 pub struct Trace {
     pub recruiter: u32,
     pub district: Ix,
+    /// Units of weight the victim stands for.
+    pub units: u16,
 }
 
 /// What one chunk of agents writes during a pass.
 pub struct Local<'a> {
-    /// The month's counters, one per group (`Agent::group`).
-    pub tally: &'a mut [Tally; GROUPS],
+    /// The month's counters, one per cell (`Agent::cell`: group and sampling stratum).
+    pub tally: &'a mut [Tally],
     pub out: &'a mut Outcomes,
     pub apps: &'a mut Vec<Application>,
     pub traces: &'a mut Vec<Trace>,
@@ -79,10 +93,9 @@ pub struct Local<'a> {
 }
 
 impl Local<'_> {
-    /// The month's counters of `a`'s group.
+    /// The month's counters of `a`'s cell.
     #[inline(always)]
     pub fn t(&mut self, a: &super::agent::Agent) -> &mut Tally {
-        // `group` is masked to two bits: no bounds check.
-        &mut self.tally[a.group() & (GROUPS - 1)]
+        &mut self.tally[a.cell()]
     }
 }

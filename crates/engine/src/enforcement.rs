@@ -71,9 +71,14 @@ pub fn month(
     let m = &p.market;
     let w = weight as f32;
     for tr in traces {
-        rec.victims[tr.recruiter as usize] += 1;
+        rec.victims[tr.recruiter as usize] += tr.units as u32;
         let ix = tr.recruiter as usize * nd + tr.district as usize;
-        rec.reputation[ix] = (rec.reputation[ix] - m.reputation_hit_share * w).max(0.0);
+        let hit = if tr.units == 1 {
+            w
+        } else {
+            w * tr.units as f32
+        };
+        rec.reputation[ix] = (rec.reputation[ix] - m.reputation_hit_share * hit).max(0.0);
     }
     let e = &p.policy.enforcement;
     let cap = &p.policy.recruitment;

@@ -88,6 +88,7 @@ fn identified(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, place: Place)
         loc.traces.push(Trace {
             recruiter: a.recruiter,
             district: a.district,
+            units: ctx.units(a),
         });
     }
     a.flags &= !fl::CAPTIVE_WORK;

@@ -218,9 +218,8 @@ pub fn repay(ctx: &Ctx, a: &mut Agent, amount: f32, loc: &mut Local) -> f32 {
             if a.is(fl::REPORTED)
                 && let Some(y) = ctx.year_of(a.departed)
             {
-                loc.out.episodes[y][a.group()].repaid += 1;
-                loc.out.episodes[y][a.group()].months_to_repay +=
-                    (ctx.t - a.departed as i32) as f64;
+                loc.out.episodes[y][a.cell()].repaid += 1;
+                loc.out.episodes[y][a.cell()].months_to_repay += (ctx.t - a.departed as i32) as f64;
             }
         }
     }
@@ -273,7 +272,7 @@ fn default(ctx: &Ctx, a: &mut Agent, loc: &mut Local) {
             if a.is(fl::REPORTED)
                 && let Some(y) = ctx.year_of(a.departed)
             {
-                loc.out.episodes[y][a.group()].collateral_lost += 1;
+                loc.out.episodes[y][a.cell()].collateral_lost += 1;
             }
         }
     }

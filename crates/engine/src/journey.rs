@@ -47,7 +47,7 @@ pub fn depart(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         && a.returned as i32 + REMIGRATION_WINDOW_MONTHS <= ctx.last
         && let Some(y) = ctx.year_of(a.returned)
     {
-        let r = &mut loc.out.returns[y][a.group()];
+        let r = &mut loc.out.returns[y][a.cell()];
         r.remigrated += 1;
         if matches!(rp.channel, Channel::Irregular | Channel::CrossBorder) {
             r.remigrated_irregular += 1;
@@ -55,7 +55,7 @@ pub fn depart(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     }
     if let Some(y) = ctx.year_of(a.departed) {
         a.flags |= fl::REPORTED;
-        let e = &mut loc.out.episodes[y][a.group()];
+        let e = &mut loc.out.episodes[y][a.cell()];
         e.departures[ch] += 1;
         if a.recruiter != NO_RECRUITER {
             let k = ctx.rec.kind[a.recruiter as usize] as usize;
@@ -182,7 +182,7 @@ fn mark_detained(ctx: &Ctx, a: &mut Agent, loc: &mut Local) {
         && a.is(fl::REPORTED)
         && let Some(y) = ctx.year_of(a.departed)
     {
-        loc.out.episodes[y][a.group()].irregular_detained += 1;
+        loc.out.episodes[y][a.cell()].irregular_detained += 1;
     }
 }
 
@@ -200,7 +200,7 @@ pub fn die(ctx: &Ctx, a: &mut Agent, loc: &mut Local, at_sea: bool) {
         && a.is(fl::REPORTED)
         && let Some(y) = ctx.year_of(a.departed)
     {
-        loc.out.episodes[y][a.group()].irregular_deaths += 1;
+        loc.out.episodes[y][a.cell()].irregular_deaths += 1;
     }
     a.set_state(State::Dead);
 }

@@ -221,10 +221,17 @@ pub fn run_replicate(
 pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> {
     let key = RunKey::new(spec.seed, spec.replicate);
     let horizon = (spec.spin_up + spec.months) as i32;
+    let stratified = !p.pop.strata.is_empty();
+    let units = p.pop.units();
     if p.pop.settle_months == 0 {
-        let layout = population::Layout::new(p, spec.agents, horizon);
+        let layout = if stratified {
+            let u = population::created_mean_units(p);
+            population::Layout::stratified(p, p.pop.persons, spec.agents, horizon, u, u)
+        } else {
+            population::Layout::new(p, spec.agents, horizon)
+        };
         let rec = recruiters::Recruiters::new(p, key)?;
-        let agents = population::create(p, key, layout, &rec.kind_start)?;
+        let agents = population::create(p, key, layout, &rec.kind_start, stratified)?;
         return Ok(step::World::new(
             p,
             agents,
@@ -232,14 +239,26 @@ pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> 
             rec,
             key,
             spec.spin_up as i32,
+            units,
         ));
     }
     let (settled, settle_key) = settle(p, spec)?;
     // The run starts with as many people as the settling run ended with: its pool, drawn from
     // the scenario's `persons`, has grown or shrunk to the size its entries and exits keep.
     let persons = population::persons_in_pool(&settled.agents, settled.weight);
-    let layout = population::Layout::starting_with(p, persons, spec.agents, horizon);
-    let mut agents = population::create(p, key, layout, &settled.rec.kind_start)?;
+    let layout = if stratified {
+        population::Layout::stratified(
+            p,
+            persons,
+            spec.agents,
+            horizon,
+            population::seated_mean_units(p, &settled.agents, settle_key),
+            population::created_mean_units(p),
+        )
+    } else {
+        population::Layout::starting_with(p, persons, spec.agents, horizon)
+    };
+    let mut agents = population::create(p, key, layout, &settled.rec.kind_start, stratified)?;
     population::seat(
         p,
         key,
@@ -247,6 +266,7 @@ pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> 
         &settled.agents,
         settle_key,
         p.pop.settle_months as i32,
+        stratified,
     );
     let mut rec = settled.rec;
     // Which brokers a policy has driven out is a fixed draw of the run's own key.
@@ -258,6 +278,7 @@ pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> 
         rec,
         key,
         spec.spin_up as i32,
+        units,
     ))
 }
 
@@ -289,9 +310,10 @@ fn settle(p: &Params, spec: RunSpec) -> Result<(step::World, RunKey), OutOfMemor
     let months = p.pop.settle_months as i32;
     let layout = population::Layout::new(p, settle_agents(p, spec), months);
     let rec = recruiters::Recruiters::new(p, key)?;
-    let agents = population::create(p, settle_key, layout, &rec.kind_start)?;
+    // The settling run draws every person alike: it stands for the population as a whole.
+    let agents = population::create(p, settle_key, layout, &rec.kind_start, false)?;
     // The first reported month is past the last: nothing is counted.
-    let mut world = step::World::new(p, agents, layout, rec, settle_key, months);
+    let mut world = step::World::new(p, agents, layout, rec, settle_key, months, vec![1]);
     for t in 0..months {
         world.step(p, t);
     }

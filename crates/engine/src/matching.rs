@@ -16,24 +16,47 @@ use super::params::Params;
 use super::recruiters::Recruiters;
 use super::rng::{Purpose, RunKey, Stream, entity};
 
-/// Demand and what was met, per recruiter kind (for market entry).
+/// Demand and what was met, per recruiter kind (for market entry), in units of weight.
 #[derive(Clone, Debug, Default)]
 pub struct KindDemand {
     pub applied: Vec<u32>,
     pub rejected: Vec<u32>,
 }
 
-/// Accept up to `places` of `group` (indices into `all`), lowest priority first. Returns how
-/// many were turned away.
-fn ration(all: &mut [Application], group: &mut [u32], places: usize) -> usize {
-    let k = places.min(group.len());
-    if k < group.len() {
-        group.sort_unstable_by_key(|&j| (all[j as usize].priority, all[j as usize].agent));
-        for &j in &group[k..] {
-            all[j as usize].accepted = false;
+/// Accept up to `places` units of weight of `group` (indices into `all`), lowest priority
+/// first. Returns the units turned away. An applicant stands for
+/// `Application::units` units (1 unless the scenario samples by strata); one that only partly
+/// fits in what is left is accepted with the probability of the part that fits (its own keyed
+/// draw), so the places taken are right on average.
+fn ration(all: &mut [Application], group: &mut [u32], places: usize, key: RunKey, t: i32) -> usize {
+    let units: usize = group.iter().map(|&j| all[j as usize].units as usize).sum();
+    if units <= places {
+        return 0;
+    }
+    group.sort_unstable_by_key(|&j| (all[j as usize].priority, all[j as usize].agent));
+    let mut left = places;
+    let mut rejected = 0;
+    for &j in group.iter() {
+        let app = &mut all[j as usize];
+        let u = app.units as usize;
+        if u <= left {
+            left -= u;
+        } else {
+            if left > 0
+                && key
+                    .stream(app.agent as u64, t as u32, Purpose::Matching, 2)
+                    .uniform()
+                    < left as f32 / u as f32
+            {
+                left = 0;
+                continue;
+            }
+            left = 0;
+            app.accepted = false;
+            rejected += u;
         }
     }
-    group.len() - k
+    rejected
 }
 
 /// Whole places this month for a capacity of `x` agents: stochastic rounding with a keyed draw.
@@ -118,7 +141,7 @@ pub fn match_all(
                 capacity[k] / w,
                 key.stream(entity::kind(k), t as u32, Purpose::Matching, 1),
             );
-            ration(all, group, n);
+            ration(all, group, n, key, t);
         }
     }
     // Then the principals: agencies, fraudulent agencies, networks.
@@ -139,8 +162,8 @@ pub fn match_all(
             capacity[k] / w,
             key.stream(entity::kind(k), t as u32, Purpose::Matching, 0),
         );
-        demand.applied[k] = group.len() as u32;
-        demand.rejected[k] = ration(all, group, n) as u32;
+        demand.applied[k] = group.iter().map(|&j| all[j as usize].units as u32).sum();
+        demand.rejected[k] = ration(all, group, n, key, t) as u32;
     }
     // Job openings of each pool, for the regular applicants the recruiters accepted.
     for g in groups.iter_mut() {
@@ -160,7 +183,7 @@ pub fn match_all(
             openings(p, d, open_months[d]) / w,
             key.stream(entity::destination(d), t as u32, Purpose::Matching, 0),
         );
-        ration(all, group, n);
+        ration(all, group, n, key, t);
     }
     demand
 }
@@ -179,6 +202,7 @@ mod tests {
             needs_job: false,
             fee: 0.0,
             advance: 0.0,
+            units: 1,
             accepted: true,
         }
     }
@@ -187,7 +211,7 @@ mod tests {
     fn ration_accepts_lowest_priorities() {
         let mut all = vec![app(0, 50), app(1, 10), app(2, 30), app(3, 20)];
         let mut group: Vec<u32> = (0..4).collect();
-        let rejected = ration(&mut all, &mut group, 2);
+        let rejected = ration(&mut all, &mut group, 2, RunKey::new(1, 0), 0);
         let accepted: Vec<u32> = all.iter().filter(|a| a.accepted).map(|a| a.agent).collect();
         assert_eq!(accepted, vec![1, 3]);
         assert_eq!(rejected, 2);
@@ -197,7 +221,7 @@ mod tests {
     fn ration_under_capacity_accepts_all() {
         let mut all = vec![app(0, 5), app(1, 1)];
         let mut group: Vec<u32> = (0..2).collect();
-        let rejected = ration(&mut all, &mut group, 10);
+        let rejected = ration(&mut all, &mut group, 10, RunKey::new(1, 0), 0);
         assert!(all.iter().all(|a| a.accepted));
         assert_eq!(rejected, 0);
     }

@@ -317,6 +317,83 @@ pub struct Population {
     pub settle_months: u32,
     /// Persons each agent of the settling run stands for, at most (0: as many agents as the run).
     pub settle_persons_per_agent: f64,
+    /// Sampling strata, in the order a person is matched against them (empty: every agent
+    /// stands for the same number of persons). A person in no stratum is in the rest, stratum
+    /// `strata.len()`, sampled at 1.
+    pub strata: Vec<Stratum>,
+}
+
+/// A sampling stratum: the persons matching every condition given, drawn `oversample` times as
+/// often as the rest, each agent of it standing for `1 / oversample` as many persons.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stratum {
+    pub id: String,
+    /// Districts (empty: any).
+    pub districts: Vec<Ix>,
+    /// Required value of each trait bit in `traits_mask` (`agent::tr` bits).
+    pub traits_mask: u16,
+    pub traits_value: u16,
+    pub oversample: u32,
+}
+
+/// The most strata a scenario may define (the stratum sits in four bits of `Agent::traits`,
+/// one value of which is the rest).
+pub const MAX_STRATA: usize = 15;
+
+impl Population {
+    /// The stratum of a person of district `d` with traits `traits`: the first that matches, or
+    /// the rest (`strata.len()`).
+    #[inline]
+    pub fn stratum_of(&self, d: Ix, traits: u16) -> usize {
+        self.strata
+            .iter()
+            .position(|s| {
+                traits & s.traits_mask == s.traits_value
+                    && (s.districts.is_empty() || s.districts.contains(&d))
+            })
+            .unwrap_or(self.strata.len())
+    }
+
+    /// How often each stratum (then the rest) is oversampled.
+    pub fn oversample(&self) -> Vec<u32> {
+        oversample(&self.strata)
+    }
+
+    /// Units of weight an agent of each stratum (then the rest) stands for.
+    pub fn units(&self) -> Vec<u32> {
+        units(&self.strata)
+    }
+}
+
+/// How often each of `strata` (then the rest) is oversampled.
+pub fn oversample(strata: &[Stratum]) -> Vec<u32> {
+    strata
+        .iter()
+        .map(|s| s.oversample)
+        .chain(std::iter::once(1))
+        .collect()
+}
+
+/// Units of weight an agent of each of `strata` (then the rest) stands for: the least common
+/// multiple of the oversampling factors divided by its own, so that every count stays a whole
+/// number of units (`[1]` without strata).
+pub fn units(strata: &[Stratum]) -> Vec<u32> {
+    let f = oversample(strata);
+    let l = f
+        .iter()
+        .fold(1u64, |l, &x| lcm(l, x as u64))
+        .min(u32::MAX as u64) as u32;
+    f.iter().map(|&x| l / x.max(1)).collect()
+}
+
+fn lcm(a: u64, b: u64) -> u64 {
+    let gcd = |mut a: u64, mut b: u64| {
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    };
+    a / gcd(a, b) * b
 }
 
 #[derive(Debug, Clone)]

@@ -11,7 +11,7 @@
 use super::agent::{Agent, NEVER, NO_RECRUITER, State, fl, tr};
 use super::params::{Channel, ForSex, RecruiterType};
 use super::params::{Ix, Params, channel_index};
-use super::rng::{Purpose, RunKey};
+use super::rng::{Purpose, RunKey, Stream};
 use super::{OutOfMemory, try_vec};
 use rand_distr::{Beta, Distribution, Exp};
 use rayon::prelude::*;
@@ -43,13 +43,40 @@ impl Layout {
             horizon,
         }
     }
+
+    /// The layout of a run drawn by sampling strata, whose initial pool of `persons` and
+    /// entrants stand for `initial_units` and `entrant_units` units of weight an agent on
+    /// average. The agents are split between the two so that one unit stands for as many
+    /// persons in both: `weight` is then the persons a unit stands for.
+    pub fn stratified(
+        p: &Params,
+        persons: f64,
+        agents: usize,
+        horizon: i32,
+        initial_units: f64,
+        entrant_units: f64,
+    ) -> Layout {
+        let entrants = p.pop.entries_per_year * horizon as f64 / 12.0;
+        let (a0, a1) = (persons / initial_units, entrants / entrant_units);
+        let initial = ((agents as f64 * a0 / (a0 + a1)).round() as usize).min(agents);
+        Layout {
+            agents,
+            initial,
+            weight: (a0 + a1) / agents as f64,
+            horizon,
+        }
+    }
 }
 
+/// Draw the agents of `layout`: the initial pool (at home or working abroad) and the entrants.
+/// With `stratified`, persons are drawn by the scenario's sampling strata (`Population::strata`)
+/// and each agent records its stratum; otherwise every agent is in stratum 0.
 pub fn create(
     p: &Params,
     key: RunKey,
     layout: Layout,
     kind_start: &[u32],
+    stratified: bool,
 ) -> Result<Vec<Agent>, OutOfMemory> {
     let mut agents = try_vec::<Agent>(layout.agents, "the agents")?;
     let pop = &p.pop;
@@ -97,23 +124,28 @@ pub fn create(
         loan_rates.iter().sum::<f32>() / loan_rates.len() as f32
     };
     let debt_exp = Exp::new(1.0 / pop.initial_debt.max(1.0)).ok();
+    let stratified = stratified && !pop.strata.is_empty();
+    let oversample = pop.oversample();
+    let most = oversample.iter().copied().max().unwrap_or(1);
 
     agents.par_extend((0..layout.agents).into_par_iter().map(|i| {
         let mut rng = key.stream(i as u64, 0, Purpose::Init, 0);
-        let district = rng.pick(&district_w).unwrap_or(0) as Ix;
-        let dp = &p.districts[district as usize];
-        let mut traits = 0u16;
-        let mut set = |bit: u16, prob: f32, rng: &mut super::rng::Stream| {
-            if rng.chance(prob) {
-                traits |= bit;
+        // Who the person is: a district and the traits of a life. Under sampling strata, a
+        // person is kept with probability oversample / the largest oversample and drawn
+        // again otherwise (on the same stream), so each stratum is drawn in proportion to its
+        // share of the population times its oversampling.
+        let (district, mut traits, stratum) = loop {
+            let (district, traits) = draw_person(p, &district_w, &mut rng);
+            if !stratified {
+                break (district, traits, 0);
+            }
+            let s = pop.stratum_of(district, traits);
+            if oversample[s] == most || rng.uniform() * (most as f32) < oversample[s] as f32 {
+                break (district, traits, s);
             }
         };
-        set(tr::WOMAN, pop.women_share, &mut rng);
-        set(tr::SKILLED, pop.skilled_share, &mut rng);
-        set(tr::LAND, pop.land_share, &mut rng);
-        set(tr::TIES, dp.ties_share, &mut rng);
-        set(tr::ONLINE, pop.online_share as f32, &mut rng);
-        set(tr::URBAN, dp.urban_share, &mut rng);
+        traits |= (stratum as u16) << tr::STRATUM_SHIFT;
+        let dp = &p.districts[district as usize];
         let skill = if traits & tr::SKILLED != 0 {
             pop.skilled_income_factor
         } else {
@@ -210,6 +242,61 @@ pub fn create(
     Ok(agents)
 }
 
+/// A person's district and the traits drawn with it (sex, skill, land, ties, social media,
+/// town), in a fixed order on `rng`.
+fn draw_person(p: &Params, district_w: &[f32], rng: &mut Stream) -> (Ix, u16) {
+    let pop = &p.pop;
+    let district = rng.pick(district_w).unwrap_or(0) as Ix;
+    let dp = &p.districts[district as usize];
+    let mut traits = 0u16;
+    let mut set = |bit: u16, prob: f32, rng: &mut Stream| {
+        if rng.chance(prob) {
+            traits |= bit;
+        }
+    };
+    set(tr::WOMAN, pop.women_share, rng);
+    set(tr::SKILLED, pop.skilled_share, rng);
+    set(tr::LAND, pop.land_share, rng);
+    set(tr::TIES, dp.ties_share, rng);
+    set(tr::ONLINE, pop.online_share as f32, rng);
+    set(tr::URBAN, dp.urban_share, rng);
+    (district, traits)
+}
+
+/// The mean oversampling of the persons `draw_person` draws (each stratum's share of
+/// them, worked out exactly from the shares of the districts and the chances of the traits).
+fn mean_oversample(p: &Params) -> f64 {
+    let pop = &p.pop;
+    let oversample = pop.oversample();
+    let share_sum: f64 = p.districts.iter().map(|d| d.pool_share as f64).sum();
+    let mut mean = 0.0;
+    for (d, dp) in p.districts.iter().enumerate() {
+        let chances = [
+            (tr::WOMAN, pop.women_share as f64),
+            (tr::SKILLED, pop.skilled_share as f64),
+            (tr::LAND, pop.land_share as f64),
+            (tr::TIES, dp.ties_share as f64),
+            (tr::ONLINE, pop.online_share),
+            (tr::URBAN, dp.urban_share as f64),
+        ];
+        for combo in 0..(1u32 << chances.len()) {
+            let mut traits = 0u16;
+            let mut prob = dp.pool_share as f64 / share_sum;
+            for (b, &(bit, chance)) in chances.iter().enumerate() {
+                let chance = chance.clamp(0.0, 1.0);
+                if combo & (1 << b) != 0 {
+                    traits |= bit;
+                    prob *= chance;
+                } else {
+                    prob *= 1.0 - chance;
+                }
+            }
+            mean += prob * oversample[pop.stratum_of(d as Ix, traits)] as f64;
+        }
+    }
+    mean
+}
+
 /// Persons alive and in the pool among `agents`, each standing for `weight`.
 pub fn persons_in_pool(agents: &[Agent], weight: f64) -> f64 {
     agents
@@ -251,17 +338,15 @@ pub fn seat(
     settled: &[Agent],
     settled_key: RunKey,
     months: i32,
+    stratified: bool,
 ) {
-    let mut alive: Vec<(u64, u32)> = settled
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| !matches!(a.state, State::Absent | State::Dead))
-        .map(|(j, _)| (credit_profile(p, settled_key, j), j as u32))
-        .collect();
+    let alive = alive_by_profile(p, settled, settled_key);
     if alive.is_empty() {
         return;
     }
-    alive.sort_unstable();
+    let stratified = stratified && !p.pop.strata.is_empty();
+    let oversample = p.pop.oversample();
+    let most = oversample.iter().copied().max().unwrap_or(1);
     let shift = |m: i16| {
         if m == NEVER {
             NEVER
@@ -270,21 +355,84 @@ pub fn seat(
         }
     };
     initial.par_iter_mut().enumerate().for_each(|(i, a)| {
-        let profile = credit_profile(p, key, i);
-        let from = alive.partition_point(|x| x.0 < profile);
-        let to = alive.partition_point(|x| x.0 <= profile);
-        let (from, to) = if to > from {
-            (from, to)
-        } else {
-            (0, alive.len())
-        };
+        let (from, to) = profile_range(&alive, credit_profile(p, key, i));
         // Month `months` of the settling run's key is past its last: no draw of it repeats.
         let mut rng = settled_key.stream(i as u64, months as u32, Purpose::Init, 0);
+        // Under sampling strata, a settled person is kept with probability oversample / the
+        // largest oversample (as in `create`); a bounded number of tries, then the last drawn.
         let mut b = settled[alive[from + rng.below(to - from)].1 as usize];
+        let mut stratum = 0;
+        if stratified {
+            for _ in 0..10_000 {
+                stratum = p.pop.stratum_of(b.district, b.traits);
+                if oversample[stratum] == most
+                    || rng.uniform() * (most as f32) < oversample[stratum] as f32
+                {
+                    break;
+                }
+                b = settled[alive[from + rng.below(to - from)].1 as usize];
+            }
+        }
+        b.set_stratum(stratum);
         b.entry = shift(b.entry);
         b.exit = shift(b.exit);
         b.departed = shift(b.departed);
         b.returned = shift(b.returned);
         *a = b;
     });
+}
+
+/// The settled persons alive and in the pool, as (credit profile, index), sorted.
+fn alive_by_profile(p: &Params, settled: &[Agent], settled_key: RunKey) -> Vec<(u64, u32)> {
+    let mut alive: Vec<(u64, u32)> = settled
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| !matches!(a.state, State::Absent | State::Dead))
+        .map(|(j, _)| (credit_profile(p, settled_key, j), j as u32))
+        .collect();
+    alive.sort_unstable();
+    alive
+}
+
+/// The range of `alive` with credit profile `profile`, or all of it if none has it.
+fn profile_range(alive: &[(u64, u32)], profile: u64) -> (usize, usize) {
+    let from = alive.partition_point(|x| x.0 < profile);
+    let to = alive.partition_point(|x| x.0 <= profile);
+    if to > from {
+        (from, to)
+    } else {
+        (0, alive.len())
+    }
+}
+
+/// The mean units of weight (`Population::units`) of an agent `seat` gives the initial pool.
+/// Within each credit profile, settled persons are kept in proportion to their oversampling,
+/// so the mean there is the units of the rest over the mean oversampling; the profiles weigh by
+/// their share of the settled persons.
+pub fn seated_mean_units(p: &Params, settled: &[Agent], settled_key: RunKey) -> f64 {
+    let alive = alive_by_profile(p, settled, settled_key);
+    let oversample = p.pop.oversample();
+    let rest = *p.pop.units().last().unwrap_or(&1) as f64;
+    let mut mean = 0.0;
+    let mut j = 0;
+    while j < alive.len() {
+        let (from, to) = profile_range(&alive, alive[j].0);
+        let sum: f64 = alive[from..to]
+            .iter()
+            .map(|&(_, k)| {
+                let b = &settled[k as usize];
+                oversample[p.pop.stratum_of(b.district, b.traits)] as f64
+            })
+            .sum();
+        let n = (to - from) as f64;
+        mean += n / alive.len() as f64 * rest * n / sum;
+        j = to;
+    }
+    if alive.is_empty() { rest } else { mean }
+}
+
+/// The mean units of weight of an agent `create` draws: the units of the rest over the mean
+/// oversampling of the persons drawn.
+pub fn created_mean_units(p: &Params) -> f64 {
+    *p.pop.units().last().unwrap_or(&1) as f64 / mean_oversample(p)
 }

@@ -42,6 +42,7 @@ pub fn return_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, kind: Re
         loc.traces.push(Trace {
             recruiter: a.recruiter,
             district: a.district,
+            units: ctx.units(a),
         });
     }
     a.returned = ctx.t as i16;
@@ -52,7 +53,7 @@ pub fn return_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, kind: Re
     a.arrears = 0;
     a.wage = 0.0;
     if let Some(y) = ctx.year_of(a.returned) {
-        let r = &mut loc.out.returns[y][a.group()];
+        let r = &mut loc.out.returns[y][a.cell()];
         r.returns += 1;
         if a.debt > 0.0 {
             r.in_debt += 1;
@@ -123,7 +124,7 @@ pub fn check_sustainable(ctx: &Ctx, a: &Agent, loc: &mut Local) {
     let Some(y) = ctx.year_of(a.returned) else {
         return;
     };
-    let r = &mut loc.out.returns[y][a.group()];
+    let r = &mut loc.out.returns[y][a.cell()];
     r.followed_12 += 1;
     let at_home = matches!(a.state, State::AtHome | State::Seeking);
     let income = home_income(ctx, a);

@@ -208,13 +208,20 @@ impl Tally {
     }
 
     pub fn add(&mut self, o: &Tally) {
+        self.add_times(o, 1);
+    }
+
+    /// Add `k` times `o`: the counters of agents who each stand for `k` units of weight
+    /// (`Params::units`). With `k = 1` this is a plain sum, to the bit.
+    pub fn add_times(&mut self, o: &Tally, k: u32) {
+        let kf = k as f64;
         for i in 0..STATES {
-            self.states[i] += o.states[i];
+            self.states[i] += o.states[i] * k;
         }
-        self.entered += o.entered;
-        self.exited += o.exited;
+        self.entered += o.entered * k;
+        self.exited += o.exited * k;
         for i in 0..4 {
-            self.departures[i] += o.departures[i];
+            self.departures[i] += o.departures[i] * k;
         }
         for (mine, theirs) in [
             (&mut self.registered_by_dest, &o.registered_by_dest),
@@ -226,47 +233,47 @@ impl Tally {
             (&mut self.onward_by_location, &o.onward_by_location),
         ] {
             for (a, b) in mine.iter_mut().zip(theirs) {
-                *a += b;
+                *a += b * k;
             }
         }
-        self.sexual_violence += o.sexual_violence;
-        self.deaths += o.deaths;
-        self.sea_deaths += o.sea_deaths;
-        self.sea_attempts += o.sea_attempts;
-        self.detentions += o.detentions;
-        self.entry_refusals += o.entry_refusals;
-        self.deportations += o.deportations;
-        self.returns += o.returns;
-        self.undocumented_returns += o.undocumented_returns;
-        self.new_debt_bondage += o.new_debt_bondage;
-        self.new_forced_labour += o.new_forced_labour;
-        self.new_trafficked += o.new_trafficked;
-        self.in_forced_labour += o.in_forced_labour;
-        self.in_debt_bondage += o.in_debt_bondage;
-        self.smuggled += o.smuggled;
-        self.held_for_ransom += o.held_for_ransom;
-        self.sold += o.sold;
-        self.captive_deaths += o.captive_deaths;
-        self.ransom_paid += o.ransom_paid;
-        self.identified += o.identified;
+        self.sexual_violence += o.sexual_violence * k;
+        self.deaths += o.deaths * k;
+        self.sea_deaths += o.sea_deaths * k;
+        self.sea_attempts += o.sea_attempts * k;
+        self.detentions += o.detentions * k;
+        self.entry_refusals += o.entry_refusals * k;
+        self.deportations += o.deportations * k;
+        self.returns += o.returns * k;
+        self.undocumented_returns += o.undocumented_returns * k;
+        self.new_debt_bondage += o.new_debt_bondage * k;
+        self.new_forced_labour += o.new_forced_labour * k;
+        self.new_trafficked += o.new_trafficked * k;
+        self.in_forced_labour += o.in_forced_labour * k;
+        self.in_debt_bondage += o.in_debt_bondage * k;
+        self.smuggled += o.smuggled * k;
+        self.held_for_ransom += o.held_for_ransom * k;
+        self.sold += o.sold * k;
+        self.captive_deaths += o.captive_deaths * k;
+        self.ransom_paid += o.ransom_paid * kf;
+        self.identified += o.identified * k;
         for (a, b) in self
             .identified_by_place
             .iter_mut()
             .zip(&o.identified_by_place)
         {
-            *a += b;
+            *a += b * k;
         }
-        self.reached_village += o.reached_village;
-        self.reached_online += o.reached_online;
-        self.eligible += o.eligible;
-        self.supported += o.supported;
-        self.remittances += o.remittances;
-        self.debt_sum += o.debt_sum;
-        self.debtors += o.debtors;
+        self.reached_village += o.reached_village * k;
+        self.reached_online += o.reached_online * k;
+        self.eligible += o.eligible * k;
+        self.supported += o.supported * k;
+        self.remittances += o.remittances * kf;
+        self.debt_sum += o.debt_sum * kf;
+        self.debtors += o.debtors * k;
         for i in 0..ACCOUNTS {
-            self.ledger[i] += o.ledger[i];
+            self.ledger[i] += o.ledger[i] * kf;
         }
-        self.net_worth_change += o.net_worth_change;
+        self.net_worth_change += o.net_worth_change * kf;
     }
 
     pub fn population(&self) -> u32 {
@@ -337,29 +344,35 @@ impl EpisodeAcc {
     }
 
     pub fn add(&mut self, o: &EpisodeAcc) {
+        self.add_times(o, 1);
+    }
+
+    /// Add `k` times `o` (see `Tally::add_times`).
+    pub fn add_times(&mut self, o: &EpisodeAcc, k: u32) {
+        let kf = k as f64;
         for i in 0..4 {
-            self.departures[i] += o.departures[i];
+            self.departures[i] += o.departures[i] * k;
         }
-        self.registered += o.registered;
-        self.registered_cost += o.registered_cost;
-        self.registered_borrowed += o.registered_borrowed;
-        self.registered_broker += o.registered_broker;
-        self.paid_count += o.paid_count;
-        self.paid_cost += o.paid_cost;
-        self.paid_first_wage += o.paid_first_wage;
-        self.irregular_europe += o.irregular_europe;
-        self.irregular_europe_cost += o.irregular_europe_cost;
-        self.visa_fraud_cost += o.visa_fraud_cost;
-        self.borrowed += o.borrowed;
-        self.collateral_lost += o.collateral_lost;
-        self.repaid += o.repaid;
-        self.months_to_repay += o.months_to_repay;
-        self.debt_bondage += o.debt_bondage;
-        self.debt_trap += o.debt_trap;
-        self.forced_labour += o.forced_labour;
-        self.trafficked += o.trafficked;
+        self.registered += o.registered * k;
+        self.registered_cost += o.registered_cost * kf;
+        self.registered_borrowed += o.registered_borrowed * k;
+        self.registered_broker += o.registered_broker * k;
+        self.paid_count += o.paid_count * k;
+        self.paid_cost += o.paid_cost * kf;
+        self.paid_first_wage += o.paid_first_wage * kf;
+        self.irregular_europe += o.irregular_europe * k;
+        self.irregular_europe_cost += o.irregular_europe_cost * kf;
+        self.visa_fraud_cost += o.visa_fraud_cost * kf;
+        self.borrowed += o.borrowed * k;
+        self.collateral_lost += o.collateral_lost * k;
+        self.repaid += o.repaid * k;
+        self.months_to_repay += o.months_to_repay * kf;
+        self.debt_bondage += o.debt_bondage * k;
+        self.debt_trap += o.debt_trap * k;
+        self.forced_labour += o.forced_labour * k;
+        self.trafficked += o.trafficked * k;
         for i in 0..4 {
-            self.trafficked_by_channel[i] += o.trafficked_by_channel[i];
+            self.trafficked_by_channel[i] += o.trafficked_by_channel[i] * k;
         }
         if self.trafficked_by_kind.len() < o.trafficked_by_kind.len() {
             self.trafficked_by_kind
@@ -370,7 +383,7 @@ impl EpisodeAcc {
             .iter_mut()
             .zip(&o.trafficked_by_kind)
         {
-            *a += b;
+            *a += b * k;
         }
         for (a, b) in [
             (&mut self.trafficked_by_base, &o.trafficked_by_base),
@@ -381,18 +394,18 @@ impl EpisodeAcc {
                 a.resize(b.len(), 0);
             }
             for (x, y) in a.iter_mut().zip(b) {
-                *x += y;
+                *x += y * k;
             }
         }
-        self.trafficked_bd_law += o.trafficked_bd_law;
-        self.arrived += o.arrived;
-        self.promise_broken += o.promise_broken;
-        self.failed += o.failed;
-        self.irregular_deaths += o.irregular_deaths;
-        self.irregular_detained += o.irregular_detained;
-        self.failed_before_departure += o.failed_before_departure;
-        self.lost_before_departure += o.lost_before_departure;
-        self.offloaded += o.offloaded;
+        self.trafficked_bd_law += o.trafficked_bd_law * k;
+        self.arrived += o.arrived * k;
+        self.promise_broken += o.promise_broken * k;
+        self.failed += o.failed * k;
+        self.irregular_deaths += o.irregular_deaths * k;
+        self.irregular_detained += o.irregular_detained * k;
+        self.failed_before_departure += o.failed_before_departure * k;
+        self.lost_before_departure += o.lost_before_departure * kf;
+        self.offloaded += o.offloaded * k;
     }
 }
 
@@ -413,40 +426,51 @@ pub struct ReturnAcc {
 
 impl ReturnAcc {
     pub fn add(&mut self, o: &ReturnAcc) {
-        self.returns += o.returns;
-        self.in_debt += o.in_debt;
-        self.followed_24 += o.followed_24;
-        self.remigrated += o.remigrated;
-        self.remigrated_irregular += o.remigrated_irregular;
-        self.followed_12 += o.followed_12;
-        self.sustainable += o.sustainable;
+        self.add_times(o, 1);
+    }
+
+    /// Add `k` times `o` (see `Tally::add_times`).
+    pub fn add_times(&mut self, o: &ReturnAcc, k: u32) {
+        self.returns += o.returns * k;
+        self.in_debt += o.in_debt * k;
+        self.followed_24 += o.followed_24 * k;
+        self.remigrated += o.remigrated * k;
+        self.remigrated_irregular += o.remigrated_irregular * k;
+        self.followed_12 += o.followed_12 * k;
+        self.sustainable += o.sustainable * k;
     }
 }
 
 /// Per-chunk accumulators that persist over the run: episode and return outcomes by year, each
-/// for every group (`[year][group]`).
+/// for every cell (`[year][cell]`, `Agent::cell`: the group, and the sampling stratum). The
+/// outcomes of a replicate are collapsed to the groups (`[year][group]`), each stratum's counts
+/// times its units of weight.
 #[derive(Clone, Debug, Default)]
 pub struct Outcomes {
-    pub episodes: Vec<[EpisodeAcc; GROUPS]>,
-    pub returns: Vec<[ReturnAcc; GROUPS]>,
+    pub episodes: Vec<Vec<EpisodeAcc>>,
+    pub returns: Vec<Vec<ReturnAcc>>,
 }
 
 impl Outcomes {
-    pub fn new(years: usize, kinds: usize, locations: usize) -> Self {
+    /// Empty outcomes for `years` reported years and `cells` cells (`GROUPS` times the strata).
+    pub fn new(years: usize, kinds: usize, locations: usize, cells: usize) -> Self {
         Outcomes {
-            episodes: vec![std::array::from_fn(|_| EpisodeAcc::new(kinds, locations)); years],
-            returns: vec![std::array::from_fn(|_| ReturnAcc::default()); years],
+            episodes: vec![vec![EpisodeAcc::new(kinds, locations); cells]; years],
+            returns: vec![vec![ReturnAcc::default(); cells]; years],
         }
     }
-    pub fn add(&mut self, o: &Outcomes) {
+
+    /// Add a chunk's outcomes by cell into these by group: cell `c` counts `units[c / GROUPS]`
+    /// times into group `c % GROUPS`.
+    pub fn add_cells(&mut self, o: &Outcomes, units: &[u32]) {
         for (a, b) in self.episodes.iter_mut().zip(&o.episodes) {
-            for (x, y) in a.iter_mut().zip(b) {
-                x.add(y);
+            for (c, y) in b.iter().enumerate() {
+                a[c % GROUPS].add_times(y, units[c / GROUPS]);
             }
         }
         for (a, b) in self.returns.iter_mut().zip(&o.returns) {
-            for (x, y) in a.iter_mut().zip(b) {
-                x.add(y);
+            for (c, y) in b.iter().enumerate() {
+                a[c % GROUPS].add_times(y, units[c / GROUPS]);
             }
         }
     }

@@ -29,8 +29,8 @@ pub const CHUNK: usize = 4096;
 
 /// What one chunk keeps between passes and months.
 struct Scratch {
-    /// The month's counters, one per group.
-    tally: [Tally; GROUPS],
+    /// The month's counters, one per cell (group and sampling stratum, `Agent::cell`).
+    tally: Vec<Tally>,
     out: Outcomes,
     apps: Vec<Application>,
     traces: Vec<Trace>,
@@ -53,6 +53,9 @@ pub struct World {
     all_apps: Vec<Application>,
     /// Share of eligible returnees the reintegration budget pays for this month.
     budget_share: f32,
+    /// Units of weight of an agent of each sampling stratum (`Population::units`): counts
+    /// are in units, and `weight` is the persons a unit stands for.
+    units: Vec<u32>,
 }
 
 /// The month's flows (in all, and per group) and the recruiters' enforcement counts.
@@ -72,14 +75,16 @@ impl World {
         rec: Recruiters,
         key: RunKey,
         first: i32,
+        units: Vec<u32>,
     ) -> World {
         let (initial, weight, last) = (layout.initial, layout.weight, layout.horizon - 1);
         let years = ((last - first + 1) as usize).div_ceil(12);
         let chunks = agents.len().div_ceil(CHUNK);
+        let cells = GROUPS * units.len();
         let scratch = (0..chunks)
             .map(|_| Scratch {
-                tally: std::array::from_fn(|_| Tally::new(p)),
-                out: Outcomes::new(years, p.kinds.len(), p.locations.len()),
+                tally: (0..cells).map(|_| Tally::new(p)).collect(),
+                out: Outcomes::new(years, p.kinds.len(), p.locations.len(), cells),
                 apps: Vec::new(),
                 traces: Vec::new(),
                 offers: Vec::new(),
@@ -98,6 +103,7 @@ impl World {
             matching: matching::Buffers::default(),
             all_apps: Vec::new(),
             budget_share: 1.0,
+            units,
         }
     }
 
@@ -112,6 +118,7 @@ impl World {
             first: self.first,
             last: self.last,
             budget_share: self.budget_share,
+            units: &self.units,
         };
 
         // Pass A: phases 1–3 and 6–10. Agents who have not entered the pool yet sit at the end,
@@ -175,6 +182,7 @@ impl World {
             first: self.first,
             last: self.last,
             budget_share: self.budget_share,
+            units: &self.units,
         };
         self.agents
             .par_chunks_mut(CHUNK)
@@ -204,8 +212,9 @@ impl World {
         let mut groups = Tally::groups(p);
         for s in &self.scratch {
             traces.extend_from_slice(&s.traces);
-            for (g, t) in groups.iter_mut().zip(&s.tally) {
-                g.add(t);
+            // Each cell's counts, times the units of weight of its stratum, into its group.
+            for (c, t) in s.tally.iter().enumerate() {
+                groups[c % GROUPS].add_times(t, self.units[c / GROUPS]);
             }
         }
         let tally = Tally::total(&groups);
@@ -255,30 +264,32 @@ impl World {
         &self.all_apps
     }
 
-    /// Episode and return outcomes, added over chunks in order.
+    /// Episode and return outcomes by group, added over chunks in order (each stratum's
+    /// counts times its units of weight).
     pub fn outcomes(&self) -> Outcomes {
-        let years = self
-            .scratch
-            .first()
-            .map(|s| s.out.episodes.len())
-            .unwrap_or(0);
-        let kinds = self
-            .scratch
-            .first()
-            .and_then(|s| s.out.episodes.first())
-            .map(|e| e[0].trafficked_by_kind.len())
-            .unwrap_or(0);
-        let locations = self
-            .scratch
-            .first()
-            .and_then(|s| s.out.episodes.first())
-            .map(|e| e[0].trafficked_by_base.len())
-            .unwrap_or(0);
-        let mut o = Outcomes::new(years, kinds, locations);
+        let (years, kinds, locations) =
+            match self.scratch.first().and_then(|s| s.out.episodes.first()) {
+                Some(e) => (
+                    self.scratch[0].out.episodes.len(),
+                    e[0].trafficked_by_kind.len(),
+                    e[0].trafficked_by_base.len(),
+                ),
+                None => (0, 0, 0),
+            };
+        let mut o = Outcomes::new(years, kinds, locations, GROUPS);
         for s in &self.scratch {
-            o.add(&s.out);
+            o.add_cells(&s.out, &self.units);
         }
         o
+    }
+
+    /// Agents drawn in each sampling stratum (then the rest), over the whole run.
+    pub fn stratum_agents(&self) -> Vec<u64> {
+        let mut n = vec![0u64; self.units.len()];
+        for a in &self.agents {
+            n[a.stratum().min(self.units.len() - 1)] += 1;
+        }
+        n
     }
 }
 
@@ -406,6 +417,7 @@ fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         needs_job: rp.channel == Channel::Regular,
         fee: o.fee,
         advance: o.advance,
+        units: ctx.units(a),
         accepted: false,
     });
 }

@@ -34,7 +34,7 @@ pub fn arrive(ctx: &Ctx, _i: usize, a: &mut Agent, loc: &mut Local, by_sea: bool
         a.flags |= fl::DECEIVED;
     }
     if let Some(y) = ctx.year_of(a.departed).filter(|_| a.is(fl::REPORTED)) {
-        let e = &mut loc.out.episodes[y][a.group()];
+        let e = &mut loc.out.episodes[y][a.cell()];
         e.arrived += 1;
         if broken {
             e.promise_broken += 1;
@@ -141,7 +141,7 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
             && a.is(fl::REPORTED)
             && let Some(y) = ctx.year_of(a.departed)
         {
-            let e = &mut loc.out.episodes[y][a.group()];
+            let e = &mut loc.out.episodes[y][a.cell()];
             e.paid_count += 1;
             e.paid_cost += a.cost as f64;
             e.paid_first_wage += a.wage as f64;
