@@ -7,6 +7,7 @@ use super::{
 };
 use crate::compare::Values;
 use crate::engine::Replicate;
+use crate::output::manifest::StratumRow;
 use crate::output::{Folder, Manifest, tables};
 use crate::{calendar, memory, validation};
 use anyhow::Context;
@@ -85,6 +86,7 @@ pub(super) fn run_into(
             replicates: prep.replicates,
             agents: prep.spec.agents,
             weight: reps.first().map(|r| r.weight).unwrap_or(0.0),
+            sampling: sampling(prep, &reps),
             months: prep.spec.months,
             spin_up_months: prep.spec.spin_up,
             threads,
@@ -116,6 +118,50 @@ pub(super) fn run_into(
         replicates: reps,
         validation: validation.map(|v| v.0),
     })
+}
+
+/// The manifest's account of how agents were drawn: each sampling stratum of the scenario
+/// (then the rest), its oversampling, the persons an agent of it stands for and the agents
+/// drawn in it.
+fn sampling(prep: &Prepared, reps: &[Replicate]) -> Vec<StratumRow> {
+    let pop = &prep.epochs[0].params.pop;
+    let units = pop.units();
+    let oversample = pop.oversample();
+    let weight = reps.first().map(|r| r.weight).unwrap_or(0.0);
+    let n = reps.len().max(1) as f64;
+    let stated = &prep.loaded.scenario.strata;
+    (0..units.len())
+        .map(|s| {
+            let agents = reps
+                .iter()
+                .map(|r| r.stratum_agents.get(s).copied().unwrap_or(0) as f64)
+                .sum::<f64>()
+                / n;
+            let (id, conditions) = match stated.get(s) {
+                Some(st) => (
+                    st.id.clone(),
+                    serde_json::to_value(st)
+                        .map(|mut v| {
+                            if let Some(o) = v.as_object_mut() {
+                                o.remove("id");
+                                o.remove("oversample");
+                            }
+                            v
+                        })
+                        .unwrap_or_default(),
+                ),
+                None if stated.is_empty() => ("everyone".to_string(), serde_json::json!({})),
+                None => ("rest".to_string(), serde_json::json!({})),
+            };
+            StratumRow {
+                id,
+                conditions,
+                oversample: oversample[s],
+                persons_per_agent: weight * units[s] as f64,
+                agents,
+            }
+        })
+        .collect()
 }
 
 /// One line on speed and memory, printed after a run.

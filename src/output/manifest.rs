@@ -6,14 +6,29 @@ use crate::calendar::timestamp;
 use crate::scenario::InputFile;
 use serde_json::json;
 
+/// One sampling stratum as the manifest reports it.
+pub struct StratumRow {
+    pub id: String,
+    /// The stratum's conditions, as the scenario gives them.
+    pub conditions: serde_json::Value,
+    pub oversample: u32,
+    /// Persons each agent of the stratum stands for.
+    pub persons_per_agent: f64,
+    /// Agents drawn in the stratum over the whole run (initial pool and entrants), the mean
+    /// over replicates.
+    pub agents: f64,
+}
+
 /// The facts a manifest records.
 pub struct Manifest<'a> {
     pub scenario: &'a str,
     pub seed: u64,
     pub replicates: u32,
     pub agents: usize,
-    /// Persons per agent.
+    /// Persons per unit of weight: per agent without sampling strata.
     pub weight: f64,
+    /// How the agents were drawn: one row per sampling stratum, then the rest.
+    pub sampling: Vec<StratumRow>,
     pub months: u32,
     pub spin_up_months: u32,
     pub threads: usize,
@@ -40,6 +55,13 @@ impl Manifest<'_> {
             "replicates": self.replicates,
             "agents": self.agents,
             "weight": self.weight,
+            "sampling": self.sampling.iter().map(|s| json!({
+                "stratum": s.id,
+                "conditions": s.conditions,
+                "oversample": s.oversample,
+                "persons_per_agent": s.persons_per_agent,
+                "agents": s.agents,
+            })).collect::<Vec<_>>(),
             "months": self.months,
             "spin_up_months": self.spin_up_months,
             "threads": self.threads,

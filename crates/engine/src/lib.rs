@@ -63,6 +63,8 @@ pub struct Replicate {
     /// Largest monthly gap between the households' change in net worth and the ledger's net
     /// transfers to households, relative to the month's gross flows.
     pub ledger_gap: f64,
+    /// Agents drawn in each sampling stratum, then the rest (`[agents]` without strata).
+    pub stratum_agents: Vec<u64>,
 }
 
 /// Memory the engine asked for and could not get: the run cannot go on, but the process does
@@ -212,6 +214,7 @@ pub fn run_replicate(
         months,
         outcomes: world.outcomes(),
         ledger_gap,
+        stratum_agents: world.stratum_agents(),
     })
 }
 
