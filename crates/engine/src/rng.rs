@@ -20,7 +20,7 @@ use std::convert::Infallible;
 /// | `BrokerOffer` | agent | broker kind |
 /// | `CrossBorderOffer` | agent | 0 |
 /// | `Choice` | agent | 0 |
-/// | `Matching` | agent, kind, destination | 0: priority, places; 1: broker places |
+/// | `Matching` | agent, kind, destination | 0: priority, places; 1: broker places; 2: an applicant standing for more units of weight than the places left |
 /// | `Finance` | agent | lender index (fixed: access); 1 (monthly): visa screening |
 /// | `SafeLoan` | agent | 0 (fixed: access) |
 /// | `Journey` | agent | 0: legs; 1: detention; 2: stranded |
