@@ -24,6 +24,7 @@ fn month_step(c: &mut Criterion) {
             agents,
             spin_up: 24,
             months: 120,
+            full: false,
         };
         let mut world = new_world(&p, spec).expect("memory for the benchmark");
         // Warm up into a steady state: people abroad, seekers, recruiters under enforcement.
@@ -50,6 +51,7 @@ fn matching_phase(c: &mut Criterion) {
         agents: 1_000_000,
         spin_up: 24,
         months: 120,
+        full: false,
     };
     let mut world = new_world(&p, spec).expect("memory for the benchmark");
     for t in 0..25 {

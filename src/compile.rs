@@ -850,6 +850,7 @@ mod tests {
             agents: 3_000,
             spin_up: 2,
             months: 3,
+            full: false,
         };
         let rep = crate::engine::run_replicate(&[Epoch { from: 0, params: p }], spec, &|| {})
             .expect("memory for a small run");

@@ -115,10 +115,11 @@ struct RunArgs {
     /// Replicates, 1 to 10000 [default: the scenario's].
     #[arg(long)]
     replicates: Option<u32>,
-    /// Agents, 1 to 1000000000 [default: the scenario's population.default_agents]. A run that
-    /// needs more memory than the machine has available is refused.
-    #[arg(long)]
-    agents: Option<u32>,
+    /// Agents, 1 to 1000000000, or `full` for one agent per person (weight 1) [default: the
+    /// scenario's population.default_agents]. A run that needs more memory than the machine
+    /// has available is refused.
+    #[arg(long, value_parser = parse_agents)]
+    agents: Option<Agents>,
     /// Reported months, 1 to 1200 [default: the scenario's].
     #[arg(long)]
     months: Option<u32>,
@@ -188,13 +189,33 @@ enum SweepAction {
     },
 }
 
+/// `--agents`: a number of agents, or `full` for one agent per person.
+#[derive(Clone, Copy, Debug)]
+enum Agents {
+    Count(u32),
+    Full,
+}
+
+fn parse_agents(s: &str) -> Result<Agents, String> {
+    if s == "full" {
+        return Ok(Agents::Full);
+    }
+    s.parse::<u32>().map(Agents::Count).map_err(|_| {
+        format!("{s:?} is neither a whole number of agents nor `full` (one agent per person)")
+    })
+}
+
 impl From<RunArgs> for RunOptions {
     fn from(a: RunArgs) -> RunOptions {
         RunOptions {
             out: a.out,
             seed: a.seed,
             replicates: a.replicates,
-            agents: a.agents,
+            agents: match a.agents {
+                Some(Agents::Count(n)) => Some(n),
+                _ => None,
+            },
+            full: matches!(a.agents, Some(Agents::Full)),
             months: a.months,
             threads: a.threads,
             sets: a.sets,

@@ -41,6 +41,8 @@ pub struct RunOptions {
     pub seed: Option<u64>,
     pub replicates: Option<u32>,
     pub agents: Option<u32>,
+    /// `--agents full`: one agent per person (weight 1), no sampling strata.
+    pub full: bool,
     pub months: Option<u32>,
     pub threads: Option<usize>,
     pub sets: Vec<String>,
@@ -131,7 +133,19 @@ pub fn prepare(path: &Path, o: &RunOptions) -> Result<Prepared, Error> {
             path.display(),
         )));
     }
-    let agents = o.agents.unwrap_or(s.population.default_agents);
+    // One agent per person: the persons at the start and those entering over the run (the
+    // settling run may change the first figure a little; the engine counts it again then).
+    let agents = if o.full {
+        let ever = s.population.persons + s.population.entries_per_year * horizon as f64 / 12.0;
+        if !(1.0..=MAX_AGENTS as f64).contains(&ever.round()) {
+            return Err(Error::Input(format!(
+                "--agents full: the scenario's pool holds {ever:.0} persons over the run; at most {MAX_AGENTS} agents are supported"
+            )));
+        }
+        ever.round() as u32
+    } else {
+        o.agents.unwrap_or(s.population.default_agents)
+    };
     let epochs = crate::compile::epochs(&loaded, horizon).map_err(|e| in_file(path, e))?;
     let start = scenario::parse_month(&s.start).ok_or_else(|| {
         Error::Input(format!(
@@ -149,6 +163,7 @@ pub fn prepare(path: &Path, o: &RunOptions) -> Result<Prepared, Error> {
             agents: agents as usize,
             spin_up,
             months,
+            full: o.full,
         },
         replicates: o.replicates.unwrap_or(s.replicates),
         start,

@@ -84,7 +84,7 @@ pub(super) fn run_into(
             scenario: &prep.name,
             seed: prep.spec.seed,
             replicates: prep.replicates,
-            agents: prep.spec.agents,
+            agents: reps.first().map_or(prep.spec.agents, |r| r.agents),
             weight: reps.first().map(|r| r.weight).unwrap_or(0.0),
             sampling: sampling(prep, &reps),
             months: prep.spec.months,
@@ -109,7 +109,8 @@ pub(super) fn run_into(
     for (name, bytes) in build().map_err(Error::other)? {
         folder.write(sub.join(name), &bytes)?;
     }
-    let agent_steps = prep.spec.agents as f64 * horizon as f64 * prep.replicates as f64;
+    let agents = reps.first().map_or(prep.spec.agents, |r| r.agents);
+    let agent_steps = agents as f64 * horizon as f64 * prep.replicates as f64;
     Ok(RunReport {
         out: sub.to_path_buf(),
         seconds,

@@ -261,6 +261,7 @@ fn money_ledger_balances_every_month() {
             agents: 20_000,
             spin_up: s.spin_up_months,
             months: s.months,
+            full: false,
         };
         let r = run_replicate(&epochs, spec, &|| {}).expect("memory for a small run");
         assert_eq!(r.months.len(), s.months as usize);
@@ -302,7 +303,7 @@ proptest! {
             l.p_detention = p_detention;
         }
         let epochs = vec![Epoch { from: 0, params: crossroads::compile::params(&s).expect("the fixture compiles") }];
-        let spec = RunSpec { seed, replicate: 0, agents: 10_000, spin_up: s.spin_up_months, months: s.months };
+        let spec = RunSpec { seed, replicate: 0, agents: 10_000, spin_up: s.spin_up_months, months: s.months, full: false  };
         let r = run_replicate(&epochs, spec, &|| {}).expect("memory for a small run");
         prop_assert!(r.ledger_gap < 1e-5, "the ledger is off by {} of the month's flows", r.ledger_gap);
     }

@@ -44,6 +44,10 @@ pub struct RunSpec {
     pub agents: usize,
     pub spin_up: u32,
     pub months: u32,
+    /// One agent per person (weight 1): the run has as many agents as the persons the pool
+    /// holds at the first month plus those entering it, worked out once the settling run is
+    /// done (`agents` is then only the estimate used to plan memory), and no sampling strata.
+    pub full: bool,
 }
 
 /// One reported month.
@@ -65,6 +69,8 @@ pub struct Replicate {
     pub ledger_gap: f64,
     /// Agents drawn in each sampling stratum, then the rest (`[agents]` without strata).
     pub stratum_agents: Vec<u64>,
+    /// Agents simulated (`RunSpec::agents`, or the persons of a `full` run).
+    pub agents: usize,
 }
 
 /// Memory the engine asked for and could not get: the run cannot go on, but the process does
@@ -111,9 +117,16 @@ pub fn footprint(p: &Params, spec: RunSpec) -> Footprint {
     // one per group, and their total.
     let one_tally = size_of::<Tally>() as u64
         + 4 * (4 * p.dests.len() + p.routes.len() + p.locations.len()) as u64;
-    let tally = (stats::GROUPS as u64 + 1) * one_tally;
+    // Counters are kept per group and sampling stratum.
+    let strata = if spec.full {
+        1
+    } else {
+        p.pop.strata.len() as u64 + 1
+    };
+    let tally = (stats::GROUPS as u64 * strata + 1) * one_tally;
     let outcomes = years
         * stats::GROUPS as u64
+        * strata
         * (size_of::<stats::EpisodeAcc>() + size_of::<stats::ReturnAcc>() + 4 * p.kinds.len())
             as u64;
     // Each recruiter: kind, status, timer, home, compliance, victims; a reputation and at most
@@ -215,6 +228,7 @@ pub fn run_replicate(
         outcomes: world.outcomes(),
         ledger_gap,
         stratum_agents: world.stratum_agents(),
+        agents: world.agents.len(),
     })
 }
 
@@ -224,14 +238,19 @@ pub fn run_replicate(
 pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> {
     let key = RunKey::new(spec.seed, spec.replicate);
     let horizon = (spec.spin_up + spec.months) as i32;
-    let stratified = !p.pop.strata.is_empty();
-    let units = p.pop.units();
+    let stratified = !p.pop.strata.is_empty() && !spec.full;
+    let units = if stratified { p.pop.units() } else { vec![1] };
     if p.pop.settle_months == 0 {
+        let agents = if spec.full {
+            population::persons_ever(p, p.pop.persons, horizon)
+        } else {
+            spec.agents
+        };
         let layout = if stratified {
             let u = population::created_mean_units(p);
-            population::Layout::stratified(p, p.pop.persons, spec.agents, horizon, u, u)
+            population::Layout::stratified(p, p.pop.persons, agents, horizon, u, u)
         } else {
-            population::Layout::new(p, spec.agents, horizon)
+            population::Layout::new(p, agents, horizon)
         };
         let rec = recruiters::Recruiters::new(p, key)?;
         let agents = population::create(p, key, layout, &rec.kind_start, stratified)?;
@@ -249,17 +268,22 @@ pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> 
     // The run starts with as many people as the settling run ended with: its pool, drawn from
     // the scenario's `persons`, has grown or shrunk to the size its entries and exits keep.
     let persons = population::persons_in_pool(&settled.agents, settled.weight);
+    let agents = if spec.full {
+        population::persons_ever(p, persons, horizon)
+    } else {
+        spec.agents
+    };
     let layout = if stratified {
         population::Layout::stratified(
             p,
             persons,
-            spec.agents,
+            agents,
             horizon,
             population::seated_mean_units(p, &settled.agents, settle_key),
             population::created_mean_units(p),
         )
     } else {
-        population::Layout::starting_with(p, persons, spec.agents, horizon)
+        population::Layout::starting_with(p, persons, agents, horizon)
     };
     let mut agents = population::create(p, key, layout, &settled.rec.kind_start, stratified)?;
     population::seat(
@@ -293,8 +317,13 @@ pub fn settle_agents(p: &Params, spec: RunSpec) -> usize {
     }
     let persons = p.pop.persons + p.pop.entries_per_year * p.pop.settle_months as f64 / 12.0;
     let agents = (persons / p.pop.settle_persons_per_agent).ceil();
+    let most = if spec.full {
+        usize::MAX
+    } else {
+        spec.agents.max(1)
+    };
     if agents.is_finite() {
-        (agents as usize).clamp(1, spec.agents.max(1))
+        (agents as usize).clamp(1, most)
     } else {
         spec.agents.max(1)
     }

@@ -297,6 +297,13 @@ fn mean_oversample(p: &Params) -> f64 {
     mean
 }
 
+/// Persons ever in the pool of a run of `horizon` months that starts with `persons`: the agents
+/// of a run with one agent per person.
+pub fn persons_ever(p: &Params, persons: f64, horizon: i32) -> usize {
+    let ever = persons + p.pop.entries_per_year * horizon as f64 / 12.0;
+    ever.round().max(1.0) as usize
+}
+
 /// Persons alive and in the pool among `agents`, each standing for `weight`.
 pub fn persons_in_pool(agents: &[Agent], weight: f64) -> f64 {
     agents
