@@ -126,11 +126,15 @@ pub(super) fn run_into(
 /// drawn in it.
 fn sampling(prep: &Prepared, reps: &[Replicate]) -> Vec<StratumRow> {
     let pop = &prep.epochs[0].params.pop;
-    let units = pop.units();
-    let oversample = pop.oversample();
+    // One agent per person has no strata to report.
+    let none = Vec::new();
+    let (stated, units, oversample) = if prep.spec.full {
+        (&none, vec![1], vec![1])
+    } else {
+        (&prep.loaded.scenario.strata, pop.units(), pop.oversample())
+    };
     let weight = reps.first().map(|r| r.weight).unwrap_or(0.0);
     let n = reps.len().max(1) as f64;
-    let stated = &prep.loaded.scenario.strata;
     (0..units.len())
         .map(|s| {
             let agents = reps

@@ -53,6 +53,7 @@ mod properties;
 mod report;
 mod route_map;
 mod routes;
+mod sampling;
 mod stationary;
 mod support;
 mod sweep;
