@@ -7,19 +7,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use tempfile::TempDir;
 
-/// The baseline with two strata: men online from landed households (a twentieth of the pool,
-/// over half the deaths on the way) drawn four times as often, other men online twice.
-fn stratified_baseline(dir: &Path) -> std::path::PathBuf {
-    write(
-        dir,
-        "stratified.toml",
-        &format!(
-            "extends = {:?}\nname = \"stratified\"\n\n\
-             [[stratum]]\nid = \"online_men_with_land\"\nwomen = false\nonline = true\nland = true\noversample = 4\n\n\
-             [[stratum]]\nid = \"online_men\"\nwomen = false\nonline = true\noversample = 2\n",
-            baseline().display().to_string()
-        ),
-    )
+/// The baseline drawn by strata (`scenarios/sampling/baseline.toml`): men online from landed
+/// households (a twelfth of the pool, over half the deaths on the way) drawn eight times as
+/// often as the rest, other men online twice.
+fn stratified_baseline() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sampling/baseline.toml")
 }
 
 /// Mean and standard error of the mean of each metric over replicates (metrics undefined in a
@@ -38,8 +30,7 @@ fn means(out: &BTreeMap<String, Vec<Option<f64>>>) -> BTreeMap<String, (f64, f64
 
 #[test]
 fn a_stratified_and_a_uniform_run_agree_on_every_metric_within_sampling_error() {
-    let tmp = TempDir::new().unwrap();
-    let strat = stratified_baseline(tmp.path());
+    let strat = stratified_baseline();
     let uniform = Sim::new().scenario(baseline()).agents(30_000).replicates(8);
     let stratified = uniform.clone().scenario(&strat);
     let (u, s) = (uniform.run(), stratified.run());
@@ -55,7 +46,7 @@ fn a_stratified_and_a_uniform_run_agree_on_every_metric_within_sampling_error() 
     assert_eq!(ids, ["online_men_with_land", "online_men", "rest"]);
     let agents = |i: usize| rows[i]["agents"].as_f64().unwrap();
     let per_agent = |i: usize| rows[i]["persons_per_agent"].as_f64().unwrap();
-    assert_eq!(per_agent(0) * 4.0, per_agent(2));
+    assert_eq!(per_agent(0) * 8.0, per_agent(2));
     assert_eq!(per_agent(1) * 2.0, per_agent(2));
     let persons: f64 = (0..3).map(|i| agents(i) * per_agent(i)).sum();
     let u_manifest: serde_json::Value =
@@ -66,8 +57,8 @@ fn a_stratified_and_a_uniform_run_agree_on_every_metric_within_sampling_error() 
         (persons / uniform_persons - 1.0).abs() < 0.01,
         "the strata stand for {persons:.0} persons, the uniform sample for {uniform_persons:.0}"
     );
-    // About 8% of the pool, drawn four times as often: well over a fifth of the agents.
-    assert!(agents(0) / 30_000.0 > 0.2, "{rows:?}");
+    // About 8% of the pool, drawn eight times as often: over a quarter of the agents.
+    assert!(agents(0) / 30_000.0 > 0.25, "{rows:?}");
 
     // Every metric: the two means differ by less than five standard errors of their
     // difference (the chance that any of them does so by chance alone is negligible), and
@@ -108,7 +99,7 @@ fn a_stratified_and_a_uniform_run_agree_on_every_metric_within_sampling_error() 
 #[test]
 fn a_stratified_run_is_the_same_on_any_number_of_threads() {
     let tmp = TempDir::new().unwrap();
-    let strat = stratified_baseline(tmp.path());
+    let strat = stratified_baseline();
     let sim = Sim::new().scenario(&strat).agents(12_000).replicates(2);
     let (one, two) = (sim.clone().threads(1).run(), sim.threads(2).run());
     for f in ["timeseries.csv", "outcomes.csv", "summary.csv"] {
@@ -163,7 +154,7 @@ fn agents_full_stands_one_agent_for_each_person() {
     // A pool of 3,000 persons and 100 entrants a year, no settling run: 3,000 + 100 x 15
     // persons over the 180 simulated months.
     let tmp = TempDir::new().unwrap();
-    let strat = stratified_baseline(tmp.path());
+    let strat = stratified_baseline();
     let out = tmp.path().join("full");
     let r = run_in(
         tmp.path(),

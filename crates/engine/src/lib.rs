@@ -279,7 +279,8 @@ pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> 
             persons,
             agents,
             horizon,
-            population::seated_mean_units(p, &settled.agents, settle_key),
+            // The initial pool is seated uniformly, each agent in the rest.
+            *units.last().unwrap_or(&1) as f64,
             population::created_mean_units(p),
         )
     } else {
@@ -293,7 +294,10 @@ pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> 
         &settled.agents,
         settle_key,
         p.pop.settle_months as i32,
-        stratified,
+        // Seated agents stand for the persons of the rest: a person's settled state is drawn
+        // within its credit profile (see `seat`), and oversampling inside each profile would
+        // need a weight per profile; the strata are drawn among the entrants.
+        if stratified { units.len() - 1 } else { 0 },
     );
     let mut rec = settled.rec;
     // Which brokers a policy has driven out is a fixed draw of the run's own key.

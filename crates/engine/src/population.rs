@@ -337,7 +337,10 @@ fn credit_profile(p: &Params, key: RunKey, i: usize) -> u64 {
 /// first picture of them. Access to credit is a fixed draw keyed by a person's index, and in the
 /// steady state it is not independent of the rest (who could borrow has left; who could not
 /// is still at home), so a person is drawn among those with the same access as its own; only
-/// when none has it, among all.
+/// when none has it, among all. Every seated agent is put in sampling stratum `stratum` (the
+/// rest, under strata): drawing some strata more often within each credit profile would need a
+/// weight per profile, so the initial pool is drawn uniformly and the strata are drawn among
+/// the entrants.
 pub fn seat(
     p: &Params,
     key: RunKey,
@@ -345,15 +348,12 @@ pub fn seat(
     settled: &[Agent],
     settled_key: RunKey,
     months: i32,
-    stratified: bool,
+    stratum: usize,
 ) {
     let alive = alive_by_profile(p, settled, settled_key);
     if alive.is_empty() {
         return;
     }
-    let stratified = stratified && !p.pop.strata.is_empty();
-    let oversample = p.pop.oversample();
-    let most = oversample.iter().copied().max().unwrap_or(1);
     let shift = |m: i16| {
         if m == NEVER {
             NEVER
@@ -365,21 +365,7 @@ pub fn seat(
         let (from, to) = profile_range(&alive, credit_profile(p, key, i));
         // Month `months` of the settling run's key is past its last: no draw of it repeats.
         let mut rng = settled_key.stream(i as u64, months as u32, Purpose::Init, 0);
-        // Under sampling strata, a settled person is kept with probability oversample / the
-        // largest oversample (as in `create`); a bounded number of tries, then the last drawn.
         let mut b = settled[alive[from + rng.below(to - from)].1 as usize];
-        let mut stratum = 0;
-        if stratified {
-            for _ in 0..10_000 {
-                stratum = p.pop.stratum_of(b.district, b.traits);
-                if oversample[stratum] == most
-                    || rng.uniform() * (most as f32) < oversample[stratum] as f32
-                {
-                    break;
-                }
-                b = settled[alive[from + rng.below(to - from)].1 as usize];
-            }
-        }
         b.set_stratum(stratum);
         b.entry = shift(b.entry);
         b.exit = shift(b.exit);
@@ -410,32 +396,6 @@ fn profile_range(alive: &[(u64, u32)], profile: u64) -> (usize, usize) {
     } else {
         (0, alive.len())
     }
-}
-
-/// The mean units of weight (`Population::units`) of an agent `seat` gives the initial pool.
-/// Within each credit profile, settled persons are kept in proportion to their oversampling,
-/// so the mean there is the units of the rest over the mean oversampling; the profiles weigh by
-/// their share of the settled persons.
-pub fn seated_mean_units(p: &Params, settled: &[Agent], settled_key: RunKey) -> f64 {
-    let alive = alive_by_profile(p, settled, settled_key);
-    let oversample = p.pop.oversample();
-    let rest = *p.pop.units().last().unwrap_or(&1) as f64;
-    let mut mean = 0.0;
-    let mut j = 0;
-    while j < alive.len() {
-        let (from, to) = profile_range(&alive, alive[j].0);
-        let sum: f64 = alive[from..to]
-            .iter()
-            .map(|&(_, k)| {
-                let b = &settled[k as usize];
-                oversample[p.pop.stratum_of(b.district, b.traits)] as f64
-            })
-            .sum();
-        let n = (to - from) as f64;
-        mean += n / alive.len() as f64 * rest * n / sum;
-        j = to;
-    }
-    if alive.is_empty() { rest } else { mean }
 }
 
 /// The mean units of weight of an agent `create` draws: the units of the rest over the mean
