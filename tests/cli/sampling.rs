@@ -98,7 +98,6 @@ fn a_stratified_and_a_uniform_run_agree_on_every_metric_within_sampling_error() 
 
 #[test]
 fn a_stratified_run_is_the_same_on_any_number_of_threads() {
-    let tmp = TempDir::new().unwrap();
     let strat = stratified_baseline();
     let sim = Sim::new().scenario(&strat).agents(12_000).replicates(2);
     let (one, two) = (sim.clone().threads(1).run(), sim.threads(2).run());
