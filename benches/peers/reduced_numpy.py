@@ -6,8 +6,8 @@ crossroads engine applies under it (crates/engine/src: step.rs, aspiration.rs, o
 choice.rs, matching.rs, finance.rs, attempt.rs, journey.rs, work.rs, exit.rs,
 reintegration.rs, population.rs). The agents are arrays; every phase works on whole arrays or on
 the index set of the agents it concerns. The only Python loops are over the months, over the
-recruiter kinds and lenders (two and one here), and over the legs a traveller may cross in one
-month (at most the legs of a route). Random draws come in bulk from one np.random.Generator
+recruiter kinds, lenders and job pools (two, one and one here), and over the legs a traveller
+may cross in one month (at most the legs of a route). Random draws come in bulk from one np.random.Generator
 (PCG64); they are not the keyed streams of crossroads, so single runs differ draw by draw and
 agree in distribution.
 
