@@ -63,6 +63,13 @@ pub struct Recruiters {
     /// All places (open or closed) of each kind in each district, same indexing.
     pub slots: Vec<u32>,
     pub districts: usize,
+    /// Each recruiter's fixed draws under `draws_key` that the monthly loops read: whether a
+    /// broker is driven out (`Market` 1) and registered (`Market` 3). Hashing them anew for
+    /// every recruiter every month cost more than the rest of a small run's recruiter work;
+    /// they are drawn again only when the key changes (the settling run has a key of its own).
+    exit_draw: Vec<f32>,
+    registration_draw: Vec<f32>,
+    draws_key: RunKey,
 }
 
 impl Recruiters {
@@ -94,6 +101,9 @@ impl Recruiters {
             reach: try_filled(p.kinds.len() * nd, Vec::new(), "the recruiters' reach")?,
             slots: try_filled(p.kinds.len() * nd, 0, "the recruiters' reach")?,
             districts: nd,
+            exit_draw: try_filled(total, 0.0, "the recruiters")?,
+            registration_draw: try_filled(total, 0.0, "the recruiters")?,
+            draws_key: key,
         };
         for (k, kind) in p.kinds.iter().enumerate() {
             r.kind_start.push(r.kind.len() as u32);
@@ -158,6 +168,7 @@ impl Recruiters {
             }
         }
         r.kind_start.push(r.kind.len() as u32);
+        r.draw_fixed(key);
         let mut slots = std::mem::take(&mut r.slots);
         for id in 0..r.len() {
             r.for_each_district(p, id, |slot| slots[slot] += 1);
@@ -171,6 +182,23 @@ impl Recruiters {
             }
         }
         Ok(r)
+    }
+
+    /// Take every recruiter's fixed draws under `key` (see `exit_draw`).
+    fn draw_fixed(&mut self, key: RunKey) {
+        self.draws_key = key;
+        for r in 0..self.len() {
+            self.exit_draw[r] = key.fixed(entity::recruiter(r), Purpose::Market, 1);
+            self.registration_draw[r] = key.fixed(entity::recruiter(r), Purpose::Market, 3);
+        }
+    }
+
+    /// Keep the fixed draws of `key`, the key the monthly loops will pass (a no-op if they are
+    /// those already).
+    pub fn use_key(&mut self, key: RunKey) {
+        if key != self.draws_key {
+            self.draw_fixed(key);
+        }
     }
 
     /// Draw recruiter `r`'s own deception, coercion, price and capacity around its kind's.
@@ -251,8 +279,12 @@ impl Recruiters {
     /// registered share).
     #[inline]
     pub fn registered(&self, p: &Params, key: RunKey, b: usize) -> bool {
-        key.fixed(entity::recruiter(b), Purpose::Market, 3)
-            < p.policy.recruitment.broker_registration_share
+        let x = if key == self.draws_key {
+            self.registration_draw[b]
+        } else {
+            key.fixed(entity::recruiter(b), Purpose::Market, 3)
+        };
+        x < p.policy.recruitment.broker_registration_share
     }
 
     /// Call `f` with the `[kind * districts + d]` index of every district recruiter `r` reaches.
@@ -287,7 +319,11 @@ impl Recruiters {
         }
         let kind = &p.kinds[self.kind[r] as usize];
         if kind.kind == RecruiterType::InformalBroker {
-            let x = key.fixed(entity::recruiter(r), Purpose::Market, 1);
+            let x = if key == self.draws_key {
+                self.exit_draw[r]
+            } else {
+                key.fixed(entity::recruiter(r), Purpose::Market, 1)
+            };
             return x >= p.policy.recruitment.broker_exit_share;
         }
         true
@@ -295,6 +331,7 @@ impl Recruiters {
 
     /// Rebuild the per-district lists of operating recruiters (after enforcement and entry).
     pub fn rebuild_reach(&mut self, p: &Params, key: RunKey) {
+        self.use_key(key);
         for v in &mut self.reach {
             v.clear();
         }
