@@ -66,15 +66,20 @@ pub fn month(
     weight: f64,
 ) -> Counts {
     let mut c = Counts::default();
-    let nd = rec.districts;
     let nl = p.locations.len();
     let m = &p.market;
     let w = weight as f32;
     for tr in traces {
         rec.victims[tr.recruiter as usize] += 1;
-        let ix = tr.recruiter as usize * nd + tr.district as usize;
-        rec.reputation[ix] = (rec.reputation[ix] - m.reputation_hit_share * w).max(0.0);
+        rec.hurt_reputation(
+            tr.recruiter as usize,
+            tr.district as usize,
+            m.reputation_hit_share * w,
+        );
     }
+    // Each recruiter's reputations are its own: recovering them all before the loop below,
+    // rather than each in its turn, changes nothing.
+    rec.recover_reputations(p);
     let e = &p.policy.enforcement;
     let cap = &p.policy.recruitment;
     // Recruiters prosecuted this month, in id order: their chains are followed below.
@@ -82,11 +87,6 @@ pub fn month(
     for r in 0..rec.len() {
         let k = rec.kind[r] as usize;
         let kind = &p.kinds[k];
-        let start = kind.reputation;
-        for d in 0..nd {
-            let x = &mut rec.reputation[r * nd + d];
-            *x += m.reputation_recovery_share * (start - *x);
-        }
         let mut rng = key.stream(entity::recruiter(r), t as u32, Purpose::Recruiter, 0);
         match rec.status[r] {
             Status::Closed => {
@@ -98,14 +98,7 @@ pub fn month(
                 let entry =
                     m.p_entry * (1.0 + m.entry_demand_factor * unmet) * rec.deterrence(p, r);
                 if rng.chance(entry) {
-                    rec.status[r] = Status::Active;
-                    rec.timer[r] = 0;
-                    rec.comply_draw[r] = rng.uniform();
-                    rec.ethics_draw[r] = rng.uniform();
-                    rec.draw_traits(p, r, &mut rng);
-                    for d in 0..nd {
-                        rec.reputation[r * nd + d] = start;
-                    }
+                    rec.enter(p, r, &mut rng);
                 }
                 rec.victims[r] = 0;
                 continue;

@@ -64,12 +64,23 @@ pub struct Recruiters {
     pub slots: Vec<u32>,
     pub districts: usize,
     /// Each recruiter's fixed draws under `draws_key` that the monthly loops read: whether a
-    /// broker is driven out (`Market` 1) and registered (`Market` 3). Hashing them anew for
-    /// every recruiter every month cost more than the rest of a small run's recruiter work;
-    /// they are drawn again only when the key changes (the settling run has a key of its own).
+    /// broker is driven out (`Market` 1) and registered (`Market` 3), kept so that those loops
+    /// do not hash them again for every recruiter; drawn again only when the key changes (the
+    /// settling run has a key of its own).
     exit_draw: Vec<f32>,
     registration_draw: Vec<f32>,
     draws_key: RunKey,
+    /// Recruiters whose reputations may still move when they recover (`recover_reputations`),
+    /// in no particular order, and a flag per recruiter for membership. The others' are at the
+    /// point where a month's recovery changes nothing (their kind's starting value, or a value
+    /// so close that the step rounds away), and stay there until a victim is traced to them
+    /// or they are replaced: most recruiters, so a month need not visit every reputation.
+    recovering: Vec<u32>,
+    is_recovering: Vec<bool>,
+    /// What the recovery depends on besides the reputations (the monthly share and each kind's
+    /// starting value, as bits), when `recovering` was last checked: if it changes, every
+    /// recruiter may move again.
+    recovery_basis: Vec<u32>,
 }
 
 impl Recruiters {
@@ -104,6 +115,9 @@ impl Recruiters {
             exit_draw: try_filled(total, 0.0, "the recruiters")?,
             registration_draw: try_filled(total, 0.0, "the recruiters")?,
             draws_key: key,
+            recovering: try_vec(total, "the recruiters")?,
+            is_recovering: try_filled(total, false, "the recruiters")?,
+            recovery_basis: Vec::new(),
         };
         for (k, kind) in p.kinds.iter().enumerate() {
             r.kind_start.push(r.kind.len() as u32);
@@ -209,6 +223,66 @@ impl Recruiters {
         self.coercion[r] = (kind.p_coercion * factor(kind.coercion_spread)).min(1.0);
         self.price[r] = factor(kind.price_spread);
         self.capacity[r] = kind.capacity * factor(kind.capacity_spread);
+    }
+
+    /// A new recruiter takes closed place `r`: it opens, and draws its own compliance, licence
+    /// ethics and traits from `rng` (in that order); its reputations start at its kind's value.
+    pub fn enter(&mut self, p: &Params, r: usize, rng: &mut Stream) {
+        self.status[r] = Status::Active;
+        self.timer[r] = 0;
+        self.comply_draw[r] = rng.uniform();
+        self.ethics_draw[r] = rng.uniform();
+        self.draw_traits(p, r, rng);
+        let start = p.kinds[self.kind[r] as usize].reputation;
+        let nd = self.districts;
+        self.reputation[r * nd..(r + 1) * nd].fill(start);
+        self.mark_recovering(r);
+    }
+
+    /// A victim traced to recruiter `r` from district `d` costs it `hit` of its reputation
+    /// there (never below zero).
+    pub fn hurt_reputation(&mut self, r: usize, d: usize, hit: f32) {
+        let x = &mut self.reputation[r * self.districts + d];
+        *x = (*x - hit).max(0.0);
+        self.mark_recovering(r);
+    }
+
+    fn mark_recovering(&mut self, r: usize) {
+        if !self.is_recovering[r] {
+            self.is_recovering[r] = true;
+            self.recovering.push(r as u32);
+        }
+    }
+
+    /// A month's recovery of every reputation: each moves `reputation_recovery_share` of the way
+    /// back to its kind's starting value. Only the recruiters that may still move are visited
+    /// (`recovering`); one whose reputations this step leaves exactly as they were is dropped
+    /// from them, since the same step would leave them so again.
+    pub fn recover_reputations(&mut self, p: &Params) {
+        let share = p.market.reputation_recovery_share;
+        let basis_now =
+            std::iter::once(share.to_bits()).chain(p.kinds.iter().map(|k| k.reputation.to_bits()));
+        if !self.recovery_basis.iter().copied().eq(basis_now.clone()) {
+            self.recovery_basis = basis_now.collect();
+            self.recovering.clear();
+            self.recovering.extend(0..self.len() as u32);
+            self.is_recovering.fill(true);
+        }
+        let nd = self.districts;
+        let mut recovering = std::mem::take(&mut self.recovering);
+        recovering.retain(|&r| {
+            let r = r as usize;
+            let start = p.kinds[self.kind[r] as usize].reputation;
+            let mut moved = false;
+            for x in &mut self.reputation[r * nd..(r + 1) * nd] {
+                let y = *x + share * (start - *x);
+                moved |= y.to_bits() != x.to_bits();
+                *x = y;
+            }
+            self.is_recovering[r] = moved;
+            moved
+        });
+        self.recovering = recovering;
     }
 
     /// A broker takes a principal: a recruiter of a kind drawn by the brokers' weights, among
