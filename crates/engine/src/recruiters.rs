@@ -52,6 +52,11 @@ pub struct Recruiters {
     /// out once a month by `refresh` for the agents' phases.
     pub deception_now: Vec<f32>,
     pub coercion_now: Vec<f32>,
+    /// What `deception_now` and `coercion_now` were last worked out under besides each
+    /// recruiter's own traits (see `refresh_basis`), and the recruiters that have drawn new
+    /// traits since (entrants): only those need working out again while the rest is unchanged.
+    refresh_basis: Vec<u32>,
+    redrawn: Vec<u32>,
     /// Reputation in each district, `r * districts + d`.
     pub reputation: Vec<f32>,
     /// Victims traced to each recruiter this month (agents).
@@ -115,6 +120,8 @@ impl Recruiters {
             exit_draw: try_filled(total, 0.0, "the recruiters")?,
             registration_draw: try_filled(total, 0.0, "the recruiters")?,
             draws_key: key,
+            refresh_basis: Vec::new(),
+            redrawn: Vec::new(),
             recovering: try_vec(total, "the recruiters")?,
             is_recovering: try_filled(total, false, "the recruiters")?,
             recovery_basis: Vec::new(),
@@ -216,7 +223,7 @@ impl Recruiters {
     }
 
     /// Draw recruiter `r`'s own deception, coercion, price and capacity around its kind's.
-    pub fn draw_traits(&mut self, p: &Params, r: usize, rng: &mut Stream) {
+    fn draw_traits(&mut self, p: &Params, r: usize, rng: &mut Stream) {
         let kind = &p.kinds[self.kind[r] as usize];
         let mut factor = |sd: f32| rng.lognormal((-0.5 * sd * sd).exp(), sd);
         self.deception[r] = (kind.p_deception * factor(kind.deception_spread)).min(1.0);
@@ -233,6 +240,7 @@ impl Recruiters {
         self.comply_draw[r] = rng.uniform();
         self.ethics_draw[r] = rng.uniform();
         self.draw_traits(p, r, rng);
+        self.redrawn.push(r as u32);
         let start = p.kinds[self.kind[r] as usize].reputation;
         let nd = self.districts;
         self.reputation[r * nd..(r + 1) * nd].fill(start);
@@ -341,9 +349,22 @@ impl Recruiters {
         (self.coercion[r] * self.deterrence(p, r)).min(1.0)
     }
 
-    /// Work out every recruiter's deception and coercion under this month's parameters.
+    /// Work out every recruiter's deception and coercion under this month's parameters. They
+    /// change only with the parameters of `refresh_basis` or a recruiter's own traits, so in a
+    /// month where the former are as they were, only the entrants' are worked out again.
     pub fn refresh(&mut self, p: &Params) {
-        for r in 0..self.len() {
+        let basis = refresh_basis(p);
+        if !self.refresh_basis.iter().copied().eq(basis.clone()) {
+            self.refresh_basis = basis.collect();
+            self.redrawn.clear();
+            for r in 0..self.len() {
+                self.deception_now[r] = self.p_deception(p, r);
+                self.coercion_now[r] = self.p_coercion(p, r);
+            }
+            return;
+        }
+        for r in std::mem::take(&mut self.redrawn) {
+            let r = r as usize;
             self.deception_now[r] = self.p_deception(p, r);
             self.coercion_now[r] = self.p_coercion(p, r);
         }
@@ -444,6 +465,23 @@ impl Recruiters {
         }
         cap
     }
+}
+
+/// The parameters `p_deception` and `p_coercion` read besides the recruiter's own traits, as
+/// bits: the share of agencies keeping the licence conditions, and for each kind whether it is
+/// a licensed agency and the deterrence factor at each of its bases (each list led by its
+/// length, so that two different sets of parameters never give the same sequence).
+fn refresh_basis(p: &Params) -> impl Iterator<Item = u32> + Clone + '_ {
+    let nl = p.locations.len();
+    let kinds = p.kinds.iter().enumerate().flat_map(move |(k, kind)| {
+        let licensed = (kind.kind == RecruiterType::LicensedAgency) as u32;
+        let bases = kind
+            .bases
+            .iter()
+            .map(move |&(l, _)| p.deterrence[k * nl + l as usize].to_bits());
+        [licensed, kind.bases.len() as u32].into_iter().chain(bases)
+    });
+    std::iter::once(p.policy.recruitment.p_comply_licence.to_bits()).chain(kinds)
 }
 
 /// Fraction of an agency's placements that still pay under the cap, averaged over its routes.
