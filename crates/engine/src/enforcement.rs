@@ -110,7 +110,7 @@ pub fn month(
         if kind.kind == RecruiterType::LicensedAgency && m.p_compliance_review > 0.0 {
             let mut review = key.stream(entity::recruiter(r), t as u32, Purpose::Market, 2);
             if review.chance(m.p_compliance_review) {
-                rec.comply_draw[r] = review.uniform();
+                rec.review_compliance(r, review.uniform());
             }
         }
         if kind.kind == RecruiterType::LicensedAgency
@@ -118,7 +118,7 @@ pub fn month(
             && !rec.compliant(p, r)
             && rng.chance(cap.p_cap_enforcement as f32)
         {
-            rec.status[r] = Status::Closed;
+            rec.set_status(r, Status::Closed);
             rec.victims[r] = 0;
             c.licences_withdrawn += 1;
             continue;
@@ -133,7 +133,7 @@ pub fn month(
                 .stream(entity::recruiter(r), t as u32, Purpose::Market, 7)
                 .chance(cap.p_licence_enforcement as f32)
         {
-            rec.status[r] = Status::Closed;
+            rec.set_status(r, Status::Closed);
             rec.victims[r] = 0;
             c.licences_withdrawn += 1;
             continue;
@@ -150,9 +150,9 @@ pub fn month(
                 if rng.chance(e.conviction_share) {
                     c.convictions += 1;
                     c.persons_convicted += kind.persons as f64;
-                    rec.status[r] = Status::Closed;
+                    rec.set_status(r, Status::Closed);
                 } else {
-                    rec.status[r] = Status::Active;
+                    rec.set_status(r, Status::Active);
                 }
             }
         }
@@ -195,7 +195,7 @@ fn investigate(
 
 fn prosecute(p: &Params, rec: &mut Recruiters, r: usize, c: &mut Counts) {
     c.prosecutions += 1;
-    rec.status[r] = Status::Prosecuted;
+    rec.set_status(r, Status::Prosecuted);
     rec.timer[r] = p
         .policy
         .enforcement
@@ -277,23 +277,12 @@ fn follow_chains(
 /// Operating recruiters by kind and base, registered brokers, agencies inspected: and the
 /// month's programme costs of recruitment regulation, cooperation and enforcement.
 fn count_operating(p: &Params, rec: &Recruiters, key: RunKey, c: &mut Counts) {
-    let nl = p.locations.len();
     let pol = &p.policy.recruitment;
-    c.operating = vec![0; p.kinds.len() * nl];
-    let mut registered = 0u32;
-    let mut agencies = 0u32;
-    for r in 0..rec.len() {
-        if !rec.operating(p, key, r) {
-            continue;
-        }
-        let k = rec.kind[r] as usize;
-        c.operating[k * nl + rec.base_location(p, r) as usize] += 1;
-        match p.kinds[k].kind {
-            RecruiterType::InformalBroker if rec.registered(p, key, r) => registered += 1,
-            RecruiterType::LicensedAgency => agencies += 1,
-            _ => {}
-        }
-    }
+    let books = rec
+        .books(p, key)
+        .expect("the recruiters' books are brought up to date just before");
+    c.operating = books.operating.clone();
+    let (registered, agencies) = (books.registered, books.agencies);
     // Expected inspections: each operating agency is inspected each month with the
     // probabilities of the fee cap's and the licence conditions' enforcement.
     let mut p_inspect = pol.p_licence_enforcement;

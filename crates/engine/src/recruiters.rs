@@ -10,6 +10,9 @@ use super::params::RecruiterType;
 use super::params::{Ix, Params};
 use super::rng::{Purpose, RunKey, Stream, entity};
 
+mod operating;
+pub use operating::Books;
+
 /// No principal: not a broker, or a broker with no principal operating in its district.
 pub const NO_PRINCIPAL: u32 = u32::MAX;
 use super::{OutOfMemory, try_filled, try_vec};
@@ -26,13 +29,14 @@ pub enum Status {
 #[derive(Clone, Debug)]
 pub struct Recruiters {
     pub kind: Vec<Ix>,
+    /// Changed only through `set_status` and `enter`, which record it for the books.
     pub status: Vec<Status>,
     pub timer: Vec<u16>,
     /// Home district of a broker (brokers work in one district); 255 for others.
     pub home: Vec<Option<Ix>>,
     /// Each recruiter's fixed draw in [0, 1) for compliance with the fee cap: it complies while
     /// the draw is under the epoch's `p_comply`, so a cap enforced from a date on is obeyed from
-    /// then on by the agencies it deters.
+    /// then on by the agencies it deters. Changed only through `enter` and `review_compliance`.
     pub comply_draw: Vec<f32>,
     /// Each recruiter's own factors on its kind's deception, coercion, price (fee factor; a
     /// broker's markup) and capacity.
@@ -75,6 +79,11 @@ pub struct Recruiters {
     exit_draw: Vec<f32>,
     registration_draw: Vec<f32>,
     draws_key: RunKey,
+    /// Recruiters that opened or closed, entered, or reviewed their compliance since the reach
+    /// lists and books were last brought up to date (`rebuild_reach`): all that can change
+    /// them besides the key and the parameters. In order, possibly more than once.
+    changed: Vec<u32>,
+    books: Books,
     /// Recruiters whose reputations may still move when they recover (`recover_reputations`),
     /// in no particular order, and a flag per recruiter for membership. The others' are at the
     /// point where a month's recovery changes nothing (their kind's starting value, or a value
@@ -122,6 +131,8 @@ impl Recruiters {
             draws_key: key,
             refresh_basis: Vec::new(),
             redrawn: Vec::new(),
+            changed: Vec::new(),
+            books: Books::default(),
             recovering: try_vec(total, "the recruiters")?,
             is_recovering: try_filled(total, false, "the recruiters")?,
             recovery_basis: Vec::new(),
@@ -241,10 +252,25 @@ impl Recruiters {
         self.ethics_draw[r] = rng.uniform();
         self.draw_traits(p, r, rng);
         self.redrawn.push(r as u32);
+        self.changed.push(r as u32);
         let start = p.kinds[self.kind[r] as usize].reputation;
         let nd = self.districts;
         self.reputation[r * nd..(r + 1) * nd].fill(start);
         self.mark_recovering(r);
+    }
+
+    /// Set recruiter `r`'s enforcement status.
+    pub fn set_status(&mut self, r: usize, status: Status) {
+        if (self.status[r] == Status::Closed) != (status == Status::Closed) {
+            self.changed.push(r as u32);
+        }
+        self.status[r] = status;
+    }
+
+    /// Recruiter `r` reconsiders its compliance with the fee cap, with a new draw.
+    pub fn review_compliance(&mut self, r: usize, draw: f32) {
+        self.comply_draw[r] = draw;
+        self.changed.push(r as u32);
     }
 
     /// A victim traced to recruiter `r` from district `d` costs it `hit` of its reputation
@@ -422,21 +448,6 @@ impl Recruiters {
             return x >= p.policy.recruitment.broker_exit_share;
         }
         true
-    }
-
-    /// Rebuild the per-district lists of operating recruiters (after enforcement and entry).
-    pub fn rebuild_reach(&mut self, p: &Params, key: RunKey) {
-        self.use_key(key);
-        for v in &mut self.reach {
-            v.clear();
-        }
-        let mut reach = std::mem::take(&mut self.reach);
-        for r in 0..self.len() {
-            if self.operating(p, key, r) {
-                self.for_each_district(p, r, |slot| reach[slot].push(r as u32));
-            }
-        }
-        self.reach = reach;
     }
 
     /// Whether recruiter `r` charges no more than the fee cap under this epoch's enforcement
