@@ -160,18 +160,7 @@ pub fn month(
     }
     follow_chains(p, rec, key, t, &prosecuted, &mut c);
     rec.rebuild_reach(p, key);
-    // Brokers whose principal is gone (convicted, closed, or never found) look for another.
-    for b in 0..rec.len() {
-        let r = rec.principal[b];
-        let is_broker = p.kinds[rec.kind[b] as usize].kind == RecruiterType::InformalBroker;
-        if is_broker
-            && rec.status[b] != Status::Closed
-            && (r == NO_PRINCIPAL || !rec.operating(p, key, r as usize))
-        {
-            let mut rng = key.stream(entity::recruiter(b), t as u32, Purpose::Recruiter, 2);
-            rec.find_principal(p, b, &mut rng);
-        }
-    }
+    rec.replace_lost_principals(p, key, t);
     count_operating(p, rec, key, &mut c);
     c
 }
@@ -224,26 +213,6 @@ fn follow_chains(
     {
         return;
     }
-    // The brokers of each principal, by a counting sort over the brokers.
-    let n = rec.len();
-    let mut start = vec![0u32; n + 1];
-    for b in 0..n {
-        if rec.principal[b] != NO_PRINCIPAL {
-            start[rec.principal[b] as usize + 1] += 1;
-        }
-    }
-    for i in 0..n {
-        start[i + 1] += start[i];
-    }
-    let mut brokers = vec![0u32; start[n] as usize];
-    let mut fill = start.clone();
-    for b in 0..n {
-        let r = rec.principal[b];
-        if r != NO_PRINCIPAL {
-            brokers[fill[r as usize] as usize] = b as u32;
-            fill[r as usize] += 1;
-        }
-    }
     let reach = |rec: &mut Recruiters, from: usize, to: usize, broker: usize, c: &mut Counts| {
         if rec.status[to] != Status::Active {
             return;
@@ -267,8 +236,9 @@ fn follow_chains(
         if q != NO_PRINCIPAL {
             reach(rec, r, q as usize, r, c);
         }
-        for j in start[r]..start[r + 1] {
-            let b = brokers[j as usize] as usize;
+        // Following a chain changes statuses only, never who works for whom.
+        for j in 0..rec.brokers_of(r).len() {
+            let b = rec.brokers_of(r)[j] as usize;
             reach(rec, r, b, b, c);
         }
     }

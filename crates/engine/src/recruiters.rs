@@ -47,8 +47,11 @@ pub struct Recruiters {
     /// Index into its kind's `bases` of the location it operates from.
     pub base: Vec<u8>,
     /// A broker's principal (a recruiter id); `NO_PRINCIPAL` for others, or while a broker has
-    /// none operating in its district.
+    /// none operating in its district. Changed only through `find_principal`.
     pub principal: Vec<u32>,
+    /// The same links read the other way: each recruiter's brokers, in id order, for following
+    /// a prosecuted principal's chain and for finding the brokers a closing principal leaves.
+    brokers: Vec<Vec<u32>>,
     /// Fixed draw in [0, 1): an agency complies with the licence conditions while it is under
     /// the epoch's `p_comply_licence`.
     pub ethics_draw: Vec<f32>,
@@ -84,6 +87,12 @@ pub struct Recruiters {
     /// them besides the key and the parameters. In order, possibly more than once.
     changed: Vec<u32>,
     books: Books,
+    /// For `replace_lost_principals`: the recruiters recorded in `changed` since it last ran,
+    /// whether it must look at every broker (the lists were rebuilt from scratch since), and
+    /// the brokers it left without a principal (they look again every month).
+    unchecked: Vec<u32>,
+    check_all_principals: bool,
+    orphans: Vec<u32>,
     /// Recruiters whose reputations may still move when they recover (`recover_reputations`),
     /// in no particular order, and a flag per recruiter for membership. The others' are at the
     /// point where a month's recovery changes nothing (their kind's starting value, or a value
@@ -114,6 +123,7 @@ impl Recruiters {
             capacity: try_vec(total, "the recruiters")?,
             base: try_vec(total, "the recruiters")?,
             principal: try_filled(total, NO_PRINCIPAL, "the recruiters")?,
+            brokers: try_filled(total, Vec::new(), "the recruiters' brokers")?,
             ethics_draw: try_vec(total, "the recruiters")?,
             deception_now: try_filled(total, 0.0, "the recruiters")?,
             coercion_now: try_filled(total, 0.0, "the recruiters")?,
@@ -133,6 +143,9 @@ impl Recruiters {
             redrawn: Vec::new(),
             changed: Vec::new(),
             books: Books::default(),
+            unchecked: Vec::new(),
+            check_all_principals: true,
+            orphans: Vec::new(),
             recovering: try_vec(total, "the recruiters")?,
             is_recovering: try_filled(total, false, "the recruiters")?,
             recovery_basis: Vec::new(),
@@ -322,17 +335,38 @@ impl Recruiters {
     /// A broker takes a principal: a recruiter of a kind drawn by the brokers' weights, among
     /// those operating in the broker's district (none if there is none).
     pub fn find_principal(&mut self, p: &Params, b: usize, rng: &mut Stream) {
-        self.principal[b] = NO_PRINCIPAL;
-        let Some(home) = self.home[b] else {
-            return;
-        };
-        let Some(k) = rng.pick(&p.broker_principal_weights) else {
-            return;
-        };
-        let list = &self.reach[k * self.districts + home as usize];
-        if !list.is_empty() {
-            self.principal[b] = list[rng.below(list.len())];
+        let mut principal = NO_PRINCIPAL;
+        if let Some(home) = self.home[b]
+            && let Some(k) = rng.pick(&p.broker_principal_weights)
+        {
+            let list = &self.reach[k * self.districts + home as usize];
+            if !list.is_empty() {
+                principal = list[rng.below(list.len())];
+            }
         }
+        let old = self.principal[b];
+        if old != principal {
+            let b = b as u32;
+            if old != NO_PRINCIPAL {
+                let brokers = &mut self.brokers[old as usize];
+                if let Ok(i) = brokers.binary_search(&b) {
+                    brokers.remove(i);
+                }
+            }
+            if principal != NO_PRINCIPAL {
+                let brokers = &mut self.brokers[principal as usize];
+                if let Err(i) = brokers.binary_search(&b) {
+                    brokers.insert(i, b);
+                }
+            }
+        }
+        self.principal[b] = principal;
+    }
+
+    /// The brokers working for recruiter `r` (whose principal it is), in id order.
+    #[inline]
+    pub fn brokers_of(&self, r: usize) -> &[u32] {
+        &self.brokers[r]
     }
 
     /// Location recruiter `r` operates from.

@@ -10,8 +10,8 @@
 //! scratch would make them: lists in id order, capacities added in id order.
 
 use super::super::params::{Params, RecruiterType};
-use super::super::rng::RunKey;
-use super::{Recruiters, cap_margin_factor};
+use super::super::rng::{Purpose, RunKey, entity};
+use super::{NO_PRINCIPAL, Recruiters, Status, cap_margin_factor};
 
 /// The books on the operating recruiters, as of the last `rebuild_reach`.
 #[derive(Clone, Debug, Default)]
@@ -73,6 +73,8 @@ impl Recruiters {
             .collect();
         self.books.capacity = capacity;
         self.changed.clear();
+        self.unchecked.clear();
+        self.check_all_principals = true;
     }
 
     /// Bring the lists and books up to date with the recruiters in `changed`, the parameters and
@@ -96,9 +98,55 @@ impl Recruiters {
             }
         }
         self.books.stale = stale;
+        self.unchecked.extend_from_slice(&changed);
         // Keep the allocation for the next month's changes.
         self.changed = changed;
         self.changed.clear();
+    }
+
+    /// Brokers whose principal is gone (convicted, closed, driven out, or never found) look for
+    /// another (`find_principal`), each on its own stream of month `t`, among the recruiters
+    /// operating under `p` and `key` (the reach lists must have just been brought up to date
+    /// under them). After this, every broker that is not closed has an operating principal or
+    /// none, so the brokers that can need one next time are only those left without one, those
+    /// that reopened since, and those of a principal that stopped operating since; each draws
+    /// on its own stream, so visiting only those (in any order) gives the same principals as
+    /// visiting every broker. After a rebuild from scratch every broker is visited.
+    pub fn replace_lost_principals(&mut self, p: &Params, key: RunKey, t: i32) {
+        debug_assert!(self.changed.is_empty());
+        let visit: Vec<u32> = if self.check_all_principals {
+            (0..self.len() as u32).collect()
+        } else {
+            let mut visit = std::mem::take(&mut self.orphans);
+            for &r in &self.unchecked {
+                visit.push(r);
+                if !self.operating(p, key, r as usize) {
+                    visit.extend_from_slice(&self.brokers[r as usize]);
+                }
+            }
+            visit.sort_unstable();
+            visit.dedup();
+            visit
+        };
+        self.unchecked.clear();
+        self.orphans.clear();
+        self.check_all_principals = false;
+        for b in visit {
+            let b = b as usize;
+            if p.kinds[self.kind[b] as usize].kind != RecruiterType::InformalBroker
+                || self.status[b] == Status::Closed
+            {
+                continue;
+            }
+            let r = self.principal[b];
+            if r == NO_PRINCIPAL || !self.operating(p, key, r as usize) {
+                let mut rng = key.stream(entity::recruiter(b), t as u32, Purpose::Recruiter, 2);
+                self.find_principal(p, b, &mut rng);
+            }
+            if self.principal[b] == NO_PRINCIPAL {
+                self.orphans.push(b as u32);
+            }
+        }
     }
 
     /// Add recruiter `r` to the lists and counts (`now`: it operates) or take it out.
