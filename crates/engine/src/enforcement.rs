@@ -82,6 +82,19 @@ pub fn month(
     rec.recover_reputations(p);
     let e = &p.policy.enforcement;
     let cap = &p.policy.recruitment;
+    // Each kind's investigation rate at each of its bases, looked up once for the month rather
+    // than through the kind's list of bases for every recruiter.
+    let investigation_rate: Vec<Vec<f32>> = p
+        .kinds
+        .iter()
+        .enumerate()
+        .map(|(k, kind)| {
+            kind.bases
+                .iter()
+                .map(|&(l, _)| p.investigation_rate[k * nl + l as usize])
+                .collect()
+        })
+        .collect();
     // Recruiters prosecuted this month, in id order: their chains are followed below.
     let mut prosecuted: Vec<u32> = Vec::new();
     for r in 0..rec.len() {
@@ -139,7 +152,7 @@ pub fn month(
             continue;
         }
         if rec.status[r] == Status::Active {
-            let x = p.investigation_rate[k * nl + rec.base_location(p, r) as usize]
+            let x = investigation_rate[k][rec.base[r] as usize]
                 + rec.victims[r] as f32 * w * m.p_investigate_per_victim;
             if rng.chance(x.min(1.0)) && investigate(p, rec, r, &mut rng, &mut c) {
                 prosecuted.push(r as u32);
