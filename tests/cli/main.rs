@@ -15,8 +15,8 @@
 //!   trafficking, captivity for ransom, measured as the model defines them, and their metrics;
 //! - `mechanisms`: each mechanism of the monthly step moves the outcomes it should, in the
 //!   direction (and roughly the size) the model implies;
-//! - `properties`: reproducibility across threads, conservation, the money ledger, honest
-//!   scaling, the output files and the manifest;
+//! - `properties`: reproducibility across threads, conservation, the money ledger, the
+//!   recruiters' kept state, honest scaling, the output files and the manifest;
 //! - `loader_mutations`: thousands of seeded mutations of the baseline never make `check`
 //!   panic, and always end in exit code 0 or 2;
 //! - `baseline_checks`: the calibrated baseline meets its targets at a reduced size, and each

@@ -3,9 +3,10 @@
 //! that matter, conservation of persons in timeseries.csv, honest scaling between agent counts,
 //! the output files and columns of the contract, files written whole (no `*.partial` left), and a
 //! manifest that records the run. The money ledger is checked on the library, where the engine
-//! reports the largest monthly gap between households' net worth and the ledger.
+//! reports the largest monthly gap between households' net worth and the ledger, and so is the
+//! state the recruiters keep from month to month (what a rebuild from scratch would give).
 
-use crate::support::{Output, Sim, fixture, fixture_text, read_csv};
+use crate::support::{Output, Sim, fixture, fixture_text, fixture_without_events, read_csv};
 use crossroads::engine::{Epoch, RunSpec, run_replicate};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
@@ -306,6 +307,244 @@ proptest! {
         let spec = RunSpec { seed, replicate: 0, agents: 10_000, spin_up: s.spin_up_months, months: s.months, full: false  };
         let r = run_replicate(&epochs, spec, &|| {}).expect("memory for a small run");
         prop_assert!(r.ledger_gap < 1e-5, "the ledger is off by {} of the month's flows", r.ledger_gap);
+    }
+}
+
+// Recruiters' kept state -----------------------------------------------------------------------
+
+/// The recruiters keep what the months read of them (the reach lists, the operating counts, the
+/// pooled capacities, each recruiter's brokers, deception and coercion, which reputations still
+/// recover) up to date from the few recruiters a month changes. After every month, all of it must
+/// be what working it out again from scratch gives, bit for bit: under a policy that opens and
+/// closes many recruiters, after a settling run and with an epoch change half way, and under one
+/// so quiet that in some months the only change is an agency reviewing its compliance.
+#[test]
+fn the_recruiters_kept_state_is_what_a_rebuild_from_scratch_gives() {
+    use crossroads::engine::params::RecruiterType;
+    use crossroads::engine::recruiters::Status;
+
+    let fixture: crossroads::scenario::Scenario =
+        toml::from_str(&fixture_without_events()).expect("the fixture parses");
+    let mut busy = fixture.clone();
+    let r = &mut busy.policy.recruitment;
+    r.broker_exit_share = 0.3;
+    r.broker_registration_share = 0.5;
+    r.p_cap_enforcement = 0.05;
+    r.p_licence_enforcement = 0.05;
+    r.joint_liability_share = 0.5;
+    busy.policy.enforcement.p_investigation = 0.03;
+    busy.policy.enforcement.conviction_share = 0.5;
+    busy.policy.enforcement.months_to_verdict = 3;
+    busy.market.p_compliance_review = 0.05;
+    busy.market.p_entry = 0.05;
+    // A settling run first: its own key, then the run's.
+    busy.settle_months = 12;
+    let mut changed = busy.clone();
+    changed.policy.recruitment.broker_exit_share = 0.6;
+    changed.policy.recruitment.fee_cap_usd = 1000.0;
+    changed.policy.recruitment.employer_pays_share = 0.3;
+    changed.market.reputation_recovery_share = 0.05;
+    let runs = recruiters_month_by_month(&busy, &changed);
+    assert!(
+        runs.opened > 50 && runs.closed > 50,
+        "the busy run opened {} and closed {} recruiters",
+        runs.opened,
+        runs.closed
+    );
+
+    let mut quiet = fixture;
+    quiet.policy.recruitment.p_cap_enforcement = 0.01;
+    quiet.policy.enforcement.p_investigation = 0.0002;
+    quiet.market.p_compliance_review = 0.05;
+    let runs = recruiters_month_by_month(&quiet, &quiet);
+    assert!(
+        runs.reviews_alone > 0,
+        "no month of the quiet run changed agencies by reviews alone"
+    );
+
+    /// What the runs below did to the recruiters.
+    struct Runs {
+        opened: u32,
+        closed: u32,
+        /// Months in which agencies reviewed their compliance and none opened or closed.
+        reviews_alone: u32,
+    }
+
+    /// Step a world 48 months, under `first` and then from month 24 under `then`, checking the
+    /// recruiters' kept state after every month.
+    fn recruiters_month_by_month(
+        first: &crossroads::scenario::Scenario,
+        then: &crossroads::scenario::Scenario,
+    ) -> Runs {
+        let first = crossroads::compile::params(first).expect("the fixture compiles");
+        let mut then = crossroads::compile::params(then).expect("the changed fixture compiles");
+        then.set_deterrence_reference(first.expected_penalty());
+        let spec = RunSpec {
+            seed: 3,
+            replicate: 0,
+            agents: 20_000,
+            spin_up: 0,
+            months: 48,
+        };
+        let mut world =
+            crossroads::engine::new_world(&first, spec).expect("memory for a small run");
+        let mut runs = Runs {
+            opened: 0,
+            closed: 0,
+            reviews_alone: 0,
+        };
+        for month in 0..48 {
+            let p = if month < 24 { &first } else { &then };
+            if month == 24 {
+                // As run_replicate does at an epoch change.
+                world.rec.rebuild_reach(p, world.key);
+            }
+            let rec = &world.rec;
+            let (status, comply) = (rec.status.clone(), rec.comply_draw.clone());
+            world.step(p, month);
+            let rec = &world.rec;
+            let agency =
+                |r: usize| p.kinds[rec.kind[r] as usize].kind == RecruiterType::LicensedAgency;
+            let (mut agencies_changed, mut reviewed) = (false, false);
+            for r in 0..rec.len() {
+                let (was, is) = (status[r] == Status::Closed, rec.status[r] == Status::Closed);
+                runs.opened += (was && !is) as u32;
+                runs.closed += (!was && is) as u32;
+                agencies_changed |= agency(r) && was != is;
+                reviewed |= agency(r) && !was && !is && comply[r] != rec.comply_draw[r];
+            }
+            runs.reviews_alone += (reviewed && !agencies_changed) as u32;
+            check_recruiters(rec, p, world.key, month);
+        }
+        runs
+    }
+}
+
+/// The recruiters' kept state after `month`, against what working it out from scratch gives.
+fn check_recruiters(
+    rec: &crossroads::engine::recruiters::Recruiters,
+    p: &crossroads::engine::Params,
+    key: crossroads::engine::rng::RunKey,
+    month: i32,
+) {
+    use crossroads::engine::params::RecruiterType;
+    use crossroads::engine::recruiters::{NO_PRINCIPAL, Status};
+    use crossroads::engine::rng::{Purpose, entity};
+    let n = rec.len();
+    let nd = rec.districts;
+    let nl = p.locations.len();
+    let pol = &p.policy.recruitment;
+    // Operating: open, and for a broker not driven out (a fixed draw of the key).
+    let broker = |r: usize| p.kinds[rec.kind[r] as usize].kind == RecruiterType::InformalBroker;
+    let fixed = |r: usize, sub: u16| key.fixed(entity::recruiter(r), Purpose::Market, sub);
+    let operating: Vec<bool> = (0..n)
+        .map(|r| {
+            rec.status[r] != Status::Closed && (!broker(r) || fixed(r, 1) >= pol.broker_exit_share)
+        })
+        .collect();
+    for (r, &operates) in operating.iter().enumerate() {
+        assert_eq!(
+            rec.operating(p, key, r),
+            operates,
+            "month {month}: {r} operates"
+        );
+        let registered = fixed(r, 3) < pol.broker_registration_share;
+        assert_eq!(
+            rec.registered(p, key, r),
+            registered,
+            "month {month}: {r} registered"
+        );
+    }
+    // Reach lists: every operating recruiter, in id order, in each district it works in.
+    let mut reach = vec![Vec::new(); p.kinds.len() * nd];
+    for r in (0..n).filter(|&r| operating[r]) {
+        let k = rec.kind[r] as usize;
+        let districts: Vec<usize> = match rec.home[r] {
+            Some(h) => vec![h as usize],
+            None if p.kinds[k].districts.is_empty() => (0..nd).collect(),
+            None => p.kinds[k].districts.iter().map(|&d| d as usize).collect(),
+        };
+        for d in districts {
+            reach[k * nd + d].push(r as u32);
+        }
+    }
+    assert!(rec.reach == reach, "month {month}: the reach lists");
+    // Operating counts by kind and base, registered brokers, licensed agencies.
+    let books = rec
+        .books(p, key)
+        .expect("the books are up to date after a month");
+    let mut counts = vec![0u32; p.kinds.len() * nl];
+    let (mut registered, mut agencies) = (0, 0);
+    for r in (0..n).filter(|&r| operating[r]) {
+        let k = rec.kind[r] as usize;
+        counts[k * nl + rec.base_location(p, r) as usize] += 1;
+        match p.kinds[k].kind {
+            RecruiterType::InformalBroker if fixed(r, 3) < pol.broker_registration_share => {
+                registered += 1
+            }
+            RecruiterType::LicensedAgency => agencies += 1,
+            _ => {}
+        }
+    }
+    assert_eq!(books.operating, counts, "month {month}: operating counts");
+    assert_eq!(
+        books.registered, registered,
+        "month {month}: registered brokers"
+    );
+    assert_eq!(books.agencies, agencies, "month {month}: licensed agencies");
+    // Pooled capacities, added in id order.
+    let mut pooled = vec![0.0f32; p.kinds.len()];
+    for r in (0..n).filter(|&r| operating[r]) {
+        pooled[rec.kind[r] as usize] += rec.capacity(p, r);
+    }
+    let mut kept = Vec::new();
+    rec.pooled_capacity(p, key, &mut kept);
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(
+        bits(&kept),
+        bits(&pooled),
+        "month {month}: pooled capacities"
+    );
+    // Each recruiter's brokers; every open broker has an operating principal or none.
+    let mut brokers = vec![Vec::new(); n];
+    for b in (0..n).filter(|&b| rec.principal[b] != NO_PRINCIPAL) {
+        brokers[rec.principal[b] as usize].push(b as u32);
+    }
+    for (r, list) in brokers.iter().enumerate() {
+        assert_eq!(
+            rec.brokers_of(r),
+            list.as_slice(),
+            "month {month}: brokers of {r}"
+        );
+    }
+    for b in 0..n {
+        let q = rec.principal[b];
+        if broker(b) && rec.status[b] != Status::Closed {
+            assert!(
+                q == NO_PRINCIPAL || operating[q as usize],
+                "month {month}: broker {b} works for {q}, which does not operate"
+            );
+        }
+    }
+    // Next month's deception and coercion, and the recovery of reputations.
+    let mut next = rec.clone();
+    next.refresh(p);
+    for r in 0..n {
+        assert_eq!(
+            next.deception_now[r].to_bits(),
+            rec.p_deception(p, r).to_bits()
+        );
+        assert_eq!(
+            next.coercion_now[r].to_bits(),
+            rec.p_coercion(p, r).to_bits()
+        );
+    }
+    next.recover_reputations(p);
+    let share = p.market.reputation_recovery_share;
+    for (i, (&x, &y)) in rec.reputation.iter().zip(&next.reputation).enumerate() {
+        let start = p.kinds[rec.kind[i / nd] as usize].reputation;
+        let want = x + share * (start - x);
+        assert_eq!(y.to_bits(), want.to_bits(), "month {month}: reputation {i}");
     }
 }
 

@@ -66,32 +66,45 @@ pub fn month(
     weight: f64,
 ) -> Counts {
     let mut c = Counts::default();
-    let nd = rec.districts;
     let nl = p.locations.len();
     let m = &p.market;
     let w = weight as f32;
     for tr in traces {
         rec.victims[tr.recruiter as usize] += tr.units as u32;
-        let ix = tr.recruiter as usize * nd + tr.district as usize;
         let hit = if tr.units == 1 {
             w
         } else {
             w * tr.units as f32
         };
-        rec.reputation[ix] = (rec.reputation[ix] - m.reputation_hit_share * hit).max(0.0);
+        rec.hurt_reputation(
+            tr.recruiter as usize,
+            tr.district as usize,
+            m.reputation_hit_share * hit,
+        );
     }
+    // Each recruiter's reputations are its own: recovering them all before the loop below,
+    // rather than each in its turn, changes nothing.
+    rec.recover_reputations(p);
     let e = &p.policy.enforcement;
     let cap = &p.policy.recruitment;
+    // Each kind's investigation rate at each of its bases, looked up once for the month rather
+    // than through the kind's list of bases for every recruiter.
+    let investigation_rate: Vec<Vec<f32>> = p
+        .kinds
+        .iter()
+        .enumerate()
+        .map(|(k, kind)| {
+            kind.bases
+                .iter()
+                .map(|&(l, _)| p.investigation_rate[k * nl + l as usize])
+                .collect()
+        })
+        .collect();
     // Recruiters prosecuted this month, in id order: their chains are followed below.
     let mut prosecuted: Vec<u32> = Vec::new();
     for r in 0..rec.len() {
         let k = rec.kind[r] as usize;
         let kind = &p.kinds[k];
-        let start = kind.reputation;
-        for d in 0..nd {
-            let x = &mut rec.reputation[r * nd + d];
-            *x += m.reputation_recovery_share * (start - *x);
-        }
         let mut rng = key.stream(entity::recruiter(r), t as u32, Purpose::Recruiter, 0);
         match rec.status[r] {
             Status::Closed => {
@@ -103,14 +116,7 @@ pub fn month(
                 let entry =
                     m.p_entry * (1.0 + m.entry_demand_factor * unmet) * rec.deterrence(p, r);
                 if rng.chance(entry) {
-                    rec.status[r] = Status::Active;
-                    rec.timer[r] = 0;
-                    rec.comply_draw[r] = rng.uniform();
-                    rec.ethics_draw[r] = rng.uniform();
-                    rec.draw_traits(p, r, &mut rng);
-                    for d in 0..nd {
-                        rec.reputation[r * nd + d] = start;
-                    }
+                    rec.enter(p, r, &mut rng);
                 }
                 rec.victims[r] = 0;
                 continue;
@@ -122,7 +128,7 @@ pub fn month(
         if kind.kind == RecruiterType::LicensedAgency && m.p_compliance_review > 0.0 {
             let mut review = key.stream(entity::recruiter(r), t as u32, Purpose::Market, 2);
             if review.chance(m.p_compliance_review) {
-                rec.comply_draw[r] = review.uniform();
+                rec.review_compliance(r, review.uniform());
             }
         }
         if kind.kind == RecruiterType::LicensedAgency
@@ -130,7 +136,7 @@ pub fn month(
             && !rec.compliant(p, r)
             && rng.chance(cap.p_cap_enforcement as f32)
         {
-            rec.status[r] = Status::Closed;
+            rec.set_status(r, Status::Closed);
             rec.victims[r] = 0;
             c.licences_withdrawn += 1;
             continue;
@@ -145,13 +151,13 @@ pub fn month(
                 .stream(entity::recruiter(r), t as u32, Purpose::Market, 7)
                 .chance(cap.p_licence_enforcement as f32)
         {
-            rec.status[r] = Status::Closed;
+            rec.set_status(r, Status::Closed);
             rec.victims[r] = 0;
             c.licences_withdrawn += 1;
             continue;
         }
         if rec.status[r] == Status::Active {
-            let x = p.investigation_rate[k * nl + rec.base_location(p, r) as usize]
+            let x = investigation_rate[k][rec.base[r] as usize]
                 + rec.victims[r] as f32 * w * m.p_investigate_per_victim;
             if rng.chance(x.min(1.0)) && investigate(p, rec, r, &mut rng, &mut c) {
                 prosecuted.push(r as u32);
@@ -162,9 +168,9 @@ pub fn month(
                 if rng.chance(e.conviction_share) {
                     c.convictions += 1;
                     c.persons_convicted += kind.persons as f64;
-                    rec.status[r] = Status::Closed;
+                    rec.set_status(r, Status::Closed);
                 } else {
-                    rec.status[r] = Status::Active;
+                    rec.set_status(r, Status::Active);
                 }
             }
         }
@@ -172,18 +178,7 @@ pub fn month(
     }
     follow_chains(p, rec, key, t, &prosecuted, &mut c);
     rec.rebuild_reach(p, key);
-    // Brokers whose principal is gone (convicted, closed, or never found) look for another.
-    for b in 0..rec.len() {
-        let r = rec.principal[b];
-        let is_broker = p.kinds[rec.kind[b] as usize].kind == RecruiterType::InformalBroker;
-        if is_broker
-            && rec.status[b] != Status::Closed
-            && (r == NO_PRINCIPAL || !rec.operating(p, key, r as usize))
-        {
-            let mut rng = key.stream(entity::recruiter(b), t as u32, Purpose::Recruiter, 2);
-            rec.find_principal(p, b, &mut rng);
-        }
-    }
+    rec.replace_lost_principals(p, key, t);
     count_operating(p, rec, key, &mut c);
     c
 }
@@ -207,7 +202,7 @@ fn investigate(
 
 fn prosecute(p: &Params, rec: &mut Recruiters, r: usize, c: &mut Counts) {
     c.prosecutions += 1;
-    rec.status[r] = Status::Prosecuted;
+    rec.set_status(r, Status::Prosecuted);
     rec.timer[r] = p
         .policy
         .enforcement
@@ -236,26 +231,6 @@ fn follow_chains(
     {
         return;
     }
-    // The brokers of each principal, by a counting sort over the brokers.
-    let n = rec.len();
-    let mut start = vec![0u32; n + 1];
-    for b in 0..n {
-        if rec.principal[b] != NO_PRINCIPAL {
-            start[rec.principal[b] as usize + 1] += 1;
-        }
-    }
-    for i in 0..n {
-        start[i + 1] += start[i];
-    }
-    let mut brokers = vec![0u32; start[n] as usize];
-    let mut fill = start.clone();
-    for b in 0..n {
-        let r = rec.principal[b];
-        if r != NO_PRINCIPAL {
-            brokers[fill[r as usize] as usize] = b as u32;
-            fill[r as usize] += 1;
-        }
-    }
     let reach = |rec: &mut Recruiters, from: usize, to: usize, broker: usize, c: &mut Counts| {
         if rec.status[to] != Status::Active {
             return;
@@ -279,8 +254,9 @@ fn follow_chains(
         if q != NO_PRINCIPAL {
             reach(rec, r, q as usize, r, c);
         }
-        for j in start[r]..start[r + 1] {
-            let b = brokers[j as usize] as usize;
+        // Following a chain changes statuses only, never who works for whom.
+        for j in 0..rec.brokers_of(r).len() {
+            let b = rec.brokers_of(r)[j] as usize;
             reach(rec, r, b, b, c);
         }
     }
@@ -289,23 +265,12 @@ fn follow_chains(
 /// Operating recruiters by kind and base, registered brokers, agencies inspected: and the
 /// month's programme costs of recruitment regulation, cooperation and enforcement.
 fn count_operating(p: &Params, rec: &Recruiters, key: RunKey, c: &mut Counts) {
-    let nl = p.locations.len();
     let pol = &p.policy.recruitment;
-    c.operating = vec![0; p.kinds.len() * nl];
-    let mut registered = 0u32;
-    let mut agencies = 0u32;
-    for r in 0..rec.len() {
-        if !rec.operating(p, key, r) {
-            continue;
-        }
-        let k = rec.kind[r] as usize;
-        c.operating[k * nl + rec.base_location(p, r) as usize] += 1;
-        match p.kinds[k].kind {
-            RecruiterType::InformalBroker if rec.registered(p, key, r) => registered += 1,
-            RecruiterType::LicensedAgency => agencies += 1,
-            _ => {}
-        }
-    }
+    let books = rec
+        .books(p, key)
+        .expect("the recruiters' books are brought up to date just before");
+    c.operating = books.operating.clone();
+    let (registered, agencies) = (books.registered, books.agencies);
     // Expected inspections: each operating agency is inspected each month with the
     // probabilities of the fee cap's and the licence conditions' enforcement.
     let mut p_inspect = pol.p_licence_enforcement;

@@ -129,14 +129,23 @@ pub fn footprint(p: &Params, spec: RunSpec) -> Footprint {
         * strata
         * (size_of::<stats::EpisodeAcc>() + size_of::<stats::ReturnAcc>() + 4 * p.kinds.len())
             as u64;
-    // Each recruiter: kind, status, timer, home, compliance, victims; a reputation and at most
-    // one reach entry per district.
+    // Each recruiter: kind, status, timer, home and base; ten draws and traits (compliance,
+    // licence ethics, deception, coercion, price, capacity, this month's deception and
+    // coercion, the fixed draws of exit and registration); principal and victims; its list of
+    // brokers and its entry in its principal's; whether it is counted as operating, and
+    // whether it is recovering (and its entry in that list); a reputation and at most one
+    // reach entry per district.
     let recruiters: u64 = p.kinds.iter().map(|k| k.count as u64).sum();
     let per_recruiter = (size_of::<params::Ix>()
         + size_of::<recruiters::Status>()
         + size_of::<u16>()
         + size_of::<Option<params::Ix>>()
-        + size_of::<f32>()
+        + size_of::<u8>()
+        + 10 * size_of::<f32>()
+        + 2 * size_of::<u32>()
+        + size_of::<Vec<u32>>()
+        + size_of::<u32>()
+        + 2 * size_of::<bool>()
         + size_of::<u32>()) as u64
         + 8 * p.districts.len() as u64;
     // Applications, in the chunks and in the matching buffers: seekers are a small part of the

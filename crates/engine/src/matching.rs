@@ -116,13 +116,7 @@ pub fn match_all(
         };
     }
     // Each kind's pool: the capacities of its recruiters operating this month.
-    capacity.clear();
-    capacity.resize(nk, 0.0);
-    for r in 0..rec.len() {
-        if rec.operating(p, key, r) {
-            capacity[rec.kind[r] as usize] += rec.capacity(p, r);
-        }
-    }
+    rec.pooled_capacity(p, key, capacity);
     groups.resize(nk.max(p.pool_jobs.len()), Vec::new());
     let w = weight as f32;
     // Brokers first: a broker brings only so many people a month.

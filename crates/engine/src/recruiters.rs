@@ -10,6 +10,9 @@ use super::params::RecruiterType;
 use super::params::{Ix, Params};
 use super::rng::{Purpose, RunKey, Stream, entity};
 
+mod operating;
+pub use operating::Books;
+
 /// No principal: not a broker, or a broker with no principal operating in its district.
 pub const NO_PRINCIPAL: u32 = u32::MAX;
 use super::{OutOfMemory, try_filled, try_vec};
@@ -26,13 +29,14 @@ pub enum Status {
 #[derive(Clone, Debug)]
 pub struct Recruiters {
     pub kind: Vec<Ix>,
+    /// Changed only through `set_status` and `enter`, which record it for the books.
     pub status: Vec<Status>,
     pub timer: Vec<u16>,
     /// Home district of a broker (brokers work in one district); 255 for others.
     pub home: Vec<Option<Ix>>,
     /// Each recruiter's fixed draw in [0, 1) for compliance with the fee cap: it complies while
     /// the draw is under the epoch's `p_comply`, so a cap enforced from a date on is obeyed from
-    /// then on by the agencies it deters.
+    /// then on by the agencies it deters. Changed only through `enter` and `review_compliance`.
     pub comply_draw: Vec<f32>,
     /// Each recruiter's own factors on its kind's deception, coercion, price (fee factor; a
     /// broker's markup) and capacity.
@@ -43,8 +47,11 @@ pub struct Recruiters {
     /// Index into its kind's `bases` of the location it operates from.
     pub base: Vec<u8>,
     /// A broker's principal (a recruiter id); `NO_PRINCIPAL` for others, or while a broker has
-    /// none operating in its district.
+    /// none operating in its district. Changed only through `find_principal`.
     pub principal: Vec<u32>,
+    /// The same links read the other way: each recruiter's brokers, in id order, for following
+    /// a prosecuted principal's chain and for finding the brokers a closing principal leaves.
+    brokers: Vec<Vec<u32>>,
     /// Fixed draw in [0, 1): an agency complies with the licence conditions while it is under
     /// the epoch's `p_comply_licence`.
     pub ethics_draw: Vec<f32>,
@@ -52,6 +59,11 @@ pub struct Recruiters {
     /// out once a month by `refresh` for the agents' phases.
     pub deception_now: Vec<f32>,
     pub coercion_now: Vec<f32>,
+    /// What `deception_now` and `coercion_now` were last worked out under besides each
+    /// recruiter's own traits (see `refresh_basis`), and the recruiters that have drawn new
+    /// traits since (entrants): only those need working out again while the rest is unchanged.
+    refresh_basis: Vec<u32>,
+    redrawn: Vec<u32>,
     /// Reputation in each district, `r * districts + d`.
     pub reputation: Vec<f32>,
     /// Victims traced to each recruiter this month (agents).
@@ -63,6 +75,35 @@ pub struct Recruiters {
     /// All places (open or closed) of each kind in each district, same indexing.
     pub slots: Vec<u32>,
     pub districts: usize,
+    /// Each recruiter's fixed draws under `draws_key` that the monthly loops read: whether a
+    /// broker is driven out (`Market` 1) and registered (`Market` 3), kept so that those loops
+    /// do not hash them again for every recruiter; drawn again only when the key changes (the
+    /// settling run has a key of its own).
+    exit_draw: Vec<f32>,
+    registration_draw: Vec<f32>,
+    draws_key: RunKey,
+    /// Recruiters that opened or closed, entered, or reviewed their compliance since the reach
+    /// lists and books were last brought up to date (`rebuild_reach`): all that can change
+    /// them besides the key and the parameters. In order, possibly more than once.
+    changed: Vec<u32>,
+    books: Books,
+    /// For `replace_lost_principals`: the recruiters recorded in `changed` since it last ran,
+    /// whether it must look at every broker (the lists were rebuilt from scratch since), and
+    /// the brokers it left without a principal (they look again every month).
+    unchecked: Vec<u32>,
+    check_all_principals: bool,
+    orphans: Vec<u32>,
+    /// Recruiters whose reputations may still move when they recover (`recover_reputations`),
+    /// in no particular order, and a flag per recruiter for membership. The others' are at the
+    /// point where a month's recovery changes nothing (their kind's starting value, or a value
+    /// so close that the step rounds away), and stay there until a victim is traced to them
+    /// or they are replaced: most recruiters, so a month need not visit every reputation.
+    recovering: Vec<u32>,
+    is_recovering: Vec<bool>,
+    /// What the recovery depends on besides the reputations (the monthly share and each kind's
+    /// starting value, as bits), when `recovering` was last checked: if it changes, every
+    /// recruiter may move again.
+    recovery_basis: Vec<u32>,
 }
 
 impl Recruiters {
@@ -82,6 +123,7 @@ impl Recruiters {
             capacity: try_vec(total, "the recruiters")?,
             base: try_vec(total, "the recruiters")?,
             principal: try_filled(total, NO_PRINCIPAL, "the recruiters")?,
+            brokers: try_filled(total, Vec::new(), "the recruiters' brokers")?,
             ethics_draw: try_vec(total, "the recruiters")?,
             deception_now: try_filled(total, 0.0, "the recruiters")?,
             coercion_now: try_filled(total, 0.0, "the recruiters")?,
@@ -94,6 +136,19 @@ impl Recruiters {
             reach: try_filled(p.kinds.len() * nd, Vec::new(), "the recruiters' reach")?,
             slots: try_filled(p.kinds.len() * nd, 0, "the recruiters' reach")?,
             districts: nd,
+            exit_draw: try_filled(total, 0.0, "the recruiters")?,
+            registration_draw: try_filled(total, 0.0, "the recruiters")?,
+            draws_key: key,
+            refresh_basis: Vec::new(),
+            redrawn: Vec::new(),
+            changed: Vec::new(),
+            books: Books::default(),
+            unchecked: Vec::new(),
+            check_all_principals: true,
+            orphans: Vec::new(),
+            recovering: try_vec(total, "the recruiters")?,
+            is_recovering: try_filled(total, false, "the recruiters")?,
+            recovery_basis: Vec::new(),
         };
         for (k, kind) in p.kinds.iter().enumerate() {
             r.kind_start.push(r.kind.len() as u32);
@@ -158,6 +213,7 @@ impl Recruiters {
             }
         }
         r.kind_start.push(r.kind.len() as u32);
+        r.draw_fixed(key);
         let mut slots = std::mem::take(&mut r.slots);
         for id in 0..r.len() {
             r.for_each_district(p, id, |slot| slots[slot] += 1);
@@ -173,8 +229,25 @@ impl Recruiters {
         Ok(r)
     }
 
+    /// Take every recruiter's fixed draws under `key` (see `exit_draw`).
+    fn draw_fixed(&mut self, key: RunKey) {
+        self.draws_key = key;
+        for r in 0..self.len() {
+            self.exit_draw[r] = key.fixed(entity::recruiter(r), Purpose::Market, 1);
+            self.registration_draw[r] = key.fixed(entity::recruiter(r), Purpose::Market, 3);
+        }
+    }
+
+    /// Keep the fixed draws of `key`, the key the monthly loops will pass (a no-op if they are
+    /// those already).
+    pub fn use_key(&mut self, key: RunKey) {
+        if key != self.draws_key {
+            self.draw_fixed(key);
+        }
+    }
+
     /// Draw recruiter `r`'s own deception, coercion, price and capacity around its kind's.
-    pub fn draw_traits(&mut self, p: &Params, r: usize, rng: &mut Stream) {
+    fn draw_traits(&mut self, p: &Params, r: usize, rng: &mut Stream) {
         let kind = &p.kinds[self.kind[r] as usize];
         let mut factor = |sd: f32| rng.lognormal((-0.5 * sd * sd).exp(), sd);
         self.deception[r] = (kind.p_deception * factor(kind.deception_spread)).min(1.0);
@@ -183,20 +256,117 @@ impl Recruiters {
         self.capacity[r] = kind.capacity * factor(kind.capacity_spread);
     }
 
+    /// A new recruiter takes closed place `r`: it opens, and draws its own compliance, licence
+    /// ethics and traits from `rng` (in that order); its reputations start at its kind's value.
+    pub fn enter(&mut self, p: &Params, r: usize, rng: &mut Stream) {
+        self.status[r] = Status::Active;
+        self.timer[r] = 0;
+        self.comply_draw[r] = rng.uniform();
+        self.ethics_draw[r] = rng.uniform();
+        self.draw_traits(p, r, rng);
+        self.redrawn.push(r as u32);
+        self.changed.push(r as u32);
+        let start = p.kinds[self.kind[r] as usize].reputation;
+        let nd = self.districts;
+        self.reputation[r * nd..(r + 1) * nd].fill(start);
+        self.mark_recovering(r);
+    }
+
+    /// Set recruiter `r`'s enforcement status.
+    pub fn set_status(&mut self, r: usize, status: Status) {
+        if (self.status[r] == Status::Closed) != (status == Status::Closed) {
+            self.changed.push(r as u32);
+        }
+        self.status[r] = status;
+    }
+
+    /// Recruiter `r` reconsiders its compliance with the fee cap, with a new draw.
+    pub fn review_compliance(&mut self, r: usize, draw: f32) {
+        self.comply_draw[r] = draw;
+        self.changed.push(r as u32);
+    }
+
+    /// A victim traced to recruiter `r` from district `d` costs it `hit` of its reputation
+    /// there (never below zero).
+    pub fn hurt_reputation(&mut self, r: usize, d: usize, hit: f32) {
+        let x = &mut self.reputation[r * self.districts + d];
+        *x = (*x - hit).max(0.0);
+        self.mark_recovering(r);
+    }
+
+    fn mark_recovering(&mut self, r: usize) {
+        if !self.is_recovering[r] {
+            self.is_recovering[r] = true;
+            self.recovering.push(r as u32);
+        }
+    }
+
+    /// A month's recovery of every reputation: each moves `reputation_recovery_share` of the way
+    /// back to its kind's starting value. Only the recruiters that may still move are visited
+    /// (`recovering`); one whose reputations this step leaves exactly as they were is dropped
+    /// from them, since the same step would leave them so again.
+    pub fn recover_reputations(&mut self, p: &Params) {
+        let share = p.market.reputation_recovery_share;
+        let basis_now =
+            std::iter::once(share.to_bits()).chain(p.kinds.iter().map(|k| k.reputation.to_bits()));
+        if !self.recovery_basis.iter().copied().eq(basis_now.clone()) {
+            self.recovery_basis = basis_now.collect();
+            self.recovering.clear();
+            self.recovering.extend(0..self.len() as u32);
+            self.is_recovering.fill(true);
+        }
+        let nd = self.districts;
+        let mut recovering = std::mem::take(&mut self.recovering);
+        recovering.retain(|&r| {
+            let r = r as usize;
+            let start = p.kinds[self.kind[r] as usize].reputation;
+            let mut moved = false;
+            for x in &mut self.reputation[r * nd..(r + 1) * nd] {
+                let y = *x + share * (start - *x);
+                moved |= y.to_bits() != x.to_bits();
+                *x = y;
+            }
+            self.is_recovering[r] = moved;
+            moved
+        });
+        self.recovering = recovering;
+    }
+
     /// A broker takes a principal: a recruiter of a kind drawn by the brokers' weights, among
     /// those operating in the broker's district (none if there is none).
     pub fn find_principal(&mut self, p: &Params, b: usize, rng: &mut Stream) {
-        self.principal[b] = NO_PRINCIPAL;
-        let Some(home) = self.home[b] else {
-            return;
-        };
-        let Some(k) = rng.pick(&p.broker_principal_weights) else {
-            return;
-        };
-        let list = &self.reach[k * self.districts + home as usize];
-        if !list.is_empty() {
-            self.principal[b] = list[rng.below(list.len())];
+        let mut principal = NO_PRINCIPAL;
+        if let Some(home) = self.home[b]
+            && let Some(k) = rng.pick(&p.broker_principal_weights)
+        {
+            let list = &self.reach[k * self.districts + home as usize];
+            if !list.is_empty() {
+                principal = list[rng.below(list.len())];
+            }
         }
+        let old = self.principal[b];
+        if old != principal {
+            let b = b as u32;
+            if old != NO_PRINCIPAL {
+                let brokers = &mut self.brokers[old as usize];
+                if let Ok(i) = brokers.binary_search(&b) {
+                    brokers.remove(i);
+                }
+            }
+            if principal != NO_PRINCIPAL {
+                let brokers = &mut self.brokers[principal as usize];
+                if let Err(i) = brokers.binary_search(&b) {
+                    brokers.insert(i, b);
+                }
+            }
+        }
+        self.principal[b] = principal;
+    }
+
+    /// The brokers working for recruiter `r` (whose principal it is), in id order.
+    #[inline]
+    pub fn brokers_of(&self, r: usize) -> &[u32] {
+        &self.brokers[r]
     }
 
     /// Location recruiter `r` operates from.
@@ -239,9 +409,22 @@ impl Recruiters {
         (self.coercion[r] * self.deterrence(p, r)).min(1.0)
     }
 
-    /// Work out every recruiter's deception and coercion under this month's parameters.
+    /// Work out every recruiter's deception and coercion under this month's parameters. They
+    /// change only with the parameters of `refresh_basis` or a recruiter's own traits, so in a
+    /// month where the former are as they were, only the entrants' are worked out again.
     pub fn refresh(&mut self, p: &Params) {
-        for r in 0..self.len() {
+        let basis = refresh_basis(p);
+        if !self.refresh_basis.iter().copied().eq(basis.clone()) {
+            self.refresh_basis = basis.collect();
+            self.redrawn.clear();
+            for r in 0..self.len() {
+                self.deception_now[r] = self.p_deception(p, r);
+                self.coercion_now[r] = self.p_coercion(p, r);
+            }
+            return;
+        }
+        for r in std::mem::take(&mut self.redrawn) {
+            let r = r as usize;
             self.deception_now[r] = self.p_deception(p, r);
             self.coercion_now[r] = self.p_coercion(p, r);
         }
@@ -251,8 +434,12 @@ impl Recruiters {
     /// registered share).
     #[inline]
     pub fn registered(&self, p: &Params, key: RunKey, b: usize) -> bool {
-        key.fixed(entity::recruiter(b), Purpose::Market, 3)
-            < p.policy.recruitment.broker_registration_share
+        let x = if key == self.draws_key {
+            self.registration_draw[b]
+        } else {
+            key.fixed(entity::recruiter(b), Purpose::Market, 3)
+        };
+        x < p.policy.recruitment.broker_registration_share
     }
 
     /// Call `f` with the `[kind * districts + d]` index of every district recruiter `r` reaches.
@@ -287,24 +474,14 @@ impl Recruiters {
         }
         let kind = &p.kinds[self.kind[r] as usize];
         if kind.kind == RecruiterType::InformalBroker {
-            let x = key.fixed(entity::recruiter(r), Purpose::Market, 1);
+            let x = if key == self.draws_key {
+                self.exit_draw[r]
+            } else {
+                key.fixed(entity::recruiter(r), Purpose::Market, 1)
+            };
             return x >= p.policy.recruitment.broker_exit_share;
         }
         true
-    }
-
-    /// Rebuild the per-district lists of operating recruiters (after enforcement and entry).
-    pub fn rebuild_reach(&mut self, p: &Params, key: RunKey) {
-        for v in &mut self.reach {
-            v.clear();
-        }
-        let mut reach = std::mem::take(&mut self.reach);
-        for r in 0..self.len() {
-            if self.operating(p, key, r) {
-                self.for_each_district(p, r, |slot| reach[slot].push(r as u32));
-            }
-        }
-        self.reach = reach;
     }
 
     /// Whether recruiter `r` charges no more than the fee cap under this epoch's enforcement
@@ -333,6 +510,23 @@ impl Recruiters {
         }
         cap
     }
+}
+
+/// The parameters `p_deception` and `p_coercion` read besides the recruiter's own traits, as
+/// bits: the share of agencies keeping the licence conditions, and for each kind whether it is
+/// a licensed agency and the deterrence factor at each of its bases (each list led by its
+/// length, so that two different sets of parameters never give the same sequence).
+fn refresh_basis(p: &Params) -> impl Iterator<Item = u32> + Clone + '_ {
+    let nl = p.locations.len();
+    let kinds = p.kinds.iter().enumerate().flat_map(move |(k, kind)| {
+        let licensed = (kind.kind == RecruiterType::LicensedAgency) as u32;
+        let bases = kind
+            .bases
+            .iter()
+            .map(move |&(l, _)| p.deterrence[k * nl + l as usize].to_bits());
+        [licensed, kind.bases.len() as u32].into_iter().chain(bases)
+    });
+    std::iter::once(p.policy.recruitment.p_comply_licence.to_bits()).chain(kinds)
 }
 
 /// Fraction of an agency's placements that still pay under the cap, averaged over its routes.

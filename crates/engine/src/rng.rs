@@ -81,7 +81,7 @@ const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
 const TAG_MUL: u64 = 0xd6e8_feb8_6659_fd93;
 
 /// The key of one replicate of one run: derived from the base seed and the replicate only.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RunKey(u64);
 
 impl RunKey {

@@ -72,11 +72,12 @@ impl World {
         p: &Params,
         agents: Vec<Agent>,
         layout: Layout,
-        rec: Recruiters,
+        mut rec: Recruiters,
         key: RunKey,
         first: i32,
         units: Vec<u32>,
     ) -> World {
+        rec.use_key(key);
         let (initial, weight, last) = (layout.initial, layout.weight, layout.horizon - 1);
         let years = ((last - first + 1) as usize).div_ceil(12);
         let chunks = agents.len().div_ceil(CHUNK);
