@@ -7,6 +7,7 @@ use super::agent::{Agent, tr};
 use super::context::Ctx;
 
 /// Monthly probability that this person starts seeking.
+#[inline]
 pub fn probability(ctx: &Ctx, a: &Agent) -> f32 {
     let p = ctx.p;
     let s = &p.asp;
@@ -42,7 +43,10 @@ pub fn probability(ctx: &Ctx, a: &Agent) -> f32 {
     x.min(1.0)
 }
 
-/// Whether the person starts seeking this month, given its uniform draw `u` for aspiration.
-pub fn starts_seeking(ctx: &Ctx, a: &Agent, u: f32) -> bool {
-    u < probability(ctx, a)
+/// Whether the person starts seeking this month, given its uniform draw for aspiration (taken
+/// only if the probability is positive: a draw in [0, 1) is never below zero).
+#[inline]
+pub fn starts_seeking(ctx: &Ctx, a: &Agent, u: impl FnOnce() -> f32) -> bool {
+    let x = probability(ctx, a);
+    x > 0.0 && u() < x
 }

@@ -16,6 +16,13 @@ pub fn has_access(ctx: &Ctx, i: usize, a: &Agent, l: usize) -> bool {
     if lender.collateral && !a.has(tr::LAND) {
         return false;
     }
+    // The draw is in [0, 1): a share of 1 (or 0) decides without it.
+    if lender.access_share >= 1.0 {
+        return true;
+    }
+    if lender.access_share <= 0.0 {
+        return false;
+    }
     ctx.key.fixed(i as u64, Purpose::Finance, l as u16) < lender.access_share
 }
 
@@ -235,6 +242,7 @@ pub fn repay(ctx: &Ctx, a: &mut Agent, amount: f32, loc: &mut Local) -> f32 {
 /// write off `default_write_off_share` of what is still owed and charge no more interest on the
 /// rest, which the household goes on paying from its income. So a debt at home cannot grow
 /// without bound.
+#[inline]
 pub fn home_month(ctx: &Ctx, a: &mut Agent, income: f32, loc: &mut Local) {
     let p = ctx.p;
     let buffer = p.pop.savings_months * a.home_income;

@@ -365,12 +365,13 @@ fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
 fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     let p = ctx.p;
     finance::home_month(ctx, a, reintegration::home_income(ctx, a), loc);
-    // One stream for the two draws everyone at home takes each month, at fixed positions.
-    let mut rng = ctx.rng(i, Purpose::Aspiration, 0);
-    let (u_campaign, u_aspiration) = (rng.uniform(), rng.uniform());
-    awareness::campaign(ctx, a, u_campaign, loc);
+    // One stream for the two draws everyone at home may take each month, at fixed positions:
+    // 1 for the campaign, 2 for aspiration. Each is mixed only where it is used (most people
+    // live where no campaign runs, and seekers have no aspiration draw to take).
+    let rng = ctx.rng(i, Purpose::Aspiration, 0);
+    awareness::campaign(ctx, a, || rng.uniform_ahead(1), loc);
     if a.state == State::AtHome {
-        if !aspiration::starts_seeking(ctx, a, u_aspiration) {
+        if !aspiration::starts_seeking(ctx, a, || rng.uniform_ahead(2)) {
             return;
         }
         a.set_state(State::Seeking);
