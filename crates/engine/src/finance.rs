@@ -7,6 +7,7 @@ use super::context::{Ctx, Local};
 use super::params::LenderType;
 use super::params::Params;
 use super::rng::Purpose;
+use super::select;
 use super::stats::Account;
 
 /// Whether agent `i` can borrow from lender `l` at all (a fixed property of the household).
@@ -256,8 +257,14 @@ pub fn home_month(ctx: &Ctx, a: &mut Agent, income: f32, loc: &mut Local) {
         repay(ctx, a, budget + spare, loc);
     }
     let share = p.finance.home_spending_share;
-    if a.state == State::AtHome && share > 0.0 && a.savings > buffer {
-        let spent = (a.savings - buffer) * share;
+    if share > 0.0 {
+        // Whether a household spends varies from one to the next (seeking or not, savings above
+        // the buffer or not): spending nothing (taking and paying 0) leaves savings and the
+        // ledger as they are (the ledger's sums start at +0 and so never are -0, to which adding
+        // 0 would make a difference), so the amount is selected without a branch the processor
+        // would often mispredict.
+        let spends = (a.state == State::AtHome) & (a.savings > buffer);
+        let spent = select::f32(spends, (a.savings - buffer) * share, 0.0);
         a.savings -= spent;
         loc.t(a)
             .pay(Account::Households, Account::HomeEconomy, spent);
