@@ -172,7 +172,12 @@ impl Agent {
     }
     #[inline(always)]
     pub fn set_awareness(&mut self, a: f32) {
-        self.awareness = (a.clamp(0.0, 1.0) * 255.0).round() as u8;
+        // `x.round()` without a call into libm (x86-64's baseline has no rounding instruction):
+        // for 0 <= x <= 255 the fraction `x - trunc(x)` is exact, and halves round up. A NaN
+        // gives 0, as `round() as u8` does.
+        let x = a.clamp(0.0, 1.0) * 255.0;
+        let t = x as u8;
+        self.awareness = t + (x - t as f32 >= 0.5) as u8;
     }
     #[inline(always)]
     pub fn age(&self, t: i32) -> i32 {
@@ -212,5 +217,38 @@ impl Agent {
     #[inline(always)]
     pub fn net_worth(&self) -> f64 {
         self.savings as f64 - self.debt as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn awareness_rounds_as_round_does() {
+        let mut a: Agent = unsafe { std::mem::zeroed() };
+        // Every value near each half-step and each step, and a sweep of [0, 1] past both ends.
+        let mut xs: Vec<f32> = vec![f32::NAN, -1.0, -0.0, 2.0, f32::INFINITY];
+        for k in 0..=256 {
+            for centre in [k as f32 / 255.0, (k as f32 + 0.5) / 255.0] {
+                let mut x = centre;
+                for _ in 0..64 {
+                    x = x.next_down();
+                }
+                for _ in 0..128 {
+                    xs.push(x);
+                    x = x.next_up();
+                }
+            }
+        }
+        xs.extend((0..=1_000_000).map(|j| j as f32 / 1_000_000.0));
+        for x in xs {
+            a.set_awareness(x);
+            assert_eq!(
+                a.awareness,
+                (x.clamp(0.0, 1.0) * 255.0).round() as u8,
+                "{x}"
+            );
+        }
     }
 }

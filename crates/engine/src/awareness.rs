@@ -9,9 +9,11 @@
 use super::agent::{Agent, tr};
 use super::context::{Ctx, Local};
 
-/// The campaign reaches the person if its uniform draw `u` for the campaign falls under the
-/// reach; a person it reached before loses part of what it learnt.
-pub fn campaign(ctx: &Ctx, a: &mut Agent, u: f32, loc: &mut Local) {
+/// The campaign reaches the person if its uniform draw for the campaign, `u()`, falls under the
+/// reach; a person it reached before loses part of what it learnt. The draw is taken only where
+/// the campaign runs.
+#[inline]
+pub fn campaign(ctx: &Ctx, a: &mut Agent, u: impl FnOnce() -> f32, loc: &mut Local) {
     let p = ctx.p;
     let pol = &p.policy.awareness;
     if a.has(tr::CAMPAIGN) && pol.decay_share_month > 0.0 {
@@ -31,6 +33,7 @@ pub fn campaign(ctx: &Ctx, a: &mut Agent, u: f32, loc: &mut Local) {
     if reach <= 0.0 || !p.districts[a.district as usize].campaign {
         return;
     }
+    let u = u();
     if u < reach {
         let aw = a.awareness();
         a.set_awareness(aw + pol.effect_share * (1.0 - aw));

@@ -95,6 +95,7 @@ fn identified(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, place: Place)
     reintegration::return_home(ctx, i, a, loc, ReturnKind::Identified);
 }
 
+#[inline]
 pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, exploited: bool, loc: &mut Local) {
     let p = ctx.p;
     if exploited {

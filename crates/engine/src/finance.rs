@@ -7,6 +7,7 @@ use super::context::{Ctx, Local};
 use super::params::LenderType;
 use super::params::Params;
 use super::rng::Purpose;
+use super::select;
 use super::stats::Account;
 
 /// Whether agent `i` can borrow from lender `l` at all (a fixed property of the household).
@@ -14,6 +15,13 @@ use super::stats::Account;
 pub fn has_access(ctx: &Ctx, i: usize, a: &Agent, l: usize) -> bool {
     let lender = &ctx.p.lenders[l];
     if lender.collateral && !a.has(tr::LAND) {
+        return false;
+    }
+    // The draw is in [0, 1): a share of 1 (or 0) decides without it.
+    if lender.access_share >= 1.0 {
+        return true;
+    }
+    if lender.access_share <= 0.0 {
         return false;
     }
     ctx.key.fixed(i as u64, Purpose::Finance, l as u16) < lender.access_share
@@ -234,6 +242,7 @@ pub fn repay(ctx: &Ctx, a: &mut Agent, amount: f32, loc: &mut Local) -> f32 {
 /// write off `default_write_off_share` of what is still owed and charge no more interest on the
 /// rest, which the household goes on paying from its income. So a debt at home cannot grow
 /// without bound.
+#[inline]
 pub fn home_month(ctx: &Ctx, a: &mut Agent, income: f32, loc: &mut Local) {
     let p = ctx.p;
     let buffer = p.pop.savings_months * a.home_income;
@@ -247,8 +256,14 @@ pub fn home_month(ctx: &Ctx, a: &mut Agent, income: f32, loc: &mut Local) {
         repay(ctx, a, budget + spare, loc);
     }
     let share = p.finance.home_spending_share;
-    if a.state == State::AtHome && share > 0.0 && a.savings > buffer {
-        let spent = (a.savings - buffer) * share;
+    if share > 0.0 {
+        // Whether a household spends varies from one to the next (seeking or not, savings above
+        // the buffer or not): spending nothing (taking and paying 0) leaves savings and the
+        // ledger as they are (the ledger's sums start at +0 and so never are -0, to which adding
+        // 0 would make a difference), so the amount is selected without a branch the processor
+        // would often mispredict.
+        let spends = (a.state == State::AtHome) & (a.savings > buffer);
+        let spent = select::f32(spends, (a.savings - buffer) * share, 0.0);
         a.savings -= spent;
         loc.t(a)
             .pay(Account::Households, Account::HomeEconomy, spent);

@@ -21,6 +21,7 @@ pub mod population;
 pub mod recruiters;
 pub mod reintegration;
 pub mod rng;
+pub mod select;
 pub mod stats;
 pub mod step;
 pub mod work;

@@ -18,6 +18,7 @@ use super::context::Ctx;
 use super::params::{Channel, Ix, RecruiterType};
 use super::recruiters::NO_PRINCIPAL;
 use super::rng::{Purpose, Stream};
+use super::select;
 
 /// One offer: (recruiter, route, destination via the route, promised wage, price).
 #[derive(Clone, Copy, Debug, Default)]
@@ -56,43 +57,38 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut Vec<Offer>) -> usize {
     };
 
     // Whether each source reaches the seeker this month: one draw per source, at fixed positions
-    // of one stream, so a policy that changes one source's chance leaves the others' draws alone.
-    // The offer itself, when there is one, draws from a stream of its own.
-    let mut reach = ctx.rng(i, Purpose::Offers, 0);
+    // of one stream (each kind in order, then each broker kind, then the cross-border offer), so
+    // a policy that changes one source's chance leaves the others' draws alone. The offer
+    // itself, when there is one, draws from a stream of its own. The reach draws are taken by
+    // position (`uniform_ahead`): only those a decision reads are mixed.
+    let reach = ctx.rng(i, Purpose::Offers, 0);
+    let nk = p.kinds.len() as u64;
+    let broker_at = |j: usize| nk + 1 + j as u64;
 
-    // Direct offers from each kind of principal.
+    // Direct offers from each kind of principal. Whether the seeker has the traits that raise
+    // or filter them varies from seeker to seeker: the factors are selected without branches
+    // (a factor not applied is a multiplication by 1, a source that cannot reach the seeker has
+    // a chance of 0, under which no draw in [0, 1) falls).
+    let online = a.has(tr::ONLINE);
+    let skilled = select::f32(a.has(tr::SKILLED), o.skilled_factor, 1.0);
+    let urban = select::f32(a.has(tr::URBAN), o.urban_factor, 1.0);
+    let seen = 1.0 + o.awareness_factor * aw;
+    let filtered = 1.0 - o.awareness_filter_share * aw;
     for (k, kind) in p.kinds.iter().enumerate() {
-        let u = reach.uniform();
         let prob = match kind.kind {
-            RecruiterType::LicensedAgency => {
-                let mut x = kind.p_direct_offer * (1.0 + o.awareness_factor * aw);
-                if a.has(tr::SKILLED) {
-                    x *= o.skilled_factor;
-                }
-                if a.has(tr::URBAN) {
-                    x *= o.urban_factor;
-                }
-                x
-            }
+            RecruiterType::LicensedAgency => kind.p_direct_offer * seen * skilled * urban,
             // False job offers online: awareness teaches people to spot and ignore them.
             RecruiterType::FraudulentAgency | RecruiterType::TraffickingNetwork => {
-                if !a.has(tr::ONLINE) {
-                    continue;
-                }
-                kind.p_direct_offer * (1.0 - o.awareness_filter_share * aw)
+                select::f32(online, kind.p_direct_offer * filtered, 0.0)
             }
             // A smuggler's offer of a crossing is no false job offer: awareness acts on how the
             // seeker values it (the risk of captivity, in the choice), not on whether it is seen.
-            RecruiterType::Smuggler => {
-                if !a.has(tr::ONLINE) {
-                    continue;
-                }
-                kind.p_direct_offer
-            }
+            RecruiterType::Smuggler => select::f32(online, kind.p_direct_offer, 0.0),
             RecruiterType::InformalBroker => continue,
         };
         // Fewer of the kind operating here (convictions, lost licences), fewer offers. (The
         // presence is at most 1: a draw above `prob` needs no look at it.)
+        let u = reach.uniform_ahead(k as u64 + 1);
         if u < prob && u < prob * presence(ctx, k, d) {
             let mut rng = ctx.rng(i, Purpose::Offers, 1 + k as u16);
             push(make(ctx, a, k, false, false, &mut rng));
@@ -100,8 +96,8 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut Vec<Offer>) -> usize {
     }
 
     // A broker's offer, on behalf of a principal chosen by the brokers' weights.
-    for &bk in &p.broker_kinds {
-        let u = reach.uniform();
+    for (j, &bk) in p.broker_kinds.iter().enumerate() {
+        let u = reach.uniform_ahead(broker_at(j));
         if u >= dist.p_broker_offer || u >= dist.p_broker_offer * presence(ctx, bk as usize, d) {
             continue;
         }
@@ -133,20 +129,19 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut Vec<Offer>) -> usize {
         push(offer);
     }
 
-    // Cross-border offers in border districts.
-    if dist.border {
-        let young_woman = a.has(tr::WOMAN) && a.age(ctx.t) <= o.young_age_max as i32;
-        let prob = dist.cross_border_factor
-            * if young_woman {
-                o.p_cross_border_young_women
-            } else {
-                o.p_cross_border_other
-            };
-        if reach.uniform() < prob {
-            let mut rng = ctx.rng(i, Purpose::CrossBorderOffer, 0);
-            if let Some(k) = rng.pick(&p.cross_border_weights) {
-                push(make(ctx, a, k, false, true, &mut rng));
-            }
+    // Cross-border offers in border districts. (The draw is rarely under the chance: testing it
+    // before the district, which varies from seeker to seeker, saves a mispredicted branch.)
+    let young_woman = a.has(tr::WOMAN) && a.age(ctx.t) <= o.young_age_max as i32;
+    let prob = dist.cross_border_factor
+        * select::f32(
+            young_woman,
+            o.p_cross_border_young_women,
+            o.p_cross_border_other,
+        );
+    if reach.uniform_ahead(broker_at(p.broker_kinds.len())) < prob && dist.border {
+        let mut rng = ctx.rng(i, Purpose::CrossBorderOffer, 0);
+        if let Some(k) = rng.pick(&p.cross_border_weights) {
+            push(make(ctx, a, k, false, true, &mut rng));
         }
     }
     out.len()

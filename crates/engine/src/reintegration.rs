@@ -108,7 +108,9 @@ pub fn deport(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
 #[inline]
 pub fn home_income(ctx: &Ctx, a: &Agent) -> f32 {
     let pol = &ctx.p.policy.reintegration;
-    if a.has(tr::UPLIFT) && ctx.t - (a.returned as i32) <= pol.income_uplift_months as i32 {
+    // The rarely true condition first (`returned` is NEVER, long ago, for most): a branch on
+    // the trait, which varies from person to person, would often be mispredicted.
+    if ctx.t - (a.returned as i32) <= pol.income_uplift_months as i32 && a.has(tr::UPLIFT) {
         a.home_income * (1.0 + pol.income_uplift_share)
     } else {
         a.home_income
@@ -118,7 +120,9 @@ pub fn home_income(ctx: &Ctx, a: &Agent) -> f32 {
 /// Twelve months after a reported return: at home, income at least subsistence plus debt
 /// service, no irregular re-migration, not trafficked again.
 pub fn check_sustainable(ctx: &Ctx, a: &Agent, loc: &mut Local) {
-    if !a.has(tr::RETURNEE) || ctx.t != a.returned as i32 + SUSTAINABILITY_CHECK_MONTHS {
+    // The rarely true condition first: a branch on whether someone is a returnee, which varies
+    // from person to person, would often be mispredicted.
+    if ctx.t != a.returned as i32 + SUSTAINABILITY_CHECK_MONTHS || !a.has(tr::RETURNEE) {
         return;
     }
     let Some(y) = ctx.year_of(a.returned) else {

@@ -110,6 +110,12 @@ impl RunKey {
     }
 }
 
+/// The top 24 bits of a draw as a uniform number in [0, 1).
+#[inline(always)]
+fn to_uniform(x: u64) -> f32 {
+    (x >> 40) as f32 * (1.0 / 16_777_216.0)
+}
+
 /// A SplitMix64 generator: one add and one mix per draw.
 #[derive(Clone, Debug)]
 pub struct Stream {
@@ -126,13 +132,25 @@ impl Stream {
     /// Uniform in [0, 1) with 24 bits.
     #[inline(always)]
     pub fn uniform(&mut self) -> f32 {
-        (self.next_u64() >> 40) as f32 * (1.0 / 16_777_216.0)
+        to_uniform(self.next_u64())
     }
 
-    /// True with probability `p`.
+    /// The uniform draw `k` places ahead (1: the next one), without taking it or the draws
+    /// before it: a SplitMix64 stream is a counter, so each draw depends on its position only.
+    /// A caller that needs some of a stream's draws only under some condition can so take just
+    /// those it uses, each the same number as in order, and skip the mixing of the others.
+    #[inline(always)]
+    pub fn uniform_ahead(&self, k: u64) -> f32 {
+        to_uniform(mix(self.s.wrapping_add(GOLDEN.wrapping_mul(k))))
+    }
+
+    /// True with probability `p`: `uniform() < p`. The draw's 24 bits `n` are compared with
+    /// `p` scaled up by 2^24 instead of `n` scaled down: scaling by a power of two is exact
+    /// (the product is at most 2^24 below, and an overflow to infinity is still above every
+    /// `n`), so the answer is the same, and the multiplication no longer waits for the draw.
     #[inline(always)]
     pub fn chance(&mut self, p: f32) -> bool {
-        self.uniform() < p
+        ((self.next_u64() >> 40) as f32) < p * 16_777_216.0
     }
 
     /// A standard normal draw (Box–Muller, one of the pair).
@@ -238,6 +256,56 @@ mod tests {
         }
         add(Purpose::SafeLoan, 0);
         assert_eq!(seen.len(), n);
+    }
+
+    #[test]
+    fn a_draw_ahead_is_the_draw_in_order() {
+        let k = RunKey::new(3, 1);
+        for e in 0..50 {
+            let s = k.stream(e, 9, Purpose::Aspiration, 0);
+            let mut t = s.clone();
+            for ahead in 1..6 {
+                assert_eq!(s.uniform_ahead(ahead).to_bits(), t.uniform().to_bits());
+            }
+        }
+    }
+
+    #[test]
+    fn chance_is_a_uniform_draw_under_p() {
+        // Every 24-bit draw against thresholds on and next to each multiple of 2^-24, and
+        // numbers that are not probabilities.
+        let mut ps = vec![
+            0.0f32,
+            -0.0,
+            -1.0,
+            1.0,
+            2.0,
+            1e30,
+            f32::INFINITY,
+            f32::NAN,
+            1e-45,
+        ];
+        for n in [
+            0u32, 1, 2, 3, 1000, 4_194_304, 8_388_607, 16_777_214, 16_777_215,
+        ] {
+            let x = n as f32 / 16_777_216.0;
+            ps.extend([x.next_down(), x, x.next_up()]);
+        }
+        let k = RunKey::new(5, 0);
+        for e in 0..20_000 {
+            let s = k.stream(e, 1, Purpose::Work, 0);
+            for &p in &ps {
+                let (mut a, mut b) = (s.clone(), s.clone());
+                assert_eq!(a.chance(p), b.uniform() < p, "{p}");
+            }
+        }
+        for n in 0..(1u64 << 24) {
+            let x = (n << 40) | 0xff_ffff;
+            let u = (x >> 40) as f32 * (1.0 / 16_777_216.0);
+            for p in [u, u.next_up(), u.next_down()] {
+                assert_eq!(((x >> 40) as f32) < p * 16_777_216.0, u < p);
+            }
+        }
     }
 
     #[test]

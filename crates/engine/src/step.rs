@@ -302,10 +302,11 @@ fn count(a: &Agent, t: &mut Tally, sign: i32) {
     }
     let s = a.state as usize;
     t.states[s] = (t.states[s] as i64 + sign as i64) as u32;
-    if a.debt > 0.0 && a.state != State::Dead {
-        t.debtors = (t.debtors as i64 + sign as i64) as u32;
-        t.debt_sum += sign as f64 * a.debt as f64;
-    }
+    // Debtors are scattered through the pool: counting without a branch (adding 0 to a count,
+    // or +0 to a sum that starts at +0, changes nothing) saves a mispredicted one.
+    let debtor = (a.debt > 0.0) & (a.state != State::Dead);
+    t.debtors = (t.debtors as i64 + debtor as i64 * sign as i64) as u32;
+    t.debt_sum += super::select::f64(debtor, sign as f64 * a.debt as f64, 0.0);
 }
 
 fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
@@ -352,9 +353,10 @@ fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         }
         State::Dead | State::Absent => {}
     }
-    // Leaving the pool by age, from home.
-    if matches!(a.state, State::AtHome | State::Seeking)
-        && ctx.t >= a.exit as i32
+    // Leaving the pool by age, from home. (The rarely true condition first: a branch on the
+    // state, which varies from person to person, would often be mispredicted.)
+    if ctx.t >= a.exit as i32
+        && matches!(a.state, State::AtHome | State::Seeking)
         && !a.is(fl::APPLIED)
     {
         loc.t(a).net_worth_change += a.net_worth() - nw0;
@@ -377,12 +379,13 @@ fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
 fn at_home(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     let p = ctx.p;
     finance::home_month(ctx, a, reintegration::home_income(ctx, a), loc);
-    // One stream for the two draws everyone at home takes each month, at fixed positions.
-    let mut rng = ctx.rng(i, Purpose::Aspiration, 0);
-    let (u_campaign, u_aspiration) = (rng.uniform(), rng.uniform());
-    awareness::campaign(ctx, a, u_campaign, loc);
+    // One stream for the two draws everyone at home may take each month, at fixed positions:
+    // 1 for the campaign, 2 for aspiration. Each is mixed only where it is used (where no
+    // campaign runs, no one needs the first; seekers never need the second).
+    let rng = ctx.rng(i, Purpose::Aspiration, 0);
+    awareness::campaign(ctx, a, || rng.uniform_ahead(1), loc);
     if a.state == State::AtHome {
-        if !aspiration::starts_seeking(ctx, a, u_aspiration) {
+        if !aspiration::starts_seeking(ctx, a, || rng.uniform_ahead(2)) {
             return;
         }
         a.set_state(State::Seeking);

@@ -93,6 +93,7 @@ pub fn kind_of(ctx: &Ctx, a: &Agent) -> Option<RecruiterType> {
 }
 
 /// One month of work; whether wages were withheld is kept in the agent's monthly history.
+#[inline]
 pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     let p = ctx.p;
     let d = p.locations[a.location as usize].dest.unwrap_or(0) as usize;
