@@ -385,6 +385,7 @@ fn the_recruiters_kept_state_is_what_a_rebuild_from_scratch_gives() {
             agents: 20_000,
             spin_up: 0,
             months: 48,
+            full: false,
         };
         let mut world =
             crossroads::engine::new_world(&first, spec).expect("memory for a small run");
