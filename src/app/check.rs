@@ -36,6 +36,18 @@ pub fn check(path: &Path, sets: &[String]) -> Result<String, Error> {
         s.replicates,
         s.seed
     );
+    if !s.strata.is_empty() {
+        let strata: Vec<String> = s
+            .strata
+            .iter()
+            .map(|st| format!("{} drawn {}x", st.id, st.oversample))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  sampling strata (in order; the rest drawn 1x, each agent of a stratum standing for that many times fewer persons): {}",
+            strata.join(", ")
+        );
+    }
     let _ = writeln!(
         out,
         "  {} districts, {} locations, {} legs, {} routes, {} destinations",
