@@ -11,6 +11,10 @@ pub fn check(path: &Path, sets: &[String]) -> Result<String, Error> {
     let loaded = scenario::load(path, sets)?;
     let s = &loaded.scenario;
     let p = compile(path, s)?;
+    // Every epoch, as a run compiles them: an event may change values, not the entities or
+    // the sampling strata.
+    crate::compile::epochs(&loaded, s.spin_up_months + s.months)
+        .map_err(|e| super::in_file(path, e))?;
     let persons = s.population.persons
         + s.population.entries_per_year * (s.spin_up_months + s.months) as f64 / 12.0;
     let mut out = String::new();

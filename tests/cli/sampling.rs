@@ -128,6 +128,10 @@ fn bad_strata_are_refused_naming_the_key() {
             "id = \"a\"\noversample = 2\n\n[[stratum]]\nid = \"a\"\noversample = 4\n",
             "\"a\" is used twice",
         ),
+        (
+            "id = \"a\"\noversample = 2\n\n[[event]]\ndate = \"2025-01\"\nnote = \"x\"\n\n[event.set]\n\"stratum.a.oversample\" = 4\n",
+            "sampling strata; events may change values only",
+        ),
     ];
     for (i, (stratum, message)) in cases.iter().enumerate() {
         let path = write(
