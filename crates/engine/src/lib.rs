@@ -263,7 +263,7 @@ pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> 
             population::Layout::new(p, agents, horizon)
         };
         let rec = recruiters::Recruiters::new(p, key)?;
-        let agents = population::create(p, key, layout, &rec.kind_start, stratified)?;
+        let agents = population::create(p, key, layout, &rec.kind_start, stratified.then_some(0))?;
         return Ok(step::World::new(
             p,
             agents,
@@ -296,7 +296,14 @@ pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> 
     } else {
         population::Layout::starting_with(p, persons, agents, horizon)
     };
-    let mut agents = population::create(p, key, layout, &settled.rec.kind_start, stratified)?;
+    // The initial pool is seated below: only the entrants are drawn by strata.
+    let mut agents = population::create(
+        p,
+        key,
+        layout,
+        &settled.rec.kind_start,
+        stratified.then_some(layout.initial),
+    )?;
     population::seat(
         p,
         key,
@@ -357,7 +364,7 @@ fn settle(p: &Params, spec: RunSpec) -> Result<(step::World, RunKey), OutOfMemor
     let layout = population::Layout::new(p, settle_agents(p, spec), months);
     let rec = recruiters::Recruiters::new(p, key)?;
     // The settling run draws every person alike: it stands for the population as a whole.
-    let agents = population::create(p, settle_key, layout, &rec.kind_start, false)?;
+    let agents = population::create(p, settle_key, layout, &rec.kind_start, None)?;
     // The first reported month is past the last: nothing is counted.
     let mut world = step::World::new(p, agents, layout, rec, settle_key, months, vec![1]);
     for t in 0..months {

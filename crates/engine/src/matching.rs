@@ -221,6 +221,31 @@ mod tests {
     }
 
     #[test]
+    fn applicants_standing_for_several_units_take_that_many_places_on_average() {
+        // Three applicants of 4 units each for 6 places: the first fits, the second fits only
+        // by half and is accepted half the time, the third never; 6 places used on average.
+        let n = 20_000;
+        let mut second = 0;
+        for t in 0..n {
+            let mut all: Vec<Application> = (0..3)
+                .map(|i| Application {
+                    units: 4,
+                    ..app(i, i)
+                })
+                .collect();
+            let mut group: Vec<u32> = (0..3).collect();
+            let rejected = ration(&mut all, &mut group, 6, RunKey::new(5, 0), t);
+            assert!(all[0].accepted && !all[2].accepted);
+            assert_eq!(rejected, if all[1].accepted { 4 } else { 8 });
+            second += all[1].accepted as u32;
+        }
+        assert!(
+            (second as f64 / n as f64 - 0.5).abs() < 0.015,
+            "{second} of {n}"
+        );
+    }
+
+    #[test]
     fn stochastic_rounding_keeps_the_mean() {
         let key = RunKey::new(3, 0);
         let n = 20_000;

@@ -69,14 +69,15 @@ impl Layout {
 }
 
 /// Draw the agents of `layout`: the initial pool (at home or working abroad) and the entrants.
-/// With `stratified`, persons are drawn by the scenario's sampling strata (`Population::strata`)
-/// and each agent records its stratum; otherwise every agent is in stratum 0.
+/// Agents from index `strata_from` on (`None`: none) are drawn by the scenario's sampling strata
+/// (`Population::strata`) and record their stratum; the others are in stratum 0. (An initial
+/// pool that is seated on a settling run afterwards is not drawn by strata: `seat` replaces it.)
 pub fn create(
     p: &Params,
     key: RunKey,
     layout: Layout,
     kind_start: &[u32],
-    stratified: bool,
+    strata_from: Option<usize>,
 ) -> Result<Vec<Agent>, OutOfMemory> {
     let mut agents = try_vec::<Agent>(layout.agents, "the agents")?;
     let pop = &p.pop;
@@ -124,7 +125,10 @@ pub fn create(
         loan_rates.iter().sum::<f32>() / loan_rates.len() as f32
     };
     let debt_exp = Exp::new(1.0 / pop.initial_debt.max(1.0)).ok();
-    let stratified = stratified && !pop.strata.is_empty();
+    let strata_from = match strata_from {
+        Some(i) if !pop.strata.is_empty() => i,
+        _ => usize::MAX,
+    };
     let oversample = pop.oversample();
     let most = oversample.iter().copied().max().unwrap_or(1);
 
@@ -136,7 +140,7 @@ pub fn create(
         // share of the population times its oversampling.
         let (district, mut traits, stratum) = loop {
             let (district, traits) = draw_person(p, &district_w, &mut rng);
-            if !stratified {
+            if i < strata_from {
                 break (district, traits, 0);
             }
             let s = pop.stratum_of(district, traits);
