@@ -29,18 +29,20 @@ pub fn epochs(loaded: &sc::Loaded, horizon: u32) -> Result<Vec<Epoch>, ScenarioE
                 p0.kinds.len(),
                 p0.districts.len(),
                 &p0.pop.strata,
+                p0.pop.deaths_estimator,
             ) != (
                 params.dests.len(),
                 params.routes.len(),
                 params.kinds.len(),
                 params.districts.len(),
                 &params.pop.strata,
+                params.pop.deaths_estimator,
             ) {
                 return Err(ScenarioError::new(
                     "",
                     format!(
-                        "the event of simulated month {} changes the scenario's entities or its \
-                         sampling strata; events may change values only",
+                        "the event of simulated month {} changes the scenario's entities, its \
+                         sampling strata or its deaths estimator; events may change values only",
                         e.month
                     ),
                 ));
@@ -463,6 +465,10 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
             settle_months: s.settle_months,
             settle_persons_per_agent: s.settle_persons_per_agent,
             strata: strata(s, &district_ix)?,
+            deaths_estimator: match s.deaths_estimator {
+                sc::DeathsEstimator::Expected => ep::DeathsEstimator::Expected,
+                sc::DeathsEstimator::Drawn => ep::DeathsEstimator::Drawn,
+            },
         },
         asp: Aspiration {
             p_base: asp.p_base as f32,

@@ -128,6 +128,7 @@ fn group_outcomes(
         }
     }
     let persons_year = |n: u32| Some(n as f64 * w * per_year);
+    let how = p.pop.deaths_estimator;
     let mut out: Vec<(Key, Option<f64>)> = Vec::new();
     let mut put = |key: Key, v: Option<f64>| out.push((key, v));
     let departures: u32 = t.departures.iter().sum();
@@ -244,7 +245,7 @@ fn group_outcomes(
     );
     put(
         Key::total("deaths_per_1000_irregular"),
-        ratio(1000.0 * e.irregular_deaths as f64, e.departures[2] as f64),
+        ratio(1000.0 * e.irregular_deaths(how), e.departures[2] as f64),
     );
     put(
         Key::total("detained_share_irregular"),
@@ -252,7 +253,7 @@ fn group_outcomes(
     );
     put(
         Key::total("sea_crossing_death_share"),
-        ratio(t.sea_deaths as f64, t.sea_attempts as f64),
+        ratio(t.sea_deaths(how), t.sea_attempts as f64),
     );
     put(Key::total("returns_per_year"), persons_year(t.returns));
     put(
@@ -369,9 +370,12 @@ fn group_outcomes(
     );
     put(
         Key::total("deaths_in_captivity_per_year"),
-        persons_year(t.captive_deaths),
+        Some(t.captive_deaths(how) * w * per_year),
     );
-    put(Key::total("deaths_per_year"), persons_year(t.deaths));
+    put(
+        Key::total("deaths_per_year"),
+        Some(t.deaths(how) * w * per_year),
+    );
     put(
         Key::total("onward_departures_per_year"),
         persons_year(t.onward_by_location.iter().sum()),

@@ -54,6 +54,15 @@ pub fn check(path: &Path, sets: &[String]) -> Result<String, Error> {
     }
     let _ = writeln!(
         out,
+        "  deaths counted: {}",
+        match s.deaths_estimator {
+            crate::scenario::DeathsEstimator::Expected =>
+                "expected (each death hazard an agent faces adds its probability)",
+            crate::scenario::DeathsEstimator::Drawn => "drawn (the agents whose draw took them)",
+        }
+    );
+    let _ = writeln!(
+        out,
         "  {} districts, {} locations, {} legs, {} routes, {} destinations",
         p.districts.len(),
         p.locations.len(),

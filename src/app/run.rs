@@ -7,6 +7,7 @@ use super::{
 };
 use crate::compare::Values;
 use crate::engine::Replicate;
+use crate::engine::params::DeathsEstimator;
 use crate::output::manifest::StratumRow;
 use crate::output::{Folder, Manifest, tables};
 use crate::{calendar, memory, validation};
@@ -72,7 +73,13 @@ pub(super) fn run_into(
     let build = || -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
         let mut files = Vec::new();
         let mut ts = csv::Writer::from_writer(Vec::new());
-        tables::timeseries(&mut ts, &prep.name, prep.start, &reps)?;
+        tables::timeseries(
+            &mut ts,
+            &prep.name,
+            prep.start,
+            &reps,
+            p0.pop.deaths_estimator,
+        )?;
         files.push(("timeseries.csv", ts.into_inner().context("timeseries.csv")?));
         let mut oc = csv::Writer::from_writer(Vec::new());
         tables::outcomes(&mut oc, &prep.name, &reps, &per_replicate)?;
@@ -87,6 +94,10 @@ pub(super) fn run_into(
             agents: reps.first().map_or(prep.spec.agents, |r| r.agents),
             weight: reps.first().map(|r| r.weight).unwrap_or(0.0),
             sampling: sampling(prep, &reps),
+            deaths_estimator: match p0.pop.deaths_estimator {
+                DeathsEstimator::Expected => "expected",
+                DeathsEstimator::Drawn => "drawn",
+            },
             months: prep.spec.months,
             spin_up_months: prep.spec.spin_up,
             threads,

@@ -29,6 +29,8 @@ pub struct Manifest<'a> {
     pub weight: f64,
     /// How the agents were drawn: one row per sampling stratum, then the rest.
     pub sampling: Vec<StratumRow>,
+    /// How deaths are counted: `expected` or `drawn` (`deaths_estimator`).
+    pub deaths_estimator: &'static str,
     pub months: u32,
     pub spin_up_months: u32,
     pub threads: usize,
@@ -55,6 +57,7 @@ impl Manifest<'_> {
             "replicates": self.replicates,
             "agents": self.agents,
             "weight": self.weight,
+            "deaths_estimator": self.deaths_estimator,
             "sampling": self.sampling.iter().map(|s| json!({
                 "stratum": s.id,
                 "conditions": s.conditions,

@@ -5,7 +5,7 @@ use crate::calendar::month_label;
 use crate::compare::{Comparison, CostEffect, Diff, Values};
 use crate::engine::Replicate;
 use crate::engine::agent::State;
-use crate::engine::params::Params;
+use crate::engine::params::{DeathsEstimator, Params};
 use crate::metric_names::{self, BY_GROUP, BY_SEX, Key};
 use crate::metrics::{self, Period};
 use anyhow::Result;
@@ -67,12 +67,13 @@ pub const FLOW_COLUMNS: [&str; 26] = [
     "smuggled",
 ];
 
-/// Write the timeseries rows of one scenario's replicates.
+/// Write the timeseries rows of one scenario's replicates (deaths counted as `deaths` says).
 pub fn timeseries(
     w: &mut csv::Writer<Vec<u8>>,
     scenario: &str,
     start: (i32, u32),
     reps: &[Replicate],
+    deaths: DeathsEstimator,
 ) -> Result<()> {
     let mut h = vec![
         "scenario",
@@ -108,8 +109,8 @@ pub fn timeseries(
             }
             rec.push(persons(t.arrivals.iter().sum()));
             rec.push(persons(t.sea_arrivals.iter().sum()));
+            rec.push(num(t.deaths(deaths) * wt));
             for n in [
-                t.deaths,
                 t.detentions,
                 t.entry_refusals,
                 t.deportations,

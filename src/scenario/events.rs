@@ -16,7 +16,7 @@ use super::validate;
 use super::{Epoch, Scenario, ScenarioError, decode, parse_month, path};
 
 /// Top-level keys an event may not change: they fix the run itself.
-const FIXED: [&str; 12] = [
+const FIXED: [&str; 13] = [
     "name",
     "description",
     "extends",
@@ -27,6 +27,7 @@ const FIXED: [&str; 12] = [
     "settle_persons_per_agent",
     "seed",
     "replicates",
+    "deaths_estimator",
     "event",
     "observed",
 ];

@@ -67,6 +67,11 @@ pub struct Scenario {
     /// each agent of them standing for fewer persons. None: every agent stands for as many.
     #[serde(rename = "stratum", default, skip_serializing_if = "Vec::is_empty")]
     pub strata: Vec<Stratum>,
+    /// How deaths are counted in the outputs (run setting): `expected` (default), the deaths
+    /// the hazards agents faced would bring on average; `drawn`, the agents whose draw took
+    /// them. Both estimate the same number; `expected` has far less sampling noise.
+    #[serde(default)]
+    pub deaths_estimator: DeathsEstimator,
     #[serde(rename = "event", default)]
     pub events: Vec<Event>,
     /// Observed data for validation (targets and series). Never inherited through `extends`.
@@ -177,6 +182,14 @@ pub struct District {
     /// the trafficking corridors into India are here). Default 1.
     #[serde(default = "one")]
     pub cross_border_factor: f64,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DeathsEstimator {
+    #[default]
+    Expected,
+    Drawn,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]

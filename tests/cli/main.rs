@@ -43,6 +43,7 @@ mod bad_scenarios;
 mod baseline_checks;
 mod capacity;
 mod compare;
+mod deaths;
 mod dictionary;
 mod exploitation;
 mod first_use;

@@ -108,6 +108,7 @@ pub fn advance(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, rng: &mut St
         if leg.sea {
             loc.t(a).sea_attempts += 1;
         }
+        face_death(ctx, a, loc, leg.p_death, leg.sea);
         if rng.chance(leg.p_death) {
             die(ctx, a, loc, leg.sea);
             return;
@@ -186,6 +187,30 @@ fn mark_detained(ctx: &Ctx, a: &mut Agent, loc: &mut Local) {
     }
 }
 
+/// Facing a death hazard `p` (drawn right after with `chance(p)` or `uniform() < p`): count the
+/// death it would be expected to bring, where `die` would count the death itself.
+#[inline]
+fn face_death(ctx: &Ctx, a: &Agent, loc: &mut Local, p: f32, at_sea: bool) {
+    let units = Stream::chance_units(p);
+    if units == 0 {
+        return;
+    }
+    let t = loc.t(a);
+    t.deaths_expected += units;
+    if at_sea {
+        t.sea_deaths_expected += units;
+    }
+    if a.captive() {
+        t.captive_deaths_expected += units;
+    }
+    if a.channel() == channel_index(Channel::Irregular)
+        && a.is(fl::REPORTED)
+        && let Some(y) = ctx.year_of(a.departed)
+    {
+        loc.out.episodes[y][a.cell()].irregular_deaths_expected += units;
+    }
+}
+
 /// Death during the episode.
 pub fn die(ctx: &Ctx, a: &mut Agent, loc: &mut Local, at_sea: bool) {
     loc.t(a).deaths += 1;
@@ -216,7 +241,9 @@ pub fn detained_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     if a.leg == IMMIGRATION {
         // Draws at fixed positions: death, then release.
         let (u_death, u_release) = (rng.uniform(), rng.uniform());
-        if u_death < p.locations[a.location as usize].p_death_detained {
+        let p_death = p.locations[a.location as usize].p_death_detained;
+        face_death(ctx, a, loc, p_death, false);
+        if u_death < p_death {
             die(ctx, a, loc, false);
             return;
         }
@@ -234,6 +261,7 @@ pub fn detained_month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
         rng.uniform(),
         rng.uniform(),
     );
+    face_death(ctx, a, loc, c.p_death, false);
     if u_death < c.p_death {
         die(ctx, a, loc, false);
         return;

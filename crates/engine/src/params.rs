@@ -321,6 +321,20 @@ pub struct Population {
     /// stands for the same number of persons). A person in no stratum is in the rest, stratum
     /// `strata.len()`, sampled at 1.
     pub strata: Vec<Stratum>,
+    /// How the outputs count deaths (the engine keeps both counts; see `DeathsEstimator`).
+    pub deaths_estimator: DeathsEstimator,
+}
+
+/// How the outputs count deaths. `Expected`: each time an agent faces a death hazard `p` the
+/// count gains `p` (the deaths its hazards would bring on average, which estimates the same
+/// number as the deaths drawn with far less sampling noise, since a death is a rare draw
+/// among many exposures); `Drawn`: the agents whose draw took them. Either way the draw is
+/// made and decides what happens to the agent, so the simulation is the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DeathsEstimator {
+    #[default]
+    Expected,
+    Drawn,
 }
 
 /// A sampling stratum: the persons matching every condition given, drawn `oversample` times as

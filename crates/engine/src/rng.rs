@@ -153,6 +153,14 @@ impl Stream {
         ((self.next_u64() >> 40) as f32) < p * 16_777_216.0
     }
 
+    /// How many of the 2^24 values of a draw's 24 bits make `chance(p)` (and `uniform() < p`)
+    /// true: the exact probability of either is this ÷ 2^24. Counts of expected outcomes are
+    /// kept in these units, as whole numbers, so their sums are exact in any order.
+    #[inline(always)]
+    pub fn chance_units(p: f32) -> u64 {
+        (p * 16_777_216.0).ceil().clamp(0.0, 16_777_216.0) as u64
+    }
+
     /// A standard normal draw (Box–Muller, one of the pair).
     #[inline]
     pub fn normal(&mut self) -> f32 {
@@ -216,6 +224,22 @@ impl rand::TryRng for Stream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chance_units_counts_exactly_the_draws_that_pass() {
+        // Every one of the 2^24 values a draw's 24 bits can take, for probabilities on and off
+        // the grid of 2^-24, at the ends, and out of range.
+        for p in [0.0f32, -0.5, 1e-9, 1e-7, 0.0123, 0.25, 1.0 / 3.0, 0.999_999, 1.0, 1.5] {
+            let chance = (0u32..1 << 24)
+                .filter(|&n| (n as f32) < p * 16_777_216.0)
+                .count() as u64;
+            let uniform = (0u32..1 << 24)
+                .filter(|&n| (n as f32) * (1.0 / 16_777_216.0) < p)
+                .count() as u64;
+            assert_eq!(Stream::chance_units(p), chance, "p = {p}");
+            assert_eq!(Stream::chance_units(p), uniform, "p = {p}");
+        }
+    }
 
     #[test]
     fn same_key_same_draws_different_purpose_different_draws() {

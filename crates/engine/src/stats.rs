@@ -5,7 +5,7 @@
 //! its own counters, and chunks are added in chunk order, so sums do not depend on threads.
 
 use super::agent::STATES;
-use super::params::Params;
+use super::params::{DeathsEstimator, Params};
 
 /// The groups every counter is kept for: sex by skill, index `woman + 2 * skilled` (see
 /// `Agent::group`). A total is the sum over the four, added in this order.
@@ -59,6 +59,13 @@ pub struct Tally {
     pub arrivals_by_route: Vec<u32>,
     pub deaths: u32,
     pub sea_deaths: u32,
+    /// The deaths expected from the death hazards agents faced this month (the sum of each
+    /// hazard's probability, whether or not the draw then took the agent), at sea and in
+    /// captivity too, in units of 2^-24 of an agent (`Stream::chance_units`). They estimate the
+    /// same number as the deaths drawn, with less sampling noise (see `deaths_estimator`).
+    pub deaths_expected: u64,
+    pub sea_deaths_expected: u64,
+    pub captive_deaths_expected: u64,
     pub sea_attempts: u32,
     pub detentions: u32,
     pub entry_refusals: u32,
@@ -141,6 +148,9 @@ impl Tally {
             arrivals_by_route: vec![0; routes],
             deaths: 0,
             sea_deaths: 0,
+            deaths_expected: 0,
+            sea_deaths_expected: 0,
+            captive_deaths_expected: 0,
             sea_attempts: 0,
             detentions: 0,
             entry_refusals: 0,
@@ -239,6 +249,9 @@ impl Tally {
         self.sexual_violence += o.sexual_violence * k;
         self.deaths += o.deaths * k;
         self.sea_deaths += o.sea_deaths * k;
+        self.deaths_expected += o.deaths_expected * k as u64;
+        self.sea_deaths_expected += o.sea_deaths_expected * k as u64;
+        self.captive_deaths_expected += o.captive_deaths_expected * k as u64;
         self.sea_attempts += o.sea_attempts * k;
         self.detentions += o.detentions * k;
         self.entry_refusals += o.entry_refusals * k;
@@ -283,6 +296,32 @@ impl Tally {
     pub fn registered(&self) -> u32 {
         self.departures[0] + self.departures[1]
     }
+
+    /// Deaths, in agents, as `how` counts them.
+    pub fn deaths(&self, how: DeathsEstimator) -> f64 {
+        deaths(how, self.deaths, self.deaths_expected)
+    }
+
+    /// Deaths at sea, in agents, as `how` counts them.
+    pub fn sea_deaths(&self, how: DeathsEstimator) -> f64 {
+        deaths(how, self.sea_deaths, self.sea_deaths_expected)
+    }
+
+    /// Deaths in captivity, in agents, as `how` counts them.
+    pub fn captive_deaths(&self, how: DeathsEstimator) -> f64 {
+        deaths(how, self.captive_deaths, self.captive_deaths_expected)
+    }
+}
+
+/// Units of an expected count in one agent (`Stream::chance_units`).
+pub const EXPECTED_UNITS: f64 = 16_777_216.0;
+
+/// A count of deaths in agents: the drawn one, or the expected one.
+fn deaths(how: DeathsEstimator, drawn: u32, expected: u64) -> f64 {
+    match how {
+        DeathsEstimator::Drawn => drawn as f64,
+        DeathsEstimator::Expected => expected as f64 / EXPECTED_UNITS,
+    }
 }
 
 /// Outcomes of the episodes that departed in one reported year, followed to the horizon.
@@ -322,6 +361,8 @@ pub struct EpisodeAcc {
     pub promise_broken: u32,
     pub failed: u32,
     pub irregular_deaths: u32,
+    /// The deaths expected of irregular episodes (see `Tally::deaths_expected`).
+    pub irregular_deaths_expected: u64,
     pub irregular_detained: u32,
     /// Attempts that failed before departure (counted in the year of the payment, which is
     /// the year the attempt would have departed), the money they lost, and those of them
@@ -345,6 +386,11 @@ impl EpisodeAcc {
 
     pub fn add(&mut self, o: &EpisodeAcc) {
         self.add_times(o, 1);
+    }
+
+    /// Deaths of irregular episodes, in agents, as `how` counts them.
+    pub fn irregular_deaths(&self, how: DeathsEstimator) -> f64 {
+        deaths(how, self.irregular_deaths, self.irregular_deaths_expected)
     }
 
     /// Add `k` times `o` (see `Tally::add_times`).
@@ -402,6 +448,7 @@ impl EpisodeAcc {
         self.promise_broken += o.promise_broken * k;
         self.failed += o.failed * k;
         self.irregular_deaths += o.irregular_deaths * k;
+        self.irregular_deaths_expected += o.irregular_deaths_expected * k as u64;
         self.irregular_detained += o.irregular_detained * k;
         self.failed_before_departure += o.failed_before_departure * k;
         self.lost_before_departure += o.lost_before_departure * kf;
