@@ -378,7 +378,7 @@ pub const DICTIONARY: &[Metric] = &[
         by: D::Total,
         unit: U::Per1000,
         denominator: "irregular departures",
-        definition: "Deaths during the episode per 1,000 irregular departures.",
+        definition: "Deaths during the episode per 1,000 irregular departures (deaths counted as deaths_estimator says: by default the expected deaths, the sum of the probabilities of the death hazards faced).",
     },
     Metric {
         metric: "detained_share_irregular",
@@ -392,7 +392,7 @@ pub const DICTIONARY: &[Metric] = &[
         by: D::Total,
         unit: U::Share,
         denominator: "attempts to cross a sea leg",
-        definition: "Deaths at sea per attempted sea crossing.",
+        definition: "Deaths at sea per attempted sea crossing (deaths counted as deaths_estimator says: by default expected).",
     },
     Metric {
         metric: "returns_per_year",
@@ -567,14 +567,14 @@ pub const DICTIONARY: &[Metric] = &[
         by: D::Total,
         unit: U::PersonsPerYear,
         denominator: "",
-        definition: "Deaths while held for ransom.",
+        definition: "Deaths while held for ransom (counted as deaths_estimator says: by default expected).",
     },
     Metric {
         metric: "deaths_per_year",
         by: D::Total,
         unit: U::PersonsPerYear,
         denominator: "",
-        definition: "Deaths during an episode, from any cause: the journey, the sea, captivity, immigration detention.",
+        definition: "Deaths during an episode, from any cause: the journey, the sea, captivity, immigration detention; by default the deaths expected from the hazards faced (deaths_estimator = expected), else the persons the draws took (drawn).",
     },
     Metric {
         metric: "onward_departures_per_year",
