@@ -30,7 +30,10 @@ fn mean_sd(x: &[f64]) -> (f64, f64) {
 
 #[test]
 fn expected_and_drawn_deaths_estimate_the_same_number_from_the_same_simulation() {
-    let sim = Sim::new().scenario(baseline()).agents(30_000).replicates(12);
+    let sim = Sim::new()
+        .scenario(baseline())
+        .agents(30_000)
+        .replicates(12);
     let drawn = sim.clone().set("deaths_estimator", "drawn").run();
     let expected = sim.run();
 
@@ -56,7 +59,10 @@ fn expected_and_drawn_deaths_estimate_the_same_number_from_the_same_simulation()
     let (hd, rd) = read_csv(&drawn.path("timeseries.csv"));
     let (he, re) = read_csv(&expected.path("timeseries.csv"));
     assert_eq!(hd, he);
-    let deaths_col = hd.iter().position(|c| c == "deaths").expect("deaths column");
+    let deaths_col = hd
+        .iter()
+        .position(|c| c == "deaths")
+        .expect("deaths column");
     let mut months_with_deaths = 0;
     for (a, b) in rd.iter().zip(&re) {
         for (c, (x, y)) in a.iter().zip(b).enumerate() {
@@ -68,7 +74,10 @@ fn expected_and_drawn_deaths_estimate_the_same_number_from_the_same_simulation()
             months_with_deaths += 1;
         }
     }
-    assert!(months_with_deaths > re.len() / 2, "{months_with_deaths} months with deaths");
+    assert!(
+        months_with_deaths > re.len() / 2,
+        "{months_with_deaths} months with deaths"
+    );
 
     // Each replicate's two counts come from the same journeys: their difference is the noise
     // of the death draws alone, and averages to zero within its standard error. The expected
@@ -78,7 +87,10 @@ fn expected_and_drawn_deaths_estimate_the_same_number_from_the_same_simulation()
         let diff: Vec<f64> = xd.iter().zip(&xe).map(|(a, b)| a - b).collect();
         let (m, sd) = mean_sd(&diff);
         let se = sd / (diff.len() as f64).sqrt();
-        assert!(se > 0.0, "{metric}: the two counts are the same in every replicate");
+        assert!(
+            se > 0.0,
+            "{metric}: the two counts are the same in every replicate"
+        );
         assert!(
             m.abs() < 4.0 * se,
             "{metric}: drawn − expected = {m} ± {se} (drawn {xd:?}, expected {xe:?})"
@@ -94,7 +106,8 @@ fn expected_and_drawn_deaths_estimate_the_same_number_from_the_same_simulation()
 }
 
 #[test]
-fn the_deaths_interval_under_recommendation_1_at_the_readme_default_is_under_a_fifth_of_the_baseline() {
+fn the_deaths_interval_under_recommendation_1_at_the_readme_default_is_under_a_fifth_of_the_baseline()
+ {
     // The README's compare at its defaults (250,000 agents, 8 replicates), for recommendation 1
     // alone: its pairs with the baseline are the same as in the compare of all five.
     let tmp = TempDir::new().unwrap();
@@ -110,7 +123,11 @@ fn the_deaths_interval_under_recommendation_1_at_the_readme_default_is_under_a_f
         .find(|r| r[col("metric")] == "deaths_per_year" && r[col("by")].is_empty())
         .expect("deaths_per_year in comparison.csv");
     let num = |name: &str| cell(&row[col(name)]).unwrap_or_else(|| panic!("{name} is empty"));
-    let (base, low, high) = (num("baseline_mean"), num("diff_ci_low"), num("diff_ci_high"));
+    let (base, low, high) = (
+        num("baseline_mean"),
+        num("diff_ci_low"),
+        num("diff_ci_high"),
+    );
     assert!(base > 100.0, "baseline deaths a year {base}");
     assert!(
         high - low < base / 5.0,
@@ -141,7 +158,11 @@ fn a_bad_deaths_estimator_is_refused_naming_the_key() {
         let r = run_in(tmp.path(), &["check", path.to_str().unwrap()]);
         assert_eq!(r.code, Some(2), "{text}: {}", r.stderr);
         for w in words {
-            assert!(r.stderr.contains(w), "{text}: expected {w:?} in {}", r.stderr);
+            assert!(
+                r.stderr.contains(w),
+                "{text}: expected {w:?} in {}",
+                r.stderr
+            );
         }
     }
 }

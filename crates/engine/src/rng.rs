@@ -229,7 +229,18 @@ mod tests {
     fn chance_units_counts_exactly_the_draws_that_pass() {
         // Every one of the 2^24 values a draw's 24 bits can take, for probabilities on and off
         // the grid of 2^-24, at the ends, and out of range.
-        for p in [0.0f32, -0.5, 1e-9, 1e-7, 0.0123, 0.25, 1.0 / 3.0, 0.999_999, 1.0, 1.5] {
+        for p in [
+            0.0f32,
+            -0.5,
+            1e-9,
+            1e-7,
+            0.0123,
+            0.25,
+            1.0 / 3.0,
+            0.999_999,
+            1.0,
+            1.5,
+        ] {
             let chance = (0u32..1 << 24)
                 .filter(|&n| (n as f32) < p * 16_777_216.0)
                 .count() as u64;
