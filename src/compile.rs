@@ -29,20 +29,18 @@ pub fn epochs(loaded: &sc::Loaded, horizon: u32) -> Result<Vec<Epoch>, ScenarioE
                 p0.kinds.len(),
                 p0.districts.len(),
                 &p0.pop.strata,
-                p0.pop.deaths_estimator,
             ) != (
                 params.dests.len(),
                 params.routes.len(),
                 params.kinds.len(),
                 params.districts.len(),
                 &params.pop.strata,
-                params.pop.deaths_estimator,
             ) {
                 return Err(ScenarioError::new(
                     "",
                     format!(
-                        "the event of simulated month {} changes the scenario's entities, its \
-                         sampling strata or its deaths estimator; events may change values only",
+                        "the event of simulated month {} changes the scenario's entities or its \
+                         sampling strata; events may change values only",
                         e.month
                     ),
                 ));

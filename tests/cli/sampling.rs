@@ -130,7 +130,7 @@ fn bad_strata_are_refused_naming_the_key() {
         ),
         (
             "id = \"a\"\noversample = 2\n\n[[event]]\ndate = \"2025-01\"\nnote = \"x\"\n\n[event.set]\n\"stratum.a.oversample\" = 4\n",
-            "sampling strata or its deaths estimator; events may change values only",
+            "sampling strata; events may change values only",
         ),
     ];
     for (i, (stratum, message)) in cases.iter().enumerate() {
