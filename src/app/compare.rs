@@ -3,8 +3,12 @@
 //! `<out>` (and report.html with `--report`), all swapped in together. Each scenario is compared over the reported years in which
 //! its policy differs from the baseline's, and year by year.
 
-use super::run::{RunReport, run_into};
-use super::{Error, Prepared, RunOptions, check_memory, default_out, pool, prepare, progress_bar};
+use super::run::{RunReport, Timing, run_into, write_into};
+use super::{
+    Error, Prepared, RunOptions, can_share, check_memory, default_out, pool, prepare, progress_bar,
+    shared_fits, simulate_shared,
+};
+use crate::calendar;
 use crate::compare::{
     Comparison, Timeline, Unmatched, Values, Years, cost_effectiveness, month_index, paired,
     policy_period,
@@ -21,7 +25,8 @@ pub struct CompareReport {
     pub table: String,
     /// Per scenario, the metrics only one side had (none in the usual case).
     pub unmatched: Vec<Unmatched>,
-    /// Wall time of the whole comparison, and the agent-steps of all its runs.
+    /// Wall time of the whole comparison, and the agent-steps simulated (months the scenarios
+    /// shared stepped once).
     pub seconds: f64,
     pub agent_steps: f64,
 }
@@ -97,10 +102,43 @@ pub fn compare_what_if(
     let clock = std::time::Instant::now();
     let bar = progress_bar(total, o.quiet, "compare");
     let mut runs = Vec::new();
-    for (path, p) in &preps {
-        bar.set_prefix(p.name.clone());
-        runs.push(run_into(p, path, &folder, Path::new(&p.name), &pool, &bar)?);
-    }
+    // The scenarios usually agree until their policies start: simulated together, those months
+    // are stepped once for all (the outputs are the same as one by one).
+    let agent_steps = if can_share(&all) && shared_fits(&all) {
+        bar.set_prefix(if preps.len() == 1 {
+            base_name.clone()
+        } else {
+            "compare".into()
+        });
+        let timing = Timing {
+            started: calendar::now_secs(),
+            threads: pool.current_num_threads(),
+            seconds: 0.0,
+        };
+        let sim = std::time::Instant::now();
+        let (each, steps) = pool.install(|| simulate_shared(&all, &bar))?;
+        let timing = Timing {
+            seconds: sim.elapsed().as_secs_f64(),
+            ..timing
+        };
+        for ((path, p), reps) in preps.iter().zip(each) {
+            runs.push(write_into(
+                p,
+                path,
+                &folder,
+                Path::new(&p.name),
+                reps,
+                timing,
+            )?);
+        }
+        steps
+    } else {
+        for (path, p) in &preps {
+            bar.set_prefix(p.name.clone());
+            runs.push(run_into(p, path, &folder, Path::new(&p.name), &pool, &bar)?);
+        }
+        runs.iter().map(|r| r.agent_steps).sum()
+    };
     bar.finish_and_clear();
     let base_tl = timeline(&preps[0].1);
     let mut base_values = Memo::new(&runs[0], &preps[0].1, &base_tl);
@@ -134,7 +172,7 @@ pub fn compare_what_if(
         table: tables::comparison_text(&base_name, &comparisons),
         unmatched,
         seconds: clock.elapsed().as_secs_f64(),
-        agent_steps: runs.iter().map(|r| r.agent_steps).sum(),
+        agent_steps,
     })
 }
 

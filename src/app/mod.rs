@@ -369,6 +369,135 @@ pub fn simulate(prep: &Prepared, bar: &ProgressBar) -> Result<Vec<Replicate>, Er
     reps.map_err(|e| Error::Other(format!("{e}: the run was stopped")))
 }
 
+/// Whether scenarios can be simulated together, on one world per replicate for as long as
+/// their parameters agree (`engine::shared`): the same seed, number of agents, months and
+/// replicates.
+pub fn can_share(preps: &[&Prepared]) -> bool {
+    let Some(lead) = preps.first() else {
+        return false;
+    };
+    preps.iter().all(|p| {
+        let (a, b) = (&p.spec, &lead.spec);
+        (a.seed, a.agents, a.spin_up, a.months, a.full, p.replicates)
+            == (
+                b.seed,
+                b.agents,
+                b.spin_up,
+                b.months,
+                b.full,
+                lead.replicates,
+            )
+    })
+}
+
+/// Whether the replicates of scenarios simulated together run side by side: as for one
+/// scenario ([`PARALLEL_REPLICATE_AGENTS`]), counting the agents of all of them, since each
+/// replicate may hold a world for each scenario once their parameters part.
+fn shared_side_by_side(preps: &[&Prepared]) -> bool {
+    let agents: usize = preps
+        .iter()
+        .map(|p| p.spec.agents.saturating_mul(p.replicates as usize))
+        .fold(0, usize::saturating_add);
+    agents <= PARALLEL_REPLICATE_AGENTS
+}
+
+/// Whether scenarios simulated together fit in the memory available: each replicate may hold
+/// a world for each of them at once.
+fn shared_fits(preps: &[&Prepared]) -> bool {
+    let Some(avail) = memory::available() else {
+        return true;
+    };
+    let at_once = if shared_side_by_side(preps) {
+        preps.first().map_or(1, |p| p.replicates as u64)
+    } else {
+        1
+    };
+    let need = preps
+        .iter()
+        .map(|p| {
+            let f = p
+                .epochs
+                .first()
+                .map(|e| engine::footprint(&e.params, p.spec))
+                .unwrap_or_default();
+            at_once
+                .saturating_mul(f.agents.saturating_add(f.recruiters))
+                .saturating_add(f.kept.saturating_mul(p.replicates as u64))
+        })
+        .fold(FIXED_BYTES, u64::saturating_add);
+    need <= avail
+}
+
+/// Run every replicate of several prepared scenarios that [`can_share`], each replicate on one
+/// world for as long as their parameters agree (`engine::shared`): each scenario's replicates
+/// are the same, to the byte, as [`simulate`] gives for it alone. Returns each scenario's
+/// replicates and the agent-steps simulated (months shared counted once).
+pub fn simulate_shared(
+    preps: &[&Prepared],
+    bar: &ProgressBar,
+) -> Result<(Vec<Vec<Replicate>>, f64), Error> {
+    use rayon::prelude::*;
+    let texts: Vec<Vec<String>> = preps
+        .iter()
+        .map(|p| engine::shared::describe(&p.epochs))
+        .collect();
+    let members: Vec<engine::shared::Member> = preps
+        .iter()
+        .zip(&texts)
+        .map(|(p, texts)| engine::shared::Member {
+            epochs: &p.epochs,
+            texts,
+        })
+        .collect();
+    let Some(lead) = preps.first() else {
+        return Ok((Vec::new(), 0.0));
+    };
+    let names: Vec<&str> = preps.iter().map(|p| p.name.as_str()).collect();
+    let tick = || bar.inc(1);
+    let clock = std::time::Instant::now();
+    let one = |r: u32| {
+        let ran = engine::shared::run(
+            &members,
+            RunSpec {
+                replicate: r,
+                ..lead.spec
+            },
+            &tick,
+        );
+        if LINES.load(std::sync::atomic::Ordering::Relaxed) && ran.is_ok() {
+            eprintln!(
+                "{}: replicate {} of {} done ({:.1} s)",
+                match names.as_slice() {
+                    [a, b] => format!("{a} and {b}"),
+                    [first, rest @ ..] if !rest.is_empty() => {
+                        format!("{first} and {} others", rest.len())
+                    }
+                    _ => names.join(""),
+                },
+                r + 1,
+                lead.replicates,
+                clock.elapsed().as_secs_f64()
+            );
+        }
+        ran
+    };
+    let ran: Result<Vec<engine::shared::Shared>, engine::OutOfMemory> =
+        if shared_side_by_side(preps) {
+            (0..lead.replicates).into_par_iter().map(one).collect()
+        } else {
+            (0..lead.replicates).map(one).collect()
+        };
+    let ran = ran.map_err(|e| Error::Other(format!("{e}: the run was stopped")))?;
+    let agent_steps = ran.iter().map(|s| s.agent_steps as f64).sum();
+    let mut each: Vec<Vec<Replicate>> = preps.iter().map(|_| Vec::new()).collect();
+    for s in ran {
+        for (reps, rep) in each.iter_mut().zip(s.replicates) {
+            reps.push(rep);
+        }
+    }
+    Ok((each, agent_steps))
+}
+
 /// The default output folder of a run: `output/<name>`.
 pub fn default_out(name: &str) -> PathBuf {
     Path::new("output").join(name)

@@ -59,13 +59,46 @@ pub(super) fn run_into(
     pool: &rayon::ThreadPool,
     bar: &indicatif::ProgressBar,
 ) -> Result<RunReport, Error> {
-    let threads = pool.current_num_threads();
-    let started = calendar::now_secs();
-    let horizon = (prep.spec.spin_up + prep.spec.months) as u64;
+    let timing = Timing {
+        started: calendar::now_secs(),
+        threads: pool.current_num_threads(),
+        seconds: 0.0,
+    };
     let clock = Instant::now();
     let reps = pool.install(|| simulate(prep, bar))?;
-    let seconds = clock.elapsed().as_secs_f64();
+    let timing = Timing {
+        seconds: clock.elapsed().as_secs_f64(),
+        ..timing
+    };
+    write_into(prep, path, folder, sub, reps, timing)
+}
 
+/// When and how a run's replicates were simulated, for its manifest.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Timing {
+    /// Start, in seconds since 1970.
+    pub started: u64,
+    pub threads: usize,
+    /// Wall time of the simulation (of all the scenarios simulated together, for those that
+    /// shared a world).
+    pub seconds: f64,
+}
+
+/// Write the outputs of a scenario's simulated replicates into `sub` of a claimed folder.
+pub(super) fn write_into(
+    prep: &Prepared,
+    path: &Path,
+    folder: &Folder,
+    sub: &Path,
+    reps: Vec<Replicate>,
+    timing: Timing,
+) -> Result<RunReport, Error> {
+    let Timing {
+        started,
+        threads,
+        seconds,
+    } = timing;
+    let horizon = (prep.spec.spin_up + prep.spec.months) as u64;
     let p0 = &prep.epochs[0].params;
     let per_replicate = tables::replicate_metrics(p0, &reps);
     let values = Values::from_replicates(&per_replicate);

@@ -776,32 +776,76 @@ fn run_point(sw: &Sweep, point: usize, busy: &AtomicU64) -> Result<Vec<Option<f6
         .iter()
         .map(|p| super::compare::timeline(p).period(sw.years))
         .collect();
-    let per_run: Vec<Vec<Option<f64>>> = runs
-        .par_iter()
-        .map(|&(s, r)| -> Result<Vec<Option<f64>>, Error> {
-            let t = Instant::now();
-            let prep = &preps[s];
-            let rep = engine::run_replicate(
-                &prep.epochs,
-                RunSpec {
+    // Each metric of a finished replicate of scenario `s`.
+    let values_of = |s: usize, rep: &engine::Replicate| -> Vec<Option<f64>> {
+        let Some(period) = periods[s] else {
+            return vec![None; keys.len()];
+        };
+        let all = metrics::outcomes(rep, &preps[s].epochs[0].params, period);
+        keys.iter()
+            .map(|k| all.iter().find(|(key, _)| key == k).and_then(|(_, v)| *v))
+            .collect()
+    };
+    let stopped = |e: engine::OutOfMemory| Error::Other(format!("{e}: the sweep was stopped"));
+    let all: Vec<&Prepared> = preps.iter().collect();
+    let per_run: Vec<Vec<Option<f64>>> = if super::can_share(&all) {
+        // The point's scenarios usually agree until their policies start: each replicate
+        // steps those months once for all of them (the same numbers as one by one).
+        let texts: Vec<Vec<String>> = preps
+            .iter()
+            .map(|p| engine::shared::describe(&p.epochs))
+            .collect();
+        let members: Vec<engine::shared::Member> = preps
+            .iter()
+            .zip(&texts)
+            .map(|(p, texts)| engine::shared::Member {
+                epochs: &p.epochs,
+                texts,
+            })
+            .collect();
+        let per_replicate: Vec<Vec<Vec<Option<f64>>>> = (0..reps)
+            .into_par_iter()
+            .map(|r| -> Result<_, Error> {
+                let t = Instant::now();
+                let spec = RunSpec {
                     replicate: r,
-                    ..prep.spec
-                },
-                &|| {},
-            )
-            .map_err(|e| Error::Other(format!("{e}: the sweep was stopped")))?;
-            let Some(period) = periods[s] else {
-                return Ok(vec![None; keys.len()]);
-            };
-            let all = metrics::outcomes(&rep, &prep.epochs[0].params, period);
-            let values = keys
-                .iter()
-                .map(|k| all.iter().find(|(key, _)| key == k).and_then(|(_, v)| *v))
-                .collect();
-            busy.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
-            Ok(values)
-        })
-        .collect::<Result<_, _>>()?;
+                    ..preps[0].spec
+                };
+                let ran = engine::shared::run(&members, spec, &|| {}).map_err(stopped)?;
+                let values = ran
+                    .replicates
+                    .iter()
+                    .enumerate()
+                    .map(|(s, rep)| values_of(s, rep))
+                    .collect();
+                busy.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                Ok(values)
+            })
+            .collect::<Result<_, _>>()?;
+        // In the order of `runs`: scenario by scenario, each replicate in turn.
+        runs.iter()
+            .map(|&(s, r)| per_replicate[r as usize][s].clone())
+            .collect()
+    } else {
+        runs.par_iter()
+            .map(|&(s, r)| -> Result<Vec<Option<f64>>, Error> {
+                let t = Instant::now();
+                let prep = &preps[s];
+                let rep = engine::run_replicate(
+                    &prep.epochs,
+                    RunSpec {
+                        replicate: r,
+                        ..prep.spec
+                    },
+                    &|| {},
+                )
+                .map_err(stopped)?;
+                let values = values_of(s, &rep);
+                busy.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                Ok(values)
+            })
+            .collect::<Result<_, _>>()?
+    };
     Ok(per_run.into_iter().flatten().collect())
 }
 

@@ -391,3 +391,67 @@ fn the_terminal_table_gives_the_period_and_each_count_beside_its_rate() {
         }
     }
 }
+
+/// A lever set from the first month: the scenario's parameters differ from the fixture's from
+/// the start, so it shares no month with the others.
+const CAMPAIGN_FROM_THE_START: &str = r#"
+name = "from_start"
+[policy.awareness]
+coverage_share = 0.3
+effect_share = 0.4
+"#;
+
+#[test]
+fn each_scenario_of_a_comparison_writes_what_running_it_alone_writes() {
+    // The scenarios of a comparison are stepped on one world while their parameters agree, and
+    // on a copy each where they part (the campaign and the jobs from 2023, the twin campaign
+    // never, the lever from the start at once): each scenario's files must be those of a run of
+    // it alone, on one thread and on two.
+    let twin = AWARENESS_FROM_2023.replacen("name = \"awareness\"", "name = \"twin\"", 1);
+    let c = Compared::run(&[
+        AWARENESS_FROM_2023,
+        MORE_JOBS_FROM_2023,
+        &twin,
+        CAMPAIGN_FROM_THE_START,
+    ]);
+    let files = [
+        (fixture(), "small"),
+        (c._tmp.path().join("s0.toml"), "awareness"),
+        (c._tmp.path().join("s1.toml"), "jobs"),
+        (c._tmp.path().join("s2.toml"), "twin"),
+        (c._tmp.path().join("s3.toml"), "from_start"),
+    ];
+    for (i, (file, name)) in files.iter().enumerate() {
+        let alone = c._tmp.path().join(format!("alone-{name}"));
+        let threads = if i % 2 == 0 { "1" } else { "2" };
+        let args = [
+            "run",
+            &file.display().to_string(),
+            "--agents",
+            "5000",
+            "--replicates",
+            "3",
+            "--seed",
+            "3",
+            "--threads",
+            threads,
+            "--quiet",
+            "--out",
+            &alone.display().to_string(),
+        ]
+        .map(|a| a.to_string());
+        let r = run_in(
+            c._tmp.path(),
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        for f in ["timeseries.csv", "outcomes.csv", "summary.csv"] {
+            let together = std::fs::read(c.out.join(name).join(f)).expect("compare wrote it");
+            let by_itself = std::fs::read(alone.join(f)).expect("run wrote it");
+            assert!(
+                together == by_itself,
+                "{name}/{f} of the comparison differs from a run of {name} alone on {threads} thread(s)"
+            );
+        }
+    }
+}

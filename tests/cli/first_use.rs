@@ -175,8 +175,15 @@ fn without_a_terminal_each_replicate_is_told_and_the_table_stays_aligned() {
         ],
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
+    // The baseline and the what-if run together, one line for both at each replicate.
     for rep in ["replicate 1 of 2 done", "replicate 2 of 2 done"] {
-        assert!(r.stderr.contains(&format!("small: {rep}")), "{}", r.stderr);
+        assert!(
+            r.stderr
+                .lines()
+                .any(|l| l.starts_with("small and what-if_") && l.contains(rep)),
+            "{}",
+            r.stderr
+        );
     }
     assert!(
         r.stdout

@@ -148,6 +148,65 @@ fn thread_count_does_not_change_a_run_that_starts_from_a_settling_run() {
     }
 }
 
+/// Scenarios run together (`engine::shared`, what `compare` and `sweep` do) step one world while
+/// their parameters agree and a copy each where they part: each scenario's replicate must be
+/// the one it gets alone, to the bit, and the months shared must be stepped once. Five
+/// scenarios after a settling run: the fixture; a lever from month 24 (twice, so two stay
+/// together to the end); different parameters from the start (its own world, settling run
+/// included); and a new epoch at month 30 with the same parameters (which still rebuilds the
+/// recruiters' reach, so it parts from the fixture there).
+#[test]
+fn scenarios_run_together_get_what_each_gets_alone_and_share_their_first_months() {
+    use crossroads::engine::shared;
+    let mut s: crossroads::scenario::Scenario =
+        toml::from_str(&fixture_without_events()).expect("the fixture parses");
+    s.settle_months = 12;
+    s.settle_persons_per_agent = 100.0;
+    let p0 = crossroads::compile::params(&s).expect("the fixture compiles");
+    s.policy.awareness.coverage_share = 0.5;
+    s.policy.awareness.effect_share = 0.4;
+    let p1 = crossroads::compile::params(&s).expect("the changed fixture compiles");
+    let epoch = |from: u32, p: &crossroads::engine::Params| Epoch {
+        from,
+        params: p.clone(),
+    };
+    let scenarios: Vec<Vec<Epoch>> = vec![
+        vec![epoch(0, &p0)],
+        vec![epoch(0, &p0), epoch(24, &p1)],
+        vec![epoch(0, &p0), epoch(24, &p1)],
+        vec![epoch(0, &p1)],
+        vec![epoch(0, &p0), epoch(30, &p0)],
+    ];
+    let texts: Vec<Vec<String>> = scenarios.iter().map(|e| shared::describe(e)).collect();
+    let members: Vec<shared::Member> = scenarios
+        .iter()
+        .zip(&texts)
+        .map(|(epochs, texts)| shared::Member { epochs, texts })
+        .collect();
+    let agents = 3_000;
+    let spec = RunSpec {
+        seed: 7,
+        replicate: 1,
+        agents,
+        spin_up: 12,
+        months: 36,
+        full: false,
+    };
+    let together = shared::run(&members, spec, &|| {}).expect("memory for the test");
+    for (i, epochs) in scenarios.iter().enumerate() {
+        let alone = run_replicate(epochs, spec, &|| {}).expect("memory for the test");
+        assert!(
+            format!("{:?}", together.replicates[i]) == format!("{alone:?}"),
+            "scenario {i} run with the others differs from scenario {i} run alone"
+        );
+    }
+    // One world for months 0-23 of the first, second, third and fifth; then the second and
+    // third together to month 47; the first and fifth together to month 29, then each on its
+    // own; the fourth alone throughout.
+    let months = 24 + 24 + 6 + 18 + 18 + 48;
+    assert_eq!(together.agent_steps, (agents * months) as u64);
+}
+
 /// The numeric cells of a timeseries row after `replicate`.
 fn row_values(out: &Output) -> Vec<(u32, u32, Vec<String>)> {
     let (h, rows) = out.timeseries();

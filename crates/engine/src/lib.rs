@@ -22,6 +22,7 @@ pub mod recruiters;
 pub mod reintegration;
 pub mod rng;
 pub mod select;
+pub mod shared;
 pub mod stats;
 pub mod step;
 pub mod work;
@@ -52,6 +53,7 @@ pub struct RunSpec {
 }
 
 /// One reported month.
+#[derive(Clone, Debug)]
 pub struct MonthRow {
     pub tally: Tally,
     /// The month's counters of each group (`stats::GROUPS`); `tally` is their sum.
@@ -60,6 +62,7 @@ pub struct MonthRow {
 }
 
 /// What one replicate produced: counts in agents, and the weight that turns them into persons.
+#[derive(Debug)]
 pub struct Replicate {
     pub replicate: u32,
     pub weight: f64,
@@ -194,52 +197,16 @@ pub(crate) fn try_vec<T>(n: usize, what: &'static str) -> Result<Vec<T>, OutOfMe
 
 /// Run one replicate over the spin-up and the reported months. `progress` is called after each
 /// simulated month. `epochs` must be non-empty, the first starting at month 0, and their
-/// parameters must have passed [`Params::check`].
+/// parameters must have passed [`Params::check`]. (A scenario alone: [`shared::run`] runs
+/// several on one world while their parameters agree.)
 pub fn run_replicate(
     epochs: &[Epoch],
     spec: RunSpec,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Replicate, OutOfMemory> {
-    let key = RunKey::new(spec.seed, spec.replicate);
-    let horizon = (spec.spin_up + spec.months) as i32;
-    let first = spec.spin_up as i32;
-    let mut world = new_world(&epochs[0].params, spec)?;
-    let mut months = Vec::with_capacity(spec.months as usize);
-    let mut epoch = 0;
-    let mut ledger_gap = 0.0f64;
-    for t in 0..horizon {
-        let before = epoch;
-        while epoch + 1 < epochs.len() && epochs[epoch + 1].from as i32 <= t {
-            epoch += 1;
-        }
-        let p = &epochs[epoch].params;
-        if epoch != before {
-            world.rec.rebuild_reach(p, key);
-        }
-        let m = world.step(p, t);
-        let gross: f64 = m.tally.ledger.iter().map(|x| x.abs()).sum::<f64>().max(1.0);
-        let gap = (m.tally.net_worth_change - m.tally.ledger[stats::Account::Households as usize])
-            .abs()
-            / gross;
-        ledger_gap = ledger_gap.max(gap);
-        if t >= first {
-            months.push(MonthRow {
-                tally: m.tally,
-                groups: m.groups,
-                enforcement: m.enforcement,
-            });
-        }
-        progress();
-    }
-    Ok(Replicate {
-        replicate: spec.replicate,
-        weight: world.weight,
-        months,
-        outcomes: world.outcomes(),
-        ledger_gap,
-        stratum_agents: world.stratum_agents(),
-        agents: world.agents.len(),
-    })
+    let alone = shared::Member { epochs, texts: &[] };
+    let mut ran = shared::run(&[alone], spec, progress)?;
+    Ok(ran.replicates.remove(0))
 }
 
 /// The world of one replicate at its first month: the pool drawn, the recruiters created. When

@@ -28,6 +28,7 @@ use rayon::prelude::*;
 pub const CHUNK: usize = 4096;
 
 /// What one chunk keeps between passes and months.
+#[derive(Clone)]
 struct Scratch {
     /// The month's counters, one per cell (group and sampling stratum, `Agent::cell`).
     tally: Vec<Tally>,
@@ -38,7 +39,8 @@ struct Scratch {
     weights: Vec<f32>,
 }
 
-/// The state of one replicate.
+/// The state of one replicate. A copy steps on exactly as the original would.
+#[derive(Clone)]
 pub struct World {
     pub agents: Vec<Agent>,
     pub rec: Recruiters,
