@@ -403,7 +403,7 @@ fn shared_side_by_side(preps: &[&Prepared]) -> bool {
 
 /// Whether scenarios simulated together fit in the memory available: each replicate may hold
 /// a world for each of them at once.
-fn shared_fits(preps: &[&Prepared]) -> bool {
+pub(super) fn shared_fits(preps: &[&Prepared]) -> bool {
     let Some(avail) = memory::available() else {
         return true;
     };

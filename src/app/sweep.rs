@@ -788,9 +788,10 @@ fn run_point(sw: &Sweep, point: usize, busy: &AtomicU64) -> Result<Vec<Option<f6
     };
     let stopped = |e: engine::OutOfMemory| Error::Other(format!("{e}: the sweep was stopped"));
     let all: Vec<&Prepared> = preps.iter().collect();
-    let per_run: Vec<Vec<Option<f64>>> = if super::can_share(&all) {
+    let per_run: Vec<Vec<Option<f64>>> = if super::can_share(&all) && super::shared_fits(&all) {
         // The point's scenarios usually agree until their policies start: each replicate
-        // steps those months once for all of them (the same numbers as one by one).
+        // steps those months once for all of them (the same numbers as one by one), if the
+        // copies of the world each replicate then holds fit in memory.
         let texts: Vec<Vec<String>> = preps
             .iter()
             .map(|p| engine::shared::describe(&p.epochs))

@@ -154,15 +154,23 @@ fn thread_count_does_not_change_a_run_that_starts_from_a_settling_run() {
 /// scenarios after a settling run: the fixture; a lever from month 24 (twice, so two stay
 /// together to the end); different parameters from the start (its own world, settling run
 /// included); and a new epoch at month 30 with the same parameters (which still rebuilds the
-/// recruiters' reach, so it parts from the fixture there).
+/// recruiters' reach, so it parts from the fixture there). Drawn uniformly, and by strata.
 #[test]
 fn scenarios_run_together_get_what_each_gets_alone_and_share_their_first_months() {
+    let stratum =
+        "\n[[stratum]]\nid = \"online_men\"\nwomen = false\nonline = true\noversample = 3\n";
+    for text in [fixture_without_events(), fixture_without_events() + stratum] {
+        run_together_and_alone(&text);
+    }
+}
+
+fn run_together_and_alone(text: &str) {
     use crossroads::engine::shared;
-    let mut s: crossroads::scenario::Scenario =
-        toml::from_str(&fixture_without_events()).expect("the fixture parses");
+    let mut s: crossroads::scenario::Scenario = toml::from_str(text).expect("the fixture parses");
     s.settle_months = 12;
     s.settle_persons_per_agent = 100.0;
     let p0 = crossroads::compile::params(&s).expect("the fixture compiles");
+    assert_eq!(p0.pop.strata.is_empty(), !text.contains("[[stratum]]"));
     s.policy.awareness.coverage_share = 0.5;
     s.policy.awareness.effect_share = 0.4;
     let p1 = crossroads::compile::params(&s).expect("the changed fixture compiles");

@@ -35,6 +35,8 @@ struct Course<'a> {
     /// Its place among the members.
     index: usize,
     member: Member<'a>,
+    /// Each epoch's parameters as a number, the same for the same text.
+    ids: Vec<usize>,
     /// The epoch in force in the last month stepped.
     epoch: usize,
     months: Vec<MonthRow>,
@@ -54,10 +56,9 @@ impl<'a> Course<'a> {
 
     /// What must be the same for scenarios to share month `t`: the parameters in force, and
     /// whether an epoch starts (a new epoch rebuilds the recruiters' reach).
-    fn month_key(&self, t: i32) -> (&'a str, bool) {
+    fn month_key(&self, t: i32) -> (usize, bool) {
         let e = self.epoch_at(t);
-        let text = self.member.texts.get(e).map_or("", String::as_str);
-        (text, e != self.epoch)
+        (self.ids.get(e).copied().unwrap_or(0), e != self.epoch)
     }
 }
 
@@ -76,8 +77,8 @@ pub struct Shared<R = Replicate> {
 ///
 /// # Panics
 /// If there are several members and one's `texts` are not one per epoch.
-pub fn run(
-    members: &[Member],
+pub fn run<'a>(
+    members: &[Member<'a>],
     spec: RunSpec,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Shared, OutOfMemory> {
@@ -85,12 +86,22 @@ pub fn run(
         members.len() <= 1 || members.iter().all(|m| m.texts.len() == m.epochs.len()),
         "shared::run: each member of several needs the text of each epoch (shared::describe)"
     );
+    // Each distinct text once, as a number: what the months compare.
+    let mut distinct: Vec<&str> = Vec::new();
+    let mut id_of = |text: &'a str| match distinct.iter().position(|d| *d == text) {
+        Some(i) => i,
+        None => {
+            distinct.push(text);
+            distinct.len() - 1
+        }
+    };
     let courses: Vec<Course> = members
         .iter()
         .enumerate()
         .map(|(index, &member)| Course {
             index,
             member,
+            ids: member.texts.iter().map(|t| id_of(t)).collect(),
             epoch: 0,
             months: Vec::with_capacity(spec.months as usize),
             ledger_gap: 0.0,
@@ -98,9 +109,9 @@ pub fn run(
         .collect();
     // The world is drawn (and settled) under the first epoch's parameters: members whose first
     // epochs agree start from one world.
-    let keys: Vec<&str> = courses
+    let keys: Vec<usize> = courses
         .iter()
-        .map(|c| c.member.texts.first().map_or("", String::as_str))
+        .map(|c| c.ids.first().copied().unwrap_or(0))
         .collect();
     let groups = partition(courses, &keys);
     let parts = groups
@@ -139,11 +150,13 @@ fn step_on(
     let mut agent_steps = 0u64;
     for t in from..horizon {
         if courses.len() > 1 {
-            let keys: Vec<(&str, bool)> = courses.iter().map(|c| c.month_key(t)).collect();
+            let keys: Vec<(usize, bool)> = courses.iter().map(|c| c.month_key(t)).collect();
             if keys.iter().any(|k| *k != keys[0]) {
                 let groups = partition(courses, &keys);
                 // A copy of the world for each set but the last, which takes the world itself.
-                let mut worlds: Vec<World> = (1..groups.len()).map(|_| world.clone()).collect();
+                let mut worlds: Vec<World> = (1..groups.len())
+                    .map(|_| world.try_clone())
+                    .collect::<Result<_, _>>()?;
                 worlds.push(world);
                 let parts = groups
                     .into_par_iter()

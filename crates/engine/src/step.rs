@@ -18,6 +18,7 @@ use super::population::Layout;
 use super::recruiters::Recruiters;
 use super::rng::{Purpose, RunKey};
 use super::stats::{Account, GROUPS, Outcomes, Tally};
+use super::{OutOfMemory, try_vec};
 use super::{
     aspiration, attempt, awareness, choice, enforcement, exit, exploitation, finance, journey,
     matching, reintegration, work,
@@ -39,8 +40,7 @@ struct Scratch {
     weights: Vec<f32>,
 }
 
-/// The state of one replicate. A copy steps on exactly as the original would.
-#[derive(Clone)]
+/// The state of one replicate.
 pub struct World {
     pub agents: Vec<Agent>,
     pub rec: Recruiters,
@@ -254,6 +254,27 @@ impl World {
             groups,
             enforcement: counts,
         }
+    }
+
+    /// A copy of the world, which steps on exactly as this one would; the memory for its agents
+    /// (most of a world) is asked for first, and a refusal is returned, not an abort.
+    pub fn try_clone(&self) -> Result<World, OutOfMemory> {
+        let mut agents = try_vec(self.agents.len(), "a copy of the agents")?;
+        agents.extend_from_slice(&self.agents);
+        Ok(World {
+            agents,
+            rec: self.rec.clone(),
+            key: self.key,
+            weight: self.weight,
+            first: self.first,
+            last: self.last,
+            initial: self.initial,
+            scratch: self.scratch.clone(),
+            matching: self.matching.clone(),
+            all_apps: self.all_apps.clone(),
+            budget_share: self.budget_share,
+            units: self.units.clone(),
+        })
     }
 
     /// One past the last agent who has entered the pool by month `t`. Entrants are stored after
