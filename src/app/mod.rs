@@ -428,6 +428,29 @@ pub(super) fn shared_fits(preps: &[&Prepared]) -> bool {
     need <= avail
 }
 
+/// The text of each epoch's parameters of each scenario (`engine::shared::describe`).
+pub(super) fn describe(preps: &[&Prepared]) -> Vec<Vec<String>> {
+    preps
+        .iter()
+        .map(|p| engine::shared::describe(&p.epochs))
+        .collect()
+}
+
+/// The scenarios as members of a shared run, with their texts from [`describe`].
+pub(super) fn members<'a>(
+    preps: &[&'a Prepared],
+    texts: &'a [Vec<String>],
+) -> Vec<engine::shared::Member<'a>> {
+    preps
+        .iter()
+        .zip(texts)
+        .map(|(p, texts)| engine::shared::Member {
+            epochs: &p.epochs,
+            texts,
+        })
+        .collect()
+}
+
 /// Run every replicate of several prepared scenarios that [`can_share`], each replicate on one
 /// world for as long as their parameters agree (`engine::shared`): each scenario's replicates
 /// are the same, to the byte, as [`simulate`] gives for it alone. Returns each scenario's
@@ -437,18 +460,8 @@ pub fn simulate_shared(
     bar: &ProgressBar,
 ) -> Result<(Vec<Vec<Replicate>>, f64), Error> {
     use rayon::prelude::*;
-    let texts: Vec<Vec<String>> = preps
-        .iter()
-        .map(|p| engine::shared::describe(&p.epochs))
-        .collect();
-    let members: Vec<engine::shared::Member> = preps
-        .iter()
-        .zip(&texts)
-        .map(|(p, texts)| engine::shared::Member {
-            epochs: &p.epochs,
-            texts,
-        })
-        .collect();
+    let texts = describe(preps);
+    let members = members(preps, &texts);
     let Some(lead) = preps.first() else {
         return Ok((Vec::new(), 0.0));
     };

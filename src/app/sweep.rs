@@ -792,18 +792,8 @@ fn run_point(sw: &Sweep, point: usize, busy: &AtomicU64) -> Result<Vec<Option<f6
         // The point's scenarios usually agree until their policies start: each replicate
         // steps those months once for all of them (the same numbers as one by one), if the
         // copies of the world each replicate then holds fit in memory.
-        let texts: Vec<Vec<String>> = preps
-            .iter()
-            .map(|p| engine::shared::describe(&p.epochs))
-            .collect();
-        let members: Vec<engine::shared::Member> = preps
-            .iter()
-            .zip(&texts)
-            .map(|(p, texts)| engine::shared::Member {
-                epochs: &p.epochs,
-                texts,
-            })
-            .collect();
+        let texts = super::describe(&all);
+        let members = super::members(&all, &texts);
         let per_replicate: Vec<Vec<Vec<Option<f64>>>> = (0..reps)
             .into_par_iter()
             .map(|r| -> Result<_, Error> {
