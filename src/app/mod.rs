@@ -338,35 +338,8 @@ pub const PARALLEL_REPLICATE_AGENTS: usize = 4_000_000;
 /// Run every replicate of a prepared scenario. The output is the same whichever way they run:
 /// each replicate is keyed by its own index and results are kept in replicate order.
 pub fn simulate(prep: &Prepared, bar: &ProgressBar) -> Result<Vec<Replicate>, Error> {
-    use rayon::prelude::*;
-    let tick = || bar.inc(1);
-    let clock = std::time::Instant::now();
-    let one = |r: u32| {
-        let rep = engine::run_replicate(
-            &prep.epochs,
-            RunSpec {
-                replicate: r,
-                ..prep.spec
-            },
-            &tick,
-        );
-        if LINES.load(std::sync::atomic::Ordering::Relaxed) && rep.is_ok() {
-            eprintln!(
-                "{}: replicate {} of {} done ({:.1} s)",
-                prep.name,
-                r + 1,
-                prep.replicates,
-                clock.elapsed().as_secs_f64()
-            );
-        }
-        rep
-    };
-    let reps: Result<Vec<Replicate>, engine::OutOfMemory> = if prep.side_by_side() {
-        (0..prep.replicates).into_par_iter().map(one).collect()
-    } else {
-        (0..prep.replicates).map(one).collect()
-    };
-    reps.map_err(|e| Error::Other(format!("{e}: the run was stopped")))
+    let (mut each, _) = simulate_shared(&[prep], bar)?;
+    Ok(each.remove(0))
 }
 
 /// Whether scenarios can be simulated together, on one world per replicate for as long as
@@ -451,16 +424,22 @@ pub(super) fn members<'a>(
         .collect()
 }
 
-/// Run every replicate of several prepared scenarios that [`can_share`], each replicate on one
-/// world for as long as their parameters agree (`engine::shared`): each scenario's replicates
-/// are the same, to the byte, as [`simulate`] gives for it alone. Returns each scenario's
+/// Run every replicate of several prepared scenarios that [`can_share`] (or of one), each
+/// replicate on one world for as long as their parameters agree (`engine::shared`): each
+/// scenario's replicates are the same, to the byte, as it gets alone. Replicates are keyed by
+/// their own index and kept in replicate order, whichever way they run. Returns each scenario's
 /// replicates and the agent-steps simulated (months shared counted once).
 pub fn simulate_shared(
     preps: &[&Prepared],
     bar: &ProgressBar,
 ) -> Result<(Vec<Vec<Replicate>>, f64), Error> {
     use rayon::prelude::*;
-    let texts = describe(preps);
+    // A scenario alone compares its parameters with nothing: no texts to make.
+    let texts = if preps.len() > 1 {
+        describe(preps)
+    } else {
+        vec![Vec::new(); preps.len()]
+    };
     let members = members(preps, &texts);
     let Some(lead) = preps.first() else {
         return Ok((Vec::new(), 0.0));

@@ -422,32 +422,17 @@ fn each_scenario_of_a_comparison_writes_what_running_it_alone_writes() {
         (c._tmp.path().join("s3.toml"), "from_start"),
     ];
     for (i, (file, name)) in files.iter().enumerate() {
-        let alone = c._tmp.path().join(format!("alone-{name}"));
-        let threads = if i % 2 == 0 { "1" } else { "2" };
-        let args = [
-            "run",
-            &file.display().to_string(),
-            "--agents",
-            "5000",
-            "--replicates",
-            "3",
-            "--seed",
-            "3",
-            "--threads",
-            threads,
-            "--quiet",
-            "--out",
-            &alone.display().to_string(),
-        ]
-        .map(|a| a.to_string());
-        let r = run_in(
-            c._tmp.path(),
-            &args.iter().map(String::as_str).collect::<Vec<_>>(),
-        );
-        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        let threads = 1 + i % 2;
+        let alone = Sim::new()
+            .scenario(file)
+            .agents(5000)
+            .replicates(3)
+            .seed(3)
+            .threads(threads)
+            .run();
         for f in ["timeseries.csv", "outcomes.csv", "summary.csv"] {
             let together = std::fs::read(c.out.join(name).join(f)).expect("compare wrote it");
-            let by_itself = std::fs::read(alone.join(f)).expect("run wrote it");
+            let by_itself = alone.bytes(f);
             assert!(
                 together == by_itself,
                 "{name}/{f} of the comparison differs from a run of {name} alone on {threads} thread(s)"

@@ -124,14 +124,22 @@ pub fn run<'a>(
     Ok(gather(parts))
 }
 
+/// The parts of a run in one.
+fn join<R>(parts: Vec<Shared<R>>) -> Shared<R> {
+    let agent_steps = parts.iter().map(|p| p.agent_steps).sum();
+    Shared {
+        replicates: parts.into_iter().flat_map(|p| p.replicates).collect(),
+        agent_steps,
+    }
+}
+
 /// The parts of a run, each member's replicate in the members' order.
 fn gather(parts: Vec<Shared<(usize, Replicate)>>) -> Shared {
-    let agent_steps = parts.iter().map(|p| p.agent_steps).sum();
-    let mut done: Vec<(usize, Replicate)> = parts.into_iter().flat_map(|p| p.replicates).collect();
-    done.sort_by_key(|(index, _)| *index);
+    let mut all = join(parts);
+    all.replicates.sort_by_key(|(index, _)| *index);
     Shared {
-        replicates: done.into_iter().map(|(_, rep)| rep).collect(),
-        agent_steps,
+        replicates: all.replicates.into_iter().map(|(_, rep)| rep).collect(),
+        agent_steps: all.agent_steps,
     }
 }
 
@@ -163,12 +171,9 @@ fn step_on(
                     .zip(worlds)
                     .map(|(group, world)| step_on(world, group, t, spec, progress))
                     .collect::<Result<Vec<_>, _>>()?;
-                let agent_steps = agent_steps + parts.iter().map(|p| p.agent_steps).sum::<u64>();
-                let replicates = parts.into_iter().flat_map(|p| p.replicates).collect();
-                return Ok(Shared {
-                    replicates,
-                    agent_steps,
-                });
+                let mut joined = join(parts);
+                joined.agent_steps += agent_steps;
+                return Ok(joined);
             }
         }
         // Every course sharing the world has the same parameters this month, and a new epoch
@@ -193,10 +198,14 @@ fn step_on(
         for c in &mut courses {
             c.epoch = c.epoch_at(t);
             c.ledger_gap = c.ledger_gap.max(gap);
-            if let Some(row) = &row {
+            progress();
+        }
+        // The month's row: a copy for each course but the last, which takes it.
+        if let (Some(row), Some((last, rest))) = (row, courses.split_last_mut()) {
+            for c in rest {
                 c.months.push(row.clone());
             }
-            progress();
+            last.months.push(row);
         }
     }
     let outcomes = world.outcomes();
