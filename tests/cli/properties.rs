@@ -610,7 +610,7 @@ fn check_recruiters(
     next.recover_reputations(p);
     let share = p.market.reputation_recovery_share;
     for (i, (&x, &y)) in rec.reputation.iter().zip(&next.reputation).enumerate() {
-        let start = p.kinds[rec.kind[i / nd] as usize].reputation;
+        let start = p.kinds[rec.kind[i % rec.len()] as usize].reputation;
         let want = x + share * (start - x);
         assert_eq!(y.to_bits(), want.to_bits(), "month {month}: reputation {i}");
     }

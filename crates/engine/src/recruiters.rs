@@ -64,7 +64,8 @@ pub struct Recruiters {
     /// traits since (entrants): only those need working out again while the rest is unchanged.
     refresh_basis: Vec<u32>,
     redrawn: Vec<u32>,
-    /// Reputation in each district, `r * districts + d`.
+    /// Reputation in each district, `d * recruiters + r`: by district, so that the brokers of a
+    /// district (consecutive ids) have theirs side by side, which the seekers' offers read.
     pub reputation: Vec<f32>,
     /// Victims traced to each recruiter this month (agents).
     pub victims: Vec<u32>,
@@ -207,12 +208,12 @@ impl Recruiters {
                 let mut rng =
                     key.stream(entity::recruiter(id as usize), u32::MAX, Purpose::Market, 5);
                 r.draw_traits(p, id as usize, &mut rng);
-                for _ in 0..nd {
-                    r.reputation.push(kind.reputation);
-                }
             }
         }
         r.kind_start.push(r.kind.len() as u32);
+        for _ in 0..nd {
+            r.reputation.extend(r.kind.iter().map(|&k| p.kinds[k as usize].reputation));
+        }
         r.draw_fixed(key);
         let mut slots = std::mem::take(&mut r.slots);
         for id in 0..r.len() {
@@ -268,7 +269,10 @@ impl Recruiters {
         self.changed.push(r as u32);
         let start = p.kinds[self.kind[r] as usize].reputation;
         let nd = self.districts;
-        self.reputation[r * nd..(r + 1) * nd].fill(start);
+        let n = self.len();
+        for d in 0..nd {
+            self.reputation[d * n + r] = start;
+        }
         self.mark_recovering(r);
     }
 
@@ -289,7 +293,8 @@ impl Recruiters {
     /// A victim traced to recruiter `r` from district `d` costs it `hit` of its reputation
     /// there (never below zero).
     pub fn hurt_reputation(&mut self, r: usize, d: usize, hit: f32) {
-        let x = &mut self.reputation[r * self.districts + d];
+        let n = self.len();
+        let x = &mut self.reputation[d * n + r];
         *x = (*x - hit).max(0.0);
         self.mark_recovering(r);
     }
@@ -315,13 +320,14 @@ impl Recruiters {
             self.recovering.extend(0..self.len() as u32);
             self.is_recovering.fill(true);
         }
-        let nd = self.districts;
+        let (nd, n) = (self.districts, self.len());
         let mut recovering = std::mem::take(&mut self.recovering);
         recovering.retain(|&r| {
             let r = r as usize;
             let start = p.kinds[self.kind[r] as usize].reputation;
             let mut moved = false;
-            for x in &mut self.reputation[r * nd..(r + 1) * nd] {
+            for d in 0..nd {
+                let x = &mut self.reputation[d * n + r];
                 let y = *x + share * (start - *x);
                 moved |= y.to_bits() != x.to_bits();
                 *x = y;
@@ -493,7 +499,7 @@ impl Recruiters {
 
     #[inline]
     pub fn reputation(&self, r: u32, d: Ix) -> f32 {
-        self.reputation[r as usize * self.districts + d as usize]
+        self.reputation[d as usize * self.len() + r as usize]
     }
 
     /// Monthly placement capacity of a recruiter, in persons. A licensed agency that complies
