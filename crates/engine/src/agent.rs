@@ -6,9 +6,10 @@
 use super::params::Ix;
 
 /// The seven reported states, plus `Absent` for people not (yet, or any more) in the pool.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[repr(u8)]
 pub enum State {
+    #[default]
     Absent = 0,
     AtHome,
     Seeking,
@@ -89,7 +90,7 @@ pub mod fl {
 pub const NO_RECRUITER: u32 = u32::MAX;
 pub const NEVER: i16 = i16::MIN;
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 #[repr(C)]
 pub struct Agent {
     /// Household debt, all lenders.

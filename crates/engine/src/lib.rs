@@ -230,7 +230,8 @@ pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> 
             population::Layout::new(p, agents, horizon)
         };
         let rec = recruiters::Recruiters::new(p, key)?;
-        let agents = population::create(p, key, layout, &rec.kind_start, stratified.then_some(0))?;
+        let agents =
+            population::create(p, key, layout, &rec.kind_start, stratified.then_some(0), 0)?;
         return Ok(step::World::new(
             p,
             agents,
@@ -263,13 +264,20 @@ pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> 
     } else {
         population::Layout::starting_with(p, persons, agents, horizon)
     };
-    // The initial pool is seated below: only the entrants are drawn by strata.
+    // The initial pool is seated below (if the settling run left anyone to seat it on): only
+    // the entrants are drawn, by strata if any.
+    let seated = if population::anyone_in_pool(&settled.agents) {
+        layout.initial
+    } else {
+        0
+    };
     let mut agents = population::create(
         p,
         key,
         layout,
         &settled.rec.kind_start,
         stratified.then_some(layout.initial),
+        seated,
     )?;
     population::seat(
         p,
@@ -331,7 +339,7 @@ fn settle(p: &Params, spec: RunSpec) -> Result<(step::World, RunKey), OutOfMemor
     let layout = population::Layout::new(p, settle_agents(p, spec), months);
     let rec = recruiters::Recruiters::new(p, key)?;
     // The settling run draws every person alike: it stands for the population as a whole.
-    let agents = population::create(p, settle_key, layout, &rec.kind_start, None)?;
+    let agents = population::create(p, settle_key, layout, &rec.kind_start, None, 0)?;
     // The first reported month is past the last: nothing is counted.
     let mut world = step::World::new(p, agents, layout, rec, settle_key, months, vec![1]);
     for t in 0..months {

@@ -72,12 +72,15 @@ impl Layout {
 /// Agents from index `strata_from` on (`None`: none) are drawn by the scenario's sampling strata
 /// (`Population::strata`) and record their stratum; the others are in stratum 0. (An initial
 /// pool that is seated on a settling run afterwards is not drawn by strata: `seat` replaces it.)
+/// The first `seated` agents are left blank (`Agent::default()`), for `seat` to fill: whatever
+/// was drawn for them would be replaced, and no draw of one agent depends on another's.
 pub fn create(
     p: &Params,
     key: RunKey,
     layout: Layout,
     kind_start: &[u32],
     strata_from: Option<usize>,
+    seated: usize,
 ) -> Result<Vec<Agent>, OutOfMemory> {
     let mut agents = try_vec::<Agent>(layout.agents, "the agents")?;
     let pop = &p.pop;
@@ -132,7 +135,9 @@ pub fn create(
     let oversample = pop.oversample();
     let most = oversample.iter().copied().max().unwrap_or(1);
 
-    agents.par_extend((0..layout.agents).into_par_iter().map(|i| {
+    let seated = seated.min(layout.agents);
+    agents.par_extend((0..seated).into_par_iter().map(|_| Agent::default()));
+    agents.par_extend((seated..layout.agents).into_par_iter().map(|i| {
         let mut rng = key.stream(i as u64, 0, Purpose::Init, 0);
         // Who the person is: a district and the traits of a life. Under sampling strata, a
         // person is kept with probability oversample / the largest oversample and drawn
@@ -309,6 +314,13 @@ pub fn persons_ever(p: &Params, persons: f64, horizon: i32) -> usize {
 }
 
 /// Persons alive and in the pool among `agents`, each standing for `weight`.
+/// Whether anyone is alive and in the pool among `agents`: [`seat`] seats a pool on them only then.
+pub fn anyone_in_pool(agents: &[Agent]) -> bool {
+    agents
+        .iter()
+        .any(|a| !matches!(a.state, State::Absent | State::Dead))
+}
+
 pub fn persons_in_pool(agents: &[Agent], weight: f64) -> f64 {
     agents
         .iter()
