@@ -212,7 +212,8 @@ impl Recruiters {
         }
         r.kind_start.push(r.kind.len() as u32);
         for _ in 0..nd {
-            r.reputation.extend(r.kind.iter().map(|&k| p.kinds[k as usize].reputation));
+            r.reputation
+                .extend(r.kind.iter().map(|&k| p.kinds[k as usize].reputation));
         }
         r.draw_fixed(key);
         let mut slots = std::mem::take(&mut r.slots);
