@@ -34,6 +34,11 @@ if [[ ! -x $CROSSROADS ]]; then
     echo "no crossroads binary at $CROSSROADS: run 'cargo build --release' or set CROSSROADS" >&2
     exit 1
 fi
+if ! "$PYTHON" -c 'import numpy' >/dev/null 2>&1; then
+    echo "$PYTHON cannot import numpy: install it (e.g. 'python3 -m pip install numpy', or the" \
+        "distribution's python3-numpy package) or set PYTHON to an interpreter that has it" >&2
+    exit 1
+fi
 # NumPy on one thread: no BLAS call is made, but no library may start threads either.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 pin=()
