@@ -148,6 +148,46 @@ fn thread_count_does_not_change_a_run_that_starts_from_a_settling_run() {
     }
 }
 
+/// After a settling run the initial pool is not drawn but seated: each of its agents takes the
+/// record of a person alive at the end of the settling run (`population::seat`), and `create`
+/// leaves those agents blank for it. No agent may be left blank: every one is either in the pool
+/// (a seated person) or an entrant still to enter (exit after entry). Without the seating, the
+/// blank ones would be out of the pool for good (entry and exit both 0).
+#[test]
+fn every_agent_of_a_settled_start_is_seated_or_still_to_enter() {
+    use crossroads::engine::agent::State;
+    let mut s: crossroads::scenario::Scenario =
+        toml::from_str(&fixture_without_events()).expect("the fixture parses");
+    s.settle_months = 12;
+    s.settle_persons_per_agent = 100.0;
+    let p = crossroads::compile::params(&s).expect("the fixture compiles");
+    let spec = RunSpec {
+        seed: 3,
+        replicate: 0,
+        agents: 5_000,
+        spin_up: 12,
+        months: 24,
+        full: false,
+    };
+    let world = crossroads::engine::new_world(&p, spec).expect("memory for 5,000 agents");
+    let seated = world
+        .agents
+        .iter()
+        .filter(|a| a.state != State::Absent)
+        .count();
+    assert!(seated > 2_000, "only {seated} of 5,000 agents seated");
+    for (i, a) in world.agents.iter().enumerate() {
+        assert!(
+            a.state != State::Absent || a.exit > a.entry,
+            "agent {i} is neither seated nor still to enter: {a:?}"
+        );
+        assert!(
+            a.state != State::Dead,
+            "agent {i} was seated on a dead person"
+        );
+    }
+}
+
 /// Scenarios run together (`engine::shared`, what `compare` and `sweep` do) step one world while
 /// their parameters agree and a copy each where they part: each scenario's replicate must be
 /// the one it gets alone, to the bit, and the months shared must be stepped once. Five

@@ -313,7 +313,6 @@ pub fn persons_ever(p: &Params, persons: f64, horizon: i32) -> usize {
     ever.round().max(1.0) as usize
 }
 
-/// Persons alive and in the pool among `agents`, each standing for `weight`.
 /// Whether anyone is alive and in the pool among `agents`: [`seat`] seats a pool on them only then.
 pub fn anyone_in_pool(agents: &[Agent]) -> bool {
     agents
@@ -321,6 +320,7 @@ pub fn anyone_in_pool(agents: &[Agent]) -> bool {
         .any(|a| !matches!(a.state, State::Absent | State::Dead))
 }
 
+/// Persons alive and in the pool among `agents`, each standing for `weight`.
 pub fn persons_in_pool(agents: &[Agent], weight: f64) -> f64 {
     agents
         .iter()
