@@ -149,6 +149,11 @@ const _: () = assert!(tr::WOMAN == 1 && tr::SKILLED == 2);
 
 impl Agent {
     /// Held captive for ransom now (not immigration detention).
+    /// Alive and in the pool: neither out of it (not yet entered, or left) nor dead.
+    #[inline(always)]
+    pub fn in_pool(&self) -> bool {
+        !matches!(self.state, State::Absent | State::Dead)
+    }
     #[inline(always)]
     pub fn captive(&self) -> bool {
         self.state == State::Detained && self.leg != IMMIGRATION

@@ -266,7 +266,7 @@ pub fn new_world(p: &Params, spec: RunSpec) -> Result<step::World, OutOfMemory> 
     };
     // The initial pool is seated below (if the settling run left anyone to seat it on): only
     // the entrants are drawn, by strata if any.
-    let seated = if population::anyone_in_pool(&settled.agents) {
+    let seated = if settled.agents.iter().any(agent::Agent::in_pool) {
         layout.initial
     } else {
         0

@@ -313,20 +313,9 @@ pub fn persons_ever(p: &Params, persons: f64, horizon: i32) -> usize {
     ever.round().max(1.0) as usize
 }
 
-/// Whether anyone is alive and in the pool among `agents`: [`seat`] seats a pool on them only then.
-pub fn anyone_in_pool(agents: &[Agent]) -> bool {
-    agents
-        .iter()
-        .any(|a| !matches!(a.state, State::Absent | State::Dead))
-}
-
 /// Persons alive and in the pool among `agents`, each standing for `weight`.
 pub fn persons_in_pool(agents: &[Agent], weight: f64) -> f64 {
-    agents
-        .iter()
-        .filter(|a| !matches!(a.state, State::Absent | State::Dead))
-        .count() as f64
-        * weight
+    agents.iter().filter(|a| a.in_pool()).count() as f64 * weight
 }
 
 /// A household's access to credit as far as fixed draws keyed by its index decide it: one bit
@@ -396,7 +385,7 @@ fn alive_by_profile(p: &Params, settled: &[Agent], settled_key: RunKey) -> Vec<(
     let mut alive: Vec<(u64, u32)> = settled
         .iter()
         .enumerate()
-        .filter(|(_, a)| !matches!(a.state, State::Absent | State::Dead))
+        .filter(|(_, a)| a.in_pool())
         .map(|(j, _)| (credit_profile(p, settled_key, j), j as u32))
         .collect();
     alive.sort_unstable();
