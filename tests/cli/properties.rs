@@ -419,6 +419,41 @@ proptest! {
 
 // Recruiters' kept state -----------------------------------------------------------------------
 
+/// A victim's hit to a recruiter's reputation lands in that recruiter's reputation in that
+/// district and nowhere else: the offers read back what enforcement wrote, whatever the order
+/// the reputations are stored in (by district, so that a district's brokers lie side by side).
+#[test]
+fn a_reputation_hit_is_read_back_for_that_recruiter_and_district_alone() {
+    use crossroads::engine::recruiters::Recruiters;
+    use crossroads::engine::rng::RunKey;
+    let s: crossroads::scenario::Scenario =
+        toml::from_str(&fixture_without_events()).expect("the fixture parses");
+    let p = crossroads::compile::params(&s).expect("the fixture compiles");
+    let mut rec = Recruiters::new(&p, RunKey::new(1, 0)).expect("memory for the recruiters");
+    let (n, nd) = (rec.len(), rec.districts);
+    assert!(n > 2 && nd > 1, "{n} recruiters in {nd} districts");
+    let before: Vec<Vec<f32>> = (0..n)
+        .map(|r| (0..nd).map(|d| rec.reputation(r as u32, d as _)).collect())
+        .collect();
+    let (hit_r, hit_d) = (n / 2, nd - 1);
+    rec.hurt_reputation(hit_r, hit_d, 0.25);
+    for r in 0..n {
+        for d in 0..nd {
+            let now = rec.reputation(r as u32, d as _);
+            let want = if (r, d) == (hit_r, hit_d) {
+                (before[r][d] - 0.25).max(0.0)
+            } else {
+                before[r][d]
+            };
+            assert_eq!(now.to_bits(), want.to_bits(), "recruiter {r}, district {d}");
+        }
+    }
+    assert!(
+        before[hit_r][hit_d] > 0.0,
+        "the hit recruiter starts with a reputation"
+    );
+}
+
 /// The recruiters keep what the months read of them (the reach lists, the operating counts, the
 /// pooled capacities, each recruiter's brokers, deception and coercion, which reputations still
 /// recover) up to date from the few recruiters a month changes. After every month, all of it must
