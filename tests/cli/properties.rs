@@ -437,13 +437,13 @@ fn a_reputation_hit_is_read_back_for_that_recruiter_and_district_alone() {
         .collect();
     let (hit_r, hit_d) = (n / 2, nd - 1);
     rec.hurt_reputation(hit_r, hit_d, 0.25);
-    for r in 0..n {
-        for d in 0..nd {
+    for (r, row) in before.iter().enumerate() {
+        for (d, &was) in row.iter().enumerate() {
             let now = rec.reputation(r as u32, d as _);
             let want = if (r, d) == (hit_r, hit_d) {
-                (before[r][d] - 0.25).max(0.0)
+                (was - 0.25).max(0.0)
             } else {
-                before[r][d]
+                was
             };
             assert_eq!(now.to_bits(), want.to_bits(), "recruiter {r}, district {d}");
         }
