@@ -8,9 +8,9 @@ use crate::engine::Epoch;
 use crate::engine::params::{
     self as ep, Aspiration, Awareness, Captivity, Choice, Cooperation, DestP, DistrictP,
     Enforcement, Exit, Exploitation, Finance, Invalid, Ix, KindP, LegP, LenderP, LocationP,
-    MAX_ENTITIES, MAX_LEGS_PER_ROUTE, MAX_TIMER_MONTHS, Market, Offers, Params, Policy, Population,
-    Recruitment, Reintegration, RouteP, SafeLoan, Work, coercion, involuntary, monthly_rate,
-    target,
+    MAX_ENTITIES, MAX_LEGS_PER_ROUTE, MAX_LOCATIONS, MAX_TIMER_MONTHS, Market, Offers, Params,
+    Policy, Population, Recruitment, Reintegration, RouteP, SafeLoan, Work, coercion, involuntary,
+    monthly_rate, target,
 };
 use crate::scenario::{self as sc, Scenario, ScenarioError};
 use std::collections::HashMap;
@@ -147,9 +147,14 @@ pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
         ("recruiter", s.recruiters.len()),
         ("lender", s.lenders.len()),
     ] {
-        if n > MAX_ENTITIES {
+        let most = if key == "location" {
+            MAX_LOCATIONS
+        } else {
+            MAX_ENTITIES
+        };
+        if n > most {
             return Err(fail(format!(
-                "[[{key}]]: {n} entries; at most {MAX_ENTITIES} are supported"
+                "[[{key}]]: {n} entries; at most {most} are supported"
             )));
         }
     }
@@ -842,6 +847,26 @@ mod tests {
         s.routes[0].legs = vec![leg; MAX_LEGS_PER_ROUTE + 1];
         let e = params(&s).expect_err("too many legs");
         assert!(e.message.contains("legs; between 1 and"), "{e}");
+    }
+
+    /// An agent keeps its location in a byte: a scenario with more locations than that is
+    /// refused, naming the list, not run with locations that wrap around.
+    #[test]
+    fn more_locations_than_an_agent_can_hold_are_refused() {
+        let mut s = baseline();
+        let extra = s.locations[0].clone();
+        while s.locations.len() <= MAX_LOCATIONS {
+            let mut l = extra.clone();
+            l.id = format!("extra-{}", s.locations.len());
+            s.locations.push(l);
+        }
+        let e = params(&s).expect_err("256 locations do not fit");
+        assert!(
+            e.message.contains("[[location]]: 256 entries; at most 255"),
+            "{e}"
+        );
+        s.locations.pop();
+        assert!(params(&s).is_ok(), "255 locations fit");
     }
 
     #[test]

@@ -150,9 +150,9 @@ fn thread_count_does_not_change_a_run_that_starts_from_a_settling_run() {
 
 /// After a settling run the initial pool is not drawn but seated: each of its agents takes the
 /// record of a person alive at the end of the settling run (`population::seat`), and `create`
-/// leaves those agents blank for it. No agent may be left blank: every one is either in the pool
-/// (a seated person) or an entrant still to enter (exit after entry). Without the seating, the
-/// blank ones would be out of the pool for good (entry and exit both 0).
+/// leaves those agents blank for it. No agent may be left blank: every one of the initial pool is
+/// in it (a seated person), and every one after it an entrant still to enter. Without the
+/// seating, the blank ones would be out of the pool.
 #[test]
 fn every_agent_of_a_settled_start_is_seated_or_still_to_enter() {
     use crossroads::engine::agent::State;
@@ -176,10 +176,16 @@ fn every_agent_of_a_settled_start_is_seated_or_still_to_enter() {
         .filter(|a| a.state != State::Absent)
         .count();
     assert!(seated > 2_000, "only {seated} of 5,000 agents seated");
+    let initial = world.initial();
+    assert!(
+        initial > 2_000 && initial < 5_000,
+        "{initial} agents in the initial pool"
+    );
     for (i, a) in world.agents.iter().enumerate() {
-        assert!(
-            a.state != State::Absent || a.exit > a.entry,
-            "agent {i} is neither seated nor still to enter: {a:?}"
+        assert_eq!(
+            a.state != State::Absent,
+            i < initial,
+            "agent {i} of an initial pool of {initial} is neither seated nor still to enter: {a:?}"
         );
         assert!(
             a.state != State::Dead,

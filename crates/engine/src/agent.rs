@@ -1,5 +1,7 @@
-//! One migrant, stored compactly (64 bytes) so that ten million fit in memory and a month's
-//! pass over them streams through cache.
+//! One migrant, stored compactly (60 bytes) so that the whole population fits in memory and a
+//! month's pass over them streams through cache. What every agent shares is not stored: the age
+//! at entry into the pool is `population.age_min` for everyone, and the month of leaving by age
+//! follows from the month of entry (`Agent::exit`).
 //!
 //! Months are `i16` simulated-month indices (t = 0 is the first spin-up month). Money is `f32`.
 
@@ -113,19 +115,18 @@ pub struct Agent {
     /// Recruiter of the current or pending offer.
     pub recruiter: u32,
     pub flags: u32,
-    /// Month of entry into the pool and of leaving it by age.
+    /// Month of entry into the pool (it is left by age `Population::span_months` later).
     pub entry: i16,
-    pub exit: i16,
     /// Departure month of the current (or last) episode.
     pub departed: i16,
     /// Month of the last return home.
     pub returned: i16,
     pub traits: u16,
     pub district: Ix,
-    /// Location while abroad (index into locations).
-    pub location: Ix,
     /// Route of the current episode or pending offer.
     pub route: Ix,
+    /// Location while abroad (index into locations; at most `MAX_LOCATIONS` of them).
+    pub location: u8,
     pub state: State,
     /// Index of the next leg on the route.
     pub leg: u8,
@@ -135,8 +136,6 @@ pub struct Agent {
     pub months_in_state: u8,
     /// Awareness of risks and deception, 0..=255 for [0, 1].
     pub awareness: u8,
-    /// Age at entry into the pool.
-    pub age_at_entry: u8,
     /// Consecutive months at home unable to pay the interest.
     pub arrears: u8,
     /// Months of the current job in which wages were withheld, one bit per month, the latest
@@ -144,7 +143,7 @@ pub struct Agent {
     pub withheld: u8,
 }
 
-const _: () = assert!(std::mem::size_of::<Agent>() <= 64);
+const _: () = assert!(std::mem::size_of::<Agent>() <= 60);
 const _: () = assert!(tr::WOMAN == 1 && tr::SKILLED == 2);
 
 impl Agent {
@@ -185,9 +184,16 @@ impl Agent {
         let t = x as u8;
         self.awareness = t + (x - t as f32 >= 0.5) as u8;
     }
+    /// Age in month `t`: everyone enters the pool at `age_min`.
     #[inline(always)]
-    pub fn age(&self, t: i32) -> i32 {
-        self.age_at_entry as i32 + (t - self.entry as i32).max(0) / 12
+    pub fn age(&self, t: i32, age_min: u32) -> i32 {
+        age_min as i32 + (t - self.entry as i32).max(0) / 12
+    }
+    /// The month of leaving the pool by age, for a pool spanning `span_months` of age
+    /// (`Population::span_months`).
+    #[inline(always)]
+    pub fn exit(&self, span_months: i32) -> i32 {
+        self.entry as i32 + span_months
     }
     #[inline(always)]
     pub fn set_state(&mut self, s: State) {

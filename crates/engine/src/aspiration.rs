@@ -25,7 +25,7 @@ pub fn probability(ctx: &Ctx, a: &Agent) -> f32 {
     // (which the processor would mispredict about every other person); a factor not applied
     // is a multiplication by 1, which leaves x as it is.
     x *= select::f32(a.has(tr::TIES), s.ties_factor, 1.0);
-    let age = a.age(ctx.t);
+    let age = a.age(ctx.t, ctx.p.pop.age_min);
     let prime = (age >= s.prime_age_min as i32) & (age <= s.prime_age_max as i32);
     x *= select::f32(prime, s.prime_age_factor, 1.0);
     x *= select::f32(a.has(tr::WOMAN), s.women_factor, 1.0);

@@ -26,7 +26,7 @@ pub fn depart(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     a.flags &= !fl::APPLIED;
     a.departed = ctx.t as i16;
     a.leg = 0;
-    a.location = p.legs[rp.legs[0] as usize].from;
+    a.location = p.legs[rp.legs[0] as usize].from as u8;
     a.set_state(State::InTransit);
     let registered = p.registered(a.route);
     let t = loc.t(a);
@@ -123,7 +123,7 @@ pub fn advance(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, rng: &mut St
             if refused {
                 loc.t(a).entry_refusals += 1;
             }
-            a.location = leg.from;
+            a.location = leg.from as u8;
             exploitation::fail(ctx, a, loc);
             if matches!(
                 p.locations[leg.from as usize].kind,
@@ -138,7 +138,7 @@ pub fn advance(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, rng: &mut St
         }
         if rng.chance(leg.p_detention) {
             // Held for ransom: the ransom is demanded now and paid when the family raises it.
-            a.location = leg.to;
+            a.location = leg.to as u8;
             a.set_state(State::Detained);
             a.timer = leg.detention_months.max(1);
             a.flags = (a.flags | fl::CAPTIVE) & !(fl::RANSOM_PAID | fl::CAPTIVE_WORK);
@@ -146,7 +146,7 @@ pub fn advance(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, rng: &mut St
             mark_detained(ctx, a, loc);
             return;
         }
-        a.location = leg.to;
+        a.location = leg.to as u8;
         if !next_leg(ctx, i, a, loc, leg.sea) {
             return;
         }
@@ -360,7 +360,7 @@ pub fn move_on(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, rng: &mut St
         let (start, end) = (ctx.rec.kind_start[k], ctx.rec.kind_start[k + 1]);
         let here = |r: &u32| {
             ctx.rec.operating(p, ctx.key, *r as usize)
-                && ctx.rec.base_location(p, *r as usize) == a.location
+                && ctx.rec.base_location(p, *r as usize) == a.location as super::params::Ix
         };
         let local = if kind.bases.len() > 1 {
             (start..end).filter(here).count()

@@ -115,7 +115,7 @@ pub fn footprint(p: &Params, spec: RunSpec) -> Footprint {
     use std::mem::size_of;
     // The settling run's agents are held, with the run's, while the run is set up.
     let agents = spec.agents as u64 + settle_agents(p, spec) as u64;
-    let chunks = agents.div_ceil(step::CHUNK as u64);
+    let chunks = agents.div_ceil(step::chunk_size(spec.agents) as u64);
     let years = (spec.months as u64).div_ceil(12) + 1;
     // A tally's fixed part and its counters by destination (four), by route and by location;
     // one per group, and their total.

@@ -131,7 +131,7 @@ pub fn receive(ctx: &Ctx, i: usize, a: &Agent, out: &mut Vec<Offer>) -> usize {
 
     // Cross-border offers in border districts. (The draw is rarely under the chance: testing it
     // before the district, which varies from seeker to seeker, saves a mispredicted branch.)
-    let young_woman = a.has(tr::WOMAN) && a.age(ctx.t) <= o.young_age_max as i32;
+    let young_woman = a.has(tr::WOMAN) && a.age(ctx.t, ctx.p.pop.age_min) <= o.young_age_max as i32;
     let prob = dist.cross_border_factor
         * select::f32(
             young_woman,

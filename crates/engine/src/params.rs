@@ -15,6 +15,8 @@ pub type Ix = u16;
 /// Most entities of one sort (districts, locations, legs, routes, destinations, recruiter kinds,
 /// lenders) the engine indexes.
 pub const MAX_ENTITIES: usize = Ix::MAX as usize - 1;
+/// Most locations: an agent keeps where it is in a byte.
+pub const MAX_LOCATIONS: usize = u8::MAX as usize;
 /// Most legs on one route (the agent keeps its position on the route in a byte; one value is
 /// reserved for immigration detention).
 pub const MAX_LEGS_PER_ROUTE: usize = 254;
@@ -355,6 +357,12 @@ pub struct Stratum {
 pub const MAX_STRATA: usize = 15;
 
 impl Population {
+    /// Months of age the pool spans: a person leaves it by age this long after entering.
+    #[inline(always)]
+    pub fn span_months(&self) -> i32 {
+        (self.age_max.saturating_sub(self.age_min) * 12) as i32
+    }
+
     /// The stratum of a person of district `d` with traits `traits`: the first that matches, or
     /// the rest (`strata.len()`).
     #[inline]
@@ -769,6 +777,12 @@ impl Params {
             if n > MAX_ENTITIES {
                 return bad(format!("{n} {what}: at most {MAX_ENTITIES} are supported"));
             }
+        }
+        if self.locations.len() > MAX_LOCATIONS {
+            return bad(format!(
+                "{} locations: at most {MAX_LOCATIONS} are supported",
+                self.locations.len()
+            ));
         }
         if self.districts.is_empty() {
             return bad("no district: the pool lives somewhere".into());

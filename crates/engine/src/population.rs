@@ -84,7 +84,7 @@ pub fn create(
 ) -> Result<Vec<Agent>, OutOfMemory> {
     let mut agents = try_vec::<Agent>(layout.agents, "the agents")?;
     let pop = &p.pop;
-    let span_months = ((pop.age_max - pop.age_min) * 12) as i32;
+    let span_months = pop.span_months();
     let entrants = layout.agents - layout.initial;
     let share_sum: f32 = p.districts.iter().map(|d| d.pool_share).sum();
     let district_w: Vec<f32> = p
@@ -193,7 +193,6 @@ pub fn create(
             recruiter: NO_RECRUITER,
             flags: 0,
             entry: entry as i16,
-            exit: (entry + span_months).min(i16::MAX as i32) as i16,
             departed: NEVER,
             returned: NEVER,
             traits,
@@ -205,7 +204,6 @@ pub fn create(
             timer: 0,
             months_in_state: 0,
             awareness: 0,
-            age_at_entry: pop.age_min.min(255) as u8,
             arrears: 0,
             withheld: 0,
         };
@@ -220,7 +218,7 @@ pub fn create(
                 let dest = &p.dests[rp.dest as usize];
                 a.route = route;
                 a.set_state(State::Working);
-                a.location = dest.location;
+                a.location = dest.location as u8;
                 a.wage = rng.lognormal(dest.wage, dest.wage_sd_log);
                 a.promised = a.wage;
                 a.cost = rp.fee + rp.travel_cost;
@@ -373,7 +371,6 @@ pub fn seat(
         let mut b = settled[alive[from + rng.below(to - from)].1 as usize];
         b.set_stratum(stratum);
         b.entry = shift(b.entry);
-        b.exit = shift(b.exit);
         b.departed = shift(b.departed);
         b.returned = shift(b.returned);
         *a = b;

@@ -25,8 +25,24 @@ use super::{
 };
 use rayon::prelude::*;
 
-/// Agents per chunk: fixed, so that results do not depend on threads.
+/// Agents per chunk: fixed by the size of the world, never by the threads, so that results do
+/// not depend on threads.
 pub const CHUNK: usize = 4096;
+/// Agents per chunk in a world of more than [`LARGE_WORLD`] agents: each chunk keeps its own
+/// counters for the whole run (tens of kilobytes), which in chunks of [`CHUNK`] would cost
+/// several bytes an agent.
+pub const LARGE_CHUNK: usize = 16_384;
+/// Agents above which a world is stepped in chunks of [`LARGE_CHUNK`].
+pub const LARGE_WORLD: usize = 1 << 24;
+
+/// Agents per chunk in a world of `agents` agents.
+pub fn chunk_size(agents: usize) -> usize {
+    if agents > LARGE_WORLD {
+        LARGE_CHUNK
+    } else {
+        CHUNK
+    }
+}
 
 /// What one chunk keeps between passes and months.
 #[derive(Clone)]
@@ -50,6 +66,8 @@ pub struct World {
     pub last: i32,
     /// Agents in the pool from the first month; the entrants follow them.
     initial: usize,
+    /// Agents per chunk (`chunk_size`).
+    chunk: usize,
     scratch: Vec<Scratch>,
     matching: matching::Buffers,
     all_apps: Vec<Application>,
@@ -82,7 +100,8 @@ impl World {
         rec.use_key(key);
         let (initial, weight, last) = (layout.initial, layout.weight, layout.horizon - 1);
         let years = ((last - first + 1) as usize).div_ceil(12);
-        let chunks = agents.len().div_ceil(CHUNK);
+        let chunk = chunk_size(agents.len());
+        let chunks = agents.len().div_ceil(chunk);
         let cells = GROUPS * units.len();
         let scratch = (0..chunks)
             .map(|_| Scratch {
@@ -102,6 +121,7 @@ impl World {
             first,
             last,
             initial,
+            chunk,
             scratch,
             matching: matching::Buffers::default(),
             all_apps: Vec::new(),
@@ -128,13 +148,14 @@ impl World {
         // in order of entry (see population.rs), so the pass stops where they begin: they would
         // do nothing, and skipping them saves reading their memory.
         let end = self.entered_end(t);
-        for s in &mut self.scratch[end.div_ceil(CHUNK)..] {
+        let chunk_len = self.chunk;
+        for s in &mut self.scratch[end.div_ceil(chunk_len)..] {
             s.tally.iter_mut().for_each(Tally::clear);
             s.apps.clear();
             s.traces.clear();
         }
         self.agents[..end]
-            .par_chunks_mut(CHUNK)
+            .par_chunks_mut(chunk_len)
             .zip(self.scratch.par_iter_mut())
             .enumerate()
             .for_each(|(c, (chunk, s))| {
@@ -150,7 +171,7 @@ impl World {
                     weights: &mut s.weights,
                 };
                 for (j, a) in chunk.iter_mut().enumerate() {
-                    pass_a(&ctx, c * CHUNK + j, a, &mut loc);
+                    pass_a(&ctx, c * chunk_len + j, a, &mut loc);
                 }
             });
 
@@ -188,7 +209,7 @@ impl World {
             units: &self.units,
         };
         self.agents
-            .par_chunks_mut(CHUNK)
+            .par_chunks_mut(chunk_len)
             .zip(self.scratch.par_iter_mut())
             .enumerate()
             .for_each(|(c, (chunk, s))| {
@@ -205,7 +226,7 @@ impl World {
                 // cleared when its next month begins (pass A), which reads its memory anyway.
                 for app in apps.iter().filter(|app| app.accepted) {
                     let i = app.agent as usize;
-                    pass_b(&ctx, i, &mut chunk[i - c * CHUNK], app, &mut loc);
+                    pass_b(&ctx, i, &mut chunk[i - c * chunk_len], app, &mut loc);
                 }
                 s.apps = apps;
             });
@@ -269,6 +290,7 @@ impl World {
             first: self.first,
             last: self.last,
             initial: self.initial,
+            chunk: self.chunk,
             scratch: self.scratch.clone(),
             matching: self.matching.clone(),
             all_apps: self.all_apps.clone(),
@@ -281,6 +303,12 @@ impl World {
     /// the initial pool in order of entry month.
     fn entered_end(&self, t: i32) -> usize {
         self.initial + self.agents[self.initial..].partition_point(|a| a.entry as i32 <= t)
+    }
+
+    /// Agents in the pool from the first month; those after them are the entrants, in order
+    /// of entry.
+    pub fn initial(&self) -> usize {
+        self.initial
     }
 
     /// Last month's applications, after matching (for benchmarks of the matching phase).
@@ -336,7 +364,7 @@ fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     // Last month's application, if it was rejected, is over.
     a.flags &= !fl::APPLIED;
     if a.state == State::Absent {
-        if ctx.t != a.entry as i32 || ctx.t >= a.exit as i32 {
+        if ctx.t != a.entry as i32 || ctx.t >= a.exit(ctx.p.pop.span_months()) {
             return;
         }
         a.set_state(State::AtHome);
@@ -378,7 +406,7 @@ fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     }
     // Leaving the pool by age, from home. (The rarely true condition first: a branch on the
     // state, which varies from person to person, would often be mispredicted.)
-    if ctx.t >= a.exit as i32
+    if ctx.t >= a.exit(ctx.p.pop.span_months())
         && matches!(a.state, State::AtHome | State::Seeking)
         && !a.is(fl::APPLIED)
     {

@@ -18,7 +18,7 @@ pub fn arrive(ctx: &Ctx, _i: usize, a: &mut Agent, loc: &mut Local, by_sea: bool
     let rp = &p.routes[a.route as usize];
     let d = rp.dest as usize;
     let dest = &p.dests[d];
-    a.location = dest.location;
+    a.location = dest.location as u8;
     a.flags |= fl::ARRIVED;
     let t = loc.t(a);
     t.arrivals[d] += 1;
@@ -69,7 +69,7 @@ pub fn start_job(ctx: &Ctx, a: &mut Agent, d: Ix, wage: f32, legal: bool, _loc: 
     a.set_state(State::Working);
     a.wage = wage;
     a.timer = dest.contract_months;
-    a.location = dest.location;
+    a.location = dest.location as u8;
     a.withheld = 0;
     if legal {
         a.flags |= fl::LEGAL;
@@ -157,7 +157,7 @@ pub fn month(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     {
         let mut hazard =
             dest.p_sexual_exploitation + p.routes[a.route as usize].p_sexual_exploitation;
-        if a.age(ctx.t) <= p.offers.young_age_max as i32 {
+        if a.age(ctx.t, ctx.p.pop.age_min) <= p.offers.young_age_max as i32 {
             hazard *= p.exploitation.young_women_factor;
         }
         if rng.chance(hazard) {
