@@ -108,6 +108,7 @@ fn phases(c: &mut Criterion) {
         t: MONTH,
         first: world.first,
         last: world.last,
+        aged_out: MONTH - p.pop.span_months(),
         budget_share: 1.0,
         units: &units,
     };

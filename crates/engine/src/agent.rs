@@ -1,7 +1,7 @@
 //! One migrant, stored compactly (60 bytes) so that the whole population fits in memory and a
 //! month's pass over them streams through cache. What every agent shares is not stored: the age
 //! at entry into the pool is `population.age_min` for everyone, and the month of leaving by age
-//! follows from the month of entry (`Agent::exit`).
+//! follows from the month of entry (`Ctx::aged_out`).
 //!
 //! Months are `i16` simulated-month indices (t = 0 is the first spin-up month). Money is `f32`.
 
@@ -115,7 +115,8 @@ pub struct Agent {
     /// Recruiter of the current or pending offer.
     pub recruiter: u32,
     pub flags: u32,
-    /// Month of entry into the pool (it is left by age `Population::span_months` later).
+    /// Month of entry into the pool (it is left by age `Population::span_months` later:
+    /// `Ctx::aged_out`).
     pub entry: i16,
     /// Departure month of the current (or last) episode.
     pub departed: i16,
@@ -188,12 +189,6 @@ impl Agent {
     #[inline(always)]
     pub fn age(&self, t: i32, age_min: u32) -> i32 {
         age_min as i32 + (t - self.entry as i32).max(0) / 12
-    }
-    /// The month of leaving the pool by age, for a pool spanning `span_months` of age
-    /// (`Population::span_months`).
-    #[inline(always)]
-    pub fn exit(&self, span_months: i32) -> i32 {
-        self.entry as i32 + span_months
     }
     #[inline(always)]
     pub fn set_state(&mut self, s: State) {

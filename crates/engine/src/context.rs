@@ -17,6 +17,9 @@ pub struct Ctx<'a> {
     pub first: i32,
     /// Last simulated month index.
     pub last: i32,
+    /// People who entered the pool in this month or before have reached its top age and leave
+    /// it (`t - Population::span_months`), worked out once a month.
+    pub aged_out: i32,
     /// Share of the eligible returnees reintegration support can pay for this month under its
     /// budget (1 without a budget): worked out from last month's eligible returnees.
     pub budget_share: f32,

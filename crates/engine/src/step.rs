@@ -140,6 +140,7 @@ impl World {
             t,
             first: self.first,
             last: self.last,
+            aged_out: t - p.pop.span_months(),
             budget_share: self.budget_share,
             units: &self.units,
         };
@@ -205,6 +206,7 @@ impl World {
             t,
             first: self.first,
             last: self.last,
+            aged_out: t - p.pop.span_months(),
             budget_share: self.budget_share,
             units: &self.units,
         };
@@ -364,7 +366,7 @@ fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     // Last month's application, if it was rejected, is over.
     a.flags &= !fl::APPLIED;
     if a.state == State::Absent {
-        if ctx.t != a.entry as i32 || ctx.t >= a.exit(ctx.p.pop.span_months()) {
+        if ctx.t != a.entry as i32 || a.entry as i32 <= ctx.aged_out {
             return;
         }
         a.set_state(State::AtHome);
@@ -406,7 +408,7 @@ fn pass_a(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local) {
     }
     // Leaving the pool by age, from home. (The rarely true condition first: a branch on the
     // state, which varies from person to person, would often be mispredicted.)
-    if ctx.t >= a.exit(ctx.p.pop.span_months())
+    if a.entry as i32 <= ctx.aged_out
         && matches!(a.state, State::AtHome | State::Seeking)
         && !a.is(fl::APPLIED)
     {
