@@ -18,6 +18,7 @@ pub mod matching;
 pub mod offers;
 pub mod params;
 pub mod population;
+pub mod prefetch;
 pub mod recruiters;
 pub mod reintegration;
 pub mod rng;

@@ -21,7 +21,7 @@ use super::stats::{Account, GROUPS, Outcomes, Tally};
 use super::{OutOfMemory, try_vec};
 use super::{
     aspiration, attempt, awareness, choice, enforcement, exit, exploitation, finance, journey,
-    matching, reintegration, work,
+    matching, prefetch, reintegration, work,
 };
 use rayon::prelude::*;
 
@@ -171,8 +171,11 @@ impl World {
                     offers: &mut s.offers,
                     weights: &mut s.weights,
                 };
-                for (j, a) in chunk.iter_mut().enumerate() {
-                    pass_a(&ctx, c * chunk_len + j, a, &mut loc);
+                for j in 0..chunk.len() {
+                    if let Some(ahead) = chunk.get(j + prefetch::AHEAD) {
+                        prefetch::read(ahead);
+                    }
+                    pass_a(&ctx, c * chunk_len + j, &mut chunk[j], &mut loc);
                 }
             });
 
