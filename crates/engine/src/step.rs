@@ -35,6 +35,9 @@ pub const LARGE_CHUNK: usize = 16_384;
 /// Agents above which a world is stepped in chunks of [`LARGE_CHUNK`].
 pub const LARGE_WORLD: usize = 1 << 24;
 
+/// Applications ahead whose agent record pass B asks for.
+const PASS_B_AHEAD: usize = 4;
+
 /// Agents per chunk in a world of `agents` agents.
 pub fn chunk_size(agents: usize) -> usize {
     if agents > LARGE_WORLD {
@@ -229,7 +232,15 @@ impl World {
                 };
                 // Only the accepted are touched: a rejected applicant's pending-offer flag is
                 // cleared when its next month begins (pass A), which reads its memory anyway.
-                for app in apps.iter().filter(|app| app.accepted) {
+                // Their records are scattered and long out of the cache: each is asked for a few
+                // applicants ahead.
+                for (n, app) in apps.iter().enumerate() {
+                    if let Some(ahead) = apps.get(n + PASS_B_AHEAD) {
+                        prefetch::read(&chunk[ahead.agent as usize - c * chunk_len]);
+                    }
+                    if !app.accepted {
+                        continue;
+                    }
                     let i = app.agent as usize;
                     pass_b(&ctx, i, &mut chunk[i - c * chunk_len], app, &mut loc);
                 }
