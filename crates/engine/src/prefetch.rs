@@ -4,7 +4,8 @@
 //! writes elsewhere (its counters, the recruiters, the parameters), and the processor's own
 //! prefetcher does not run far enough ahead of the stream: the pass waited on the next record.
 //! Asking for the record some way ahead overlaps that wait with the work on the records before
-//! it (docs/PERFORMANCE.md, "Reading the records ahead"). A hint changes no value: the output is
+//! it (docs/PERFORMANCE.md, "Reading the records ahead").
+//! Pass B asks likewise for the record of an accepted applicant a few applications ahead. A hint changes no value: the output is
 //! the same with or without it, and on other targets it does nothing.
 
 /// Records ahead of the one being stepped that pass A asks for: far enough that the load is done
