@@ -138,20 +138,15 @@ fn strata(
 /// Compile one scenario (one epoch of a timeline).
 pub fn params(s: &Scenario) -> Result<Params, ScenarioError> {
     let fail = |m: String| ScenarioError::new("", m);
-    for (key, n) in [
-        ("district", s.districts.len()),
-        ("location", s.locations.len()),
-        ("leg", s.legs.len()),
-        ("route", s.routes.len()),
-        ("destination", s.destinations.len()),
-        ("recruiter", s.recruiters.len()),
-        ("lender", s.lenders.len()),
+    for (key, n, most) in [
+        ("district", s.districts.len(), MAX_ENTITIES),
+        ("location", s.locations.len(), MAX_LOCATIONS),
+        ("leg", s.legs.len(), MAX_ENTITIES),
+        ("route", s.routes.len(), MAX_ENTITIES),
+        ("destination", s.destinations.len(), MAX_ENTITIES),
+        ("recruiter", s.recruiters.len(), MAX_ENTITIES),
+        ("lender", s.lenders.len(), MAX_ENTITIES),
     ] {
-        let most = if key == "location" {
-            MAX_LOCATIONS
-        } else {
-            MAX_ENTITIES
-        };
         if n > most {
             return Err(fail(format!(
                 "[[{key}]]: {n} entries; at most {most} are supported"

@@ -152,7 +152,8 @@ fn thread_count_does_not_change_a_run_that_starts_from_a_settling_run() {
 /// record of a person alive at the end of the settling run (`population::seat`), and `create`
 /// leaves those agents blank for it. No agent may be left blank: every one of the initial pool is
 /// in it (a seated person), and every one after it an entrant still to enter. Without the
-/// seating, the blank ones would be out of the pool.
+/// seating, the blank ones would stay out of the pool until the first month and then enter it
+/// as people with nothing drawn (no district, income or traits of their own).
 #[test]
 fn every_agent_of_a_settled_start_is_seated_or_still_to_enter() {
     use crossroads::engine::agent::State;

@@ -9,7 +9,7 @@
 
 /// Index of a district, location, leg, route, destination or recruiter kind. Every array the
 /// engine keeps per entity is sized from the scenario, so the only limit is this type's range
-/// ([`MAX_ENTITIES`]).
+/// ([`MAX_ENTITIES`]), but for locations, which an agent keeps in a byte ([`MAX_LOCATIONS`]).
 pub type Ix = u16;
 
 /// Most entities of one sort (districts, locations, legs, routes, destinations, recruiter kinds,
@@ -765,24 +765,18 @@ impl Params {
     /// front end that validated its input never fails this; it is the engine's own guard.
     pub fn check(&self) -> Result<(), Invalid> {
         let bad = |m: String| Err(Invalid(m));
-        for (what, n) in [
-            ("districts", self.districts.len()),
-            ("locations", self.locations.len()),
-            ("legs", self.legs.len()),
-            ("routes", self.routes.len()),
-            ("destinations", self.dests.len()),
-            ("recruiter kinds", self.kinds.len()),
-            ("lenders", self.lenders.len()),
+        for (what, n, most) in [
+            ("districts", self.districts.len(), MAX_ENTITIES),
+            ("locations", self.locations.len(), MAX_LOCATIONS),
+            ("legs", self.legs.len(), MAX_ENTITIES),
+            ("routes", self.routes.len(), MAX_ENTITIES),
+            ("destinations", self.dests.len(), MAX_ENTITIES),
+            ("recruiter kinds", self.kinds.len(), MAX_ENTITIES),
+            ("lenders", self.lenders.len(), MAX_ENTITIES),
         ] {
-            if n > MAX_ENTITIES {
-                return bad(format!("{n} {what}: at most {MAX_ENTITIES} are supported"));
+            if n > most {
+                return bad(format!("{n} {what}: at most {most} are supported"));
             }
-        }
-        if self.locations.len() > MAX_LOCATIONS {
-            return bad(format!(
-                "{} locations: at most {MAX_LOCATIONS} are supported",
-                self.locations.len()
-            ));
         }
         if self.districts.is_empty() {
             return bad("no district: the pool lives somewhere".into());
