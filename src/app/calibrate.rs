@@ -69,7 +69,7 @@ pub fn calibrate(config: &Path, o: &RunOptions) -> Result<CalibrationReport, Err
         )));
     }
     let all: Vec<_> = preps.iter().collect();
-    check_memory(&size_label(&preps[0]), &all, false)?;
+    check_memory(&size_label(&preps[0]), &all, false, 1)?;
     let stem = config
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())

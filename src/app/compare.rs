@@ -91,6 +91,7 @@ pub fn compare_what_if(
         ),
         &all,
         true,
+        1,
     )?;
     let out = o
         .out

@@ -241,31 +241,26 @@ const FIXED_BYTES: u64 = 64 << 20;
 
 /// Refuse runs that cannot fit in the memory available, before allocating anything. Runs
 /// listed together run one after another; with `keep_all` each keeps its counts until the end
-/// (`compare`), otherwise only one run's counts are held at a time.
-fn check_memory(what: &str, runs: &[&Prepared], keep_all: bool) -> Result<(), Error> {
+/// (`compare`), otherwise only one run's counts are held at a time. `at_once` runs of the
+/// biggest (a sweep's threads, each stepping a run of its own) may be held at the same time.
+fn check_memory(what: &str, runs: &[&Prepared], keep_all: bool, at_once: u64) -> Result<(), Error> {
     let Some(avail) = memory::available() else {
         return Ok(());
     };
     let needs: Vec<Need> = runs.iter().map(|p| p.need()).collect();
-    let biggest = needs
-        .iter()
-        .copied()
-        .max_by_key(|n| n.agents.saturating_add(n.recruiters))
-        .unwrap_or_default();
-    let kept = if keep_all {
-        needs.iter().map(|n| n.kept).fold(0u64, u64::saturating_add)
-    } else {
-        needs.iter().map(|n| n.kept).max().unwrap_or(0)
-    };
-    let need = biggest
-        .agents
-        .saturating_add(biggest.recruiters)
-        .saturating_add(kept)
-        .saturating_add(FIXED_BYTES);
+    let (need, biggest, kept) = memory_need(&needs, keep_all, at_once);
     if need <= avail {
         return Ok(());
     }
-    let mut parts = vec![format!("{} for agents", memory::human(biggest.agents))];
+    let times = if at_once > 1 {
+        format!(" ({at_once} runs at once, one for each thread)")
+    } else {
+        String::new()
+    };
+    let mut parts = vec![format!(
+        "{} for agents{times}",
+        memory::human(biggest.agents)
+    )];
     if biggest.recruiters >= avail / 8 {
         parts.push(format!(
             "{} for recruiters",
@@ -275,12 +270,46 @@ fn check_memory(what: &str, runs: &[&Prepared], keep_all: bool) -> Result<(), Er
     if kept >= avail / 8 {
         parts.push(format!("{} for monthly counts", memory::human(kept)));
     }
+    let fewer = if at_once > 1 {
+        "fewer --agents, --replicates, --threads or recruiters"
+    } else {
+        "fewer --agents, --replicates or recruiters"
+    };
     Err(Error::Resource(format!(
-        "{what} needs about {} ({}); this machine has {} available (use fewer --agents, --replicates or recruiters)",
+        "{what} needs about {} ({}); this machine has {} available (use {fewer})",
         memory::human(need),
         parts.join(", "),
         memory::human(avail)
     )))
+}
+
+/// The bytes [`check_memory`] asks for, with the biggest run's agents and recruiters, times
+/// `at_once`, and the counts kept (in bytes, all runs' at once).
+fn memory_need(needs: &[Need], keep_all: bool, at_once: u64) -> (u64, Need, u64) {
+    let at_once = at_once.max(1);
+    let mut biggest = needs
+        .iter()
+        .copied()
+        .max_by_key(|n| n.agents.saturating_add(n.recruiters))
+        .unwrap_or_default();
+    biggest.agents = biggest.agents.saturating_mul(at_once);
+    biggest.recruiters = biggest.recruiters.saturating_mul(at_once);
+    let kept = if keep_all {
+        needs.iter().map(|n| n.kept).fold(0u64, u64::saturating_add)
+    } else {
+        needs
+            .iter()
+            .map(|n| n.kept)
+            .max()
+            .unwrap_or(0)
+            .saturating_mul(at_once)
+    };
+    let need = biggest
+        .agents
+        .saturating_add(biggest.recruiters)
+        .saturating_add(kept)
+        .saturating_add(FIXED_BYTES);
+    (need, biggest, kept)
 }
 
 /// How a run's size reads in a message: `--agents 100000000 with 2 replicates of 30 simulated
@@ -513,6 +542,33 @@ fn validate(prep: &Prepared, path: &Path, reps: &[Replicate]) -> Result<Option<C
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_held_at_once_multiply_the_memory_asked_for() {
+        let runs = [
+            Need {
+                agents: 600,
+                recruiters: 100,
+                kept: 10,
+            },
+            Need {
+                agents: 400,
+                recruiters: 500,
+                kept: 30,
+            },
+        ];
+        // The biggest run's agents and recruiters, and one run's counts at a time...
+        let (one, biggest, kept) = memory_need(&runs, false, 1);
+        assert_eq!((biggest.agents, biggest.recruiters, kept), (400, 500, 30));
+        assert_eq!(one, 930 + FIXED_BYTES);
+        // ... times the runs held at once (a sweep's threads), counts and all.
+        let (three, _, kept) = memory_need(&runs, false, 3);
+        assert_eq!(kept, 90);
+        assert_eq!(three, 3 * 930 + FIXED_BYTES);
+        // Runs kept until the end (compare) keep every run's counts.
+        let (all, _, kept) = memory_need(&runs, true, 1);
+        assert_eq!((all, kept), (940 + FIXED_BYTES, 40));
+    }
 
     #[test]
     fn options_out_of_bounds_are_refused() {

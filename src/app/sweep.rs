@@ -338,10 +338,16 @@ fn plan(config: &Path, o: &RunOptions) -> Result<Sweep, Error> {
             }
         }
     }
+    // Each of the sweep's threads steps a run of its own (a point's replicate of a scenario).
+    let runs = (design.values.len() as u64 + 1)
+        .saturating_mul(preps.len() as u64)
+        .saturating_mul(preps[0].replicates.max(1) as u64);
+    let threads = o.threads.unwrap_or_else(rayon::current_num_threads) as u64;
     check_memory(
         &format!("a sweep at {}", size_label(&preps[0])),
         &preps.iter().collect::<Vec<_>>(),
         false,
+        threads.min(runs),
     )?;
     // Every metric over the same years: from the first year any scenario's policy differs from
     // the baseline's (all reported years with no policy scenario) to the last.

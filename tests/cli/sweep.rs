@@ -641,3 +641,53 @@ fn points_share_their_draws_unless_each_is_given_its_own() {
         assert_eq!(rows[1][5] == rows[2][5], same, "{seeds}: {rows:?}");
     }
 }
+
+/// Bytes `MemAvailable` says a new allocation can use.
+fn mem_available() -> u64 {
+    let info = fs::read_to_string("/proc/meminfo").expect("/proc/meminfo");
+    let line = info
+        .lines()
+        .find(|l| l.starts_with("MemAvailable:"))
+        .or_else(|| info.lines().find(|l| l.starts_with("MemTotal:")))
+        .expect("MemAvailable");
+    line.split_whitespace()
+        .nth(1)
+        .unwrap()
+        .parse::<u64>()
+        .unwrap()
+        * 1024
+}
+
+#[test]
+fn a_sweep_whose_threads_cannot_each_hold_a_run_is_refused_before_it_starts() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let cfg = config(d, "g.toml", "design = \"grid\"\nlevels = 2");
+    // One run's agents take about a third of the memory available (at 60 bytes or more an
+    // agent): one fits, but four threads each stepping a run of the sweep's 20 do not.
+    let agents = (mem_available() / (3 * 64)).clamp(1_000_000, 1_000_000_000);
+    let out = d.join("out");
+    let r = run_in(
+        d,
+        &[
+            "sweep",
+            cfg.to_str().unwrap(),
+            "--agents",
+            &agents.to_string(),
+            "--threads",
+            "4",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("error: a sweep at ")
+            && r.stderr.contains("4 runs at once, one for each thread")
+            && r.stderr.contains("--threads")
+            && r.stderr.trim_end().lines().count() == 1,
+        "one line naming the runs held at once: {}",
+        r.stderr
+    );
+    assert!(!out.exists(), "nothing is written");
+}
