@@ -68,8 +68,8 @@ pub fn calibrate(config: &Path, o: &RunOptions) -> Result<CalibrationReport, Err
             scenario.display()
         )));
     }
-    let all: Vec<_> = preps.iter().collect();
-    check_memory(&size_label(&preps[0]), &all, false, 1)?;
+    let needs: Vec<_> = preps.iter().map(|p| p.need()).collect();
+    check_memory(&size_label(&preps[0]), &needs, false, 1)?;
     let stem = config
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())

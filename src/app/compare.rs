@@ -89,7 +89,7 @@ pub fn compare_what_if(
             preps.len(),
             super::size_label(&preps[0].1)
         ),
-        &all,
+        &all.iter().map(|p| p.need()).collect::<Vec<_>>(),
         true,
         1,
     )?;
@@ -105,7 +105,7 @@ pub fn compare_what_if(
     let mut runs = Vec::new();
     // The scenarios usually agree until their policies start: simulated together, those months
     // are stepped once for all (the outputs are the same as one by one).
-    let agent_steps = if can_share(&all) && shared_fits(&all) {
+    let agent_steps = if can_share(&all) && shared_fits(&all, 1) {
         bar.set_prefix(if preps.len() == 1 {
             base_name.clone()
         } else {

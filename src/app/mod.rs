@@ -189,6 +189,16 @@ impl Prepared {
         } else {
             1
         };
+        let one = self.need_one();
+        Need {
+            agents: at_once.saturating_mul(one.agents),
+            recruiters: at_once.saturating_mul(one.recruiters),
+            kept: one.kept.saturating_mul(self.replicates as u64),
+        }
+    }
+
+    /// Bytes one replicate needs on its own (a sweep's run).
+    fn need_one(&self) -> Need {
         // The engine's own account of its layouts; the first epoch creates the world (later
         // epochs change values, not sizes).
         let f = self
@@ -197,9 +207,9 @@ impl Prepared {
             .map(|e| engine::footprint(&e.params, self.spec))
             .unwrap_or_default();
         Need {
-            agents: at_once.saturating_mul(f.agents),
-            recruiters: at_once.saturating_mul(f.recruiters),
-            kept: f.kept.saturating_mul(self.replicates as u64),
+            agents: f.agents,
+            recruiters: f.recruiters,
+            kept: f.kept,
         }
     }
 
@@ -240,15 +250,15 @@ struct Need {
 const FIXED_BYTES: u64 = 64 << 20;
 
 /// Refuse runs that cannot fit in the memory available, before allocating anything. Runs
-/// listed together run one after another; with `keep_all` each keeps its counts until the end
-/// (`compare`), otherwise only one run's counts are held at a time. `at_once` runs of the
-/// biggest (a sweep's threads, each stepping a run of its own) may be held at the same time.
-fn check_memory(what: &str, runs: &[&Prepared], keep_all: bool, at_once: u64) -> Result<(), Error> {
+/// listed together (their [`Need`]s) run one after another; with `keep_all` each keeps its
+/// counts until the end (`compare`), otherwise only one run's counts are held at a time.
+/// `at_once` runs of the biggest (a sweep's threads, each stepping a run of its own) may be
+/// held at the same time.
+fn check_memory(what: &str, needs: &[Need], keep_all: bool, at_once: u64) -> Result<(), Error> {
     let Some(avail) = memory::available() else {
         return Ok(());
     };
-    let needs: Vec<Need> = runs.iter().map(|p| p.need()).collect();
-    let (need, biggest, kept) = memory_need(&needs, keep_all, at_once);
+    let (need, biggest, kept) = memory_need(needs, keep_all, at_once);
     if need <= avail {
         return Ok(());
     }
@@ -404,8 +414,9 @@ fn shared_side_by_side(preps: &[&Prepared]) -> bool {
 }
 
 /// Whether scenarios simulated together fit in the memory available: each replicate may hold
-/// a world for each of them at once.
-pub(super) fn shared_fits(preps: &[&Prepared]) -> bool {
+/// a world for each of them at once, and `tasks` such runs (a sweep's points, one for each
+/// thread) may be under way at the same time.
+pub(super) fn shared_fits(preps: &[&Prepared], tasks: u64) -> bool {
     let Some(avail) = memory::available() else {
         return true;
     };
@@ -425,6 +436,7 @@ pub(super) fn shared_fits(preps: &[&Prepared]) -> bool {
             at_once
                 .saturating_mul(f.agents.saturating_add(f.recruiters))
                 .saturating_add(f.kept.saturating_mul(p.replicates as u64))
+                .saturating_mul(tasks.max(1))
         })
         .fold(FIXED_BYTES, u64::saturating_add);
     need <= avail

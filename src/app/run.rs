@@ -30,7 +30,7 @@ pub struct RunReport {
 /// `crossroads run`.
 pub fn run(path: &Path, o: &RunOptions) -> Result<RunReport, Error> {
     let prep = prepare(path, o)?;
-    check_memory(&size_label(&prep), &[&prep], false, 1)?;
+    check_memory(&size_label(&prep), &[prep.need()], false, 1)?;
     let out = match &o.out {
         Some(out) => out.clone(),
         None => default_out(prep.folder_name(path)?),
