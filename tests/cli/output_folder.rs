@@ -9,7 +9,7 @@
 //! that folder to know where a run is. `CROSSROADS_TEST_WRITE_DELAY_MS` widens the write phase
 //! (a pause after each file and after the swap) so that a kill can land inside it.
 
-use crate::support::{run_in, write};
+use crate::support::{meminfo, run_in, write};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -497,30 +497,15 @@ fn too_many_threads_are_refused_at_once() {
     assert!(names(tmp.path()).is_empty());
 }
 
-/// MemTotal of this machine in bytes.
-fn mem_total() -> u64 {
-    let info = fs::read_to_string("/proc/meminfo").expect("/proc/meminfo");
-    let line = info
-        .lines()
-        .find(|l| l.starts_with("MemTotal:"))
-        .expect("MemTotal");
-    line.split_whitespace()
-        .nth(1)
-        .unwrap()
-        .parse::<u64>()
-        .unwrap()
-        * 1024
-}
-
 #[test]
 fn a_run_larger_than_the_memory_is_refused_with_the_figures() {
     let tmp = TempDir::new().unwrap();
     // 64 bytes an agent: twice the machine's memory in agents, at least 100 million.
-    let agents = (mem_total() / 64 * 2).clamp(100_000_000, 1_000_000_000);
+    let agents = (meminfo("MemTotal:") / 64 * 2).clamp(100_000_000, 1_000_000_000);
     let mut args = run_args(&tiny(), &tmp.path().join("out"), 1);
     let i = args.iter().position(|x| x == "--agents").unwrap();
     args[i + 1] = agents.to_string();
-    if agents * 64 <= mem_total() {
+    if agents * 64 <= meminfo("MemTotal:") {
         // A machine with more than 64 GB: recruiters fill the rest.
         args.extend([
             "--set".into(),

@@ -12,6 +12,20 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
+/// A `Name:   123 kB` line of /proc/meminfo (`MemTotal:`, `MemAvailable:`), in bytes.
+pub fn meminfo(name: &str) -> u64 {
+    let info = fs::read_to_string("/proc/meminfo").expect("/proc/meminfo");
+    let line = info
+        .lines()
+        .find(|l| l.starts_with(name))
+        .unwrap_or_else(|| panic!("/proc/meminfo has no {name}"));
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|kb| kb.parse::<u64>().ok())
+        .expect("a number of kB")
+        * 1024
+}
+
 /// The small, complete scenario of the end-to-end tests.
 pub fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small.toml")

@@ -642,22 +642,6 @@ fn points_share_their_draws_unless_each_is_given_its_own() {
     }
 }
 
-/// Bytes `MemAvailable` says a new allocation can use.
-fn mem_available() -> u64 {
-    let info = fs::read_to_string("/proc/meminfo").expect("/proc/meminfo");
-    let line = info
-        .lines()
-        .find(|l| l.starts_with("MemAvailable:"))
-        .or_else(|| info.lines().find(|l| l.starts_with("MemTotal:")))
-        .expect("MemAvailable");
-    line.split_whitespace()
-        .nth(1)
-        .unwrap()
-        .parse::<u64>()
-        .unwrap()
-        * 1024
-}
-
 #[test]
 fn a_sweep_whose_threads_cannot_each_hold_a_run_is_refused_before_it_starts() {
     let dir = TempDir::new().unwrap();
@@ -665,7 +649,7 @@ fn a_sweep_whose_threads_cannot_each_hold_a_run_is_refused_before_it_starts() {
     let cfg = config(d, "g.toml", "design = \"grid\"\nlevels = 2");
     // One run's agents take about a third of the memory available (at 60 bytes or more an
     // agent): one fits, but four threads each stepping a run of the sweep's 20 do not.
-    let agents = (mem_available() / (3 * 64)).clamp(1_000_000, 1_000_000_000);
+    let agents = (meminfo("MemAvailable:") / (3 * 64)).clamp(1_000_000, 1_000_000_000);
     let out = d.join("out");
     let r = run_in(
         d,
