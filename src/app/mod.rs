@@ -413,33 +413,30 @@ fn shared_side_by_side(preps: &[&Prepared]) -> bool {
     agents <= PARALLEL_REPLICATE_AGENTS
 }
 
-/// Whether scenarios simulated together fit in the memory available: each replicate may hold
-/// a world for each of them at once, and `tasks` such runs (a sweep's points, one for each
-/// thread) may be under way at the same time.
+/// Whether scenarios simulated together fit in the memory available ([`shared_need`]).
 pub(super) fn shared_fits(preps: &[&Prepared], tasks: u64) -> bool {
-    let Some(avail) = memory::available() else {
-        return true;
-    };
+    memory::available().is_none_or(|avail| shared_need(preps, tasks) <= avail)
+}
+
+/// Bytes scenarios simulated together need: each replicate may hold a world for each of them
+/// at once, and `tasks` such runs (a sweep's points, one for each thread) may be under way at
+/// the same time.
+fn shared_need(preps: &[&Prepared], tasks: u64) -> u64 {
     let at_once = if shared_side_by_side(preps) {
         preps.first().map_or(1, |p| p.replicates as u64)
     } else {
         1
     };
-    let need = preps
+    preps
         .iter()
         .map(|p| {
-            let f = p
-                .epochs
-                .first()
-                .map(|e| engine::footprint(&e.params, p.spec))
-                .unwrap_or_default();
+            let one = p.need_one();
             at_once
-                .saturating_mul(f.agents.saturating_add(f.recruiters))
-                .saturating_add(f.kept.saturating_mul(p.replicates as u64))
+                .saturating_mul(one.agents.saturating_add(one.recruiters))
+                .saturating_add(one.kept.saturating_mul(p.replicates as u64))
                 .saturating_mul(tasks.max(1))
         })
-        .fold(FIXED_BYTES, u64::saturating_add);
-    need <= avail
+        .fold(FIXED_BYTES, u64::saturating_add)
 }
 
 /// The text of each epoch's parameters of each scenario (`engine::shared::describe`).
@@ -580,6 +577,22 @@ mod tests {
         // Runs kept until the end (compare) keep every run's counts.
         let (all, _, kept) = memory_need(&runs, true, 1);
         assert_eq!((all, kept), (940 + FIXED_BYTES, 40));
+    }
+
+    #[test]
+    fn shared_worlds_are_counted_once_for_each_task() {
+        let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny.toml");
+        let o = RunOptions {
+            agents: Some(5_000),
+            ..RunOptions::default()
+        };
+        let prep = prepare(&tiny, &o).expect("the fixture prepares");
+        let (one, three) = (
+            shared_need(&[&prep, &prep], 1),
+            shared_need(&[&prep, &prep], 3),
+        );
+        assert!(one > FIXED_BYTES);
+        assert_eq!(three - FIXED_BYTES, 3 * (one - FIXED_BYTES));
     }
 
     #[test]

@@ -797,56 +797,56 @@ fn run_point(sw: &Sweep, point: usize, busy: &AtomicU64) -> Result<Vec<Option<f6
     let all: Vec<&Prepared> = preps.iter().collect();
     // Each thread may be running a point of its own, with as many worlds.
     let tasks = rayon::current_num_threads() as u64;
-    let per_run: Vec<Vec<Option<f64>>> =
-        if super::can_share(&all) && super::shared_fits(&all, tasks) {
-            // The point's scenarios usually agree until their policies start: each replicate
-            // steps those months once for all of them (the same numbers as one by one), if the
-            // copies of the world each replicate then holds fit in memory.
-            let texts = super::describe(&all);
-            let members = super::members(&all, &texts);
-            let per_replicate: Vec<Vec<Vec<Option<f64>>>> = (0..reps)
-                .into_par_iter()
-                .map(|r| -> Result<_, Error> {
-                    let t = Instant::now();
-                    let spec = RunSpec {
+    let share = super::can_share(&all) && super::shared_fits(&all, tasks);
+    let per_run: Vec<Vec<Option<f64>>> = if share {
+        // The point's scenarios usually agree until their policies start: each replicate
+        // steps those months once for all of them (the same numbers as one by one), if the
+        // copies of the world each replicate then holds fit in memory.
+        let texts = super::describe(&all);
+        let members = super::members(&all, &texts);
+        let per_replicate: Vec<Vec<Vec<Option<f64>>>> = (0..reps)
+            .into_par_iter()
+            .map(|r| -> Result<_, Error> {
+                let t = Instant::now();
+                let spec = RunSpec {
+                    replicate: r,
+                    ..preps[0].spec
+                };
+                let ran = engine::shared::run(&members, spec, &|| {}).map_err(stopped)?;
+                let values = ran
+                    .replicates
+                    .iter()
+                    .enumerate()
+                    .map(|(s, rep)| values_of(s, rep))
+                    .collect();
+                busy.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                Ok(values)
+            })
+            .collect::<Result<_, _>>()?;
+        // In the order of `runs`: scenario by scenario, each replicate in turn.
+        runs.iter()
+            .map(|&(s, r)| per_replicate[r as usize][s].clone())
+            .collect()
+    } else {
+        runs.par_iter()
+            .map(|&(s, r)| -> Result<Vec<Option<f64>>, Error> {
+                let t = Instant::now();
+                let prep = &preps[s];
+                let rep = engine::run_replicate(
+                    &prep.epochs,
+                    RunSpec {
                         replicate: r,
-                        ..preps[0].spec
-                    };
-                    let ran = engine::shared::run(&members, spec, &|| {}).map_err(stopped)?;
-                    let values = ran
-                        .replicates
-                        .iter()
-                        .enumerate()
-                        .map(|(s, rep)| values_of(s, rep))
-                        .collect();
-                    busy.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
-                    Ok(values)
-                })
-                .collect::<Result<_, _>>()?;
-            // In the order of `runs`: scenario by scenario, each replicate in turn.
-            runs.iter()
-                .map(|&(s, r)| per_replicate[r as usize][s].clone())
-                .collect()
-        } else {
-            runs.par_iter()
-                .map(|&(s, r)| -> Result<Vec<Option<f64>>, Error> {
-                    let t = Instant::now();
-                    let prep = &preps[s];
-                    let rep = engine::run_replicate(
-                        &prep.epochs,
-                        RunSpec {
-                            replicate: r,
-                            ..prep.spec
-                        },
-                        &|| {},
-                    )
-                    .map_err(stopped)?;
-                    let values = values_of(s, &rep);
-                    busy.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
-                    Ok(values)
-                })
-                .collect::<Result<_, _>>()?
-        };
+                        ..prep.spec
+                    },
+                    &|| {},
+                )
+                .map_err(stopped)?;
+                let values = values_of(s, &rep);
+                busy.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                Ok(values)
+            })
+            .collect::<Result<_, _>>()?
+    };
     Ok(per_run.into_iter().flatten().collect())
 }
 

@@ -35,9 +35,6 @@ pub const LARGE_CHUNK: usize = 16_384;
 /// Agents above which a world is stepped in chunks of [`LARGE_CHUNK`].
 pub const LARGE_WORLD: usize = 1 << 24;
 
-/// Applications ahead whose agent record pass B asks for.
-const PASS_B_AHEAD: usize = 4;
-
 /// Agents per chunk in a world of `agents` agents.
 pub fn chunk_size(agents: usize) -> usize {
     if agents > LARGE_WORLD {
@@ -235,7 +232,7 @@ impl World {
                 // Their records are scattered and long out of the cache: each is asked for a few
                 // applicants ahead.
                 for (n, app) in apps.iter().enumerate() {
-                    if let Some(ahead) = apps.get(n + PASS_B_AHEAD) {
+                    if let Some(ahead) = apps.get(n + prefetch::AHEAD_B) {
                         prefetch::read(&chunk[ahead.agent as usize - c * chunk_len]);
                     }
                     if !app.accepted {
