@@ -195,6 +195,58 @@ fn every_agent_of_a_settled_start_is_seated_or_still_to_enter() {
     }
 }
 
+/// Pass A skips the agents who have left the pool for good (`step::gone`): out of it and past
+/// their month of entry. Checked after every month of a run that starts from a settling run
+/// (so that people age out from its first month): the agents no longer visited are exactly
+/// those, and the same world stepped with everyone visited every month gives the same records
+/// and the same counts, month by month.
+#[test]
+fn agents_who_have_left_the_pool_are_skipped_and_skipping_them_changes_nothing() {
+    use crossroads::engine::agent::State;
+    let mut s: crossroads::scenario::Scenario =
+        toml::from_str(&fixture_without_events()).expect("the fixture parses");
+    s.settle_months = 24;
+    s.settle_persons_per_agent = 100.0;
+    let p = crossroads::compile::params(&s).expect("the fixture compiles");
+    let spec = RunSpec {
+        seed: 5,
+        replicate: 0,
+        agents: 6_000,
+        spin_up: 0,
+        months: 48,
+        full: false,
+    };
+    let mut skipping = crossroads::engine::new_world(&p, spec).expect("memory for 6,000 agents");
+    let mut everyone = crossroads::engine::new_world(&p, spec).expect("memory for 6,000 agents");
+    let mut skipped = 0;
+    for t in 0..48 {
+        everyone.visit_everyone();
+        let (a, b) = (skipping.step(&p, t), everyone.step(&p, t));
+        assert_eq!(
+            format!("{:?}", a.tally),
+            format!("{:?}", b.tally),
+            "month {t}"
+        );
+        assert_eq!(
+            format!("{:?}", a.enforcement),
+            format!("{:?}", b.enforcement),
+            "month {t}"
+        );
+        for (i, (x, y)) in skipping.agents.iter().zip(&everyone.agents).enumerate() {
+            assert_eq!(format!("{x:?}"), format!("{y:?}"), "agent {i}, month {t}");
+            let gone = x.state == State::Absent && x.entry as i32 <= t;
+            assert_eq!(skipping.visits(i), !gone, "agent {i}, month {t}: {x:?}");
+        }
+        skipped = (0..skipping.agents.len())
+            .filter(|&i| !skipping.visits(i))
+            .count();
+    }
+    assert!(
+        skipped > 100,
+        "only {skipped} agents skipped after 48 months"
+    );
+}
+
 /// Scenarios run together (`engine::shared`, what `compare` and `sweep` do) step one world while
 /// their parameters agree and a copy each where they part: each scenario's replicate must be
 /// the one it gets alone, to the bit, and the months shared must be stepped once. Five

@@ -54,6 +54,9 @@ struct Scratch {
     traces: Vec<Trace>,
     offers: Vec<offers::Offer>,
     weights: Vec<f32>,
+    /// One bit per agent of the chunk, cleared once the agent has left the pool for good
+    /// ([`gone`]): pass A visits only the agents whose bit is set.
+    live: Vec<u64>,
 }
 
 /// The state of one replicate.
@@ -104,13 +107,14 @@ impl World {
         let chunks = agents.len().div_ceil(chunk);
         let cells = GROUPS * units.len();
         let scratch = (0..chunks)
-            .map(|_| Scratch {
+            .map(|c| Scratch {
                 tally: (0..cells).map(|_| Tally::new(p)).collect(),
                 out: Outcomes::new(years, p.kinds.len(), p.locations.len(), cells),
                 apps: Vec::new(),
                 traces: Vec::new(),
                 offers: Vec::new(),
                 weights: Vec::new(),
+                live: all_live((agents.len() - c * chunk).min(chunk), chunk),
             })
             .collect();
         World {
@@ -171,11 +175,24 @@ impl World {
                     offers: &mut s.offers,
                     weights: &mut s.weights,
                 };
-                for j in 0..chunk.len() {
-                    if let Some(ahead) = chunk.get(j + prefetch::AHEAD) {
-                        prefetch::read(ahead);
+                // The agents of the chunk still in the pool or yet to enter it, in order.
+                'chunk: for (w, word) in s.live.iter_mut().enumerate() {
+                    let mut bits = *word;
+                    while bits != 0 {
+                        let b = bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        let j = w * 64 + b;
+                        if j >= chunk.len() {
+                            break 'chunk;
+                        }
+                        if let Some(ahead) = chunk.get(j + prefetch::AHEAD) {
+                            prefetch::read(ahead);
+                        }
+                        pass_a(&ctx, c * chunk_len + j, &mut chunk[j], &mut loc);
+                        if gone(&chunk[j], t) {
+                            *word &= !(1 << b);
+                        }
                     }
-                    pass_a(&ctx, c * chunk_len + j, &mut chunk[j], &mut loc);
                 }
             });
 
@@ -324,6 +341,21 @@ impl World {
         self.initial
     }
 
+    /// Whether pass A still visits agent `i`: false once it has left the pool for good.
+    pub fn visits(&self, i: usize) -> bool {
+        self.scratch[i / self.chunk].live[i % self.chunk / 64] >> (i % 64) & 1 == 1
+    }
+
+    /// Make pass A visit every agent again, as if none had left the pool (for tests that
+    /// check that skipping those who have changes nothing).
+    #[doc(hidden)]
+    pub fn visit_everyone(&mut self) {
+        let (n, chunk) = (self.agents.len(), self.chunk);
+        for (c, s) in self.scratch.iter_mut().enumerate() {
+            s.live = all_live((n - c * chunk).min(chunk), chunk);
+        }
+    }
+
     /// Last month's applications, after matching (for benchmarks of the matching phase).
     pub fn applications(&self) -> &[Application] {
         &self.all_apps
@@ -356,6 +388,25 @@ impl World {
         }
         n
     }
+}
+
+/// Whether an agent, after its pass of month `t`, has left the pool for good: out of it, and
+/// past its month of entry (an agent enters only in that month, and only if it is not already
+/// of the age to leave). Pass A would do nothing with it again.
+#[inline(always)]
+fn gone(a: &Agent, t: i32) -> bool {
+    a.state == State::Absent && a.entry as i32 <= t
+}
+
+/// The bits of a chunk of `len` agents, all set, in words for a chunk of `chunk` agents.
+fn all_live(len: usize, chunk: usize) -> Vec<u64> {
+    (0..chunk / 64)
+        .map(|w| match len.saturating_sub(w * 64) {
+            0 => 0,
+            n if n >= 64 => u64::MAX,
+            n => (1u64 << n) - 1,
+        })
+        .collect()
 }
 
 /// Count an agent's state and debt at the end of its step.
