@@ -158,7 +158,9 @@ pub fn footprint(p: &Params, spec: RunSpec) -> Footprint {
     let applications = size_of::<context::Application>() as u64 / 2;
     let agent_bytes = agents
         .saturating_mul(size_of::<agent::Agent>() as u64 + applications)
-        .saturating_add(chunks.saturating_mul(tally + outcomes));
+        .saturating_add(chunks.saturating_mul(tally + outcomes))
+        // A bit per agent (pass A's list of those still to visit), in whole chunks.
+        .saturating_add(chunks.saturating_mul(step::chunk_size(spec.agents) as u64 / 8));
     let kept = (spec.months as u64)
         .saturating_mul(size_of::<MonthRow>() as u64 + tally - size_of::<Tally>() as u64)
         .saturating_add(outcomes);

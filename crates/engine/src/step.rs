@@ -7,7 +7,8 @@
 //! the accepted applicants (pass B). 11 enforcement and market runs over the recruiters.
 //!
 //! Agents are stepped in fixed chunks; each chunk writes its own counters, added in chunk order,
-//! so the output does not depend on the number of threads.
+//! so the output does not depend on the number of threads. Pass A visits only the agents still
+//! in the pool or yet to enter it: those who have left it for good would do nothing.
 
 use super::agent::{Agent, State, fl};
 use super::context::{Application, Ctx, Local, Trace};
@@ -151,7 +152,8 @@ impl World {
 
         // Pass A: phases 1–3 and 6–10. Agents who have not entered the pool yet sit at the end,
         // in order of entry (see population.rs), so the pass stops where they begin: they would
-        // do nothing, and skipping them saves reading their memory.
+        // do nothing, and skipping them saves reading their memory. Those who have left it are
+        // scattered among the others: each chunk's bits say which agents are still to visit.
         let end = self.entered_end(t);
         let chunk_len = self.chunk;
         for s in &mut self.scratch[end.div_ceil(chunk_len)..] {
