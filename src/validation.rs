@@ -83,23 +83,49 @@ pub fn period(s: &str, start_year: i32, months: usize) -> Result<Period, String>
     Ok(Period { from, to })
 }
 
-/// The value of a metric per replicate over a period.
-fn metric_values(
-    reps: &[Replicate],
-    p: &Params,
-    key: &Key,
-    per: Period,
-) -> Result<Vec<f64>, String> {
-    let mut out = Vec::new();
-    for r in reps {
-        let all = metrics::outcomes(r, p, per);
-        match all.iter().find(|(n, _)| n == key) {
-            Some((_, Some(v))) => out.push(*v),
-            Some((_, None)) => {}
-            None => return Err(format!("unknown metric {key}")),
+/// Each replicate's metrics over a period, worked out once for all the targets and series
+/// that read the same period (a run's validation reads a few periods many times).
+struct Values<'a> {
+    reps: &'a [Replicate],
+    p: &'a Params,
+    /// `(from, to)` of each period worked out, and every metric of each replicate over it.
+    done: Vec<((usize, usize), Vec<Vec<(Key, Option<f64>)>>)>,
+}
+
+impl<'a> Values<'a> {
+    fn new(reps: &'a [Replicate], p: &'a Params) -> Self {
+        Values {
+            reps,
+            p,
+            done: Vec::new(),
         }
     }
-    Ok(out)
+
+    /// The value of `key` over `per` in each replicate that has one.
+    fn of(&mut self, key: &Key, per: Period) -> Result<Vec<f64>, String> {
+        let at = (per.from, per.to);
+        let i = match self.done.iter().position(|(p, _)| *p == at) {
+            Some(i) => i,
+            None => {
+                let all = self
+                    .reps
+                    .iter()
+                    .map(|r| metrics::outcomes(r, self.p, per))
+                    .collect();
+                self.done.push((at, all));
+                self.done.len() - 1
+            }
+        };
+        let mut out = Vec::new();
+        for all in &self.done[i].1 {
+            match all.iter().find(|(n, _)| n == key) {
+                Some((_, Some(v))) => out.push(*v),
+                Some((_, None)) => {}
+                None => return Err(format!("unknown metric {key}")),
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// Look a dotted path up in the resolved scenario (ids select entries of arrays of tables).
@@ -116,6 +142,7 @@ pub fn validate(
     start_year: i32,
 ) -> Result<(Vec<Row>, Vec<SeriesRow>), String> {
     let months = reps.first().map(|r| r.months.len()).unwrap_or(0);
+    let mut values = Values::new(reps, p);
     let mut rows = Vec::new();
     for t in &obs.targets {
         let kind = match t.kind {
@@ -129,7 +156,8 @@ pub fn validate(
             (Some(key), None) => {
                 let per = period(&t.period, start_year, months)
                     .map_err(|e| format!("target {}: {e}", t.id))?;
-                let vals = metric_values(reps, p, &key, per)
+                let vals = values
+                    .of(&key, per)
                     .map_err(|e| format!("target {}: {e}", t.id))?;
                 (key.metric, metrics::describe(&vals))
             }
@@ -173,7 +201,8 @@ pub fn validate(
             let per = period(&year.to_string(), start_year, months)
                 .map_err(|e| format!("series {}: {e}", s.id))?;
             let sim = metrics::describe(
-                &metric_values(reps, p, &s.key(), per)
+                &values
+                    .of(&s.key(), per)
                     .map_err(|e| format!("series {}: {e}", s.id))?,
             )
             .mean;
