@@ -89,8 +89,11 @@ struct Values<'a> {
     reps: &'a [Replicate],
     p: &'a Params,
     /// `(from, to)` of each period worked out, and every metric of each replicate over it.
-    done: Vec<((usize, usize), Vec<Vec<(Key, Option<f64>)>>)>,
+    done: Vec<((usize, usize), Vec<Metrics>)>,
 }
+
+/// Every metric of one replicate over one period (`metrics::outcomes`).
+type Metrics = Vec<(Key, Option<f64>)>;
 
 impl<'a> Values<'a> {
     fn new(reps: &'a [Replicate], p: &'a Params) -> Self {
