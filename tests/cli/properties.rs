@@ -148,6 +148,16 @@ fn thread_count_does_not_change_a_run_that_starts_from_a_settling_run() {
     }
 }
 
+/// The fixture's parameters with a settling run of `months` months (an agent for each 100
+/// persons in it).
+fn settled_fixture(months: u32) -> crossroads::engine::params::Params {
+    let mut s: crossroads::scenario::Scenario =
+        toml::from_str(&fixture_without_events()).expect("the fixture parses");
+    s.settle_months = months;
+    s.settle_persons_per_agent = 100.0;
+    crossroads::compile::params(&s).expect("the fixture compiles")
+}
+
 /// After a settling run the initial pool is not drawn but seated: each of its agents takes the
 /// record of a person alive at the end of the settling run (`population::seat`), and `create`
 /// leaves those agents blank for it. No agent may be left blank: every one of the initial pool is
@@ -157,11 +167,7 @@ fn thread_count_does_not_change_a_run_that_starts_from_a_settling_run() {
 #[test]
 fn every_agent_of_a_settled_start_is_seated_or_still_to_enter() {
     use crossroads::engine::agent::State;
-    let mut s: crossroads::scenario::Scenario =
-        toml::from_str(&fixture_without_events()).expect("the fixture parses");
-    s.settle_months = 12;
-    s.settle_persons_per_agent = 100.0;
-    let p = crossroads::compile::params(&s).expect("the fixture compiles");
+    let p = settled_fixture(12);
     let spec = RunSpec {
         seed: 3,
         replicate: 0,
@@ -203,11 +209,7 @@ fn every_agent_of_a_settled_start_is_seated_or_still_to_enter() {
 #[test]
 fn agents_who_have_left_the_pool_are_skipped_and_skipping_them_changes_nothing() {
     use crossroads::engine::agent::State;
-    let mut s: crossroads::scenario::Scenario =
-        toml::from_str(&fixture_without_events()).expect("the fixture parses");
-    s.settle_months = 24;
-    s.settle_persons_per_agent = 100.0;
-    let p = crossroads::compile::params(&s).expect("the fixture compiles");
+    let p = settled_fixture(24);
     let spec = RunSpec {
         seed: 5,
         replicate: 0,
