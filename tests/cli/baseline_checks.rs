@@ -164,9 +164,8 @@ fn each_recommendation_moves_what_it_targets() {
         "recommendation 2 should raise victims identified in captivity or detention: {s:?}"
     );
     lower("2-cross-border-cooperation", "trafficked_per_year", "", "");
-    // 3: sustainable reintegration up, irregular re-migration down.
+    // 3: sustainable reintegration up (irregular re-migration down: its own test, below).
     higher("3-reintegration", "reintegration_sustainable_share", "", "");
-    lower("3-reintegration", "remigration_irregular_share", "", "");
     // 4: trafficking.
     lower("4-awareness", "trafficked_per_year", "", "");
     // 5: fewer networks operating from the targeted locations, less trafficking through them.
@@ -179,6 +178,39 @@ fn each_recommendation_moves_what_it_targets() {
         );
         lower("5-enforcement", "trafficked_per_year", "base", base);
     }
+}
+
+/// Reintegration lowers the share of returnees who leave again irregularly. The effect is small
+/// (about 0.0002 on a share of 0.0147, under 2%): at the size of the test above the paired 95%
+/// interval is about ±0.0003 wide and cannot tell it from zero, so it is checked at the
+/// README's default size (250,000 agents, 8 replicates), where the interval is about ±0.0001.
+#[test]
+fn reintegration_lowers_irregular_remigration_at_the_readme_default() {
+    let tmp = tempfile::TempDir::new().unwrap();
+    let out = compare_ok(
+        tmp.path(),
+        &[baseline(), recommendation("3-reintegration.toml")],
+        &["--agents", "250000", "--replicates", "8"],
+    );
+    let (head, rows) = read_csv(&out.join("comparison.csv"));
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| {
+            r[col("scenario")] == "3-reintegration"
+                && r[col("metric")] == "remigration_irregular_share"
+                && r[col("by")].is_empty()
+        })
+        .expect("a row for remigration_irregular_share");
+    assert_eq!(row[col("period")], "2026-2031");
+    let (lo, hi) = (
+        cell(&row[col("diff_ci_low")]).unwrap(),
+        cell(&row[col("diff_ci_high")]).unwrap(),
+    );
+    assert!(
+        hi < 0.0,
+        "3-reintegration should lower remigration_irregular_share: interval [{lo}, {hi}]"
+    );
 }
 
 /// A policy introduced in 2026-01 leaves every month before it exactly as in the baseline (the

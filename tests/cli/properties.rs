@@ -1149,3 +1149,82 @@ fn the_resolved_scenario_in_the_manifest_reproduces_the_run() {
         );
     }
 }
+
+/// Enforcement investigates an active recruiter in a month with its kind's rate at its base,
+/// raised by the victims traced to it that month, whether the chance is drawn every month (the
+/// licensed agencies) or kept by the recruiter's clock (the others, `recruiters/clocks.rs`):
+/// over many months of recruiters being prosecuted, acquitted, convicted and replaced, the
+/// investigations counted match the sum of those chances within sampling error.
+#[test]
+fn investigations_follow_each_recruiters_monthly_chance() {
+    use crossroads::engine::context::Trace;
+    use crossroads::engine::enforcement;
+    use crossroads::engine::matching::KindDemand;
+    use crossroads::engine::recruiters::{Recruiters, Status};
+    use crossroads::engine::rng::RunKey;
+
+    let mut s: crossroads::scenario::Scenario =
+        toml::from_str(&fixture_without_events()).expect("the fixture parses");
+    let e = &mut s.policy.enforcement;
+    e.p_investigation = 0.05;
+    e.months_to_verdict = 2;
+    e.conviction_share = 0.3;
+    // Investigations only from the month's chances: no chains, no licences withdrawn.
+    s.market.p_chain_trace = 0.0;
+    s.market.p_investigate_per_victim = 0.2;
+    let r = &mut s.policy.recruitment;
+    r.broker_registration_share = 0.0;
+    r.joint_liability_share = 0.0;
+    r.p_cap_enforcement = 0.0;
+    r.p_licence_enforcement = 0.0;
+    let p = crossroads::compile::params(&s).expect("the fixture compiles");
+    let key = RunKey::new(5, 0);
+    let mut rec = Recruiters::new(&p, key).expect("memory for the recruiters");
+    let demand = KindDemand {
+        applied: vec![0; p.kinds.len()],
+        rejected: vec![0; p.kinds.len()],
+    };
+    let traced = |r: usize, t: usize| (r + t).is_multiple_of(7);
+    // Expected investigations, their variance, and those counted.
+    let (mut expected, mut variance, mut counted) = (0.0f64, 0.0f64, 0u64);
+    let (mut acquitted, mut entered) = (0, 0);
+    for t in 0..240 {
+        let traces: Vec<Trace> = (0..rec.len())
+            .filter(|&r| traced(r, t))
+            .map(|r| Trace {
+                recruiter: r as u32,
+                district: 0,
+                units: 1,
+            })
+            .collect();
+        let before = rec.status.clone();
+        for (r, _) in before
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| **s == Status::Active)
+        {
+            let victims = traced(r, t) as u32 as f32;
+            let x = (rec.steady_rate(&p, r) + victims * p.market.p_investigate_per_victim).min(1.0)
+                as f64;
+            expected += x;
+            variance += x * (1.0 - x);
+        }
+        let c = enforcement::month(&p, &mut rec, key, t as i32, &traces, &demand, 1.0);
+        counted += c.investigations as u64;
+        for (r, was) in before.iter().enumerate() {
+            let active = rec.status[r] == Status::Active;
+            acquitted += (*was == Status::Prosecuted && active) as u32;
+            entered += (*was == Status::Closed && active) as u32;
+        }
+    }
+    let (counted, sd) = (counted as f64, variance.sqrt());
+    assert!(
+        acquitted > 100 && entered > 100,
+        "the run must exercise clocks drawn again: {acquitted} acquitted, {entered} entered"
+    );
+    let z = (counted - expected) / sd;
+    assert!(
+        z.abs() < 4.0,
+        "{counted} investigations counted against {expected:.0} expected (sd {sd:.0}): z = {z:.2}"
+    );
+}

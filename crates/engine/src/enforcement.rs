@@ -14,6 +14,11 @@
 //! slower where the expected penalty deters (`Params::deterrence`); an entrant draws its own
 //! traits. Brokers whose principal is gone find another. The month's programme costs of
 //! recruitment regulation, cooperation and enforcement are counted here.
+//!
+//! The recruiters of every kind but the licensed agencies are investigated at their steady rate
+//! by a clock (`recruiters/clocks.rs`, the same law as a draw each month), so a month looks only
+//! at the licensed agencies, the recruiters closed or under prosecution, and those due or with
+//! victims, not at each of the 22,000.
 
 use super::context::Trace;
 use super::matching::KindDemand;
@@ -66,7 +71,6 @@ pub fn month(
     weight: f64,
 ) -> Counts {
     let mut c = Counts::default();
-    let nl = p.locations.len();
     let m = &p.market;
     let w = weight as f32;
     for tr in traces {
@@ -85,102 +89,150 @@ pub fn month(
     // Each recruiter's reputations are its own: recovering them all before the loop below,
     // rather than each in its turn, changes nothing.
     rec.recover_reputations(p);
-    let e = &p.policy.enforcement;
-    let cap = &p.policy.recruitment;
-    // Each kind's investigation rate at each of its bases, looked up once for the month rather
-    // than through the kind's list of bases for every recruiter.
-    let investigation_rate: Vec<Vec<f32>> = p
-        .kinds
-        .iter()
-        .enumerate()
-        .map(|(k, kind)| {
-            kind.bases
-                .iter()
-                .map(|&(l, _)| p.investigation_rate[k * nl + l as usize])
-                .collect()
-        })
-        .collect();
+    // The recruiters to look at this month, in id order: every licensed agency, every recruiter
+    // closed or under prosecution, and of the others (investigated by their clocks, see
+    // recruiters/clocks.rs) those whose clock is due and those with victims this month. The
+    // others' month would change nothing.
+    rec.start_clocks(p, key, t);
+    let mut visit = rec.inactive.clone();
+    let mut mark = |r: usize| visit[r / 64] |= 1 << (r % 64);
+    for (k, kind) in p.kinds.iter().enumerate() {
+        if kind.kind == RecruiterType::LicensedAgency {
+            (rec.kind_start[k]..rec.kind_start[k + 1]).for_each(|r| mark(r as usize));
+        }
+    }
+    rec.take_due(t).into_iter().for_each(|r| mark(r as usize));
+    traces.iter().for_each(|tr| mark(tr.recruiter as usize));
     // Recruiters prosecuted this month, in id order: their chains are followed below.
     let mut prosecuted: Vec<u32> = Vec::new();
-    for r in 0..rec.len() {
-        let k = rec.kind[r] as usize;
-        let kind = &p.kinds[k];
-        let mut rng = key.stream(entity::recruiter(r), t as u32, Purpose::Recruiter, 0);
-        match rec.status[r] {
-            Status::Closed => {
-                let unmet = if demand.applied[k] > 0 {
-                    demand.rejected[k] as f32 / demand.applied[k] as f32
-                } else {
-                    0.0
-                };
-                let entry =
-                    m.p_entry * (1.0 + m.entry_demand_factor * unmet) * rec.deterrence(p, r);
-                if rng.chance(entry) {
-                    rec.enter(p, r, &mut rng);
-                }
-                rec.victims[r] = 0;
-                continue;
-            }
-            Status::Active | Status::Prosecuted => {}
-        }
-        // An agency reconsiders from time to time whether over-charging is worth the risk; its
-        // own stream, so that the enforcement draws below do not move.
-        if kind.kind == RecruiterType::LicensedAgency && m.p_compliance_review > 0.0 {
-            let mut review = key.stream(entity::recruiter(r), t as u32, Purpose::Market, 2);
-            if review.chance(m.p_compliance_review) {
-                rec.review_compliance(r, review.uniform());
-            }
-        }
-        if kind.kind == RecruiterType::LicensedAgency
-            && cap.fee_cap.is_some()
-            && !rec.compliant(p, r)
-            && rng.chance(cap.p_cap_enforcement as f32)
-        {
-            rec.set_status(r, Status::Closed);
-            rec.victims[r] = 0;
-            c.licences_withdrawn += 1;
-            continue;
-        }
-        // Licence conditions: an agency that deceives or coerces is caught on inspection (its
-        // own stream, so the draws above and below do not move).
-        if kind.kind == RecruiterType::LicensedAgency
-            && cap.p_licence_enforcement > 0.0
-            && !rec.keeps_conditions(p, r)
-            && (rec.deception[r] > 0.0 || rec.coercion[r] > 0.0)
-            && key
-                .stream(entity::recruiter(r), t as u32, Purpose::Market, 7)
-                .chance(cap.p_licence_enforcement as f32)
-        {
-            rec.set_status(r, Status::Closed);
-            rec.victims[r] = 0;
-            c.licences_withdrawn += 1;
-            continue;
-        }
-        if rec.status[r] == Status::Active {
-            let x = investigation_rate[k][rec.base[r] as usize]
-                + rec.victims[r] as f32 * w * m.p_investigate_per_victim;
-            if rng.chance(x.min(1.0)) && investigate(p, rec, r, &mut rng, &mut c) {
+    for (word, &bits) in visit.iter().enumerate() {
+        let mut bits = bits;
+        while bits != 0 {
+            let r = word * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if turn(p, rec, key, t, r, demand, w, &mut c) {
                 prosecuted.push(r as u32);
             }
-        } else {
-            rec.timer[r] = rec.timer[r].saturating_sub(1);
-            if rec.timer[r] == 0 {
-                if rng.chance(e.conviction_share) {
-                    c.convictions += 1;
-                    c.persons_convicted += kind.persons as f64;
-                    rec.set_status(r, Status::Closed);
-                } else {
-                    rec.set_status(r, Status::Active);
-                }
-            }
+            rec.victims[r] = 0;
         }
-        rec.victims[r] = 0;
     }
     follow_chains(p, rec, key, t, &prosecuted, &mut c);
     rec.rebuild_reach(p, key);
     rec.replace_lost_principals(p, key, t);
     count_operating(p, rec, key, &mut c);
     c
+}
+
+/// Recruiter `r`'s month: a closed place may be taken by a new recruiter (faster where demand
+/// went unmet, slower where the penalty deters); an agency may reconsider its compliance, and
+/// lose its licence for charging over the cap or breaking its conditions; an active recruiter
+/// may be investigated, a prosecuted one comes a month nearer its verdict. Returns whether it is
+/// prosecuted. The month's stream is made only when a draw is taken from it.
+#[allow(clippy::too_many_arguments)]
+fn turn(
+    p: &Params,
+    rec: &mut Recruiters,
+    key: RunKey,
+    t: i32,
+    r: usize,
+    demand: &KindDemand,
+    w: f32,
+    c: &mut Counts,
+) -> bool {
+    let m = &p.market;
+    let cap = &p.policy.recruitment;
+    let k = rec.kind[r] as usize;
+    let stream = || key.stream(entity::recruiter(r), t as u32, Purpose::Recruiter, 0);
+    if rec.status[r] == Status::Closed {
+        let unmet = if demand.applied[k] > 0 {
+            demand.rejected[k] as f32 / demand.applied[k] as f32
+        } else {
+            0.0
+        };
+        let entry = m.p_entry * (1.0 + m.entry_demand_factor * unmet) * rec.deterrence(p, r);
+        let mut rng = stream();
+        if rng.chance(entry) {
+            rec.enter(p, r, &mut rng);
+            rec.restart_clock(p, key, r, t);
+        }
+        return false;
+    }
+    let active = rec.status[r] == Status::Active;
+    let q = rec.steady_rate(p, r);
+    if rec.clocked(p, r) {
+        if active {
+            // The clock's investigation, or the victims' own chance (see clocks.rs).
+            let x = (q + rec.victims[r] as f32 * w * m.p_investigate_per_victim).min(1.0);
+            let due = rec.due_now(r, t);
+            if due {
+                rec.restart_clock(p, key, r, t);
+            }
+            let investigated =
+                due || Recruiters::victims_investigate(key, r, t, Recruiters::extra_chance(q, x));
+            return investigated && investigate(p, rec, r, &mut stream(), c);
+        }
+        wait_for_verdict(p, rec, key, t, r, stream, c);
+        return false;
+    }
+    // A licensed agency. It reconsiders from time to time whether over-charging is worth the
+    // risk; its own stream, so that the enforcement draws below do not move.
+    if m.p_compliance_review > 0.0 {
+        let mut review = key.stream(entity::recruiter(r), t as u32, Purpose::Market, 2);
+        if review.chance(m.p_compliance_review) {
+            rec.review_compliance(r, review.uniform());
+        }
+    }
+    let mut rng = stream();
+    if cap.fee_cap.is_some() && !rec.compliant(p, r) && rng.chance(cap.p_cap_enforcement as f32) {
+        rec.set_status(r, Status::Closed);
+        c.licences_withdrawn += 1;
+        return false;
+    }
+    // Licence conditions: an agency that deceives or coerces is caught on inspection (its own
+    // stream, so the draws above and below do not move).
+    if cap.p_licence_enforcement > 0.0
+        && !rec.keeps_conditions(p, r)
+        && (rec.deception[r] > 0.0 || rec.coercion[r] > 0.0)
+        && key
+            .stream(entity::recruiter(r), t as u32, Purpose::Market, 7)
+            .chance(cap.p_licence_enforcement as f32)
+    {
+        rec.set_status(r, Status::Closed);
+        c.licences_withdrawn += 1;
+        return false;
+    }
+    if active {
+        let x = (q + rec.victims[r] as f32 * w * m.p_investigate_per_victim).min(1.0);
+        return rng.chance(x) && investigate(p, rec, r, &mut rng, c);
+    }
+    wait_for_verdict(p, rec, key, t, r, || rng, c);
+    false
+}
+
+/// A prosecuted recruiter's month: one month nearer its verdict, and at the verdict convicted
+/// (it closes, and its persons are counted) or acquitted (active again), with a draw from the
+/// month's stream.
+fn wait_for_verdict(
+    p: &Params,
+    rec: &mut Recruiters,
+    key: RunKey,
+    t: i32,
+    r: usize,
+    stream: impl FnOnce() -> Stream,
+    c: &mut Counts,
+) {
+    rec.timer[r] = rec.timer[r].saturating_sub(1);
+    if rec.timer[r] > 0 {
+        return;
+    }
+    if stream().chance(p.policy.enforcement.conviction_share) {
+        c.convictions += 1;
+        c.persons_convicted += p.kinds[rec.kind[r] as usize].persons as f64;
+        rec.set_status(r, Status::Closed);
+    } else {
+        rec.set_status(r, Status::Active);
+        rec.restart_clock(p, key, r, t);
+    }
 }
 
 /// An investigation of recruiter `r`: counted, and a prosecution with the prosecution share.

@@ -10,6 +10,7 @@ use super::params::RecruiterType;
 use super::params::{Ix, Params};
 use super::rng::{Purpose, RunKey, Stream, entity};
 
+mod clocks;
 mod operating;
 pub use operating::Books;
 
@@ -105,6 +106,11 @@ pub struct Recruiters {
     /// starting value, as bits), when `recovering` was last checked: if it changes, every
     /// recruiter may move again.
     recovery_basis: Vec<u32>,
+    /// Each clocked recruiter's month of next investigation at its steady rate (`clocks.rs`).
+    clocks: clocks::Clocks,
+    /// A bit per recruiter, set while it is not active (closed or under prosecution):
+    /// enforcement looks at each of them every month.
+    pub inactive: Vec<u64>,
 }
 
 impl Recruiters {
@@ -150,6 +156,8 @@ impl Recruiters {
             recovering: try_vec(total, "the recruiters")?,
             is_recovering: try_filled(total, false, "the recruiters")?,
             recovery_basis: Vec::new(),
+            clocks: clocks::Clocks::default(),
+            inactive: try_filled(total.div_ceil(64), 0, "the recruiters")?,
         };
         for (k, kind) in p.kinds.iter().enumerate() {
             r.kind_start.push(r.kind.len() as u32);
@@ -262,6 +270,7 @@ impl Recruiters {
     /// ethics and traits from `rng` (in that order); its reputations start at its kind's value.
     pub fn enter(&mut self, p: &Params, r: usize, rng: &mut Stream) {
         self.status[r] = Status::Active;
+        self.inactive[r / 64] &= !(1 << (r % 64));
         self.timer[r] = 0;
         self.comply_draw[r] = rng.uniform();
         self.ethics_draw[r] = rng.uniform();
@@ -283,6 +292,12 @@ impl Recruiters {
             self.changed.push(r as u32);
         }
         self.status[r] = status;
+        let bit = 1 << (r % 64);
+        if status == Status::Active {
+            self.inactive[r / 64] &= !bit;
+        } else {
+            self.inactive[r / 64] |= bit;
+        }
     }
 
     /// Recruiter `r` reconsiders its compliance with the fee cap, with a new draw.
