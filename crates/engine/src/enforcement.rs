@@ -94,14 +94,14 @@ pub fn month(
     // recruiters/clocks.rs) those whose clock is due and those with victims this month. The
     // others' month would change nothing.
     rec.start_clocks(p, key, t);
-    let mut visit = rec.inactive.clone();
+    let mut visit = rec.closed.clone();
     let mut mark = |r: usize| visit[r / 64] |= 1 << (r % 64);
     for (k, kind) in p.kinds.iter().enumerate() {
         if kind.kind == RecruiterType::LicensedAgency {
             (rec.kind_start[k]..rec.kind_start[k + 1]).for_each(|r| mark(r as usize));
         }
     }
-    rec.take_due(t).into_iter().for_each(|r| mark(r as usize));
+    rec.take_due(t, &mut mark);
     traces.iter().for_each(|tr| mark(tr.recruiter as usize));
     // Recruiters prosecuted this month, in id order: their chains are followed below.
     let mut prosecuted: Vec<u32> = Vec::new();
@@ -169,7 +169,7 @@ fn turn(
             }
             let investigated =
                 due || Recruiters::victims_investigate(key, r, t, Recruiters::extra_chance(q, x));
-            return investigated && investigate(p, rec, r, &mut stream(), c);
+            return investigated && investigate(p, rec, r, t, &mut stream(), c);
         }
         wait_for_verdict(p, rec, key, t, r, stream, c);
         return false;
@@ -203,14 +203,14 @@ fn turn(
     }
     if active {
         let x = (q + rec.victims[r] as f32 * w * m.p_investigate_per_victim).min(1.0);
-        return rng.chance(x) && investigate(p, rec, r, &mut rng, c);
+        return rng.chance(x) && investigate(p, rec, r, t, &mut rng, c);
     }
     wait_for_verdict(p, rec, key, t, r, || rng, c);
     false
 }
 
-/// A prosecuted recruiter's month: one month nearer its verdict, and at the verdict convicted
-/// (it closes, and its persons are counted) or acquitted (active again), with a draw from the
+/// A prosecuted recruiter's month: nothing before its verdict month, and then convicted (it
+/// closes, and its persons are counted) or acquitted (active again), with a draw from the
 /// month's stream.
 fn wait_for_verdict(
     p: &Params,
@@ -221,8 +221,7 @@ fn wait_for_verdict(
     stream: impl FnOnce() -> Stream,
     c: &mut Counts,
 ) {
-    rec.timer[r] = rec.timer[r].saturating_sub(1);
-    if rec.timer[r] > 0 {
+    if rec.verdict[r] != t {
         return;
     }
     if stream().chance(p.policy.enforcement.conviction_share) {
@@ -241,25 +240,22 @@ fn investigate(
     p: &Params,
     rec: &mut Recruiters,
     r: usize,
+    t: i32,
     rng: &mut Stream,
     c: &mut Counts,
 ) -> bool {
     c.investigations += 1;
     if rng.chance(p.policy.enforcement.prosecution_share) {
-        prosecute(p, rec, r, c);
+        prosecute(p, rec, r, t, c);
         return true;
     }
     false
 }
 
-fn prosecute(p: &Params, rec: &mut Recruiters, r: usize, c: &mut Counts) {
+fn prosecute(p: &Params, rec: &mut Recruiters, r: usize, t: i32, c: &mut Counts) {
     c.prosecutions += 1;
     rec.set_status(r, Status::Prosecuted);
-    rec.timer[r] = p
-        .policy
-        .enforcement
-        .months_to_verdict
-        .clamp(1, u16::MAX as u32) as u16;
+    rec.await_verdict(r, t, p.policy.enforcement.months_to_verdict);
 }
 
 /// Follow the chains of the recruiters prosecuted this month: a broker's principal, a
@@ -292,12 +288,12 @@ fn follow_chains(
         let registered = rec.registered(p, key, broker);
         // Joint liability: the principal answers for its broker's acts.
         if from == broker && u < pol.joint_liability_share {
-            prosecute(p, rec, to, c);
+            prosecute(p, rec, to, t, c);
             return;
         }
         let follow = if registered { 1.0 } else { m.p_chain_trace };
         if rng.chance(follow) {
-            investigate(p, rec, to, &mut rng, c);
+            investigate(p, rec, to, t, &mut rng, c);
         }
     };
     for &r in prosecuted {

@@ -21,7 +21,7 @@ use super::{OutOfMemory, try_filled, try_vec};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     Active,
-    /// Under prosecution; keeps operating until the verdict (`timer` months away).
+    /// Under prosecution; keeps operating until the verdict (in month `verdict`).
     Prosecuted,
     /// Convicted, lost its licence, or never filled: an empty slot a new recruiter may take.
     Closed,
@@ -32,7 +32,9 @@ pub struct Recruiters {
     pub kind: Vec<Ix>,
     /// Changed only through `set_status` and `enter`, which record it for the books.
     pub status: Vec<Status>,
-    pub timer: Vec<u16>,
+    /// The month of a prosecuted recruiter's verdict (in the months enforcement is called with,
+    /// see `clocks.rs`); set by `await_verdict`.
+    pub verdict: Vec<i32>,
     /// Home district of a broker (brokers work in one district); 255 for others.
     pub home: Vec<Option<Ix>>,
     /// Each recruiter's fixed draw in [0, 1) for compliance with the fee cap: it complies while
@@ -108,9 +110,9 @@ pub struct Recruiters {
     recovery_basis: Vec<u32>,
     /// Each clocked recruiter's month of next investigation at its steady rate (`clocks.rs`).
     clocks: clocks::Clocks,
-    /// A bit per recruiter, set while it is not active (closed or under prosecution):
-    /// enforcement looks at each of them every month.
-    pub inactive: Vec<u64>,
+    /// A bit per recruiter, set while it is closed: enforcement looks at each of them every
+    /// month (a new recruiter may take the place).
+    pub closed: Vec<u64>,
 }
 
 impl Recruiters {
@@ -121,7 +123,7 @@ impl Recruiters {
         let mut r = Recruiters {
             kind: try_vec(total, "the recruiters")?,
             status: try_vec(total, "the recruiters")?,
-            timer: try_filled(total, 0, "the recruiters")?,
+            verdict: try_filled(total, 0, "the recruiters")?,
             home: try_vec(total, "the recruiters")?,
             comply_draw: try_vec(total, "the recruiters")?,
             deception: try_vec(total, "the recruiters")?,
@@ -157,7 +159,7 @@ impl Recruiters {
             is_recovering: try_filled(total, false, "the recruiters")?,
             recovery_basis: Vec::new(),
             clocks: clocks::Clocks::default(),
-            inactive: try_filled(total.div_ceil(64), 0, "the recruiters")?,
+            closed: try_filled(total.div_ceil(64), 0, "the recruiters")?,
         };
         for (k, kind) in p.kinds.iter().enumerate() {
             r.kind_start.push(r.kind.len() as u32);
@@ -270,8 +272,7 @@ impl Recruiters {
     /// ethics and traits from `rng` (in that order); its reputations start at its kind's value.
     pub fn enter(&mut self, p: &Params, r: usize, rng: &mut Stream) {
         self.status[r] = Status::Active;
-        self.inactive[r / 64] &= !(1 << (r % 64));
-        self.timer[r] = 0;
+        self.closed[r / 64] &= !(1 << (r % 64));
         self.comply_draw[r] = rng.uniform();
         self.ethics_draw[r] = rng.uniform();
         self.draw_traits(p, r, rng);
@@ -293,10 +294,10 @@ impl Recruiters {
         }
         self.status[r] = status;
         let bit = 1 << (r % 64);
-        if status == Status::Active {
-            self.inactive[r / 64] &= !bit;
+        if status != Status::Closed {
+            self.closed[r / 64] &= !bit;
         } else {
-            self.inactive[r / 64] |= bit;
+            self.closed[r / 64] |= bit;
         }
     }
 

@@ -15,8 +15,11 @@
 //! or one acquitted), after it fires, and for every active recruiter when the rates or the run
 //! key change (a new epoch, the run after its settling run), always from the month it is drawn
 //! in on. Its draws come from the recruiter's own streams, keyed by the month of the drawing.
-
-use std::collections::BTreeMap;
+//!
+//! The same calendar holds the month of each prosecuted recruiter's verdict, so that it is looked
+//! at then and not every month before. Months are those enforcement is called with; a month that
+//! does not follow the last one (the run's months count from 0 again after its settling run) moves
+//! every verdict with it, so that each comes as many months after as it had still to wait.
 
 use super::super::params::{Params, RecruiterType};
 use super::super::rng::{Purpose, RunKey, entity};
@@ -40,9 +43,11 @@ pub struct Clocks {
     /// Each recruiter's month of next investigation at its steady rate (`NEVER` for none, and
     /// for recruiters without a clock: agencies, and those not active when it was last drawn).
     due: Vec<i32>,
-    /// The recruiters due in each month. A clock drawn again leaves its old entry behind, which
-    /// is passed over because `due` no longer names that month.
-    calendar: BTreeMap<i32, Vec<u32>>,
+    /// The recruiters due (a clock or a verdict) by month. A clock drawn again leaves its old
+    /// entry behind, which is passed over because `due` no longer names that month.
+    calendar: Calendar,
+    /// The month of the last call of `start_clocks`.
+    last: Option<i32>,
 }
 
 impl Recruiters {
@@ -60,8 +65,19 @@ impl Recruiters {
     }
 
     /// Make the clocks those of `key` and `p`'s rates at month `t`: if either changed since they
-    /// were drawn, every active clocked recruiter's clock is drawn again from `t` on.
+    /// were drawn, every active clocked recruiter's clock is drawn again from `t` on. If `t` does
+    /// not follow the month of the last call, every verdict moves with it.
     pub fn start_clocks(&mut self, p: &Params, key: RunKey, t: i32) {
+        let next = self.clocks.last.map_or(t, |last| last + 1);
+        self.clocks.last = Some(t);
+        if t != next {
+            for r in 0..self.len() {
+                if self.status[r] == Status::Prosecuted {
+                    self.verdict[r] += t - next;
+                }
+            }
+            self.clocks.basis = None;
+        }
         let rates: Vec<u32> = p.investigation_rate.iter().map(|x| x.to_bits()).collect();
         if matches!(&self.clocks.basis, Some((k, b)) if *k == key && *b == rates) {
             return;
@@ -71,10 +87,21 @@ impl Recruiters {
         self.clocks.due.clear();
         self.clocks.due.resize(self.len(), NEVER);
         for r in 0..self.len() {
-            if self.status[r] == Status::Active && self.clocked(p, r) {
-                self.draw_clock(p, key, r, t, t, SUB_EPOCH);
+            match self.status[r] {
+                Status::Active if self.clocked(p, r) => {
+                    self.draw_clock(p, key, r, t, t, SUB_EPOCH);
+                }
+                Status::Prosecuted => self.clocks.calendar.push(self.verdict[r], r, t),
+                _ => {}
             }
         }
+    }
+
+    /// Recruiter `r` is prosecuted in month `t`: its verdict comes `months` later.
+    pub fn await_verdict(&mut self, r: usize, t: i32, months: u32) {
+        let at = t.saturating_add(months.clamp(1, u16::MAX as u32) as i32);
+        self.verdict[r] = at;
+        self.clocks.calendar.push(at, r, t);
     }
 
     /// Draw clocked recruiter `r`'s clock again at month `t`, from the next month on (it has
@@ -85,11 +112,11 @@ impl Recruiters {
         }
     }
 
-    /// The recruiters whose clock says they are investigated in month `t`, in no particular order
-    /// and possibly more than once (each is active and clocked, and must be checked for being
-    /// due with `due_now`).
-    pub fn take_due(&mut self, t: i32) -> Vec<u32> {
-        self.clocks.calendar.remove(&t).unwrap_or_default()
+    /// The recruiters the calendar names for month `t` (or before), in no particular order and
+    /// possibly more than once: a clocked one must still be checked for being due with
+    /// `due_now`, a prosecuted one for its verdict.
+    pub fn take_due(&mut self, t: i32, each: impl FnMut(usize)) {
+        self.clocks.calendar.take(t, each);
     }
 
     /// Whether clocked recruiter `r`'s clock fires in month `t`.
@@ -144,7 +171,63 @@ impl Recruiters {
         };
         self.clocks.due[r] = due;
         if due != NEVER {
-            self.clocks.calendar.entry(due).or_default().push(r as u32);
+            self.clocks.calendar.push(due, r, now);
         }
+    }
+}
+
+/// Months of the calendar's wheel: entries due within this many months of when they are made
+/// go into the wheel, by month; later ones wait in `far`, which is looked through every
+/// `FAR_EVERY` months for those that have come within reach.
+const WHEEL: i32 = 256;
+const FAR_EVERY: i32 = 64;
+
+/// Recruiters by the month they are due, taken a month at a time in increasing months.
+#[derive(Clone, Debug)]
+struct Calendar {
+    wheel: Vec<Vec<u32>>,
+    far: Vec<(i32, u32)>,
+}
+
+impl Default for Calendar {
+    fn default() -> Calendar {
+        Calendar {
+            wheel: vec![Vec::new(); WHEEL as usize],
+            far: Vec::new(),
+        }
+    }
+}
+
+impl Calendar {
+    fn clear(&mut self) {
+        self.wheel.iter_mut().for_each(Vec::clear);
+        self.far.clear();
+    }
+
+    /// Recruiter `r` is due in month `at`, which is `now` or later.
+    fn push(&mut self, at: i32, r: usize, now: i32) {
+        if at - now < WHEEL {
+            self.wheel[at.rem_euclid(WHEEL) as usize].push(r as u32);
+        } else {
+            self.far.push((at, r as u32));
+        }
+    }
+
+    /// Hand each recruiter due in month `t` to `each`, and forget them. Months must be taken in
+    /// increasing order, none skipped, from the month of the first `push` on.
+    fn take(&mut self, t: i32, mut each: impl FnMut(usize)) {
+        if t.rem_euclid(FAR_EVERY) == 0 && !self.far.is_empty() {
+            let wheel = &mut self.wheel;
+            self.far.retain(|&(at, r)| {
+                let near = at - t < WHEEL;
+                if near {
+                    wheel[at.rem_euclid(WHEEL) as usize].push(r);
+                }
+                !near
+            });
+        }
+        let slot = &mut self.wheel[t.rem_euclid(WHEEL) as usize];
+        slot.iter().for_each(|&r| each(r as usize));
+        slot.clear();
     }
 }
