@@ -273,6 +273,109 @@ fn range(cfg: &Config, key: &str) -> String {
     }
 }
 
+/// The assumption the Sobol' step's rule leaves out, and why.
+const LEFT_OUT: (&str, &str) = (
+    "market.p_chain_trace",
+    "it moves only the count of convictions",
+);
+
+/// The Sobol' step's rule (scenarios/sweeps/robustness-sobol.toml: for each of the two headline
+/// effects of each recommendation, the assumption with the largest μ\* in the screening), checked
+/// against the screening as it was run: which assumptions it asks for and the Sobol' sweep lacks,
+/// which the Sobol' sweep has besides, and which are often among the largest but first for none.
+fn rule_of_the_sobol_step(o: &mut String, m: &Sweep, s: &Sweep) {
+    let in_sobol = |k: &str| s.config.parameters.iter().any(|p| p.key == k);
+    let effects: Vec<(&str, &str)> = RECOMMENDATIONS
+        .iter()
+        .flat_map(|(sc, _, outs)| outs[..2].iter().map(move |me| (*sc, *me)))
+        .collect();
+    // For each assumption: the effects it is first for, and how often it is among the three largest.
+    let mut first: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut top3: BTreeMap<String, usize> = BTreeMap::new();
+    for (sc, me) in &effects {
+        let ranked = top(m, sc, me, "mu_star", 3);
+        if let Some((k, _)) = ranked.first() {
+            first
+                .entry(k.clone())
+                .or_default()
+                .push(format!("{}: {}", &sc[..1], words(me)));
+        }
+        for (k, _) in &ranked {
+            *top3.entry(k.clone()).or_default() += 1;
+        }
+    }
+    let code = |k: &str| format!("`{k}`");
+    let _ = write!(
+        o,
+        "\nThe Sobol' step takes the {} assumptions of scenarios/sweeps/robustness-sobol.toml, chosen \
+         by the rule written there: for each of the two headline effects of each recommendation \
+         ({} effects), the assumption with the largest μ\\* in the screening. In the screening as \
+         run for this page, ",
+        s.config.parameters.len(),
+        effects.len()
+    );
+    let asked: Vec<&String> = first.keys().collect();
+    let lacking: Vec<String> = first
+        .iter()
+        .filter(|(k, _)| !in_sobol(k) && k.as_str() != LEFT_OUT.0)
+        .map(|(k, f)| format!("{} (first for {})", code(k), f.join(", ")))
+        .collect();
+    let besides: Vec<String> = s
+        .config
+        .parameters
+        .iter()
+        .filter(|p| !first.contains_key(&p.key))
+        .map(|p| code(&p.key))
+        .collect();
+    if lacking.is_empty() {
+        let _ = write!(
+            o,
+            "the rule names {} assumptions and the Sobol' sweep has each of them",
+            asked.len()
+        );
+    } else {
+        let _ = write!(
+            o,
+            "the rule names {} assumptions, and the Sobol' sweep lacks {}",
+            asked.len(),
+            lacking.join("; ")
+        );
+    }
+    if let Some(f) = first.get(LEFT_OUT.0) {
+        let _ = write!(
+            o,
+            "; the rule leaves out {} (first for {}): {}",
+            code(LEFT_OUT.0),
+            f.join(", "),
+            LEFT_OUT.1
+        );
+    }
+    if besides.is_empty() {
+        let _ = writeln!(o, ".");
+    } else {
+        let _ = writeln!(
+            o,
+            "; it has besides {}, first for none of the effects here.",
+            besides.join(", ")
+        );
+    }
+    let often: Vec<String> = top3
+        .iter()
+        .filter(|(k, n)| **n >= 2 && !first.contains_key(*k) && !in_sobol(k))
+        .map(|(k, n)| format!("{} (among the three largest for {n})", code(k)))
+        .collect();
+    if !often.is_empty() {
+        let _ = writeln!(
+            o,
+            "Often among the three largest but first for none, and so not in the Sobol' step: {}; \
+             a next study should add {}.",
+            often.join(", "),
+            if often.len() == 1 { "it" } else { "them" }
+        );
+    }
+    let _ = writeln!(o);
+}
+
 /// The largest indices of `index` for a scenario's metric, best first.
 fn top(s: &Sweep, scenario: &str, metric: &str, index: &str, n: usize) -> Vec<(String, f64)> {
     let mut v: Vec<(String, f64)> = s
@@ -372,14 +475,7 @@ fn render(m: &Sweep, s: &Sweep) -> String {
             count(sw.runs)
         );
     }
-    let _ = writeln!(
-        o,
-        "\nThe Sobol' step keeps, for each of the two headline effects of each recommendation in \
-         the screening, the assumption with the largest μ\\* (the rule is written in \
-         scenarios/sweeps/robustness-sobol.toml); `market.p_chain_trace`, which moves only the \
-         count of convictions, was left out. An assumption often among the largest but first for \
-         none (`lender.family.cap_usd` below) is not in it: a next study should add it.\n"
-    );
+    rule_of_the_sobol_step(&mut o, m, s);
 
     let _ = writeln!(o, "## Recommendation by recommendation\n");
     let _ = writeln!(
