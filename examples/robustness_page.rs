@@ -273,12 +273,6 @@ fn range(cfg: &Config, key: &str) -> String {
     }
 }
 
-/// The assumption the Sobol' step's rule leaves out, and why.
-const LEFT_OUT: (&str, &str) = (
-    "market.p_chain_trace",
-    "it moves only the count of convictions",
-);
-
 /// The Sobol' step's rule (scenarios/sweeps/robustness-sobol.toml: for each of the two headline
 /// effects of each recommendation, the assumption with the largest μ\* in the screening), checked
 /// against the screening as it was run: which assumptions it asks for and the Sobol' sweep lacks,
@@ -317,7 +311,7 @@ fn rule_of_the_sobol_step(o: &mut String, m: &Sweep, s: &Sweep) {
     let asked: Vec<&String> = first.keys().collect();
     let lacking: Vec<String> = first
         .iter()
-        .filter(|(k, _)| !in_sobol(k) && k.as_str() != LEFT_OUT.0)
+        .filter(|(k, _)| !in_sobol(k))
         .map(|(k, f)| format!("{} (first for {})", code(k), f.join(", ")))
         .collect();
     let besides: Vec<String> = s
@@ -339,15 +333,6 @@ fn rule_of_the_sobol_step(o: &mut String, m: &Sweep, s: &Sweep) {
             "the rule names {} assumptions, and the Sobol' sweep lacks {}",
             asked.len(),
             lacking.join("; ")
-        );
-    }
-    if let Some(f) = first.get(LEFT_OUT.0) {
-        let _ = write!(
-            o,
-            "; the rule leaves out {} (first for {}): {}",
-            code(LEFT_OUT.0),
-            f.join(", "),
-            LEFT_OUT.1
         );
     }
     if besides.is_empty() {
