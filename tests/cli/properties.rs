@@ -1228,3 +1228,69 @@ fn investigations_follow_each_recruiters_monthly_chance() {
         "{counted} investigations counted against {expected:.0} expected (sd {sd:.0}): z = {z:.2}"
     );
 }
+
+/// A prosecuted recruiter's verdict comes `months_to_verdict` months after its prosecution
+/// (enforcement looks at it only then, `recruiters/clocks.rs`), also when the month count starts
+/// again, as it does after the settling run: the verdict then comes as many months later as it
+/// still had to wait.
+#[test]
+fn a_verdict_comes_months_to_verdict_after_the_prosecution_across_a_restart() {
+    use crossroads::engine::enforcement;
+    use crossroads::engine::matching::KindDemand;
+    use crossroads::engine::recruiters::{Recruiters, Status};
+    use crossroads::engine::rng::RunKey;
+
+    const WAIT: u32 = 5;
+    let mut s: crossroads::scenario::Scenario =
+        toml::from_str(&fixture_without_events()).expect("the fixture parses");
+    let e = &mut s.policy.enforcement;
+    e.p_investigation = 0.05;
+    e.months_to_verdict = WAIT;
+    e.conviction_share = 0.3;
+    s.market.p_chain_trace = 0.0;
+    let r = &mut s.policy.recruitment;
+    r.joint_liability_share = 0.0;
+    r.p_cap_enforcement = 0.0;
+    r.p_licence_enforcement = 0.0;
+    let p = crossroads::compile::params(&s).expect("the fixture compiles");
+    let mut rec = Recruiters::new(&p, RunKey::new(5, 0)).expect("memory for the recruiters");
+    let demand = KindDemand {
+        applied: vec![0; p.kinds.len()],
+        rejected: vec![0; p.kinds.len()],
+    };
+    // Months since each recruiter's prosecution, counted in calls of enforcement.
+    let mut waited: Vec<Option<u32>> = vec![None; rec.len()];
+    let (mut verdicts, mut across) = (0, 0);
+    // A settling run of 30 months under its own key, then the run from month 0 under another.
+    let months = (0..30)
+        .map(|t| (RunKey::new(5, 0), t))
+        .chain((0..30).map(|t| (RunKey::new(6, 0), t)));
+    for (call, (key, t)) in months.enumerate() {
+        let before = rec.status.clone();
+        enforcement::month(&p, &mut rec, key, t, &[], &demand, 1.0);
+        for (r, was) in before.iter().enumerate() {
+            let now = rec.status[r];
+            if let Some(w) = waited[r].as_mut() {
+                *w += 1;
+                if now == Status::Prosecuted {
+                    assert!(
+                        *w < WAIT,
+                        "recruiter {r} still awaits its verdict after {w} months"
+                    );
+                } else {
+                    assert_eq!(*w, WAIT, "recruiter {r}'s verdict came after {w} months");
+                    verdicts += 1;
+                    across += (call >= 30 && call < 30 + WAIT as usize) as u32;
+                    waited[r] = None;
+                }
+            }
+            if *was == Status::Active && now == Status::Prosecuted {
+                waited[r] = Some(0);
+            }
+        }
+    }
+    assert!(
+        verdicts > 100 && across > 10,
+        "the run must exercise verdicts, also across the restart: {verdicts}, {across} across"
+    );
+}
