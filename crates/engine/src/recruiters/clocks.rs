@@ -112,8 +112,8 @@ impl Recruiters {
         }
     }
 
-    /// The recruiters the calendar names for month `t` (or before), in no particular order and
-    /// possibly more than once: a clocked one must still be checked for being due with
+    /// The recruiters the calendar names for month `t`, in no particular order and possibly
+    /// more than once: a clocked one must still be checked for being due with
     /// `due_now`, a prosecuted one for its verdict.
     pub fn take_due(&mut self, t: i32, each: impl FnMut(usize)) {
         self.clocks.calendar.take(t, each);
