@@ -26,6 +26,8 @@
 //!   refused before they start;
 //! - `routes`: Dubai, the Western Balkans, returns from Europe, corridors and hazards by sex,
 //!   and the outputs by sex and skill;
+//! - `model_tables`: docs/MODEL.md's tables of the baseline's parameters (sections 4.1 to 4.7
+//!   and the recruiters') give the values scenarios/baseline.toml holds;
 //! - `stationary`: the baseline with its events removed keeps every yearly flow steady from the
 //!   first reported year to the last;
 //! - `dictionary`: docs/metrics.csv is what `crossroads metrics` prints, outcomes.csv writes
@@ -49,6 +51,7 @@ mod exploitation;
 mod first_use;
 mod loader_mutations;
 mod mechanisms;
+mod model_tables;
 mod output_folder;
 mod properties;
 mod report;
