@@ -7,7 +7,9 @@
 //! `changed` rather than worked out again over every recruiter. Whatever else they depend on (the
 //! run key and the parameters listed in `basis`) is compared with what they were last worked out
 //! under, and any difference rebuilds them all. Either way they come out as a rebuild from
-//! scratch would make them: lists in id order, capacities added in id order.
+//! scratch would make them: lists in id order, capacities added in id order. A month's changes to
+//! a list are made together ([`edit_list`]), so a scenario with hundreds of thousands of
+//! recruiters, many of which change each month, costs in proportion to its recruiters.
 
 use super::super::params::{Params, RecruiterType};
 use super::super::rng::{Purpose, RunKey, entity};
@@ -32,6 +34,10 @@ pub struct Books {
     capacity: Vec<f32>,
     /// Kinds whose pooled capacity must be added up again (scratch, kept to save allocating).
     stale: Vec<bool>,
+    /// The month's changes to the reach lists, as (list, recruiter, operates now), and a list
+    /// being merged (scratch, kept to save allocating).
+    edits: Vec<(u32, u32, bool)>,
+    merged: Vec<u32>,
 }
 
 impl Recruiters {
@@ -65,7 +71,11 @@ impl Recruiters {
         self.books = books;
         for r in 0..n {
             if self.operating(p, key, r) {
+                // In id order, so each goes at the end of its lists.
                 self.count(p, key, r, true);
+                let mut reach = std::mem::take(&mut self.reach);
+                self.for_each_district(p, r, |slot| reach[slot].push(r as u32));
+                self.reach = reach;
             }
         }
         let capacity = (0..p.kinds.len())
@@ -84,14 +94,19 @@ impl Recruiters {
         let mut stale = std::mem::take(&mut self.books.stale);
         stale.clear();
         stale.resize(p.kinds.len(), false);
+        let mut edits = std::mem::take(&mut self.books.edits);
+        edits.clear();
         for &r in &changed {
             let r = r as usize;
             stale[self.kind[r] as usize] = true;
             let now = self.operating(p, key, r);
             if now != self.books.counted[r] {
                 self.count(p, key, r, now);
+                self.for_each_district(p, r, |slot| edits.push((slot as u32, r as u32, now)));
             }
         }
+        self.edit_reach(&mut edits);
+        self.books.edits = edits;
         for (k, &s) in stale.iter().enumerate() {
             if s {
                 self.books.capacity[k] = self.kind_capacity(p, k, |r| self.books.counted[r]);
@@ -149,20 +164,22 @@ impl Recruiters {
         }
     }
 
-    /// Add recruiter `r` to the lists and counts (`now`: it operates) or take it out.
+    /// Make the month's `edits` to the reach lists (each recruiter added to a list where it
+    /// operates now, taken out where it no longer does), keeping each list in id order.
+    fn edit_reach(&mut self, edits: &mut Vec<(u32, u32, bool)>) {
+        edits.sort_unstable();
+        edits.dedup();
+        let mut merged = std::mem::take(&mut self.books.merged);
+        for group in edits.chunk_by(|a, b| a.0 == b.0) {
+            let list = &mut self.reach[group[0].0 as usize];
+            edit_list(list, group, &mut merged, IN_PLACE);
+        }
+        self.books.merged = merged;
+    }
+
+    /// Count recruiter `r` in the books (`now`: it operates) or take it out of them. (Its place
+    /// in the reach lists is the caller's.)
     fn count(&mut self, p: &Params, key: RunKey, r: usize, now: bool) {
-        let mut reach = std::mem::take(&mut self.reach);
-        self.for_each_district(p, r, |slot| {
-            let list = &mut reach[slot];
-            match list.binary_search(&(r as u32)) {
-                Err(i) if now => list.insert(i, r as u32),
-                Ok(i) if !now => {
-                    list.remove(i);
-                }
-                _ => {}
-            }
-        });
-        self.reach = reach;
         let k = self.kind[r] as usize;
         let at = k * p.locations.len() + self.base_location(p, r) as usize;
         let registered = self.registered(p, key, r);
@@ -250,4 +267,96 @@ fn basis(p: &Params) -> Vec<u32> {
         });
     }
     b
+}
+
+/// Edits of one reach list in a month above which it is merged with them, not edited in place.
+const IN_PLACE: usize = 8;
+
+/// Make `edits` to `list`, both in id order (one list's edits, `(list, recruiter, operates
+/// now)`, each recruiter once): an edited recruiter is listed if and only if it operates now,
+/// the others stay as they are. With at most `in_place` edits, each is made where it falls
+/// (moving the rest of the list along); with more, the list is merged with them in one pass
+/// (into `merged`, which then holds the old list), so that a month in which many of a kind
+/// open or close costs the length of the list once, not once for each.
+fn edit_list(
+    list: &mut Vec<u32>,
+    edits: &[(u32, u32, bool)],
+    merged: &mut Vec<u32>,
+    in_place: usize,
+) {
+    if edits.len() <= in_place {
+        for &(_, r, now) in edits {
+            match list.binary_search(&r) {
+                Err(i) if now => list.insert(i, r),
+                Ok(i) if !now => {
+                    list.remove(i);
+                }
+                _ => {}
+            }
+        }
+        return;
+    }
+    merged.clear();
+    let mut i = 0;
+    for &(_, r, now) in edits {
+        while i < list.len() && list[i] < r {
+            merged.push(list[i]);
+            i += 1;
+        }
+        if i < list.len() && list[i] == r {
+            i += 1;
+        }
+        if now {
+            merged.push(r);
+        }
+    }
+    merged.extend_from_slice(&list[i..]);
+    std::mem::swap(list, merged);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_list;
+    use std::collections::BTreeSet;
+
+    /// Both ways of editing a list give the sorted set of what should be listed, for lists and
+    /// edits of every size up to a few hundred, drawn from a fixed sequence.
+    #[test]
+    fn a_list_edited_in_place_or_merged_is_the_sorted_set_of_those_listed() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let mut merged = Vec::new();
+        for case in 0..2_000 {
+            let range = 1 + next(400);
+            let listed: BTreeSet<u32> = (0..next(range + 1)).map(|_| next(range) as u32).collect();
+            let mut edited: BTreeSet<u32> = BTreeSet::new();
+            let mut edits = Vec::new();
+            for _ in 0..next(range + 1) {
+                let r = next(range) as u32;
+                if edited.insert(r) {
+                    edits.push((0, r, next(2) == 1));
+                }
+            }
+            edits.sort_unstable();
+            let expected: Vec<u32> = (0..range as u32)
+                .filter(|r| match edits.iter().find(|e| e.1 == *r) {
+                    Some(&(_, _, now)) => now,
+                    None => listed.contains(r),
+                })
+                .collect();
+            for in_place in [0, usize::MAX] {
+                let mut list: Vec<u32> = listed.iter().copied().collect();
+                edit_list(&mut list, &edits, &mut merged, in_place);
+                assert_eq!(
+                    list, expected,
+                    "case {case}, in place up to {in_place} edits"
+                );
+            }
+        }
+    }
 }
