@@ -762,6 +762,13 @@ kind = "hub"
             d.error("base.toml", &["months=many"]),
             "--set months=many: months = many must be a whole number from 0 to 4294967295"
         );
+        // A seed a scenario file could not hold is refused as such, not by the checks that
+        // read the file's values back (which it would leave empty).
+        assert_eq!(
+            d.error("base.toml", &["seed=9223372036854775808"]),
+            "--set seed=9223372036854775808: seed = 9223372036854775808 must be a whole number from 0 to 9223372036854775807 (the largest integer a scenario file can hold; the --seed option takes any seed up to 18446744073709551615)"
+        );
+        assert!(d.load("base.toml", &["seed=9223372036854775807"]).is_ok());
         // A problem in a key the file wrote, caused by a --set, points at the file.
         let (line, _) = line_col(TINY, "legs = [\"dhaka-saudi_arabia\"]");
         assert_eq!(

@@ -135,6 +135,20 @@ pub(crate) fn problems_in(s: &Scenario, horizon: &Horizon) -> Vec<Problem> {
 }
 
 fn run_settings(s: &Scenario, out: &mut Vec<Problem>) {
+    // A TOML integer is at most i64::MAX, so a larger seed (possible only through --set) could
+    // not be written into the resolved table that the other checks read: it is refused first.
+    if s.seed > i64::MAX as u64 {
+        out.push(problem(
+            &["seed"],
+            format!(
+                "seed = {} must be a whole number from 0 to {} (the largest integer a scenario \
+                 file can hold; the --seed option takes any seed up to {})",
+                s.seed,
+                i64::MAX,
+                u64::MAX
+            ),
+        ));
+    }
     if parse_month(&s.start).is_none() {
         out.push(problem(
             &["start"],
