@@ -92,6 +92,23 @@ fn expected(what: &str) -> String {
     }
 }
 
+/// For a key that takes a whole number (`want`, serde's name of its type), the range it really
+/// takes: from 0 to the smaller of its type's largest value and the bound the checks of the
+/// scenario put on it (`validate::upper`), so that the message quotes the limit that applies.
+fn whole_number_within(want: &str, path: &str) -> Option<String> {
+    let most = match want.trim() {
+        "u8" => u8::MAX as f64,
+        "u16" => u16::MAX as f64,
+        "u32" => u32::MAX as f64,
+        "u64" | "usize" => u64::MAX as f64,
+        _ => return None,
+    };
+    let at: Vec<String> = path.split('.').map(String::from).collect();
+    let key = at.last()?.split('[').next()?;
+    let bound = super::validate::upper(&at, key).min(most);
+    (bound < u64::MAX as f64).then(|| format!("a whole number from 0 to {bound}"))
+}
+
 fn explain(msg: &str, path: &str, written: Option<&str>) -> String {
     let key = if path.is_empty() { "the file" } else { path };
     let shown = match written {
@@ -128,9 +145,10 @@ fn explain(msg: &str, path: &str, written: Option<&str>) -> String {
         .or_else(|| msg.strip_prefix("invalid value: "))
         && let Some((found, want)) = rest.split_once(", expected ")
     {
+        let want = whole_number_within(want, path).unwrap_or_else(|| expected(want));
         return match written {
-            Some(_) => format!("{shown} must be {}", expected(want)),
-            None => format!("{key} must be {}, not {found}", expected(want)),
+            Some(_) => format!("{shown} must be {want}"),
+            None => format!("{key} must be {want}, not {found}"),
         };
     }
     format!("{key}: {msg}")
@@ -176,7 +194,24 @@ mod tests {
                 "months",
                 Some("-2")
             ),
-            "months = -2 must be a whole number from 0 to 4294967295"
+            "months = -2 must be a whole number from 0 to 1200"
+        );
+        // The bound quoted is the one the checks put on the key, where it is below its type's.
+        assert_eq!(
+            explain(
+                "invalid value: integer `-1`, expected u32",
+                "leg.dhaka-dubai.months",
+                Some("-1")
+            ),
+            "leg.dhaka-dubai.months = -1 must be a whole number from 0 to 240"
+        );
+        assert_eq!(
+            explain(
+                "invalid type: floating point `0.5`, expected u8",
+                "x.y",
+                Some("0.5")
+            ),
+            "x.y = 0.5 must be a whole number from 0 to 255"
         );
         assert_eq!(
             explain(
