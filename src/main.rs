@@ -120,7 +120,8 @@ struct RunArgs {
     /// has available is refused.
     #[arg(long, value_parser = parse_agents)]
     agents: Option<Agents>,
-    /// Reported months, 1 to 1200 [default: the scenario's].
+    /// Reported months, 1 to 1200 [default: the scenario's]. Events after the last do not
+    /// happen (a note names them).
     #[arg(long)]
     months: Option<u32>,
     /// Worker threads, at most four per core (and 1024) [default: all cores].

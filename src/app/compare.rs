@@ -52,6 +52,11 @@ pub fn compare_what_if(
     for s in scenarios {
         preps.push((s.clone(), prepare(s, o)?));
     }
+    for (_, p) in &preps {
+        if let Some(note) = &p.cut_events {
+            eprintln!("note: {note}");
+        }
+    }
     for w in what_ifs {
         let overrides: Vec<String> = w
             .split(';')

@@ -115,6 +115,9 @@ pub struct Prepared {
     pub spec: RunSpec,
     pub replicates: u32,
     pub start: (i32, u32),
+    /// When `--months` ends the run before some of the scenario's events: a note that says so
+    /// (their months, which the run never reaches).
+    pub cut_events: Option<String>,
 }
 
 /// Load a scenario and apply the run options; every bad input is reported here, before any
@@ -154,9 +157,35 @@ pub fn prepare(path: &Path, o: &RunOptions) -> Result<Prepared, Error> {
             s.start
         ))
     })?;
+    // The file's own events all fall within its own months (the loader refuses others), so
+    // only a shorter --months can leave some out.
+    let cut: Vec<String> = loaded
+        .epochs
+        .iter()
+        .filter(|e| e.month >= horizon)
+        .map(|e| crate::calendar::month_label(start, (e.month - spin_up) as usize))
+        .collect();
+    let cut_events = (!cut.is_empty()).then(|| {
+        let which = if cut.len() == 1 {
+            format!("its event of {}, which does not happen", cut[0])
+        } else {
+            format!(
+                "its events of {} months from {} to {}, which do not happen",
+                cut.len(),
+                cut[0],
+                cut[cut.len() - 1]
+            )
+        };
+        format!(
+            "{}: with --months {months} the run ends in {}, before {which}",
+            path.display(),
+            crate::calendar::month_label(start, months.saturating_sub(1) as usize),
+        )
+    });
     Ok(Prepared {
         name: s.name.clone(),
         epochs,
+        cut_events,
         spec: RunSpec {
             seed: o.seed.unwrap_or(s.seed),
             replicate: 0,

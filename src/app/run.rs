@@ -30,6 +30,9 @@ pub struct RunReport {
 /// `crossroads run`.
 pub fn run(path: &Path, o: &RunOptions) -> Result<RunReport, Error> {
     let prep = prepare(path, o)?;
+    if let Some(note) = &prep.cut_events {
+        eprintln!("note: {note}");
+    }
     check_memory(&size_label(&prep), &[prep.need()], false, 1)?;
     let out = match &o.out {
         Some(out) => out.clone(),

@@ -1,7 +1,8 @@
 //! The command line as a first-time user meets it: a what-if compared without writing a
 //! scenario, `check` showing what `--set` changed and the event timeline, events whose mistakes
 //! are named plainly, progress told line by line when there is no terminal, and a terminal table
-//! whose columns stay aligned.
+//! whose columns stay aligned, and a run cut short by `--months` that says which events it leaves
+//! out.
 
 use crate::support::*;
 use tempfile::TempDir;
@@ -227,4 +228,60 @@ fn without_a_terminal_each_replicate_is_told_and_the_table_stays_aligned() {
         ],
     );
     assert!(!q.stderr.contains("replicate"), "--quiet: {}", q.stderr);
+}
+
+/// `--months` shorter than the scenario's own months ends the run before some of its events: the
+/// run says which, once, and still runs; a run that reaches every event says nothing of it.
+#[test]
+fn a_run_cut_short_by_months_names_the_events_it_leaves_out() {
+    let dir = TempDir::new().unwrap();
+    let rec = recommendation("5-enforcement.toml");
+    let short = run_in(
+        dir.path(),
+        &[
+            "run",
+            rec.to_str().unwrap(),
+            "--agents",
+            "300",
+            "--replicates",
+            "1",
+            "--months",
+            "12",
+            "--quiet",
+            "--out",
+            dir.path().join("short").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(short.code, Some(0), "{}", short.stderr);
+    assert_eq!(short.stderr.matches("note:").count(), 1, "{}", short.stderr);
+    for said in [
+        "--months 12",
+        "ends in 2022-12",
+        "from 2023-01 to 2026-12",
+        "do not happen",
+    ] {
+        assert!(
+            short.stderr.contains(said),
+            "{said:?} not in: {}",
+            short.stderr
+        );
+    }
+    let whole = run_in(
+        dir.path(),
+        &[
+            "run",
+            baseline().to_str().unwrap(),
+            "--agents",
+            "300",
+            "--replicates",
+            "1",
+            "--months",
+            "36",
+            "--quiet",
+            "--out",
+            dir.path().join("whole").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(whole.code, Some(0), "{}", whole.stderr);
+    assert!(!whole.stderr.contains("note:"), "{}", whole.stderr);
 }
