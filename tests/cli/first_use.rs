@@ -235,53 +235,37 @@ fn without_a_terminal_each_replicate_is_told_and_the_table_stays_aligned() {
 #[test]
 fn a_run_cut_short_by_months_names_the_events_it_leaves_out() {
     let dir = TempDir::new().unwrap();
-    let rec = recommendation("5-enforcement.toml");
-    let short = run_in(
-        dir.path(),
-        &[
-            "run",
-            rec.to_str().unwrap(),
-            "--agents",
-            "300",
-            "--replicates",
-            "1",
-            "--months",
-            "12",
-            "--quiet",
-            "--out",
-            dir.path().join("short").to_str().unwrap(),
-        ],
-    );
-    assert_eq!(short.code, Some(0), "{}", short.stderr);
-    assert_eq!(short.stderr.matches("note:").count(), 1, "{}", short.stderr);
+    let run = |scenario: &std::path::Path, months: &str| {
+        let out = dir.path().join(months);
+        let r = run_in(
+            dir.path(),
+            &[
+                "run",
+                scenario.to_str().unwrap(),
+                "--agents",
+                "300",
+                "--replicates",
+                "1",
+                "--months",
+                months,
+                "--quiet",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        r.stderr
+    };
+    let short = run(&recommendation("5-enforcement.toml"), "12");
+    assert_eq!(short.matches("note:").count(), 1, "{short}");
     for said in [
         "--months 12",
         "ends in 2022-12",
         "from 2023-01 to 2026-12",
         "do not happen",
     ] {
-        assert!(
-            short.stderr.contains(said),
-            "{said:?} not in: {}",
-            short.stderr
-        );
+        assert!(short.contains(said), "{said:?} not in: {short}");
     }
-    let whole = run_in(
-        dir.path(),
-        &[
-            "run",
-            baseline().to_str().unwrap(),
-            "--agents",
-            "300",
-            "--replicates",
-            "1",
-            "--months",
-            "36",
-            "--quiet",
-            "--out",
-            dir.path().join("whole").to_str().unwrap(),
-        ],
-    );
-    assert_eq!(whole.code, Some(0), "{}", whole.stderr);
-    assert!(!whole.stderr.contains("note:"), "{}", whole.stderr);
+    let whole = run(&baseline(), "36");
+    assert!(!whole.contains("note:"), "{whole}");
 }
