@@ -160,8 +160,15 @@ pub fn check(path: &Path, sets: &[String]) -> Result<String, Error> {
         }
     }
     timeline.sort_by_key(|t| t.0);
-    for (_, when, what) in &timeline {
-        let _ = writeln!(out, "    {when}  {what}");
+    // A `--set months` may end the run before some events (the files' own months hold them all).
+    let last = start.0 as i64 * 12 + start.1 as i64 + s.months as i64 - 1;
+    for (m, when, what) in &timeline {
+        let after = if *m > last {
+            "  [after the run's last month: does not happen]"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "    {when}  {what}{after}");
     }
     // A scenario can be valid and still send nobody abroad: say so.
     let offered = p

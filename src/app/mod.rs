@@ -157,8 +157,8 @@ pub fn prepare(path: &Path, o: &RunOptions) -> Result<Prepared, Error> {
             s.start
         ))
     })?;
-    // The file's own events all fall within its own months (the loader refuses others), so
-    // only a shorter --months can leave some out.
+    // The files' events all fall within the months they declare (the loader refuses others),
+    // so only a shorter --months or --set months can leave some out.
     let cut: Vec<String> = loaded
         .epochs
         .iter()
@@ -176,8 +176,13 @@ pub fn prepare(path: &Path, o: &RunOptions) -> Result<Prepared, Error> {
                 cut[cut.len() - 1]
             )
         };
+        let by = if o.months.is_some() {
+            format!("--months {months}")
+        } else {
+            format!("months = {months}")
+        };
         format!(
-            "{}: with --months {months} the run ends in {}, before {which}",
+            "{}: with {by} the run ends in {}, before {which}",
             path.display(),
             crate::calendar::month_label(start, months.saturating_sub(1) as usize),
         )

@@ -124,12 +124,15 @@ fn read<'s>(
     s: &Scenario,
     full: &toml::Table,
     sources: &SourceMap,
+    declared: &validate::Horizon,
 ) -> Result<Vec<Timed<'s>>, ScenarioError> {
     let Some(DeValue::Array(list)) = root.get_ref().get("event").map(|v| v.get_ref()) else {
         return Ok(Vec::new());
     };
     let start = parse_month(&s.start).unwrap_or((0, 1));
-    let horizon = s.spin_up_months as i64 + s.months as i64;
+    // An event must fall within the months the files declare; a run shortened by `--set
+    // months` (as by `--months`) ends before the later ones, which then do not happen.
+    let horizon = s.spin_up_months as i64 + s.months.max(declared.months) as i64;
     let mut out = Vec::new();
     for (index, (entry, ev)) in list.iter().zip(&s.events).enumerate() {
         let header = entry.span();
@@ -199,7 +202,7 @@ fn read<'s>(
                 format!(
                     "event of {label} is after the horizon: the last simulated month is {} (month {})",
                     date_of(start, s.spin_up_months, horizon - 1),
-                    s.months
+                    horizon - s.spin_up_months as i64
                 ),
             ));
         }
@@ -247,7 +250,7 @@ pub(crate) fn epochs(
     sources: &SourceMap,
     pinned: &[Vec<String>],
 ) -> Result<Vec<Epoch>, ScenarioError> {
-    let mut events = read(root, s, full, sources)?;
+    let mut events = read(root, s, full, sources, horizon)?;
     // A pinned key keeps its value for the whole run: the events' settings of it are left out.
     for e in &mut events {
         e.sets.retain(|(segs, _, _)| !pinned.contains(segs));

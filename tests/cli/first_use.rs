@@ -230,8 +230,9 @@ fn without_a_terminal_each_replicate_is_told_and_the_table_stays_aligned() {
     assert!(!q.stderr.contains("replicate"), "--quiet: {}", q.stderr);
 }
 
-/// `--months` shorter than the scenario's own months ends the run before some of its events: the
-/// run says which, once, and still runs; a run that reaches every event says nothing of it.
+/// `--months` (or `--set months`) shorter than the scenario's own months ends the run before some
+/// of its events: the run says which, once, and still runs, and `check` marks them; a run that
+/// reaches every event says nothing of it.
 #[test]
 fn a_run_cut_short_by_months_names_the_events_it_leaves_out() {
     let dir = TempDir::new().unwrap();
@@ -268,4 +269,45 @@ fn a_run_cut_short_by_months_names_the_events_it_leaves_out() {
     }
     let whole = run(&baseline(), "36");
     assert!(!whole.contains("note:"), "{whole}");
+
+    // `--set months` shortens the run as `--months` does, and `check` marks the events left out.
+    let out = dir.path().join("set");
+    let base = baseline();
+    let base = base.to_str().unwrap();
+    let args = [
+        "--set",
+        "months=12",
+        "--agents",
+        "300",
+        "--replicates",
+        "1",
+        "--quiet",
+    ];
+    let set = run_in(
+        dir.path(),
+        &[
+            &["run", base, "--out", out.to_str().unwrap()][..],
+            &args[..],
+        ]
+        .concat(),
+    );
+    assert_eq!(set.code, Some(0), "{}", set.stderr);
+    assert!(
+        set.stderr
+            .contains("with months = 12 the run ends in 2022-12"),
+        "{}",
+        set.stderr
+    );
+    let checked = run_in(dir.path(), &["check", base, "--set", "months=12"]);
+    assert_eq!(checked.code, Some(0), "{}", checked.stderr);
+    let marked: Vec<&str> = checked
+        .stdout
+        .lines()
+        .filter(|l| l.ends_with("[after the run's last month: does not happen]"))
+        .collect();
+    assert_eq!(marked.len(), 3, "{}", checked.stdout);
+    assert!(
+        marked.iter().all(|l| !l.trim_start().starts_with("2022")),
+        "{marked:?}"
+    );
 }
