@@ -69,15 +69,15 @@ impl Recruiters {
         books.registered = 0;
         books.agencies = 0;
         self.books = books;
+        let mut reach = std::mem::take(&mut self.reach);
         for r in 0..n {
             if self.operating(p, key, r) {
                 // In id order, so each goes at the end of its lists.
                 self.count(p, key, r, true);
-                let mut reach = std::mem::take(&mut self.reach);
                 self.for_each_district(p, r, |slot| reach[slot].push(r as u32));
-                self.reach = reach;
             }
         }
+        self.reach = reach;
         let capacity = (0..p.kinds.len())
             .map(|k| self.kind_capacity(p, k, |r| self.books.counted[r]))
             .collect();
