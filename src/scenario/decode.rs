@@ -106,7 +106,8 @@ fn whole_number_within(want: &str, path: &str) -> Option<String> {
     let at: Vec<String> = path.split('.').map(String::from).collect();
     let key = at.last()?.split('[').next()?;
     let bound = super::validate::upper(&at, key).min(most);
-    (bound < u64::MAX as f64).then(|| format!("a whole number from 0 to {bound}"))
+    let least = super::validate::lower(&at, key);
+    (bound < u64::MAX as f64).then(|| format!("a whole number from {least} to {bound}"))
 }
 
 fn explain(msg: &str, path: &str, written: Option<&str>) -> String {
@@ -194,7 +195,7 @@ mod tests {
                 "months",
                 Some("-2")
             ),
-            "months = -2 must be a whole number from 0 to 1200"
+            "months = -2 must be a whole number from 1 to 1200"
         );
         // The bound quoted is the one the checks put on the key, where it is below its type's.
         assert_eq!(
@@ -204,6 +205,15 @@ mod tests {
                 Some("-1")
             ),
             "leg.dhaka-dubai.months = -1 must be a whole number from 0 to 240"
+        );
+        // And the least, where the checks refuse 0 (a run of no months, a contract of none).
+        assert_eq!(
+            explain(
+                "invalid type: floating point `1.5`, expected u32",
+                "destination.saudi_arabia.contract_months",
+                Some("1.5")
+            ),
+            "destination.saudi_arabia.contract_months = 1.5 must be a whole number from 1 to 240"
         );
         assert_eq!(
             explain(

@@ -615,7 +615,7 @@ kind = "hub"
         d.write("x.toml", &text);
         assert_eq!(
             d.error("x.toml", &[]),
-            "x.toml:7:1: months = \"two years\" must be a whole number from 0 to 1200"
+            "x.toml:7:1: months = \"two years\" must be a whole number from 1 to 1200"
         );
         let text = TINY.replace("kind = \"hub\"", "kind = \"port\"");
         d.write("k.toml", &text);
@@ -760,7 +760,7 @@ kind = "hub"
         );
         assert_eq!(
             d.error("base.toml", &["months=many"]),
-            "--set months=many: months = many must be a whole number from 0 to 1200"
+            "--set months=many: months = many must be a whole number from 1 to 1200"
         );
         // A seed a scenario file could not hold is refused as such, not by the checks that
         // read the file's values back (which it would leave empty).

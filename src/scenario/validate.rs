@@ -25,6 +25,18 @@ pub(crate) const MAX_HORIZON_MONTHS: u32 = 1200;
 /// Oldest age the model knows.
 pub(crate) const MAX_AGE: f64 = 100.0;
 
+/// The smallest value a whole number may take, by where it is (`at`) and its key: 1 for the
+/// counts a run cannot do without (refused at 0 by `run_settings` and `relations`), 0 for
+/// the rest.
+pub(crate) fn lower(at: &[String], key: &str) -> u64 {
+    match key {
+        "months" | "replicates" if at.len() == 1 => 1,
+        "default_agents" if at.first().is_some_and(|s| s == "population") => 1,
+        "contract_months" if at.first().is_some_and(|s| s == "destination") => 1,
+        _ => 0,
+    }
+}
+
 /// The largest value a number may take, by where it is (`at`, its path) and its key's name.
 /// Generous for real use: they exist to refuse values that have no meaning in the model and
 /// would overflow its counters or take unbounded time.
