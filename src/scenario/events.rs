@@ -319,13 +319,15 @@ pub(crate) fn epochs(
                 out
             })?;
         if let Some(p) = validate::problems_in(&scenario, horizon).into_iter().next() {
-            let key = path::key_span(&table, &p.at);
-            let by = applied
-                .iter()
-                .rev()
-                .find(|ev| ev.sets.iter().any(|(_, k, _)| *k == key));
+            // The last event that set a key of the problem (of a relation, any of its keys).
+            let by = applied.iter().rev().find_map(|ev| {
+                p.keys()
+                    .map(|at| path::key_span(&table, at))
+                    .find(|key| ev.sets.iter().any(|(_, k, _)| k == key))
+                    .map(|key| (ev, key))
+            });
             let (ev, pos) = match by {
-                Some(ev) => (*ev, key.start),
+                Some((ev, key)) => (*ev, key.start),
                 None => {
                     let ev = *applied.last().expect("an event was applied");
                     (ev, ev.header.start)
@@ -727,16 +729,16 @@ set = { "destination.saudi_arabia.jobs_per_month" = 600 }
             )
         );
 
-        // A problem in a key the event did not set: the event's header.
+        // A relation between two keys broken by setting either: the key the event set.
         let text = with_events(
             &d,
             "\n[[event]]\nmonth = 4\nset = { \"aspiration.prime_age_max\" = 10 }\n",
         );
-        let (line, _) = line_col(&text, "[[event]]");
+        let (line, col) = line_col(&text, "\"aspiration.prime_age_max\"");
         assert_eq!(
             d.error("ev.toml", &[]),
             format!(
-                "ev.toml:{line}:1: event of month 4: aspiration.prime_age_min = 20 must be at most aspiration.prime_age_max = 10"
+                "ev.toml:{line}:{col}: event of month 4: aspiration.prime_age_min = 20 must be at most aspiration.prime_age_max = 10"
             )
         );
     }

@@ -76,10 +76,13 @@ pub fn load_pinned(path: &Path, sets: &[String], pins: &[String]) -> Result<Load
         .into_iter()
         .next()
     {
-        return Err(ScenarioError::new(
-            sources.at(path::key_span(&root, &p.at).start),
-            p.message,
-        ));
+        // A relation between keys points at the one a --set gave, if any: the value just changed.
+        let pos = p
+            .keys()
+            .map(|at| path::key_span(&root, at).start)
+            .find(|&pos| sources.is_set(pos))
+            .unwrap_or_else(|| path::key_span(&root, &p.at).start);
+        return Err(ScenarioError::new(sources.at(pos), p.message));
     }
     let resolved = table_of(&scenario);
     let epochs = events::epochs(&root, &scenario, &resolved, &horizon, &sources, &pinned)?;
@@ -769,6 +772,19 @@ kind = "hub"
             "--set seed=9223372036854775808: seed = 9223372036854775808 must be a whole number from 0 to 9223372036854775807 (the largest integer a scenario file can hold; the --seed option takes any seed up to 18446744073709551615)"
         );
         assert!(d.load("base.toml", &["seed=9223372036854775807"]).is_ok());
+        // A relation between two keys points at the one a --set changed, whichever of the two.
+        assert_eq!(
+            d.error("base.toml", &["population.age_max=0"]),
+            "--set population.age_max=0: population.age_min = 16 must be less than population.age_max = 0"
+        );
+        assert_eq!(
+            d.error("base.toml", &["exploitation.reference_months=1"]),
+            "--set exploitation.reference_months=1: exploitation.withheld_wage_months = 3 must be in [1, exploitation.reference_months = 1]"
+        );
+        assert_eq!(
+            d.error("base.toml", &["population.age_min=70"]),
+            "--set population.age_min=70: population.age_min = 70 must be less than population.age_max = 45"
+        );
         // A problem in a key the file wrote, caused by a --set, points at the file.
         let (line, _) = line_col(TINY, "legs = [\"dhaka-saudi_arabia\"]");
         assert_eq!(

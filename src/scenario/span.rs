@@ -53,6 +53,12 @@ impl SourceMap {
             .find(|s| s.base <= pos && pos <= s.base + s.text.len())
     }
 
+    /// Whether a global offset falls in a `--set KEY=VALUE` argument.
+    pub(crate) fn is_set(&self, pos: usize) -> bool {
+        self.find(pos)
+            .is_some_and(|s| matches!(s.label, Label::Set))
+    }
+
     /// `file:line:col` (1-based, columns in characters) for a global offset, or `--set KEY=VALUE`.
     pub(crate) fn at(&self, pos: usize) -> String {
         let Some(s) = self.find(pos) else {

@@ -26,8 +26,9 @@ pub(crate) const MAX_HORIZON_MONTHS: u32 = 1200;
 pub(crate) const MAX_AGE: f64 = 100.0;
 
 /// The smallest value a whole number may take, by where it is (`at`) and its key: 1 for the
-/// counts a run cannot do without (refused at 0 by `run_settings` and `relations`), 0 for
-/// the rest.
+/// counts a run cannot do without, 0 for the rest. The one place these are written: the
+/// checks of the values (`numbers`) refuse a smaller value, and the messages for a value of
+/// the wrong form quote it (`decode`).
 pub(crate) fn lower(at: &[String], key: &str) -> u64 {
     match key {
         "months" | "replicates" if at.len() == 1 => 1,
@@ -76,6 +77,10 @@ pub(crate) fn upper(at: &[String], key: &str) -> f64 {
 pub(crate) struct Problem {
     /// Where to point: path segments, `#N` for the entry at index N of an array of tables.
     pub at: Vec<String>,
+    /// The other keys of a relation between keys (e.g. `population.age_max` for "age_min must
+    /// be less than age_max"): a message points at the first of `at` and these that a `--set`
+    /// or an event gave, as that is the value just changed, and otherwise at `at`.
+    pub also: Vec<Vec<String>>,
     /// The whole message, starting with the dotted key, e.g.
     /// `policy.awareness.coverage_share = 1.7 must be in [0, 1]`.
     pub message: String,
@@ -83,8 +88,28 @@ pub(crate) struct Problem {
 
 fn problem(at: &[&str], message: String) -> Problem {
     Problem {
-        at: at.iter().map(|s| s.to_string()).collect(),
+        at: path_of(at),
+        also: Vec::new(),
         message,
+    }
+}
+
+/// A problem in the relation between the key `at` and the key `other`.
+fn between(at: &[&str], other: &[&str], message: String) -> Problem {
+    Problem {
+        also: vec![path_of(other)],
+        ..problem(at, message)
+    }
+}
+
+fn path_of(at: &[&str]) -> Vec<String> {
+    at.iter().map(|s| s.to_string()).collect()
+}
+
+impl Problem {
+    /// `at`, then the other keys of the relation.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &Vec<String>> {
+        std::iter::once(&self.at).chain(&self.also)
     }
 }
 
@@ -170,9 +195,6 @@ fn run_settings(s: &Scenario, out: &mut Vec<Problem>) {
             ),
         ));
     }
-    if s.months < 1 {
-        out.push(problem(&["months"], "months = 0 must be at least 1".into()));
-    }
     if s.months.saturating_add(s.spin_up_months) > MAX_HORIZON_MONTHS
         && s.months <= MAX_HORIZON_MONTHS
         && s.spin_up_months <= MAX_HORIZON_MONTHS
@@ -183,18 +205,6 @@ fn run_settings(s: &Scenario, out: &mut Vec<Problem>) {
                 "spin_up_months + months = {} must be at most {MAX_HORIZON_MONTHS} (100 years)",
                 s.spin_up_months as u64 + s.months as u64
             ),
-        ));
-    }
-    if s.replicates < 1 {
-        out.push(problem(
-            &["replicates"],
-            "replicates = 0 must be at least 1".into(),
-        ));
-    }
-    if s.population.default_agents < 1 {
-        out.push(problem(
-            &["population", "default_agents"],
-            "population.default_agents = 0 must be at least 1".into(),
         ));
     }
 }
@@ -243,11 +253,14 @@ fn numbers(v: &toml::Value, at: &mut Vec<String>, shown: &str, out: &mut Vec<Pro
         "must be 0 or more".to_string()
     } else if x < 0.0 || x > max {
         format!("must be in [0, {}]", num(max))
+    } else if x < lower(at, key) as f64 {
+        format!("must be at least {}", lower(at, key))
     } else {
         return;
     };
     out.push(Problem {
         at: at.clone(),
+        also: Vec::new(),
         message: format!("{shown} = {} {why}", num(x)),
     });
 }
@@ -255,8 +268,9 @@ fn numbers(v: &toml::Value, at: &mut Vec<String>, shown: &str, out: &mut Vec<Pro
 fn relations(s: &Scenario, out: &mut Vec<Problem>) {
     let p = &s.population;
     if p.age_min >= p.age_max {
-        out.push(problem(
+        out.push(between(
             &["population", "age_min"],
+            &["population", "age_max"],
             format!(
                 "population.age_min = {} must be less than population.age_max = {}",
                 p.age_min, p.age_max
@@ -264,8 +278,9 @@ fn relations(s: &Scenario, out: &mut Vec<Problem>) {
         ));
     }
     if p.persons == 0.0 && p.entries_per_year == 0.0 {
-        out.push(problem(
+        out.push(between(
             &["population", "persons"],
+            &["population", "entries_per_year"],
             "population.persons = 0 and population.entries_per_year = 0: the pool is empty; at least one must be greater than 0".into(),
         ));
     }
@@ -280,8 +295,9 @@ fn relations(s: &Scenario, out: &mut Vec<Problem>) {
             ),
         ));
     } else if !(1..=x.reference_months).contains(&x.withheld_wage_months) {
-        out.push(problem(
+        out.push(between(
             &["exploitation", "withheld_wage_months"],
+            &["exploitation", "reference_months"],
             format!(
                 "exploitation.withheld_wage_months = {} must be in [1, exploitation.reference_months = {}]",
                 x.withheld_wage_months, x.reference_months
@@ -290,8 +306,9 @@ fn relations(s: &Scenario, out: &mut Vec<Problem>) {
     }
     let a = &s.aspiration;
     if a.prime_age_min > a.prime_age_max {
-        out.push(problem(
+        out.push(between(
             &["aspiration", "prime_age_min"],
+            &["aspiration", "prime_age_max"],
             format!(
                 "aspiration.prime_age_min = {} must be at most aspiration.prime_age_max = {}",
                 a.prime_age_min, a.prime_age_max
@@ -348,17 +365,6 @@ fn relations(s: &Scenario, out: &mut Vec<Problem>) {
             format!("destination.{}.wage_usd", d.id),
             d.wage_usd,
         );
-    }
-    for (i, d) in s.destinations.iter().enumerate() {
-        if d.contract_months < 1 {
-            out.push(problem(
-                &["destination", &format!("#{i}"), "contract_months"],
-                format!(
-                    "destination.{}.contract_months = 0 must be at least 1",
-                    d.id
-                ),
-            ));
-        }
     }
 }
 
@@ -758,6 +764,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
                 if parameter_value(table, k).is_none() {
                     out.push(Problem {
                         at: at("parameter"),
+                        also: Vec::new(),
                         message: format!(
                             "{name}.parameter = {k:?} must be the dotted key of a number of the scenario, e.g. \"lender.money_lender.rate_year\""
                         ),
@@ -766,6 +773,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
             }
             _ => out.push(Problem {
                 at: at("id"),
+                also: Vec::new(),
                 message: format!(
                     "{name}: give exactly one of metric = \"...\" or parameter = \"...\""
                 ),
@@ -774,6 +782,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
         match ObservedPeriod::parse(&t.period) {
             None => out.push(Problem {
                 at: at("period"),
+                also: Vec::new(),
                 message: format!(
                     "{name}.period = {:?} must be a year, \"YYYY-YYYY\", or \"any\"",
                     t.period
@@ -785,6 +794,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
                 {
                     out.push(Problem {
                         at: at("period"),
+                        also: Vec::new(),
                         message: format!(
                             "{name}.period = {:?} is outside the reported months; allowed: {}",
                             t.period,
@@ -797,6 +807,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
         if !t.target.is_finite() {
             out.push(Problem {
                 at: at("target"),
+                also: Vec::new(),
                 message: format!("{name}.target = {} must be a finite number", num(t.target)),
             });
         }
@@ -804,6 +815,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
         if !lo.is_finite() || !hi.is_finite() {
             out.push(Problem {
                 at: at("band"),
+                also: Vec::new(),
                 message: format!(
                     "{name}.band = [{}, {}] must be two finite numbers",
                     num(lo),
@@ -813,6 +825,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
         } else if lo > hi {
             out.push(Problem {
                 at: at("band"),
+                also: Vec::new(),
                 message: format!(
                     "{name}.band = [{}, {}] must be [low, high] with low <= high",
                     num(lo),
@@ -844,6 +857,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
                     {
                         out.push(Problem {
                             at: at.clone(),
+                            also: Vec::new(),
                             message: format!(
                                 "{name}.values: year {year} is outside the reported months; allowed: years from {y} to {}",
                                 y + months as i32 / 12 - 1
@@ -853,12 +867,14 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
                 }
                 _ => out.push(Problem {
                     at: at.clone(),
+                    also: Vec::new(),
                     message: format!("{name}.values: {year:?} must be a year, e.g. 2023 = 1305453"),
                 }),
             }
             if !v.is_finite() {
                 out.push(Problem {
                     at,
+                    also: Vec::new(),
                     message: format!("{name}.values.{year} = {} must be a finite number", num(*v)),
                 });
             }
@@ -1000,6 +1016,24 @@ mod tests {
         let mut s = tiny();
         s.months = 0;
         assert_eq!(first(&s), "months = 0 must be at least 1");
+        // Every count that `lower` starts at 1 is refused at 0, by the one check of the values.
+        let mut s = tiny();
+        s.replicates = 0;
+        assert_eq!(first(&s), "replicates = 0 must be at least 1");
+        let mut s = tiny();
+        s.population.default_agents = 0;
+        assert_eq!(
+            first(&s),
+            "population.default_agents = 0 must be at least 1"
+        );
+        let mut s = tiny();
+        s.destinations[1].contract_months = 0;
+        let id = &s.destinations[1].id;
+        assert_eq!(
+            first(&s),
+            format!("destination.{id}.contract_months = 0 must be at least 1")
+        );
+        assert_eq!(problems(&s)[0].at, ["destination", "#1", "contract_months"]);
         let mut s = tiny();
         s.population.age_min = 50;
         assert_eq!(
