@@ -470,7 +470,9 @@ fn render(m: &Sweep, s: &Sweep) -> String {
          of points at which the effect keeps the sign it has as written (Wilson 95% interval; \
          Sobol' rows of A and B, then the Morris points), and the assumptions with the largest \
          total Sobol' index ST (the share of the effect's variance over the ranges they explain \
-         with their interactions). The noise share is the part of the variance of the effect \
+         with their interactions: at most 1 in truth, but an estimate from few points, which \
+         sampling error can put a little above 1, as it can put two assumptions' shares above 1 \
+         in all). The noise share is the part of the variance of the effect \
          across the Morris points that is the model's own randomness at 20,000 agents (from the \
          difference between the two replicates at each point): where it is large, a sign that \
          flips says more about the sample size than about the assumptions, and the outcome needs \
@@ -570,7 +572,12 @@ fn render(m: &Sweep, s: &Sweep) -> String {
                     String::new()
                 } else {
                     lead.first()
-                        .map(|(p, v)| format!("; `{p}` decides most of its size (ST {v:.2})"))
+                        .map(|(p, v)| {
+                            // An estimate above 1 is sampling error: the assumption decides
+                            // about all of the size.
+                            let most = if *v >= 0.95 { "about all" } else { "most" };
+                            format!("; `{p}` decides {most} of its size (ST {v:.2})")
+                        })
                         .unwrap_or_default()
                 }
             ));
