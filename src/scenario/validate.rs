@@ -252,7 +252,7 @@ fn numbers(v: &toml::Value, at: &mut Vec<String>, shown: &str, out: &mut Vec<Pro
     } else if x < 0.0 && max.is_infinite() {
         "must be 0 or more".to_string()
     } else if x < 0.0 || x > max {
-        format!("must be in [0, {}]", num(max))
+        format!("must be in [{}, {}]", lower(at, key), num(max))
     } else if x < lower(at, key) as f64 {
         format!("must be at least {}", lower(at, key))
     } else {
@@ -970,7 +970,7 @@ mod tests {
             ),
             (
                 |s| s.destinations[0].contract_months = 300,
-                "destination.saudi_arabia.contract_months = 300 must be in [0, 240]",
+                "destination.saudi_arabia.contract_months = 300 must be in [1, 240]",
             ),
             (
                 |s| s.legs[0].months = 300,
@@ -980,7 +980,7 @@ mod tests {
                 |s| s.choice.stay_home_usd = -2e7,
                 "choice.stay_home_usd = -20000000 must be in [-10000000, 10000000]",
             ),
-            (|s| s.months = 1201, "months = 1201 must be in [0, 1200]"),
+            (|s| s.months = 1201, "months = 1201 must be in [1, 1200]"),
         ];
         for (edit, want) in cases {
             let mut s = tiny();
@@ -1028,12 +1028,18 @@ mod tests {
         );
         let mut s = tiny();
         s.destinations[1].contract_months = 0;
-        let id = &s.destinations[1].id;
+        let id = s.destinations[1].id.clone();
         assert_eq!(
             first(&s),
             format!("destination.{id}.contract_months = 0 must be at least 1")
         );
         assert_eq!(problems(&s)[0].at, ["destination", "#1", "contract_months"]);
+        // Out of range on the other side: the range quoted starts at the least value too.
+        s.destinations[1].contract_months = 2400;
+        assert_eq!(
+            first(&s),
+            format!("destination.{id}.contract_months = 2400 must be in [1, 240]")
+        );
         let mut s = tiny();
         s.population.age_min = 50;
         assert_eq!(

@@ -81,7 +81,8 @@ fn huge_persons_wages_and_entries_are_refused_with_the_allowed_range() {
             "contract_months = 36",
             "contract_months = 300",
             "destination.italy.contract_months = 300",
-            "[0, 240]",
+            // A contract of 0 months is refused too: the range starts at 1.
+            "[1, 240]",
         ),
         (
             "leg_months",
