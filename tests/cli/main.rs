@@ -38,7 +38,10 @@
 //!   the network, every chart with a size and a title); bad folders are refused;
 //! - `route_map`: `map` draws every location and leg of the baseline, the same bytes every time
 //!   and the same as docs/routes.svg, refuses bad input as `check` does, and never replaces a
-//!   file it did not write.
+//!   file it did not write;
+//! - `extremes` (ignored: slow, `cargo test --release --test cli -- --ignored extremes`): every
+//!   number of the baseline set alone to 0, 1, twice and a thousand times its value either runs
+//!   or is refused with one message, never a panic.
 
 mod bad_input;
 mod bad_scenarios;
@@ -48,6 +51,7 @@ mod compare;
 mod deaths;
 mod dictionary;
 mod exploitation;
+mod extremes;
 mod first_use;
 mod loader_mutations;
 mod mechanisms;
