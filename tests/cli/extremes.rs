@@ -4,7 +4,9 @@
 //! and writes its outputs (exit code 0) or refuses the value with one message naming it (exit
 //! code 2). It is never a panic, an abort or a hang: a scenario the program accepts, it runs.
 //!
-//! About 800 runs of 300 agents, two minutes on two cores, so it is not part of `cargo test`:
+//! The second test sets the same values by an event in January 2026, in the middle of a run.
+//! Each makes about 800 runs of 300 agents (a minute on two cores), so they are not part of
+//! `cargo test`:
 //!
 //! ```sh
 //! cargo test --release --test cli -- --ignored extremes
@@ -83,25 +85,15 @@ fn extremes(x: f64, whole: bool) -> Vec<String> {
     v
 }
 
-#[test]
-#[ignore = "slow: about 800 runs; cargo test --release --test cli -- --ignored extremes"]
-fn every_number_of_the_baseline_at_its_extremes_runs_or_is_refused() {
-    let tmp = TempDir::new().unwrap();
-    let base = baseline().display().to_string();
-    // The baseline as resolved, every default written out: its manifest's copy.
-    let first = tmp.path().join("resolved");
+/// Every `KEY=VALUE` to try: each number of the baseline as resolved (every default written
+/// out, the manifest's copy) at each of its extremes.
+fn cases(dir: &Path, base: &str) -> Vec<String> {
+    let first = dir.join("resolved");
+    let first_out = first.display().to_string();
     let r = run_in(
-        tmp.path(),
+        dir,
         &[
-            "run",
-            &base,
-            "--agents",
-            "1",
-            "--months",
-            "1",
-            "--quiet",
-            "--out",
-            &first.display().to_string(),
+            "run", base, "--agents", "1", "--months", "1", "--quiet", "--out", &first_out,
         ],
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
@@ -111,43 +103,49 @@ fn every_number_of_the_baseline_at_its_extremes_runs_or_is_refused() {
     let mut keys = Vec::new();
     numbers(&manifest["resolved_scenario"], &mut Vec::new(), &mut keys);
     assert!(keys.len() > 100, "only {} numbers found", keys.len());
-    let cases: Vec<String> = keys
-        .iter()
+    keys.iter()
         .flat_map(|(k, x, whole)| {
             extremes(*x, *whole)
                 .into_iter()
                 .map(move |v| format!("{k}={v}"))
         })
-        .collect();
+        .collect()
+}
 
+/// Run every case, on as many threads as there are cores: `args(set, worker)` gives the
+/// arguments of `crossroads run` before `--agents`. Each run must either simulate and write its
+/// outputs (exit code 0) or refuse with one message naming the key (exit code 2). Returns how
+/// many ran and how many were refused.
+fn run_all(
+    dir: &Path,
+    cases: &[String],
+    args: impl Fn(&str, usize) -> Vec<String> + Sync,
+) -> (usize, usize) {
     let next = AtomicUsize::new(0);
     let (ran, refused) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let failures = Mutex::new(Vec::new());
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     std::thread::scope(|s| {
         for w in 0..workers {
-            let (cases, next, ran, refused, failures) = (&cases, &next, &ran, &refused, &failures);
-            let (base, dir) = (&base, tmp.path());
+            let (next, ran, refused, failures, args) = (&next, &ran, &refused, &failures, &args);
             s.spawn(move || {
-                let out = dir.join(format!("run-{w}"));
+                let out = dir.join(format!("run-{w}")).display().to_string();
                 while let Some(set) = cases.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let _ = std::fs::remove_dir_all(&out);
-                    let r = run_in(
-                        dir,
-                        &[
-                            "run",
-                            base,
-                            "--set",
-                            set,
+                    let mut a = args(set, w);
+                    a.extend(
+                        [
                             "--agents",
                             "300",
                             "--replicates",
                             "1",
                             "--quiet",
                             "--out",
-                            &out.display().to_string(),
-                        ],
+                            &out,
+                        ]
+                        .map(String::from),
                     );
+                    let r = run_in(dir, &a.iter().map(String::as_str).collect::<Vec<_>>());
                     let key = set.split('=').next().unwrap();
                     let ok = match r.code {
                         Some(0) => {
@@ -164,7 +162,7 @@ fn every_number_of_the_baseline_at_its_extremes_runs_or_is_refused() {
                     };
                     if !ok || r.stderr.contains("panicked") {
                         failures.lock().unwrap().push(format!(
-                            "--set {set}: exit {:?}: {}",
+                            "{set}: exit {:?}: {}",
                             r.code,
                             r.stderr.trim()
                         ));
@@ -175,17 +173,53 @@ fn every_number_of_the_baseline_at_its_extremes_runs_or_is_refused() {
     });
     let failures = failures.into_inner().unwrap();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // Every case ended one way or the other, and both ways happen: the extremes reach past
-    // what the checks allow, and inside it.
     let (ran, refused) = (ran.into_inner(), refused.into_inner());
     assert_eq!(ran + refused, cases.len());
-    assert!(
-        ran > cases.len() / 2 && refused > 0,
-        "{ran} ran and {refused} were refused of {} cases",
-        cases.len()
-    );
     eprintln!(
         "{ran} ran and {refused} were refused of {} cases",
         cases.len()
+    );
+    (ran, refused)
+}
+
+#[test]
+#[ignore = "slow: about 800 runs; cargo test --release --test cli -- --ignored extremes"]
+fn every_number_of_the_baseline_at_its_extremes_runs_or_is_refused() {
+    let tmp = TempDir::new().unwrap();
+    let base = baseline().display().to_string();
+    let cases = cases(tmp.path(), &base);
+    let (ran, refused) = run_all(tmp.path(), &cases, |set, _| {
+        ["run", &base, "--set", set].map(String::from).to_vec()
+    });
+    // Both outcomes happen: the extremes reach past what the checks allow, and inside it.
+    assert!(
+        ran > cases.len() / 2 && refused > 0,
+        "{ran} ran, {refused} refused"
+    );
+}
+
+#[test]
+#[ignore = "slow: about 800 runs; cargo test --release --test cli -- --ignored extremes"]
+fn every_number_of_the_baseline_set_by_an_event_at_its_extremes_runs_or_is_refused() {
+    let tmp = TempDir::new().unwrap();
+    let base = baseline().display().to_string();
+    let cases = cases(tmp.path(), &base);
+    // The same values, set by an event in January 2026 (the month the recommendations start):
+    // the run changes its parameters in its middle, or the event is refused.
+    let (ran, refused) = run_all(tmp.path(), &cases, |set, w| {
+        let (key, value) = set.split_once('=').unwrap();
+        let file = tmp.path().join(format!("event-{w}.toml"));
+        std::fs::write(
+            &file,
+            format!(
+                "extends = {base:?}\nname = \"event\"\n\n[[event]]\ndate = \"2026-01\"\nset = {{ {key:?} = {value} }}\n"
+            ),
+        )
+        .unwrap();
+        vec!["run".into(), file.display().to_string()]
+    });
+    assert!(
+        ran > cases.len() / 2 && refused > 0,
+        "{ran} ran, {refused} refused"
     );
 }

@@ -40,8 +40,8 @@
 //!   and the same as docs/routes.svg, refuses bad input as `check` does, and never replaces a
 //!   file it did not write;
 //! - `extremes` (ignored: slow, `cargo test --release --test cli -- --ignored extremes`): every
-//!   number of the baseline set alone to 0, 1, twice and a thousand times its value either runs
-//!   or is refused with one message, never a panic.
+//!   number of the baseline set alone to 0, 1, twice and a thousand times its value, from the
+//!   start or by an event, either runs or is refused with one message, never a panic.
 
 mod bad_input;
 mod bad_scenarios;
