@@ -41,7 +41,8 @@
 //!   file it did not write;
 //! - `extremes` (ignored: slow, `cargo test --release --test cli -- --ignored extremes`): every
 //!   number of the baseline set alone to 0, 1, twice and a thousand times its value, from the
-//!   start or by an event, either runs or is refused with one message, never a panic.
+//!   start or by an event, and random sets of six at once, either run or are refused with one
+//!   message, never a panic.
 
 mod bad_input;
 mod bad_scenarios;
