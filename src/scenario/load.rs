@@ -77,11 +77,12 @@ pub fn load_pinned(path: &Path, sets: &[String], pins: &[String]) -> Result<Load
         .next()
     {
         // A relation between keys points at the one a --set gave, if any: the value just changed.
-        let pos = p
-            .keys()
-            .map(|at| path::key_span(&root, at).start)
+        let spans: Vec<usize> = p.keys().map(|at| path::key_span(&root, at).start).collect();
+        let pos = spans
+            .iter()
+            .copied()
             .find(|&pos| sources.is_set(pos))
-            .unwrap_or_else(|| path::key_span(&root, &p.at).start);
+            .unwrap_or(spans[0]);
         return Err(ScenarioError::new(sources.at(pos), p.message));
     }
     let resolved = table_of(&scenario);

@@ -235,7 +235,7 @@ fn numbers(v: &toml::Value, at: &mut Vec<String>, shown: &str, out: &mut Vec<Pro
         }
         _ => return,
     };
-    let max = upper(at, key);
+    let (min, max) = (lower(at, key), upper(at, key));
     let why = if !x.is_finite() {
         "must be a finite number".to_string()
     } else if key.starts_with("p_") || key.ends_with("_share") {
@@ -252,9 +252,9 @@ fn numbers(v: &toml::Value, at: &mut Vec<String>, shown: &str, out: &mut Vec<Pro
     } else if x < 0.0 && max.is_infinite() {
         "must be 0 or more".to_string()
     } else if x < 0.0 || x > max {
-        format!("must be in [{}, {}]", lower(at, key), num(max))
-    } else if x < lower(at, key) as f64 {
-        format!("must be at least {}", lower(at, key))
+        format!("must be in [{min}, {}]", num(max))
+    } else if x < min as f64 {
+        format!("must be at least {min}")
     } else {
         return;
     };

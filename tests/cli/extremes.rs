@@ -22,21 +22,13 @@ use tempfile::TempDir;
 
 use crate::support::{baseline, run_in};
 
-/// Entity lists: one entry of each is enough.
-const LISTS: [&str; 7] = [
-    "district",
-    "location",
-    "leg",
-    "route",
-    "destination",
-    "recruiter",
-    "lender",
-];
-/// Run settings left alone: the seed changes nothing of interest, and a thousand times the
-/// replicates or agents is a long run, not an extreme of the model.
+/// Top-level keys left alone: the seed changes nothing of interest, a thousand times the
+/// replicates is a long run rather than an extreme of the model, and the events and observed
+/// data are not parameters.
 const SETTINGS: [&str; 4] = ["seed", "replicates", "event", "observed"];
 
-/// The dotted key and value of every number of `v` under `path`, one entry of each list.
+/// The dotted key and value of every number of `v` under `path`; of a list of entities (an
+/// array of tables with ids, as `--set` names them), its first entry only.
 fn numbers(v: &Value, path: &mut Vec<String>, out: &mut Vec<(String, f64, bool)>) {
     match v {
         Value::Number(n) => out.push((
@@ -49,17 +41,17 @@ fn numbers(v: &Value, path: &mut Vec<String>, out: &mut Vec<(String, f64, bool)>
                 if path.is_empty() && SETTINGS.contains(&k.as_str()) {
                     continue;
                 }
-                if path.len() == 2 && LISTS.contains(&path[0].as_str()) && k == "id" {
-                    continue;
-                }
                 path.push(k.clone());
                 numbers(x, path, out);
                 path.pop();
             }
         }
-        Value::Array(entries) if path.len() == 1 && LISTS.contains(&path[0].as_str()) => {
-            if let Some(e) = entries.first() {
-                path.push(e["id"].as_str().expect("an entity has an id").to_string());
+        Value::Array(entries) => {
+            if let Some((e, id)) = entries
+                .first()
+                .and_then(|e| Some((e, e.get("id")?.as_str()?)))
+            {
+                path.push(id.to_string());
                 numbers(e, path, out);
                 path.pop();
             }
