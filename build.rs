@@ -36,4 +36,9 @@ fn main() {
         }
         println!("cargo:rerun-if-changed=.git/index");
     }
+    // And when the sources change, so that a build of edited code is stamped `+changes` (a
+    // folder is watched whole).
+    for path in ["build.rs", "Cargo.toml", "src", "crates"] {
+        println!("cargo:rerun-if-changed={path}");
+    }
 }

@@ -78,6 +78,7 @@ enum Command {
     },
     /// Validate a scenario and print a summary of it.
     Check {
+        /// Scenario file (TOML).
         scenario: PathBuf,
         /// Override one value by its dotted path, e.g. policy.awareness.coverage_share=0.5.
         #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -109,14 +110,16 @@ struct RunArgs {
     /// its earlier contents are replaced whole (a sweep resumes the sweep its folder holds).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Base random seed [default: the scenario's].
+    /// Base random seed [default: the scenario's; for a sweep, the configuration's `seed`,
+    /// or 1].
     #[arg(long)]
     seed: Option<u64>,
-    /// Replicates, 1 to 10000 [default: the scenario's].
+    /// Replicates, 1 to 10000 [default: the scenario's; for a sweep, the
+    /// configuration's `replicates`, or 2].
     #[arg(long)]
     replicates: Option<u32>,
     /// Agents, 1 to 1000000000, or `full` for one agent per person (weight 1) [default: the
-    /// scenario's population.default_agents]. A run that needs more memory than the machine
+    /// scenario's population.default_agents; for a sweep, the configuration's `agents` first]. A run that needs more memory than the machine
     /// has available is refused.
     #[arg(long, value_parser = parse_agents)]
     agents: Option<Agents>,
@@ -130,7 +133,8 @@ struct RunArgs {
     /// Override one value by its dotted path, e.g. policy.awareness.coverage_share=0.5.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     sets: Vec<String>,
-    /// No progress bar and no summary lines.
+    /// No progress bar or progress lines, and no `wrote` and speed lines: only the results (the
+    /// fit to observed data, the comparison table) are printed.
     #[arg(long)]
     quiet: bool,
 }
@@ -220,6 +224,7 @@ impl From<RunArgs> for RunOptions {
             months: a.months,
             threads: a.threads,
             sets: a.sets,
+            what_if: Vec::new(),
             pins: Vec::new(),
             quiet: a.quiet,
             report: false,
@@ -232,11 +237,14 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => e.exit(), // --help, --version: print and exit 0
         Err(e) => {
-            // A bad argument: clap's first line (what is wrong and with which argument), then
-            // where to look; exit 2 like any bad input.
-            let text = e.to_string();
-            let first = text.lines().next().unwrap_or("bad arguments");
-            eprintln!("{first} (see crossroads --help)");
+            // A bad argument: clap's account of it on one line (what is wrong, the arguments
+            // missing, a similar argument that exists), then the help to read; exit 2 like any
+            // bad input.
+            eprintln!(
+                "{} (see {} --help)",
+                one_line(&e.to_string()),
+                command_path()
+            );
             return ExitCode::from(2);
         }
     };
@@ -253,6 +261,50 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Clap's message up to its usage, on one line: `error: the following required arguments were
+/// not provided: <SCENARIO>`, `error: unexpected argument '--agent' found; tip: a similar
+/// argument exists: '--agents'`.
+fn one_line(text: &str) -> String {
+    let parts: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    if parts.is_empty() {
+        return "error: bad arguments".into();
+    }
+    let mut line = parts[0].to_string();
+    for p in &parts[1..] {
+        // A list under a line ending in ':' continues it; a tip is a sentence of its own.
+        line.push_str(if line.ends_with(':') { " " } else { "; " });
+        line.push_str(p);
+    }
+    line
+}
+
+/// The command whose help explains the arguments: `crossroads run`, `crossroads sweep merge`,
+/// or `crossroads` when no subcommand was recognised.
+fn command_path() -> String {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut path = String::from("crossroads");
+    let Some(sub) = args.first() else {
+        return path;
+    };
+    let known = <Cli as clap::CommandFactory>::command();
+    if let Some(cmd) = known.find_subcommand(sub) {
+        path.push(' ');
+        path.push_str(sub);
+        if let Some(next) = args.get(1)
+            && cmd.find_subcommand(next).is_some()
+        {
+            path.push(' ');
+            path.push_str(next);
+        }
+    }
+    path
 }
 
 fn dispatch(command: Command) -> Result<(), app::Error> {

@@ -1,7 +1,7 @@
 //! `crossroads calibrate`: run a Latin-hypercube design over the configuration's parameters and
 //! write every point with its score, best first, to calibration.csv.
 
-use super::config_file::read_toml;
+use super::config_file::{check_error, read_toml};
 use super::{
     Error, RunOptions, check_memory, default_out, pool, prepare, progress_bar, simulate,
     size_label, validate,
@@ -133,8 +133,8 @@ pub fn calibrate(config: &Path, o: &RunOptions) -> Result<CalibrationReport, Err
 /// Read and check a calibration configuration. Errors are one line: `file: ...`, or
 /// `file:line:col: ...` for a TOML error.
 fn read_config(path: &Path) -> Result<Config, Error> {
-    let (cfg, _): (Config, _) = read_toml(path)?;
+    let (cfg, text): (Config, _) = read_toml(path)?;
     cfg.check()
-        .map_err(|e| Error::Input(format!("{}: {e}", path.display())))?;
+        .map_err(|e| Error::Input(check_error(path, &text, &e)))?;
     Ok(cfg)
 }

@@ -1,6 +1,7 @@
 //! `crossroads compare`: every scenario on the same seeds as the baseline, each scenario's own
-//! outputs in `<out>/<name>/`, and comparison.csv, comparison_by_year.csv and comparison.svg in
-//! `<out>` (and report.html with `--report`), all swapped in together. Each scenario is compared over the reported years in which
+//! outputs in `<out>/<name>/`, and comparison.csv, comparison_by_year.csv, comparison.svg, the
+//! scenarios' timeseries.csv, outcomes.csv and summary.csv together and a manifest.json of the
+//! comparison in `<out>` (and report.html with `--report`), all swapped in together. Each scenario is compared over the reported years in which
 //! its policy differs from the baseline's, and year by year.
 
 use super::run::{RunReport, Timing, run_into, write_into};
@@ -70,7 +71,7 @@ pub fn compare_what_if(
             )));
         }
         let mut opts = o.clone();
-        opts.sets.extend(overrides.iter().cloned());
+        opts.what_if = overrides.clone();
         let mut p = prepare(baseline, &opts)?;
         p.name = what_if_name(&overrides);
         preps.push((baseline.to_path_buf(), p));
@@ -169,6 +170,8 @@ pub fn compare_what_if(
     folder.write("comparison.csv", &csv)?;
     folder.write("comparison_by_year.csv", &by_year)?;
     folder.write("comparison.svg", svg.as_bytes())?;
+    let names: Vec<&str> = preps.iter().map(|(_, p)| p.name.as_str()).collect();
+    write_together(&folder, &names, clock.elapsed().as_secs_f64())?;
     if o.report {
         super::report::write_into(&folder, &out)?;
     }
@@ -181,6 +184,87 @@ pub fn compare_what_if(
         agent_steps,
     })
 }
+
+/// The scenarios' tables of `TOGETHER` in one file each at the top of the comparison's folder,
+/// the baseline's rows first (every row names its scenario), and a manifest of the comparison:
+/// what it compared, in which folders, and each scenario's seed, sizes and input files. A reader can load
+/// the folder whole; each scenario's folder stays what running it alone writes.
+fn write_together(folder: &Folder, names: &[&str], wall_seconds: f64) -> Result<(), Error> {
+    let read = |name: &str, file: &str| {
+        let path = folder.staged().join(name).join(file);
+        std::fs::read(&path)
+            .map_err(|e| Error::Other(format!("{}: cannot read back: {e}", path.display())))
+    };
+    for file in TOGETHER {
+        let mut all = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let bytes = read(name, file)?;
+            // The header once: the first scenario's.
+            let body = match (i, bytes.iter().position(|&b| b == b'\n')) {
+                (0, _) => &bytes[..],
+                (_, Some(end)) => &bytes[end + 1..],
+                (_, None) => &[][..],
+            };
+            all.extend_from_slice(body);
+        }
+        folder.write(file, &all)?;
+    }
+    let mut scenarios = Vec::new();
+    for name in names {
+        let bytes = read(name, "manifest.json")?;
+        let m: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Other(format!("{name}/manifest.json: {e}")))?;
+        let mut entry = serde_json::Map::new();
+        entry.insert("scenario".into(), (*name).into());
+        entry.insert("folder".into(), (*name).into());
+        for key in SCENARIO_FACTS {
+            if let Some(v) = m.get(key) {
+                entry.insert(key.into(), v.clone());
+            }
+        }
+        scenarios.push((m, serde_json::Value::Object(entry)));
+    }
+    let (base, _) = &scenarios[0];
+    let mut top = serde_json::Map::new();
+    for key in ["program", "version", "commit"] {
+        top.insert(key.into(), base.get(key).cloned().unwrap_or_default());
+    }
+    top.insert("command".into(), "compare".into());
+    top.insert("baseline".into(), names[0].into());
+    for key in SHARED_FACTS {
+        top.insert(key.into(), base.get(key).cloned().unwrap_or_default());
+    }
+    top.insert("wall_seconds".into(), wall_seconds.into());
+    top.insert(
+        "scenarios".into(),
+        scenarios.into_iter().map(|(_, e)| e).collect(),
+    );
+    let bytes = serde_json::to_vec_pretty(&serde_json::Value::Object(top))
+        .map_err(|e| Error::Other(format!("manifest.json: {e}")))?;
+    folder.write("manifest.json", &bytes)?;
+    Ok(())
+}
+
+/// The tables a comparison also writes whole at the top of its folder.
+const TOGETHER: [&str; 3] = ["timeseries.csv", "outcomes.csv", "summary.csv"];
+
+/// What the comparison's manifest takes from the baseline's: when it started, and on how many
+/// threads (the scenarios of one comparison share both).
+const SHARED_FACTS: [&str; 2] = ["threads", "start_time"];
+
+/// What the comparison's manifest gives of each scenario (the rest, the resolved scenario
+/// above all, is in the scenario's own).
+const SCENARIO_FACTS: [&str; 9] = [
+    "seed",
+    "replicates",
+    "agents",
+    "weight",
+    "months",
+    "spin_up_months",
+    "deaths_estimator",
+    "sampling",
+    "input_files",
+];
 
 /// A folder name for a what-if: its overrides, `=` as `-` and `;` as `+`, other characters a
 /// folder name cannot hold as `_` (e.g. `what-if_policy.recruitment.fee_cap_usd-1000`).

@@ -29,6 +29,28 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
     }
 }
 
+/// A message of a configuration's own checks as one line naming the file and, where the
+/// message starts with one of the file's top-level keys (`levels has no meaning ...`,
+/// `replicates = 0: ...`), that key's line and column.
+pub fn check_error(path: &Path, text: &str, msg: &str) -> String {
+    let key: String = msg
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let offset = toml::de::DeTable::parse(text).ok().and_then(|t| {
+        t.get_ref()
+            .get_key_value(key.as_str())
+            .map(|(k, _)| k.span().start)
+    });
+    match offset {
+        Some(o) if !key.is_empty() => {
+            let (line, col) = line_col(text, o);
+            format!("{}:{line}:{col}: {msg}", path.display())
+        }
+        _ => format!("{}: {msg}", path.display()),
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut at = offset.min(text.len());
@@ -54,5 +76,21 @@ mod tests {
         assert!(msg.starts_with("c.toml:2:"), "{msg}");
         assert!(!msg.contains('\n'), "{msg}");
         assert_eq!(line_col("ab\ncé d", 7), (2, 4));
+    }
+
+    #[test]
+    fn a_check_naming_a_top_level_key_points_at_its_line() {
+        let text = "design = \"sobol\"\nn = 4\nlevels = 4\n";
+        let msg = "levels has no meaning for design = \"sobol\"";
+        assert_eq!(
+            check_error(Path::new("s.toml"), text, msg),
+            format!("s.toml:3:1: {msg}")
+        );
+        // A message that names no key of the file keeps the file alone.
+        let other = "no [[parameter]] to vary";
+        assert_eq!(
+            check_error(Path::new("s.toml"), text, other),
+            format!("s.toml: {other}")
+        );
     }
 }

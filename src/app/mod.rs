@@ -46,6 +46,8 @@ pub struct RunOptions {
     pub months: Option<u32>,
     pub threads: Option<usize>,
     pub sets: Vec<String>,
+    /// A compared variant's own overrides (`compare --what-if`), applied after `sets`.
+    pub what_if: Vec<String>,
     /// Overrides that hold for the whole run, over any event's setting of the same key (a
     /// sweep's pinned parameters).
     pub pins: Vec<String>,
@@ -124,7 +126,7 @@ pub struct Prepared {
 /// output is written.
 pub fn prepare(path: &Path, o: &RunOptions) -> Result<Prepared, Error> {
     check_options(o)?;
-    let loaded = scenario::load_pinned(path, &o.sets, &o.pins)?;
+    let loaded = scenario::load_pinned(path, &o.sets, &o.what_if, &o.pins)?;
     let s = &loaded.scenario;
     let months = o.months.unwrap_or(s.months);
     let spin_up = s.spin_up_months;

@@ -18,7 +18,7 @@
 //! logged values, so an interrupted and resumed sweep writes the same bytes as one that ran
 //! through.
 
-use super::config_file::read_toml;
+use super::config_file::{check_error, read_toml};
 use super::{Error, Prepared, RunOptions, check_memory, pool, prepare, size_label};
 use crate::compare::{Years, policy_period};
 use crate::engine::{self, RunSpec};
@@ -241,10 +241,10 @@ fn plan(config: &Path, o: &RunOptions) -> Result<Sweep, Error> {
     let at = config.display();
     let (cfg, text): (Config, String) = read_toml(config)?;
     cfg.check()
-        .map_err(|e| Error::Input(format!("{at}: {e}")))?;
+        .map_err(|e| Error::Input(check_error(config, &text, &e)))?;
     let design: Design = cfg
         .design()
-        .map_err(|e| Error::Input(format!("{at}: {e}")))?;
+        .map_err(|e| Error::Input(check_error(config, &text, &e)))?;
     let dir = config.parent().unwrap_or(Path::new("."));
     let mut paths = vec![dir.join(&cfg.baseline)];
     paths.extend(cfg.scenarios.iter().map(|s| dir.join(s)));
@@ -508,10 +508,35 @@ fn differences(a: &Plan, b: &Plan) -> String {
     if a.scenarios != b.scenarios {
         d.push("the scenario files differ".into());
     }
-    if (a.replicates, a.agents, a.months, a.seed, &a.sets)
-        != (b.replicates, b.agents, b.months, b.seed, &b.sets)
-    {
-        d.push("--agents, --replicates, --months, --seed or --set differ".into());
+    // `a` is the plan in the folder, `b` this one.
+    if a.agents != b.agents {
+        d.push(format!("agents {} there, {} here", a.agents, b.agents));
+    }
+    if a.replicates != b.replicates {
+        d.push(format!(
+            "replicates {} there, {} here",
+            a.replicates, b.replicates
+        ));
+    }
+    if a.months != b.months {
+        d.push(format!("months {} there, {} here", a.months, b.months));
+    }
+    if a.seed != b.seed {
+        d.push(format!("seed {} there, {} here", a.seed, b.seed));
+    }
+    if a.sets != b.sets {
+        let list = |s: &[String]| {
+            if s.is_empty() {
+                "none".to_string()
+            } else {
+                s.join(", ")
+            }
+        };
+        d.push(format!(
+            "--set {} there, {} here",
+            list(&a.sets),
+            list(&b.sets)
+        ));
     }
     if d.is_empty() {
         d.push("the plans differ".into());

@@ -18,14 +18,27 @@ const NOT_SETTABLE: [&str; 3] = ["extends", "event", "observed"];
 
 /// Load the scenario at `path` with the `--set KEY=VALUE` overrides `sets`.
 pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
-    load_pinned(path, sets, &[])
+    load_pinned(path, sets, &[], &[])
 }
 
-/// Load the scenario at `path` with the overrides `sets`, and `pins`: overrides that hold for
-/// the whole run, the events' settings of the same keys left out (a sweep's parameter that
-/// must not be overridden from an event's month on).
-pub fn load_pinned(path: &Path, sets: &[String], pins: &[String]) -> Result<Loaded, ScenarioError> {
-    let all: Vec<String> = sets.iter().chain(pins).cloned().collect();
+/// Load the scenario at `path` with the overrides `sets`, then `what_if` (a compared variant's
+/// own overrides, applied after `sets` and named `--what-if` in messages), and `pins`:
+/// overrides that hold for the whole run, the events' settings of the same keys left out (a
+/// sweep's parameter that must not be overridden from an event's month on).
+pub fn load_pinned(
+    path: &Path,
+    sets: &[String],
+    what_if: &[String],
+    pins: &[String],
+) -> Result<Loaded, ScenarioError> {
+    let flags = sets
+        .iter()
+        .map(|_| "--set")
+        .chain(what_if.iter().map(|_| "--what-if"))
+        .chain(pins.iter().map(|_| "--set"));
+    let all: Vec<(&'static str, String)> = flags
+        .zip(sets.iter().chain(what_if).chain(pins).cloned())
+        .collect();
     let sets = all.as_slice();
     let pinned: Vec<Vec<String>> = pins
         .iter()
@@ -36,7 +49,7 @@ pub fn load_pinned(path: &Path, sets: &[String], pins: &[String]) -> Result<Load
     let chain = read_chain(path, &mut sources, &mut files)?;
     let set_sources: Vec<usize> = sets
         .iter()
-        .map(|s| sources.add(Label::Set, s.clone()))
+        .map(|(flag, s)| sources.add(Label::Set(flag), s.clone()))
         .collect();
 
     let mut merged: Option<Spanned<DeTable>> = None;
@@ -250,14 +263,15 @@ fn apply_set<'s>(
 ) -> Result<(), ScenarioError> {
     let arg = sources.text(i);
     let base = sources.base(i);
+    let flag = sources.flag(i);
     let Some((k, _)) = arg.split_once('=') else {
         return Err(ScenarioError::new(
-            format!("--set {arg}"),
-            "expected KEY=VALUE, e.g. --set policy.awareness.coverage_share=0.5",
+            format!("{flag} {arg}"),
+            format!("expected KEY=VALUE, e.g. {flag} policy.awareness.coverage_share=0.5"),
         ));
     };
     let key = k.trim();
-    let at_key = |msg: String| ScenarioError::new(format!("--set {key}"), msg);
+    let at_key = |msg: String| ScenarioError::new(format!("{flag} {key}"), msg);
     let segs = path::parse(key).map_err(at_key)?;
     if NOT_SETTABLE.contains(&segs[0].as_str()) {
         return Err(at_key(format!(

@@ -13,8 +13,10 @@ use toml::de::{DeTable, DeValue};
 pub(crate) enum Label {
     /// A scenario file, as the user (or the `extends` chain) named it.
     File(PathBuf),
-    /// One `--set KEY=VALUE` argument; the text is the argument itself.
-    Set,
+    /// One `KEY=VALUE` override given on the command line, with the option that gave it
+    /// (`--set`, or `--what-if` for a compared variant of the baseline); the text is the
+    /// argument itself.
+    Set(&'static str),
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +44,14 @@ impl SourceMap {
         &self.sources[i].text
     }
 
+    /// The option that gave source `i`, for an override (`--set`, `--what-if`).
+    pub(crate) fn flag(&self, i: usize) -> &'static str {
+        match self.sources[i].label {
+            Label::Set(flag) => flag,
+            Label::File(_) => "--set",
+        }
+    }
+
     pub(crate) fn base(&self, i: usize) -> usize {
         self.sources[i].base
     }
@@ -56,7 +66,7 @@ impl SourceMap {
     /// Whether a global offset falls in a `--set KEY=VALUE` argument.
     pub(crate) fn is_set(&self, pos: usize) -> bool {
         self.find(pos)
-            .is_some_and(|s| matches!(s.label, Label::Set))
+            .is_some_and(|s| matches!(s.label, Label::Set(_)))
     }
 
     /// `file:line:col` (1-based, columns in characters) for a global offset, or `--set KEY=VALUE`.
@@ -65,7 +75,7 @@ impl SourceMap {
             return String::new();
         };
         match &s.label {
-            Label::Set => format!("--set {}", s.text),
+            Label::Set(flag) => format!("{flag} {}", s.text),
             Label::File(path) => {
                 let before = &s.text[..floor_char_boundary(&s.text, pos - s.base)];
                 let line = before.matches('\n').count() + 1;
@@ -154,7 +164,7 @@ mod tests {
     fn offsets_map_back_to_file_line_col_and_set_arguments() {
         let mut m = SourceMap::default();
         let a = m.add(Label::File("a.toml".into()), "x = 1\n  yé = 2\n".into());
-        let b = m.add(Label::Set, "x=3".into());
+        let b = m.add(Label::Set("--set"), "x=3".into());
         assert_eq!(m.at(m.base(a)), "a.toml:1:1");
         let pos = m.base(a) + m.text(a).find('=').unwrap();
         assert_eq!(m.at(pos), "a.toml:1:3");

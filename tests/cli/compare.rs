@@ -439,4 +439,35 @@ fn each_scenario_of_a_comparison_writes_what_running_it_alone_writes() {
             );
         }
     }
+    // At the top of the folder, each table is the scenarios' tables joined, the baseline's
+    // first and the header once, and the manifest lists the scenarios and their folders.
+    for f in ["timeseries.csv", "outcomes.csv", "summary.csv"] {
+        let mut joined = String::new();
+        for (i, (_, name)) in files.iter().enumerate() {
+            let text = std::fs::read_to_string(c.out.join(name).join(f)).unwrap();
+            let body = if i == 0 {
+                text.as_str()
+            } else {
+                text.split_once('\n').map_or("", |(_, rest)| rest)
+            };
+            joined.push_str(body);
+        }
+        let top = std::fs::read_to_string(c.out.join(f)).expect("compare wrote it at the top");
+        assert!(
+            top == joined,
+            "{f} at the top is not the scenarios' {f} joined"
+        );
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(c.out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["command"], "compare");
+    assert_eq!(manifest["baseline"], "small");
+    let folders: Vec<&str> = manifest["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["folder"].as_str().unwrap())
+        .collect();
+    assert_eq!(folders, files.iter().map(|(_, n)| *n).collect::<Vec<_>>());
+    assert_eq!(manifest["scenarios"][1]["seed"], 3);
 }

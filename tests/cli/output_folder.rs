@@ -365,7 +365,11 @@ fn a_compare_with_fewer_scenarios_leaves_no_folder_of_the_earlier_one() {
             "c",
             "comparison.csv",
             "comparison.svg",
-            "comparison_by_year.csv"
+            "comparison_by_year.csv",
+            "manifest.json",
+            "outcomes.csv",
+            "summary.csv",
+            "timeseries.csv"
         ]
     );
     compare(&paths[..2]);
@@ -376,7 +380,11 @@ fn a_compare_with_fewer_scenarios_leaves_no_folder_of_the_earlier_one() {
             "b",
             "comparison.csv",
             "comparison.svg",
-            "comparison_by_year.csv"
+            "comparison_by_year.csv",
+            "manifest.json",
+            "outcomes.csv",
+            "summary.csv",
+            "timeseries.csv"
         ],
         "the earlier comparison's folder c must be gone"
     );

@@ -403,7 +403,11 @@ fn what_cannot_be_run_or_merged_is_refused_with_a_clear_error() {
         ],
     );
     assert_eq!(r.code, Some(2), "{}", r.stderr);
-    assert!(r.stderr.contains("--agents"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("agents 2000 there, 3000 here"),
+        "the message says what differs: {}",
+        r.stderr
+    );
 
     // A log of another sweep among the shards.
     let third = d.join("third");
