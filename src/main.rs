@@ -232,6 +232,28 @@ impl From<RunArgs> for RunOptions {
     }
 }
 
+/// `println!` that cannot panic: the line goes through [`say_raw`], and a failure returns from
+/// the function (`?`).
+macro_rules! say {
+    ($($t:tt)*) => {
+        say_raw(format!("{}\n", format_args!($($t)*)).as_bytes())?
+    };
+}
+
+/// Write to standard output. A reader that has gone (`| head`) ends the command there, as a
+/// success: what it was asked to do is done and written. Any other failure (`> /dev/full`) is
+/// an error, exit code 1. Never a panic.
+fn say_raw(bytes: &[u8]) -> Result<(), app::Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(app::Error::Other(format!(
+            "writing to standard output: {e}"
+        ))),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -240,7 +262,8 @@ fn main() -> ExitCode {
             // A bad argument: clap's account of it on one line (what is wrong, the arguments
             // missing, a similar argument that exists), then the help to read; exit 2 like any
             // bad input.
-            eprintln!(
+            let _ = writeln!(
+                std::io::stderr(),
                 "{} (see {} --help)",
                 one_line(&e.to_string()),
                 command_path()
@@ -257,7 +280,8 @@ fn main() -> ExitCode {
             // One line, whatever a lower layer put in its message.
             let text = e.to_string();
             let line: Vec<&str> = text.lines().map(str::trim).collect();
-            eprintln!("error: {}", line.join(" "));
+            // Standard error may be gone too (`2>/dev/full`): nothing more to say then.
+            let _ = writeln!(std::io::stderr(), "error: {}", line.join(" "));
             ExitCode::from(e.exit_code())
         }
     }
@@ -321,11 +345,11 @@ fn dispatch(command: Command) -> Result<(), app::Error> {
             };
             let r = app::run(&scenario, &o)?;
             if let Some(rows) = &r.validation {
-                println!("{}", crossroads::validation::verdict(rows));
+                say!("{}", crossroads::validation::verdict(rows));
             }
             if !quiet {
-                println!("wrote {}", r.out.display());
-                println!("{}", app::speed_line(&r));
+                say!("wrote {}", r.out.display());
+                say!("{}", app::speed_line(&r));
             }
         }
         Command::Compare {
@@ -342,40 +366,31 @@ fn dispatch(command: Command) -> Result<(), app::Error> {
             };
             let r = app::compare_what_if(&baseline, &scenarios, &what_if, &o)?;
             for u in &r.unmatched {
-                eprintln!("note: {u}");
+                app::note(format_args!("note: {u}"));
             }
-            print!("{}", r.table);
+            say_raw(r.table.as_bytes())?;
             if !quiet {
-                println!("wrote {}", r.out.display());
-                println!("{}", app::speed(r.seconds, r.agent_steps));
+                say!("wrote {}", r.out.display());
+                say!("{}", app::speed(r.seconds, r.agent_steps));
             }
         }
         Command::Calibrate { config, opts } => {
             let r = app::calibrate(&config, &opts.into())?;
-            println!("{}", r.best);
-            println!("wrote {}", r.out.join("calibration.csv").display());
+            say!("{}", r.best);
+            say!("wrote {}", r.out.join("calibration.csv").display());
         }
         Command::Sweep(args) => sweep(args)?,
         Command::Report { dir, sweep } => {
             let r = app::report(&dir, sweep.as_deref())?;
-            println!(
+            say!(
                 "wrote {} (sections: {})",
                 r.out.display(),
                 r.sections.join(", ")
             );
         }
-        Command::Check { scenario, sets } => println!("{}", app::check(&scenario, &sets)?),
+        Command::Check { scenario, sets } => say!("{}", app::check(&scenario, &sets)?),
         Command::Metrics => {
-            // A reader that stops early (`| head`) is not a failure.
-            let mut out = std::io::stdout().lock();
-            match out.write_all(&app::metrics()?).and_then(|()| out.flush()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    return Err(app::Error::Other(format!(
-                        "writing to standard output: {e}"
-                    )));
-                }
-                _ => {}
-            }
+            say_raw(&app::metrics()?)?;
         }
         Command::Map {
             scenario,
@@ -383,7 +398,7 @@ fn dispatch(command: Command) -> Result<(), app::Error> {
             sets,
         } => {
             let r = app::map(&scenario, &sets, out.as_deref())?;
-            println!(
+            say!(
                 "wrote {} ({} locations, {} legs)",
                 r.out.display(),
                 r.locations,
@@ -449,7 +464,7 @@ fn sweep(args: SweepArgs) -> Result<(), app::Error> {
     };
     if !quiet {
         for line in &report.lines {
-            println!("{line}");
+            say!("{line}");
         }
     }
     Ok(())

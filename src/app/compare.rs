@@ -6,8 +6,8 @@
 
 use super::run::{RunReport, Timing, run_into, write_into};
 use super::{
-    Error, Prepared, RunOptions, can_share, check_memory, default_out, pool, prepare, progress_bar,
-    shared_fits, simulate_shared,
+    Error, Prepared, RunOptions, can_share, check_memory, default_out, note, pool, prepare,
+    progress_bar, shared_fits, simulate_shared,
 };
 use crate::calendar;
 use crate::compare::{
@@ -54,8 +54,8 @@ pub fn compare_what_if(
         preps.push((s.clone(), prepare(s, o)?));
     }
     for (_, p) in &preps {
-        if let Some(note) = &p.cut_events {
-            eprintln!("note: {note}");
+        if let Some(cut) = &p.cut_events {
+            note(format_args!("note: {cut}"));
         }
     }
     for w in what_ifs {

@@ -34,6 +34,13 @@ use crate::validation;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::path::{Path, PathBuf};
 
+/// A line on standard error (a note, a finished replicate): nothing, rather than a panic, when
+/// standard error cannot be written (`2> /dev/full`).
+pub fn note(line: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
 /// Options shared by the commands that run scenarios.
 #[derive(Clone, Debug, Default)]
 pub struct RunOptions {
@@ -531,7 +538,7 @@ pub fn simulate_shared(
             &tick,
         );
         if LINES.load(std::sync::atomic::Ordering::Relaxed) && ran.is_ok() {
-            eprintln!(
+            note(format_args!(
                 "{}: replicate {} of {} done ({:.1} s)",
                 match names.as_slice() {
                     [a, b] => format!("{a} and {b}"),
@@ -543,7 +550,7 @@ pub fn simulate_shared(
                 r + 1,
                 lead.replicates,
                 clock.elapsed().as_secs_f64()
-            );
+            ));
         }
         ran
     };

@@ -2,8 +2,8 @@
 //! report.html with `--report`).
 
 use super::{
-    Error, Prepared, RunOptions, check_memory, default_out, pool, prepare, progress_bar, simulate,
-    size_label, validate,
+    Error, Prepared, RunOptions, check_memory, default_out, note, pool, prepare, progress_bar,
+    simulate, size_label, validate,
 };
 use crate::compare::Values;
 use crate::engine::Replicate;
@@ -30,8 +30,8 @@ pub struct RunReport {
 /// `crossroads run`.
 pub fn run(path: &Path, o: &RunOptions) -> Result<RunReport, Error> {
     let prep = prepare(path, o)?;
-    if let Some(note) = &prep.cut_events {
-        eprintln!("note: {note}");
+    if let Some(cut) = &prep.cut_events {
+        note(format_args!("note: {cut}"));
     }
     check_memory(&size_label(&prep), &[prep.need()], false, 1)?;
     let out = match &o.out {

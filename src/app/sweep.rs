@@ -19,7 +19,7 @@
 //! through.
 
 use super::config_file::{check_error, read_toml};
-use super::{Error, Prepared, RunOptions, check_memory, pool, prepare, size_label};
+use super::{Error, Prepared, RunOptions, check_memory, note, pool, prepare, size_label};
 use crate::compare::{Years, policy_period};
 use crate::engine::{self, RunSpec};
 use crate::metric_names::Key;
@@ -217,7 +217,7 @@ pub fn sweep(config: &Path, o: &SweepOptions) -> Result<SweepReport, Error> {
     }
     if !o.run.quiet {
         for n in &sw.notes {
-            eprintln!("{n}");
+            note(format_args!("{n}"));
         }
     }
     let shard = o.shard.unwrap_or(Shard::WHOLE);
@@ -709,11 +709,11 @@ fn run_shard(sw: &Sweep, out: &Path, shard: Shard, o: &RunOptions) -> Result<Vec
             let n = finished.fetch_add(1, Ordering::SeqCst) + 1;
             bar.inc(1);
             if lines_out {
-                eprintln!(
+                note(format_args!(
                     "point {p} done ({n} of {} in this run, {:.1} s)",
                     todo.len(),
                     started.elapsed().as_secs_f64()
-                );
+                ));
             }
             Ok(())
         })

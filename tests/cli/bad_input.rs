@@ -548,3 +548,38 @@ fn a_malformed_argument_is_one_line_and_exit_2() {
     check_failure(&r, 2, "crossroads frobnicate");
     assert_eq!(r.stderr.trim_end().lines().count(), 1, "{}", r.stderr);
 }
+
+#[test]
+fn standard_output_that_cannot_be_written_is_an_error_and_a_reader_that_left_is_not() {
+    use std::process::Stdio;
+    // A full device: an error naming standard output, exit code 1, never a panic (101).
+    let full = fs::OpenOptions::new().write(true).open("/dev/full");
+    if let Ok(full) = full {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_crossroads"))
+            .args(["check", fixture().to_str().unwrap()])
+            .stdout(Stdio::from(full))
+            .output()
+            .expect("spawn crossroads");
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("error: writing to standard output"),
+            "{err}"
+        );
+    }
+    // A reader that has gone before the first line: the command's work is done, exit code 0.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_crossroads"))
+        .args(["check", fixture().to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn crossroads");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait for crossroads");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
