@@ -378,12 +378,13 @@ fn output_folder(dir: &Path, depth: usize) -> Result<(), String> {
             MARKERS.join(", ")
         ));
     }
-    let manifest = dir.join("manifest.json");
-    if manifest.is_file() && !written_by_crossroads(&manifest) {
-        return Err(format!(
-            "{} was not written by crossroads",
-            manifest.display()
-        ));
+    // A marker counts only as crossroads writes it: a file of the same name someone else made
+    // (an empty calibration.csv, say) must not let the folder's other files be replaced.
+    for m in MARKERS {
+        let file = dir.join(m);
+        if file.is_file() && !written_by_crossroads(&file) {
+            return Err(format!("{} was not written by crossroads", file.display()));
+        }
     }
     for entry in fs::read_dir(dir).map_err(|e| format!("cannot read it: {e}"))? {
         let entry = entry.map_err(|e| format!("cannot read it: {e}"))?;
@@ -423,14 +424,33 @@ fn leftover_of_output_file(name: &str) -> bool {
     })
 }
 
-/// Whether a `manifest.json` is one crossroads wrote (`"program": "crossroads"`).
-fn written_by_crossroads(manifest: &Path) -> bool {
-    fs::metadata(manifest).is_ok_and(|m| m.len() <= 64 << 20)
-        && fs::read(manifest)
+/// Whether a marker file is one crossroads wrote: a `manifest.json` that says
+/// `"program": "crossroads"`, a `comparison.csv` or `calibration.csv` that starts with the
+/// header crossroads writes.
+fn written_by_crossroads(file: &Path) -> bool {
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name != "manifest.json" {
+        let header = match name {
+            "comparison.csv" => COMPARISON_HEADER,
+            _ => CALIBRATION_HEADER,
+        };
+        let mut head = [0u8; 128];
+        let n = fs::File::open(file)
+            .and_then(|mut f| io::Read::read(&mut f, &mut head))
+            .unwrap_or(0);
+        return head[..n].starts_with(header.as_bytes());
+    }
+    fs::metadata(file).is_ok_and(|m| m.len() <= 64 << 20)
+        && fs::read(file)
             .ok()
             .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
             .is_some_and(|v| v.get("program").and_then(|p| p.as_str()) == Some("crossroads"))
 }
+
+/// How the comparison.csv and calibration.csv crossroads writes begin (the columns that every
+/// version has written; a calibration's parameter columns follow).
+pub(crate) const COMPARISON_HEADER: &str = "scenario,metric,by,level,";
+pub(crate) const CALIBRATION_HEADER: &str = "rank,point,score,targets_met,";
 
 /// Remove `<parent>/.<name>.tmp-<pid>` (and `.old`) folders: left by a run that was killed.
 fn remove_stale(parent: &Path, name: &std::ffi::OsStr) {
@@ -538,6 +558,7 @@ mod tests {
     use super::*;
 
     const MANIFEST: &[u8] = br#"{"program": "crossroads"}"#;
+    const COMPARISON: &[u8] = b"scenario,metric,by,level,period,baseline_mean,scenario_mean,diff_mean,diff_ci_low,diff_ci_high,relative_change\n";
 
     fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = fs::read_dir(dir)
@@ -632,14 +653,19 @@ mod tests {
         refused(&[("manifest.json", MANIFEST), ("thesis.txt", b"draft")]);
         refused(&[("calibration.csv", b"x"), ("keep.txt", b"k")]);
         refused(&[
-            ("comparison.csv", b"x"),
+            ("comparison.csv", COMPARISON),
             ("baseline/manifest.json", MANIFEST),
             ("baseline/notes.md", b"n"),
         ]);
+        // A marker of the right name that crossroads did not write does not make the user's
+        // files beside it crossroads output, even when they have crossroads names.
+        refused(&[("calibration.csv", b""), ("outcomes.csv", b"precious")]);
+        refused(&[("comparison.csv", b"a,b\n1,2\n"), ("summary.csv", b"mine")]);
+        refused(&[("manifest.json", MANIFEST), ("calibration.csv", b"rank\n")]);
         // A comparison's folder, with its scenarios' folders, is crossroads'.
         let ok = tmp.path().join("cmp");
         fs::create_dir_all(ok.join("baseline")).unwrap();
-        fs::write(ok.join("comparison.csv"), "x").unwrap();
+        fs::write(ok.join("comparison.csv"), COMPARISON).unwrap();
         fs::write(ok.join("baseline/manifest.json"), MANIFEST).unwrap();
         fs::write(ok.join("baseline/outcomes.csv"), "x").unwrap();
         assert!(Folder::claim(&ok).is_ok());

@@ -689,6 +689,17 @@ pub fn short(v: f64) -> String {
 mod tests {
     use super::*;
 
+    /// An output folder is recognised by how its comparison.csv and calibration.csv begin
+    /// (`folder.rs`): the writers must begin them so, even with nothing in them.
+    #[test]
+    fn the_marker_files_begin_as_the_output_folder_expects() {
+        use crate::output::folder::{CALIBRATION_HEADER, COMPARISON_HEADER};
+        let c = comparison(&[]).unwrap();
+        assert!(c.starts_with(COMPARISON_HEADER.as_bytes()));
+        let k = calibration(&["aspiration.p_base"], &[]).unwrap();
+        assert!(k.starts_with(CALIBRATION_HEADER.as_bytes()));
+    }
+
     #[test]
     fn numbers_read_as_a_person_says_them() {
         assert_eq!(say(-20_543.0), "-20,500");
