@@ -35,6 +35,63 @@ impl Default for SlurmOptions {
     }
 }
 
+impl SlurmOptions {
+    /// What is wrong with the options, before anything is written: counts of at least 1, a
+    /// time and a memory in the forms `sbatch` takes, names of one word.
+    pub fn check(&self) -> Result<(), Error> {
+        if self.shards == 0 || self.cpus_per_task == 0 {
+            return Err(Error::Input(
+                "--shards and --slurm-cpus must be at least 1".into(),
+            ));
+        }
+        if !slurm_time(&self.time) {
+            return Err(Error::Input(format!(
+                "--slurm-time {:?}: must be a time limit as sbatch takes it: MM, MM:SS, HH:MM:SS, D-HH, D-HH:MM, D-HH:MM:SS or UNLIMITED",
+                self.time
+            )));
+        }
+        if let Some(m) = &self.mem
+            && !slurm_mem(m)
+        {
+            return Err(Error::Input(format!(
+                "--slurm-mem {m:?}: must be a whole number with an optional unit K, M, G or T (megabytes without one), e.g. 4G"
+            )));
+        }
+        plain("--slurm-time", &self.time)?;
+        if let Some(p) = &self.partition {
+            plain("--slurm-partition", p)?;
+        }
+        if let Some(a) = &self.account {
+            plain("--slurm-account", a)?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether `t` is a time limit in one of sbatch's forms.
+fn slurm_time(t: &str) -> bool {
+    if ["unlimited", "infinite"].contains(&t.to_ascii_lowercase().as_str()) {
+        return true;
+    }
+    let digits = |x: &str| !x.is_empty() && x.len() <= 9 && x.bytes().all(|b| b.is_ascii_digit());
+    let (days, rest) = match t.split_once('-') {
+        Some((d, r)) => (Some(d), r),
+        None => (None, t),
+    };
+    let parts: Vec<&str> = rest.split(':').collect();
+    // MM, MM:SS, HH:MM:SS; with days, D-HH, D-HH:MM, D-HH:MM:SS.
+    days.is_none_or(digits) && parts.len() <= 3 && parts.iter().all(|p| digits(p))
+}
+
+/// Whether `m` is a memory size as sbatch's `--mem` takes it.
+fn slurm_mem(m: &str) -> bool {
+    let number = m.trim_end_matches(['K', 'M', 'G', 'T', 'k', 'm', 'g', 't']);
+    m.len() - number.len() <= 1
+        && !number.is_empty()
+        && number.len() <= 12
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// A word for a POSIX shell, single-quoted.
 fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
@@ -62,11 +119,7 @@ pub fn scripts(
     o: &RunOptions,
     s: &SlurmOptions,
 ) -> Result<Vec<(&'static str, String)>, Error> {
-    if s.shards == 0 || s.cpus_per_task == 0 {
-        return Err(Error::Input(
-            "--shards and --slurm-cpus must be at least 1".into(),
-        ));
-    }
+    s.check()?;
     let shards = s.shards.min(plan.points as u32).max(1);
     let name = format!(
         "crossroads-{}",
@@ -224,6 +277,40 @@ pub fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_and_memory_are_taken_in_sbatch_forms_only() {
+        for t in [
+            "90",
+            "30:00",
+            "02:00:00",
+            "1-12",
+            "1-12:30",
+            "2-00:00:00",
+            "UNLIMITED",
+        ] {
+            assert!(slurm_time(t), "{t}");
+        }
+        for t in ["forever", "", "1:2:3:4", "-3", "1-", "1h", "1-2-3", "12:"] {
+            assert!(!slurm_time(t), "{t}");
+        }
+        for m in ["4G", "4000", "512M", "1t", "0"] {
+            assert!(slurm_mem(m), "{m}");
+        }
+        for m in ["lots", "", "G", "4GB", "4.5G", "-1G"] {
+            assert!(!slurm_mem(m), "{m}");
+        }
+        let bad = SlurmOptions {
+            time: "forever".into(),
+            ..SlurmOptions::default()
+        };
+        assert!(
+            bad.check()
+                .unwrap_err()
+                .to_string()
+                .contains("--slurm-time")
+        );
+    }
 
     #[test]
     fn words_are_quoted_for_the_shell() {

@@ -199,6 +199,10 @@ struct Sweep {
 }
 
 pub fn sweep(config: &Path, o: &SweepOptions) -> Result<SweepReport, Error> {
+    // Every option is checked before the folder is made: a refused sweep leaves nothing.
+    if let Some(slurm) = &o.slurm {
+        slurm.check()?;
+    }
     let sw = plan(config, &o.run)?;
     let out = match &o.run.out {
         Some(p) => p.clone(),

@@ -314,6 +314,22 @@ fn the_slurm_scripts_run_the_same_sweep() {
         ],
     );
     assert!(r.stdout.contains("submit.sh"), "{}", r.stdout);
+    // Options sbatch would refuse are refused here, before any folder is made.
+    for bad in [
+        ["--shards", "0"],
+        ["--slurm-cpus", "0"],
+        ["--slurm-time", "forever"],
+        ["--slurm-mem", "lots"],
+        ["--slurm-partition", "two words"],
+    ] {
+        let refused = dir.path().join("refused");
+        let mut args = vec!["sweep", cfg, "--out", refused.to_str().unwrap(), "--slurm"];
+        args.extend(bad);
+        let r = run_in(dir.path(), &args);
+        assert_eq!(r.code, Some(2), "{bad:?}: {}", r.stderr);
+        assert!(r.stderr.contains(bad[0]), "{bad:?}: {}", r.stderr);
+        assert!(!refused.exists(), "{bad:?} left {}", refused.display());
+    }
     let slurm = cluster.join("slurm");
     let array = fs::read_to_string(slurm.join("array.sbatch")).unwrap();
     assert!(array.contains("#SBATCH --array=1-3"), "{array}");
