@@ -76,6 +76,8 @@ pub fn compare_what_if(
         p.name = what_if_name(&overrides);
         preps.push((baseline.to_path_buf(), p));
     }
+    let framed: Vec<(&Path, &Prepared)> = preps.iter().map(|(f, p)| (f.as_path(), p)).collect();
+    super::same_frame(framed[0], &framed[1..])?;
     let mut names = std::collections::BTreeSet::new();
     for (path, p) in &preps {
         p.folder_name(path)?;

@@ -365,6 +365,51 @@ fn memory_need(needs: &[Need], keep_all: bool, at_once: u64) -> (u64, Need, u64)
     (need, biggest, kept)
 }
 
+/// Scenarios compared with a baseline must run on its draws and its calendar: the same seed,
+/// replicates, agents, first month, spin-up and months. Otherwise their paired differences
+/// would set different people, or different years, side by side. The first of `others` that
+/// differs is refused, naming the key, both values and how to make them agree.
+pub(super) fn same_frame(
+    base: (&Path, &Prepared),
+    others: &[(&Path, &Prepared)],
+) -> Result<(), Error> {
+    let (bp, b) = base;
+    let frame = |p: &Prepared| {
+        [
+            ("seed", p.spec.seed.to_string(), " or give --seed"),
+            (
+                "replicates",
+                p.replicates.to_string(),
+                " or give --replicates",
+            ),
+            (
+                "population.default_agents",
+                if p.spec.full {
+                    "full".to_string()
+                } else {
+                    p.spec.agents.to_string()
+                },
+                " or give --agents",
+            ),
+            ("start", crate::calendar::month_label(p.start, 0), ""),
+            ("spin_up_months", p.spec.spin_up.to_string(), ""),
+            ("months", p.spec.months.to_string(), " or give --months"),
+        ]
+    };
+    for (path, p) in others {
+        for ((key, theirs, option), (_, ours, _)) in frame(p).into_iter().zip(frame(b)) {
+            if theirs != ours {
+                return Err(Error::Input(format!(
+                    "{}: {key} is {theirs}, the baseline's ({}) {ours}: a comparison runs every scenario on the baseline's draws over its months; make them agree in the files{option}",
+                    path.display(),
+                    bp.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// How a run's size reads in a message: `--agents 100000000 with 2 replicates of 30 simulated
 /// months`.
 fn size_label(p: &Prepared) -> String {

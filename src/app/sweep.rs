@@ -265,6 +265,10 @@ fn plan(config: &Path, o: &RunOptions) -> Result<Sweep, Error> {
         .iter()
         .map(|p| prepare(p, &base))
         .collect::<Result<_, _>>()?;
+    // A policy's effect is a paired difference: its scenario runs on the baseline's draws and
+    // months.
+    let framed: Vec<(&Path, &Prepared)> = paths.iter().map(PathBuf::as_path).zip(&preps).collect();
+    super::same_frame(framed[0], &framed[1..])?;
     let mut names = std::collections::BTreeSet::new();
     for (path, p) in paths.iter().zip(&preps) {
         if !names.insert(p.name.clone()) {

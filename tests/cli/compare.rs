@@ -471,3 +471,46 @@ fn each_scenario_of_a_comparison_writes_what_running_it_alone_writes() {
     assert_eq!(folders, files.iter().map(|(_, n)| *n).collect::<Vec<_>>());
     assert_eq!(manifest["scenarios"][1]["seed"], 3);
 }
+
+#[test]
+fn a_scenario_on_other_draws_or_months_than_the_baseline_is_refused() {
+    // Paired differences set person i of replicate r in one scenario beside the same person in
+    // the baseline, month by month: a scenario with its own seed or its own months would pair
+    // strangers, or other years.
+    let tmp = TempDir::new().expect("temp dir");
+    let base = fixture().display().to_string();
+    for (key, line) in [("seed", "seed = 99"), ("months", "months = 48")] {
+        let file = write(
+            tmp.path(),
+            &format!("{key}.toml"),
+            &format!("extends = {base:?}\nname = \"other\"\n{line}\n"),
+        );
+        let out = tmp.path().join(format!("cmp-{key}"));
+        let r = run_in(
+            tmp.path(),
+            &[
+                "compare",
+                &base,
+                file.to_str().unwrap(),
+                "--agents",
+                "300",
+                "--replicates",
+                "1",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(r.code, Some(2), "{key}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .starts_with(&format!("error: {}: {key} is ", file.display())),
+            "{key}: {}",
+            r.stderr
+        );
+        assert!(
+            !out.exists(),
+            "{key}: a refused comparison wrote {}",
+            out.display()
+        );
+    }
+}
