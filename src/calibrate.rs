@@ -90,10 +90,27 @@ impl Config {
     }
 }
 
-/// Refuses a configuration that lists one `[[parameter]]` key twice (`calibrate`, `sweep`).
+/// Keys that fix the run itself: every point of a sweep or a calibration runs with the
+/// configuration's (or the options') value, so a parameter of them would vary nothing.
+const RUN_KEYS: [&str; 6] = [
+    "name",
+    "start",
+    "months",
+    "spin_up_months",
+    "seed",
+    "replicates",
+];
+
+/// Refuses a configuration that lists one `[[parameter]]` key twice, or a key of
+/// [`RUN_KEYS`] (`calibrate`, `sweep`).
 pub fn each_key_once<'a>(keys: impl Iterator<Item = &'a str>) -> Result<(), String> {
     let mut seen = std::collections::HashSet::new();
     for k in keys {
+        if RUN_KEYS.contains(&k) {
+            return Err(format!(
+                "parameter {k} fixes the run itself, the same at every point (its calendar, draws or name), and cannot be varied; set it in the scenario or with the option of that name"
+            ));
+        }
         if !seen.insert(k) {
             return Err(format!(
                 "parameter {k} is listed twice: each key may be varied once"
@@ -183,6 +200,19 @@ mod tests {
         c.parameters[1].key = "a".into();
         let e = c.check().expect_err("a twice");
         assert!(e.contains("parameter a is listed twice"), "{e}");
+    }
+
+    #[test]
+    fn a_key_that_fixes_the_run_cannot_be_a_parameter() {
+        for key in RUN_KEYS {
+            let mut c = cfg(4);
+            c.parameters[0].key = key.into();
+            let e = c.check().expect_err(key);
+            assert!(
+                e.starts_with(&format!("parameter {key} fixes the run")),
+                "{e}"
+            );
+        }
     }
 
     #[test]
