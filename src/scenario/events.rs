@@ -206,6 +206,18 @@ fn read<'s>(
                 ),
             ));
         }
+        // The bound of every such count of months in a scenario.
+        let most = validate::upper(&["event".into()], "phase_in_months") as u32;
+        if ev.phase_in_months > most {
+            return Err(err(
+                sources,
+                key_at("phase_in_months"),
+                format!(
+                    "event of {label}: phase_in_months = {} must be in [0, {most}]",
+                    ev.phase_in_months
+                ),
+            ));
+        }
         let mut sets = Vec::new();
         if let Some(DeValue::Table(set)) = table.get("set").map(|v| v.get_ref()) {
             for (k, v) in set.iter() {
@@ -698,6 +710,18 @@ set = { "destination.saudi_arabia.jobs_per_month" = 600 }
         assert!(
             d.error("ev.toml", &[]).ends_with(
                 "event of month 2: set \"months\": months cannot be changed by an event"
+            )
+        );
+        // A phase-in is a count of months like the others, with their bound.
+        let text = with_events(
+            &d,
+            "[[event]]\nmonth = 2\nphase_in_months = 241\nset = { \"aspiration.p_base\" = 0.1 }\n",
+        );
+        let (line, col) = line_col(&text, "phase_in_months");
+        assert_eq!(
+            d.error("ev.toml", &[]),
+            format!(
+                "ev.toml:{line}:{col}: event of month 2: phase_in_months = 241 must be in [0, 240]"
             )
         );
     }
