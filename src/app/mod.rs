@@ -259,15 +259,7 @@ impl Prepared {
     /// A scenario name used as a folder name must be one plain name.
     fn folder_name(&self, path: &Path) -> Result<&str, Error> {
         let n = self.name.as_str();
-        // Letters, digits, '-', '_' and '.', not hidden, and not the name of a file a
-        // command writes beside the scenarios' folders (a comparison's `comparison.csv`).
-        let plain = !n.is_empty()
-            && n.len() <= 200
-            && n.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            && !n.starts_with('.')
-            && !crate::output::folder::OUTPUT_FILES.contains(&n);
-        if plain {
+        if crate::output::folder::plain_name(n) {
             Ok(n)
         } else {
             Err(Error::Input(format!(

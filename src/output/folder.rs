@@ -53,6 +53,18 @@ pub const OUTPUT_FILES: [&str; 11] = [
     "report.html",
 ];
 
+/// Whether a scenario's name can name its output folder: letters, digits, '-', '_' and '.',
+/// not hidden, at most 200 characters, and not the name of a file a command writes beside the
+/// scenarios' folders (a comparison's `comparison.csv`).
+pub fn plain_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.len() <= 200
+        && n.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !n.starts_with('.')
+        && !OUTPUT_FILES.contains(&n)
+}
+
 /// Why an output folder cannot be claimed, written or swapped in.
 #[derive(Debug, thiserror::Error)]
 pub enum FolderError {

@@ -87,6 +87,7 @@ pub fn load_pinned(
     }
     if let Some(p) = validate::problems_in(&scenario, &horizon)
         .into_iter()
+        .chain(validate::name(&scenario))
         .next()
     {
         // A relation between keys points at the one a --set gave, if any: the value just changed.
@@ -435,7 +436,7 @@ kind = "hub"
         };
         d.write(
             "parent.toml",
-            &format!("name = \"the parent\"\n{TINY}{}", observed("x")),
+            &format!("name = \"the-parent\"\n{TINY}{}", observed("x")),
         );
         d.write("kid.toml", "extends = \"parent.toml\"\n");
         d.write(
@@ -446,7 +447,7 @@ kind = "hub"
             ),
         );
         let parent = d.load("parent.toml", &[]).unwrap().scenario;
-        assert_eq!(parent.name, "the parent");
+        assert_eq!(parent.name, "the-parent");
         assert!(parent.observed.is_some());
         let kid = d.load("kid.toml", &[]).unwrap().scenario;
         assert_eq!(kid.name, "kid");

@@ -171,6 +171,21 @@ pub(crate) fn problems_in(s: &Scenario, horizon: &Horizon) -> Vec<Problem> {
     out
 }
 
+/// The scenario's name, which names the run's output folder (and a comparison's sub-folder):
+/// checked once the file's name (or its file's stem) and every `--set` are in, so that `check`
+/// refuses what `run` could not write.
+pub(crate) fn name(s: &Scenario) -> Option<Problem> {
+    (!crate::output::folder::plain_name(&s.name)).then(|| {
+        problem(
+            &["name"],
+            format!(
+                "name = {:?} cannot name an output folder: use letters, digits, '.', '-' and '_', at most 200 of them, not starting with '.', and not the name of an output file",
+                s.name
+            ),
+        )
+    })
+}
+
 fn run_settings(s: &Scenario, out: &mut Vec<Problem>) {
     // A TOML integer is at most i64::MAX, so a larger seed (possible only through --set) could
     // not be written into the resolved table that the other checks read: it is refused first.
@@ -1020,6 +1035,20 @@ mod tests {
         let mut s = tiny();
         s.replicates = 0;
         assert_eq!(first(&s), "replicates = 0 must be at least 1");
+        // The name names the output folder: what `run` could not write is refused by `check`.
+        let mut s = tiny();
+        s.name = "ok-name_2.0".into();
+        assert!(name(&s).is_none());
+        for bad in ["..", "", "a/b", ".hidden", "comparison.csv"] {
+            let mut s = tiny();
+            s.name = bad.into();
+            let p = name(&s).expect(bad);
+            assert!(
+                p.message
+                    .starts_with(&format!("name = {bad:?} cannot name an output folder")),
+                "{bad}"
+            );
+        }
         let mut s = tiny();
         s.population.default_agents = 0;
         assert_eq!(

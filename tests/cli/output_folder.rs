@@ -629,4 +629,24 @@ fn a_scenario_name_that_is_not_a_plain_folder_name_is_refused() {
         r.stderr
     );
     assert_eq!(names(tmp.path()), ["escape.toml"]);
+    // `check` refuses what `run` could not write, and a name given by --set is named so.
+    let r = run_in(tmp.path(), &["check", &escape.display().to_string()]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    let plain = write(tmp.path(), "plain.toml", &tiny_text());
+    let r = run_in(
+        tmp.path(),
+        &[
+            "check",
+            &plain.display().to_string(),
+            "--set",
+            "name=\"..\"",
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("error: --set name=\"..\": name = \"..\" cannot name an output folder"),
+        "{}",
+        r.stderr
+    );
 }
