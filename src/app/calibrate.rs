@@ -91,6 +91,23 @@ pub fn calibrate(config: &Path, o: &RunOptions) -> Result<CalibrationReport, Err
         scored.push((i, score(&rows), rows));
     }
     bar.finish_and_clear();
+    // A point without a score cannot be ranked: if none has one, there is no best point.
+    if scored.iter().all(|(_, s, _)| s.is_none()) {
+        let missing: Vec<&str> = scored
+            .first()
+            .map(|(_, _, rows)| {
+                rows.iter()
+                    .filter(|r| r.kind != validation::Kind::Input && r.simulated.is_none())
+                    .map(|r| r.target_id.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        return Err(Error::Input(format!(
+            "{}: no point could be scored: no simulated value for {} (a period the run does not reach, or too few agents for it); run the months of the observed data, with more agents",
+            config.display(),
+            missing.join(", ")
+        )));
+    }
     scored.sort_by(|a, b| {
         a.1.unwrap_or(f64::INFINITY)
             .total_cmp(&b.1.unwrap_or(f64::INFINITY))

@@ -650,3 +650,38 @@ fn a_scenario_name_that_is_not_a_plain_folder_name_is_refused() {
         r.stderr
     );
 }
+
+/// A calibration whose points all lack a score (a target the run never reaches) has no best
+/// point: it is refused, naming the targets, and writes nothing.
+#[test]
+fn a_calibration_with_no_point_scored_is_refused_and_names_the_targets() {
+    let tmp = TempDir::new().unwrap();
+    let cfg = write(
+        tmp.path(),
+        "fit.toml",
+        &format!(
+            "scenario = {:?}\npoints = 2\nreplicates = 1\nagents = 300\n\n[[parameter]]\nkey = \"aspiration.p_base\"\nmin = 0.01\nmax = 0.02\n",
+            crate::support::baseline().display().to_string()
+        ),
+    );
+    let out = tmp.path().join("cal");
+    let r = run_in(
+        tmp.path(),
+        &[
+            "calibrate",
+            &cfg.display().to_string(),
+            "--months",
+            "12",
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("no point could be scored: no simulated value for T"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
+}
