@@ -27,6 +27,15 @@ pub fn map(path: &Path, sets: &[String], out: Option<&Path>) -> Result<MapReport
     let net = route_map::Network::from_scenario(s);
     let svg = route_map::svg(&net).map_err(|e| Error::other(e.context("route map")))?;
     let out = out.map_or_else(|| PathBuf::from(DEFAULT_MAP), Path::to_path_buf);
+    // A path written as a folder (`maps/`) names a folder, not a file called `maps`: refused
+    // like an existing folder, before anything is made.
+    if out.as_os_str().to_string_lossy().ends_with('/') {
+        return Err(Error::Input(format!(
+            "--out {}: names a folder; give the file to write, e.g. {}",
+            out.display(),
+            out.join(DEFAULT_MAP).display()
+        )));
+    }
     folder::replace_file(&out, svg.as_bytes(), "a route map", route_map::is_route_map)?;
     Ok(MapReport {
         out,

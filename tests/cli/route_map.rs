@@ -184,6 +184,11 @@ fn a_file_crossroads_did_not_write_is_never_replaced() {
     );
     let r = map(tmp.path(), &baseline(), &["--out", "."]);
     check_failure(&r, 2, "crossroads map baseline.toml --out .");
+    // A path written as a folder is not taken for a file of that name.
+    let r = map(tmp.path(), &baseline(), &["--out", "maps/"]);
+    check_failure(&r, 2, "crossroads map baseline.toml --out maps/");
+    assert!(r.stderr.contains("maps/routes.svg"), "{}", r.stderr);
+    assert!(!tmp.path().join("maps").exists());
     let r = map(tmp.path(), &baseline(), &["--out", "sub/dir/routes.svg"]);
     assert_eq!(r.code, Some(0), "a new folder is made: {}", r.stderr);
 }
