@@ -86,14 +86,38 @@ pub fn check(path: &Path, sets: &[String]) -> Result<String, Error> {
         // What each --set changed, from the file's value.
         let plain = scenario::load(path, &[])?;
         let _ = writeln!(out, "  overrides (--set):");
-        for set in sets {
-            let Some((key, _)) = set.split_once('=') else {
+        let key_of = |set: &str| {
+            set.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        };
+        for (i, set) in sets.iter().enumerate() {
+            let Some((key, value)) = key_of(set) else {
                 continue;
             };
-            let key = key.trim();
+            let key = key.as_str();
             let show = |t: &toml::Table| {
                 scenario::value_at(t, key).map_or("(not set)".to_string(), |v| v.to_string())
             };
+            // The same key given again: each --set replaces the one before it, and only the
+            // last holds.
+            let earlier = sets[..i]
+                .iter()
+                .filter_map(|s| key_of(s))
+                .filter(|(k, _)| k == key)
+                .last()
+                .map(|(_, v)| v);
+            let replaced_later = sets[i + 1..]
+                .iter()
+                .filter_map(|s| key_of(s))
+                .any(|(k, _)| k == key);
+            let from = earlier.unwrap_or_else(|| show(&plain.resolved));
+            if replaced_later {
+                let _ = writeln!(
+                    out,
+                    "    {key}: {from} -> {value} (replaced by a later --set of the same key)"
+                );
+                continue;
+            }
             let later: Vec<String> = scenario::event_keys(s)
                 .into_iter()
                 .filter(|(_, k)| Some(k) == scenario::canonical_key(key).as_ref())
@@ -107,12 +131,7 @@ pub fn check(path: &Path, sets: &[String]) -> Result<String, Error> {
                     later.join(", ")
                 )
             };
-            let _ = writeln!(
-                out,
-                "    {key}: {} -> {}{note}",
-                show(&plain.resolved),
-                show(&loaded.resolved)
-            );
+            let _ = writeln!(out, "    {key}: {from} -> {}{note}", show(&loaded.resolved));
         }
     }
     // The policy levers in force at the first simulated month, section by section.

@@ -137,6 +137,27 @@ pub fn prepare(path: &Path, o: &RunOptions) -> Result<Prepared, Error> {
     check_options(o)?;
     let loaded = scenario::load_pinned(path, &o.sets, &o.what_if, &o.pins)?;
     let s = &loaded.scenario;
+    // An option and a --set of the same key that disagree: which one was meant is not ours
+    // to guess (the option would win, and the manifest's resolved scenario would show the other).
+    for (key, option, value) in [
+        ("months", o.months.map(u64::from), s.months as u64),
+        (
+            "replicates",
+            o.replicates.map(u64::from),
+            s.replicates as u64,
+        ),
+        ("seed", o.seed, s.seed),
+    ] {
+        let set = o
+            .sets
+            .iter()
+            .any(|x| x.split_once('=').is_some_and(|(k, _)| k.trim() == key));
+        if let Some(v) = option.filter(|&v| set && v != value) {
+            return Err(Error::Input(format!(
+                "--{key} {v} and --set {key}={value} disagree; give one of them"
+            )));
+        }
+    }
     let months = o.months.unwrap_or(s.months);
     let spin_up = s.spin_up_months;
     let horizon = spin_up + months;

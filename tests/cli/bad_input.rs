@@ -583,3 +583,56 @@ fn standard_output_that_cannot_be_written_is_an_error_and_a_reader_that_left_is_
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_same_key_given_twice_is_reported_in_order_or_refused_when_option_and_set_disagree() {
+    let tmp = TempDir::new().unwrap();
+    let f = fixture().display().to_string();
+    let key = "policy.awareness.coverage_share";
+    let (a, b) = (format!("{key}=0.5"), format!("{key}=0.9"));
+    let r = run_in(tmp.path(), &["check", &f, "--set", &a, "--set", &b]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().filter(|l| l.contains(key)).collect();
+    assert!(
+        lines.len() >= 2
+            && lines[0]
+                .trim()
+                .ends_with("-> 0.5 (replaced by a later --set of the same key)")
+            && lines[1].trim() == format!("{key}: 0.5 -> 0.9"),
+        "{lines:?}"
+    );
+    // An option and a --set of the same run setting that disagree are refused, not resolved
+    // silently one way.
+    for (option, set) in [
+        (["--months", "12"], "months=24"),
+        (["--replicates", "2"], "replicates=5"),
+        (["--seed", "3"], "seed=4"),
+    ] {
+        let out = tmp.path().join("o");
+        let r = run_in(
+            tmp.path(),
+            &[
+                "run",
+                &f,
+                option[0],
+                option[1],
+                "--set",
+                set,
+                "--agents",
+                "300",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(r.code, Some(2), "{option:?} {set}: {}", r.stderr);
+        assert!(
+            r.stderr.starts_with(&format!(
+                "error: {} {} and --set {set} disagree",
+                option[0], option[1]
+            )),
+            "{}",
+            r.stderr
+        );
+        assert!(!out.exists());
+    }
+}
