@@ -200,10 +200,65 @@ pub fn check(path: &Path, sets: &[String]) -> Result<String, Error> {
             "  warning: at the first simulated month no recruiter (with a count above 0) sells a route that can be offered (one that does not start at a hub, to a destination with job openings if it is regular): nobody can leave until an event opens one"
         );
     }
+    // A stratum no one can fall in draws nobody more often: say so.
+    for w in empty_strata(s) {
+        let _ = writeln!(out, "  warning: {w}");
+    }
     let _ = writeln!(out, "  input files:");
     for f in &loaded.files {
         let _ = writeln!(out, "    {} sha256 {}", f.path.display(), &f.sha256_hex);
     }
     out.push_str("scenario is valid");
     Ok(out)
+}
+
+/// Sampling strata no person can belong to: one whose every member an earlier stratum takes
+/// first (a person belongs to the first stratum it matches), or one that asks for a trait the
+/// population's shares give to nobody (or to everybody, for its absence).
+fn empty_strata(s: &crate::scenario::Scenario) -> Vec<String> {
+    let traits = |st: &crate::scenario::Stratum| {
+        [st.women, st.skilled, st.land, st.ties, st.online, st.urban]
+    };
+    let pop = &s.population;
+    let shares = [
+        ("women", Some(pop.women_share)),
+        ("skilled", Some(pop.skilled_share)),
+        ("land", Some(pop.land_share)),
+        ("ties", None),
+        ("online", Some(pop.online_share)),
+        ("urban", None),
+    ];
+    let mut out = Vec::new();
+    for (j, st) in s.strata.iter().enumerate() {
+        let taken = s.strata[..j].iter().find(|first| {
+            let places = first.districts.is_empty()
+                || (!st.districts.is_empty()
+                    && st.districts.iter().all(|d| first.districts.contains(d)));
+            places
+                && traits(first)
+                    .iter()
+                    .zip(traits(st))
+                    .all(|(a, b)| a.is_none() || *a == b)
+        });
+        if let Some(first) = taken {
+            out.push(format!(
+                "stratum {:?} draws nobody: every person it takes belongs to the earlier stratum {:?} first",
+                st.id, first.id
+            ));
+            continue;
+        }
+        for ((name, share), want) in shares.iter().zip(traits(st)) {
+            let (Some(share), Some(want)) = (share, want) else {
+                continue;
+            };
+            if (want && *share <= 0.0) || (!want && *share >= 1.0) {
+                out.push(format!(
+                    "stratum {:?} draws nobody: it asks for {name} = {want}, and population.{name}_share = {share}",
+                    st.id
+                ));
+                break;
+            }
+        }
+    }
+    out
 }

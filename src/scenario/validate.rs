@@ -34,6 +34,7 @@ pub(crate) fn lower(at: &[String], key: &str) -> u64 {
         "months" | "replicates" if at.len() == 1 => 1,
         "default_agents" if at.first().is_some_and(|s| s == "population") => 1,
         "contract_months" if at.first().is_some_and(|s| s == "destination") => 1,
+        "oversample" => 1,
         _ => 0,
     }
 }
@@ -52,6 +53,8 @@ pub(crate) fn upper(at: &[String], key: &str) -> f64 {
         "capacity_per_month" | "jobs_per_month" => 1e7,
         "age_min" | "age_max" | "prime_age_min" | "prime_age_max" | "young_age_max" => MAX_AGE,
         "replicates" => 10_000.0,
+        // A stratum's factor (the least common multiple of all is checked when compiled).
+        "oversample" => 64.0,
         "default_agents" => 1e8,
         "rate_year" | "safe_loan_rate_year" => 100.0,
         "weight" | "broker_weight" | "awareness_concentration" => 1e6,
@@ -385,7 +388,7 @@ fn relations(s: &Scenario, out: &mut Vec<Problem>) {
 
 /// Ids: present, without dots (they are path segments), unique within their array.
 fn ids(s: &Scenario, out: &mut Vec<Problem>) {
-    let arrays: [(&str, Vec<&str>); 7] = [
+    let arrays: [(&str, Vec<&str>); 8] = [
         (
             "district",
             s.districts.iter().map(|x| x.id.as_str()).collect(),
@@ -405,6 +408,7 @@ fn ids(s: &Scenario, out: &mut Vec<Problem>) {
             s.recruiters.iter().map(|x| x.id.as_str()).collect(),
         ),
         ("lender", s.lenders.iter().map(|x| x.id.as_str()).collect()),
+        ("stratum", s.strata.iter().map(|x| x.id.as_str()).collect()),
     ];
     for (name, ids) in &arrays {
         let mut seen = HashSet::new();
@@ -614,6 +618,20 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
                     format!(
                         "recruiter.{}.districts: district {id:?} must be one of: {}",
                         r.id,
+                        one_of(&districts)
+                    ),
+                ));
+            }
+        }
+    }
+    for (i, st) in s.strata.iter().enumerate() {
+        for id in &st.districts {
+            if !district_set.contains(id.as_str()) {
+                out.push(problem(
+                    &["stratum", &format!("#{i}"), "districts"],
+                    format!(
+                        "stratum.{}.districts: district {id:?} must be one of: {}",
+                        st.id,
                         one_of(&districts)
                     ),
                 ));
@@ -1095,6 +1113,53 @@ mod tests {
             first(&s),
             "district: at least one [[district]] must have pool_share > 0"
         );
+    }
+
+    #[test]
+    fn a_stratum_is_checked_like_the_other_entities() {
+        let stratum = |id: &str, oversample: u32, districts: &[&str]| super::super::Stratum {
+            id: id.into(),
+            oversample,
+            districts: districts.iter().map(|d| d.to_string()).collect(),
+            women: Some(true),
+            skilled: None,
+            land: None,
+            ties: None,
+            online: None,
+            urban: None,
+        };
+        let district = tiny().districts[0].id.clone();
+        let mut s = tiny();
+        s.strata = vec![stratum("a", 2, &[&district])];
+        assert!(problems(&s).is_empty(), "{:?}", problems(&s));
+        for (st, at, start) in [
+            (
+                stratum("", 2, &[]),
+                "id",
+                "stratum id \"\" must be a non-empty name",
+            ),
+            (
+                stratum("a", 0, &[]),
+                "oversample",
+                "stratum.a.oversample = 0 must be at least 1",
+            ),
+            (
+                stratum("a", 65, &[]),
+                "oversample",
+                "stratum.a.oversample = 65 must be in [1, 64]",
+            ),
+            (
+                stratum("a", 2, &["nowhere"]),
+                "districts",
+                "stratum.a.districts: district \"nowhere\" must be one of: ",
+            ),
+        ] {
+            let mut s = tiny();
+            s.strata = vec![st];
+            let p = &problems(&s)[0];
+            assert_eq!(p.at, ["stratum", "#0", at]);
+            assert!(p.message.starts_with(start), "{}", p.message);
+        }
     }
 
     #[test]

@@ -191,6 +191,51 @@ fn check_warns_when_nobody_can_leave() {
 }
 
 #[test]
+fn check_warns_of_a_sampling_stratum_that_draws_nobody() {
+    let tmp = TempDir::new().unwrap();
+    let strata = |second: &str| {
+        write(
+            tmp.path(),
+            "st.toml",
+            &format!(
+                "extends = {:?}\nname = \"st\"\n[[stratum]]\nid = \"women\"\nwomen = true\noversample = 2\n[[stratum]]\nid = \"second\"\n{second}\noversample = 4\n",
+                fixture().display().to_string()
+            ),
+        )
+    };
+    let warnings = |file: &std::path::Path, extra: &[&str]| {
+        let f = file.display().to_string();
+        let mut args = vec!["check", f.as_str()];
+        args.extend_from_slice(extra);
+        let r = run_in(tmp.path(), &args);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        r.stdout
+            .lines()
+            .filter(|l| l.contains("warning: stratum"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    // Men online: drawn. Women online: all taken by the first stratum.
+    assert!(warnings(&strata("women = false\nonline = true"), &[]).is_empty());
+    let w = warnings(&strata("women = true\nonline = true"), &[]);
+    assert!(
+        w.len() == 1
+            && w[0].contains("\"second\" draws nobody")
+            && w[0].contains("\"women\" first"),
+        "{w:?}"
+    );
+    // A trait the population gives nobody.
+    let w = warnings(
+        &strata("women = false\nonline = true"),
+        &["--set", "population.women_share=0"],
+    );
+    assert!(
+        w.len() == 1 && w[0].contains("population.women_share = 0"),
+        "{w:?}"
+    );
+}
+
+#[test]
 fn check_rejects_what_run_rejects() {
     let tmp = TempDir::new().unwrap();
     let (path, text) = edited(
