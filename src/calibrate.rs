@@ -74,6 +74,13 @@ impl Config {
         if self.replicates == 0 {
             return Err("replicates = 0: must be at least 1".into());
         }
+        // The same bounds as the options these stand for (--agents, --months).
+        if self.agents == Some(0) {
+            return Err("agents = 0: must be at least 1".into());
+        }
+        if self.months == Some(0) {
+            return Err("months = 0: must be at least 1".into());
+        }
         if self.parameters.is_empty() {
             return Err("no [[parameter]] to vary".into());
         }

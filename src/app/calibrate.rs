@@ -23,7 +23,7 @@ pub fn calibrate(config: &Path, o: &RunOptions) -> Result<CalibrationReport, Err
         .parent()
         .unwrap_or(Path::new("."))
         .join(&cfg.scenario);
-    let points = design(&cfg);
+    let mut points = design(&cfg);
     let base = RunOptions {
         seed: Some(o.seed.unwrap_or(cfg.seed)),
         replicates: Some(o.replicates.unwrap_or(cfg.replicates)),
@@ -32,10 +32,31 @@ pub fn calibrate(config: &Path, o: &RunOptions) -> Result<CalibrationReport, Err
         quiet: true,
         ..o.clone()
     };
+    // The scenario itself first: a file that cannot be read is named as such, not as a
+    // parameter's value.
+    let plain = prepare(&scenario, &base)?;
+    // A key that takes whole numbers (the resolved scenario writes it as a TOML integer) has its
+    // values rounded, as a sweep's are.
+    let whole: Vec<bool> = cfg
+        .parameters
+        .iter()
+        .map(|p| {
+            matches!(
+                crate::scenario::value_at(&plain.loaded.resolved, &p.key),
+                Some(toml::Value::Integer(_))
+            )
+        })
+        .collect();
+    let round = |v: f64, whole: bool| if whole { v.round() } else { v };
+    for row in &mut points {
+        for (v, &w) in row.iter_mut().zip(&whole) {
+            *v = round(*v, w);
+        }
+    }
     // Each parameter's range is checked at its two ends, one parameter at a time, so that a bad
     // key or range is named as the configuration's, not as a point's `--set`.
-    for p in &cfg.parameters {
-        for v in [p.min, p.max] {
+    for (p, &w) in cfg.parameters.iter().zip(&whole) {
+        for v in [round(p.min, w), round(p.max, w)] {
             let mut opts = base.clone();
             opts.sets.push(format!("{}={v}", p.key));
             if let Err(e) = prepare(&scenario, &opts) {

@@ -605,6 +605,13 @@ fn read_logs(dir: &Path, plan: &Plan) -> Result<Vec<Option<Record>>, Error> {
             fs::read(&f).map_err(|e| Error::Other(format!("{}: cannot read: {e}", f.display())))?;
         let (_, log) = shard::read(&bytes, &plan.sweep, width)
             .map_err(|e| Error::Input(format!("{}: {e}", f.display())))?;
+        if log.dropped > 0 {
+            note(format_args!(
+                "note: {}: {} line(s) dropped, cut short by a kill or changed since written (the checksum fails); their points count as not done",
+                f.display(),
+                log.dropped
+            ));
+        }
         for r in log.records {
             let Some(slot) = by_point.get_mut(r.point) else {
                 return Err(Error::Input(format!(
@@ -894,6 +901,15 @@ pub fn merge(dir: &Path) -> Result<SweepReport, Error> {
             dir.display(),
             plan.version,
             plan.build
+        )));
+    }
+    // The plan's hash is of what decides its results: a sweep.json changed by hand (its agents,
+    // its period) would label the logs' numbers with what did not make them.
+    if plan.identity() != plan.sweep {
+        return Err(Error::Input(format!(
+            "{}: has been changed since the sweep was planned (what it says no longer gives its hash {}); merge only a plan crossroads wrote, or run the sweep again",
+            dir.join("sweep.json").display(),
+            plan.sweep
         )));
     }
     let cfg: Config = toml::from_str(&plan.config.text).map_err(|e| {

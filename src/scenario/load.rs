@@ -164,7 +164,13 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, String> {
 
 /// `a/./b.toml` as `a/b.toml`; `..` is kept (it may cross a symbolic link).
 fn tidy(p: &Path) -> PathBuf {
-    p.components().filter(|c| *c != Component::CurDir).collect()
+    let t: PathBuf = p.components().filter(|c| *c != Component::CurDir).collect();
+    // `.` alone is the current folder, not a path without a name.
+    if t.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        t
+    }
 }
 
 /// Parse source `i`; spans are relative to the source.

@@ -685,3 +685,39 @@ fn a_calibration_with_no_point_scored_is_refused_and_names_the_targets() {
     );
     assert!(!out.exists());
 }
+
+/// A calibration parameter that takes whole numbers has its values rounded, as a sweep's are,
+/// instead of failing at a point's `--set`.
+#[test]
+fn a_whole_number_calibration_parameter_is_rounded() {
+    let tmp = TempDir::new().unwrap();
+    let cfg = write(
+        tmp.path(),
+        "fit.toml",
+        &format!(
+            "scenario = {:?}\npoints = 2\nreplicates = 1\nagents = 5000\n\n[[parameter]]\nkey = \"destination.malaysia.contract_months\"\nmin = 20.3\nmax = 30.7\n",
+            crate::support::baseline().display().to_string()
+        ),
+    );
+    let out = tmp.path().join("cal");
+    let r = run_in(
+        tmp.path(),
+        &[
+            "calibrate",
+            &cfg.display().to_string(),
+            "--quiet",
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let (header, rows) = crate::support::read_csv(&out.join("calibration.csv"));
+    let col = header
+        .iter()
+        .position(|h| h == "destination.malaysia.contract_months")
+        .expect("the parameter's column");
+    for row in &rows {
+        let v: f64 = row[col].parse().unwrap();
+        assert!(v == v.round() && (20.0..=31.0).contains(&v), "{v}");
+    }
+}

@@ -117,7 +117,7 @@ fn bad_strata_are_refused_naming_the_key() {
         ("id = \"a\"\noversample = 65\n", "stratum.a.oversample = 65"),
         (
             "id = \"a\"\noversample = 2\ndistricts = [\"atlantis\"]\n",
-            "district \"atlantis\" does not exist",
+            "district \"atlantis\" must be one of: ",
         ),
         ("id = \"a\"\noversample = 2\nincome = true\n", "income"),
         (

@@ -465,6 +465,17 @@ fn what_cannot_be_run_or_merged_is_refused_with_a_clear_error() {
         "{}",
         r.stderr
     );
+    // A plan changed by hand: its numbers would be labelled with what did not make them.
+    fs::write(&plan, text.replacen("\"agents\": ", "\"agents\": 1", 1)).unwrap();
+    let r = run_in(d, &["sweep", "merge", o]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("sweep.json: has been changed since the sweep was planned"),
+        "{}",
+        r.stderr
+    );
+    fs::write(&plan, &text).unwrap();
 
     // Bad configurations name the file, and the line or the parameter.
     let bad = write(d, "bad.toml", "baseline = \"x.toml\"\ndesign = = \"lhs\"\n");
