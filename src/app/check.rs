@@ -103,8 +103,7 @@ pub fn check(path: &Path, sets: &[String]) -> Result<String, Error> {
             let earlier = sets[..i]
                 .iter()
                 .filter_map(|s| key_of(s))
-                .filter(|(k, _)| k == key)
-                .last()
+                .rfind(|(k, _)| k == key)
                 .map(|(_, v)| v);
             let replaced_later = sets[i + 1..]
                 .iter()
