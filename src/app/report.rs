@@ -30,7 +30,9 @@ pub fn report(dir: &Path, sweep: Option<&Path>) -> Result<ReportDone, Error> {
                     dir.display()
                 )));
             }
-            Some((s.display().to_string(), read_sweep(s, "--sweep ")?))
+            let files = read_sweep(s, "--sweep ")?;
+            same_scenario(&source, &files, s, dir)?;
+            Some((s.display().to_string(), files))
         }
         None => None,
     };
@@ -178,7 +180,23 @@ fn read_source(dir: &Path) -> Result<Source, Error> {
         }));
     }
     if dir.join("manifest.json").is_file() {
-        return Ok(Source::Run(read_run(dir, "")?));
+        let run = read_run(dir, "")?;
+        // A run's folder lacking a table would give a page without its figures, and no word.
+        let missing: Vec<&str> = [
+            ("timeseries.csv", &run.timeseries),
+            ("summary.csv", &run.summary),
+        ]
+        .iter()
+        .filter(|(_, f)| f.is_none())
+        .map(|(name, _)| *name)
+        .collect();
+        if !missing.is_empty() {
+            return Err(Error::Input(format!(
+                "{at}: lacks {}: a run's folder holds timeseries.csv, outcomes.csv, summary.csv and manifest.json; run it again",
+                missing.join(" and ")
+            )));
+        }
+        return Ok(Source::Run(run));
     }
     if dir.join("calibration.csv").is_file() {
         return Err(Error::Input(format!(
@@ -187,6 +205,47 @@ fn read_source(dir: &Path) -> Result<Source, Error> {
     }
     Err(Error::Input(format!(
         "{at}: is not a crossroads output folder: it holds none of manifest.json (a run's folder), comparison.csv (a comparison's) or sweep.json (a sweep's)"
+    )))
+}
+
+/// A sweep added to the report of a run or a comparison must be a sweep of that scenario (its
+/// baseline is the run's scenario, or one of the comparison's): otherwise its sensitivity would
+/// be shown as this scenario's.
+fn same_scenario(source: &Source, sweep: &SweepFiles, at: &Path, dir: &Path) -> Result<(), Error> {
+    let name = |bytes: &Option<Vec<u8>>, key: &str| {
+        bytes
+            .as_deref()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(b).ok())
+            .and_then(|v| v.get(key).and_then(|n| n.as_str()).map(str::to_string))
+    };
+    let plan: Option<serde_json::Value> = serde_json::from_slice(&sweep.plan).ok();
+    let Some(swept) = plan
+        .as_ref()
+        .and_then(|p| p.pointer("/scenarios/0/name"))
+        .and_then(|n| n.as_str())
+    else {
+        return Ok(());
+    };
+    let ours: Vec<String> = match source {
+        Source::Run(r) => name(&r.manifest, "scenario").into_iter().collect(),
+        Source::Compare(c) => c
+            .runs
+            .iter()
+            .filter_map(|r| name(&r.manifest, "scenario"))
+            .collect(),
+        Source::Sweep(_) => return Ok(()),
+    };
+    if ours.is_empty() || ours.iter().any(|n| n == swept) {
+        return Ok(());
+    }
+    Err(Error::Input(format!(
+        "--sweep {}: is a sweep of the scenario {swept:?}, and {} holds {}: a report adds only a sweep of its own scenario",
+        at.display(),
+        dir.display(),
+        ours.iter()
+            .map(|n| format!("{n:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     )))
 }
 

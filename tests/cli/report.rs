@@ -406,6 +406,32 @@ fn a_sweep_adds_sensitivity_and_a_sweep_folder_has_its_own_report() {
         p.contains("The effect keeps its sign across "),
         "no robustness in the summary"
     );
+    // A sweep of another scenario is not this run's sensitivity.
+    let other = write(
+        tmp.path(),
+        "other.toml",
+        &format!(
+            "extends = {:?}\nname = \"other\"\n",
+            fixture().display().to_string()
+        ),
+    );
+    let run = Sim::new().scenario(&other).agents(2000).replicates(1).run();
+    let r = run_in(
+        tmp.path(),
+        &[
+            "report",
+            run.dir.to_str().unwrap(),
+            "--sweep",
+            sw.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("is a sweep of the scenario") && r.stderr.contains("\"other\""),
+        "{}",
+        r.stderr
+    );
+    assert!(!run.dir.join("report.html").exists());
 }
 
 #[test]
@@ -450,8 +476,13 @@ fn folders_without_what_a_report_needs_are_refused() {
         fs::read_to_string(run.dir.join("report.html")).unwrap(),
         "my notes"
     );
-    // A table that does not read as the contract says is named, with what is wrong.
+    // A run's folder without its tables gives no page of nothing.
     fs::remove_file(run.dir.join("report.html")).unwrap();
+    let summary = fs::read(run.dir.join("summary.csv")).unwrap();
+    fs::remove_file(run.dir.join("summary.csv")).unwrap();
+    refused(&[at], "lacks summary.csv");
+    fs::write(run.dir.join("summary.csv"), summary).unwrap();
+    // A table that does not read as the contract says is named, with what is wrong.
     fs::write(run.dir.join("summary.csv"), "scenario,metric\nx,y\n").unwrap();
     refused(&[at], "summary.csv: has no column `by`");
 }
