@@ -147,6 +147,10 @@ pub fn check(path: &Path, sets: &[String]) -> Result<String, Error> {
     let _ = writeln!(out, "  events: {} (date, key = value)", s.events.len());
     let start = scenario::parse_month(&s.start).unwrap_or((0, 1));
     let mut timeline: Vec<(i64, String, String)> = Vec::new();
+    // (month, key) -> the value the first event of that month gave it: a second, different one
+    // in the same month replaces it at once, which is legal but rarely meant.
+    let mut same_month: std::collections::HashMap<(i64, String), String> = Default::default();
+    let mut clashes = Vec::new();
     for e in &s.events {
         let (m, when) = match (&e.date, e.month) {
             (Some(d), _) => {
@@ -173,6 +177,16 @@ pub fn check(path: &Path, sets: &[String]) -> Result<String, Error> {
             format!("  ({}{phase})", e.note)
         };
         for (i, (k, v)) in e.set.iter().enumerate() {
+            let key = scenario::canonical_key(k).unwrap_or_else(|| k.clone());
+            match same_month.get(&(m, key.clone())) {
+                Some(first) if *first != v.to_string() => clashes.push(format!(
+                    "two events of {when} set {key}: {first}, then {v}; the later holds from that month on"
+                )),
+                Some(_) => {}
+                None => {
+                    same_month.insert((m, key), v.to_string());
+                }
+            }
             let tail = if i == 0 { note.clone() } else { String::new() };
             timeline.push((m, when.clone(), format!("{k} = {v}{tail}")));
         }
@@ -187,6 +201,9 @@ pub fn check(path: &Path, sets: &[String]) -> Result<String, Error> {
             ""
         };
         let _ = writeln!(out, "    {when}  {what}{after}");
+    }
+    for c in &clashes {
+        let _ = writeln!(out, "  warning: {c}");
     }
     // A scenario can be valid and still send nobody abroad: say so.
     let offered = p

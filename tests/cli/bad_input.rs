@@ -681,3 +681,28 @@ fn the_same_key_given_twice_is_reported_in_order_or_refused_when_option_and_set_
         assert!(!out.exists());
     }
 }
+
+#[test]
+fn check_warns_of_two_events_of_one_month_that_set_a_key_to_different_values() {
+    let tmp = TempDir::new().unwrap();
+    let events = |second: f64| {
+        write(
+            tmp.path(),
+            "ev.toml",
+            &format!(
+                "extends = {:?}\nname = \"ev\"\n[[event]]\nmonth = 2\nset = {{ \"policy.awareness.coverage_share\" = 0.5 }}\n[[event]]\nmonth = 2\nset = {{ \"policy.awareness.coverage_share\" = {second} }}\n",
+                fixture().display().to_string()
+            ),
+        )
+    };
+    let warned = |file: &std::path::Path| {
+        let r = run_in(tmp.path(), &["check", file.to_str().unwrap()]);
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        r.stdout
+            .lines()
+            .filter(|l| l.contains("warning: two events"))
+            .count()
+    };
+    assert_eq!(warned(&events(0.5)), 0, "the same value twice is no clash");
+    assert_eq!(warned(&events(0.7)), 1);
+}
