@@ -1,8 +1,9 @@
 //! `crossroads compare`: every scenario on the same seeds as the baseline, each scenario's own
 //! outputs in `<out>/<name>/`, and comparison.csv, comparison_by_year.csv, comparison.svg, the
 //! scenarios' timeseries.csv, outcomes.csv and summary.csv together and a manifest.json of the
-//! comparison in `<out>` (and report.html with `--report`), all swapped in together. Each scenario is compared over the reported years in which
-//! its policy differs from the baseline's, and year by year.
+//! comparison in `<out>` (and report.html with `--report`), all swapped in together. Each
+//! scenario is compared over the reported years in which its policy differs from the
+//! baseline's, and year by year.
 
 use super::run::{RunReport, Timing, run_into, write_into};
 use super::{
@@ -189,8 +190,8 @@ pub fn compare_what_if(
 
 /// The scenarios' tables of `TOGETHER` in one file each at the top of the comparison's folder,
 /// the baseline's rows first (every row names its scenario), and a manifest of the comparison:
-/// what it compared, in which folders, and each scenario's seed, sizes and input files. A reader can load
-/// the folder whole; each scenario's folder stays what running it alone writes.
+/// what it compared, in which folders, and each scenario's seed, sizes and input files. A
+/// reader can load the folder whole; each scenario's folder stays what running it alone writes.
 fn write_together(folder: &Folder, names: &[&str], wall_seconds: f64) -> Result<(), Error> {
     let read = |name: &str, file: &str| {
         let path = folder.staged().join(name).join(file);
@@ -211,11 +212,13 @@ fn write_together(folder: &Folder, names: &[&str], wall_seconds: f64) -> Result<
         }
         folder.write(file, &all)?;
     }
+    let manifest = |name: &str| -> Result<serde_json::Value, Error> {
+        serde_json::from_slice(&read(name, "manifest.json")?)
+            .map_err(|e| Error::Other(format!("{name}/manifest.json: {e}")))
+    };
     let mut scenarios = Vec::new();
     for name in names {
-        let bytes = read(name, "manifest.json")?;
-        let m: serde_json::Value = serde_json::from_slice(&bytes)
-            .map_err(|e| Error::Other(format!("{name}/manifest.json: {e}")))?;
+        let m = manifest(name)?;
         let mut entry = serde_json::Map::new();
         entry.insert("scenario".into(), (*name).into());
         entry.insert("folder".into(), (*name).into());
@@ -224,9 +227,9 @@ fn write_together(folder: &Folder, names: &[&str], wall_seconds: f64) -> Result<
                 entry.insert(key.into(), v.clone());
             }
         }
-        scenarios.push((m, serde_json::Value::Object(entry)));
+        scenarios.push(serde_json::Value::Object(entry));
     }
-    let (base, _) = &scenarios[0];
+    let base = manifest(names[0])?;
     let mut top = serde_json::Map::new();
     for key in ["program", "version", "commit"] {
         top.insert(key.into(), base.get(key).cloned().unwrap_or_default());
@@ -237,10 +240,7 @@ fn write_together(folder: &Folder, names: &[&str], wall_seconds: f64) -> Result<
         top.insert(key.into(), base.get(key).cloned().unwrap_or_default());
     }
     top.insert("wall_seconds".into(), wall_seconds.into());
-    top.insert(
-        "scenarios".into(),
-        scenarios.into_iter().map(|(_, e)| e).collect(),
-    );
+    top.insert("scenarios".into(), scenarios.into());
     let bytes = serde_json::to_vec_pretty(&serde_json::Value::Object(top))
         .map_err(|e| Error::Other(format!("manifest.json: {e}")))?;
     folder.write("manifest.json", &bytes)?;
