@@ -651,30 +651,39 @@ fn a_scenario_name_that_is_not_a_plain_folder_name_is_refused() {
     );
 }
 
+/// A two-point calibration of the baseline at `agents` agents over one `[[parameter]]` (its
+/// lines), run with `extra` options into `<tmp>/cal`: what it printed, and that folder.
+fn calibrate_baseline(
+    tmp: &Path,
+    agents: u32,
+    parameter: &str,
+    extra: &[&str],
+) -> (crate::support::Ran, PathBuf) {
+    let cfg = write(
+        tmp,
+        "fit.toml",
+        &format!(
+            "scenario = {:?}\npoints = 2\nreplicates = 1\nagents = {agents}\n\n[[parameter]]\n{parameter}\n",
+            crate::support::baseline().display().to_string()
+        ),
+    );
+    let out = tmp.join("cal");
+    let (cfg, at) = (cfg.display().to_string(), out.display().to_string());
+    let mut args = vec!["calibrate", &cfg, "--out", &at];
+    args.extend_from_slice(extra);
+    (run_in(tmp, &args), out)
+}
+
 /// A calibration whose points all lack a score (a target the run never reaches) has no best
 /// point: it is refused, naming the targets, and writes nothing.
 #[test]
 fn a_calibration_with_no_point_scored_is_refused_and_names_the_targets() {
     let tmp = TempDir::new().unwrap();
-    let cfg = write(
+    let (r, out) = calibrate_baseline(
         tmp.path(),
-        "fit.toml",
-        &format!(
-            "scenario = {:?}\npoints = 2\nreplicates = 1\nagents = 300\n\n[[parameter]]\nkey = \"aspiration.p_base\"\nmin = 0.01\nmax = 0.02\n",
-            crate::support::baseline().display().to_string()
-        ),
-    );
-    let out = tmp.path().join("cal");
-    let r = run_in(
-        tmp.path(),
-        &[
-            "calibrate",
-            &cfg.display().to_string(),
-            "--months",
-            "12",
-            "--out",
-            &out.display().to_string(),
-        ],
+        300,
+        "key = \"aspiration.p_base\"\nmin = 0.01\nmax = 0.02",
+        &["--months", "12"],
     );
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(
@@ -691,24 +700,11 @@ fn a_calibration_with_no_point_scored_is_refused_and_names_the_targets() {
 #[test]
 fn a_whole_number_calibration_parameter_is_rounded() {
     let tmp = TempDir::new().unwrap();
-    let cfg = write(
+    let (r, out) = calibrate_baseline(
         tmp.path(),
-        "fit.toml",
-        &format!(
-            "scenario = {:?}\npoints = 2\nreplicates = 1\nagents = 5000\n\n[[parameter]]\nkey = \"destination.malaysia.contract_months\"\nmin = 20.3\nmax = 30.7\n",
-            crate::support::baseline().display().to_string()
-        ),
-    );
-    let out = tmp.path().join("cal");
-    let r = run_in(
-        tmp.path(),
-        &[
-            "calibrate",
-            &cfg.display().to_string(),
-            "--quiet",
-            "--out",
-            &out.display().to_string(),
-        ],
+        5000,
+        "key = \"destination.malaysia.contract_months\"\nmin = 20.3\nmax = 30.7",
+        &["--quiet"],
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let (header, rows) = crate::support::read_csv(&out.join("calibration.csv"));
