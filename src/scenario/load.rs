@@ -193,6 +193,8 @@ fn read_chain(
     let mut chain = Vec::new();
     // (canonical path, path as shown) of each file read.
     let mut seen: Vec<(PathBuf, PathBuf)> = Vec::new();
+    // Where each canonical path is in `seen`: a long chain is checked for cycles in linear time.
+    let mut index: std::collections::HashMap<PathBuf, usize> = Default::default();
     let mut next = tidy(path);
     // Where the `extends` that named `next` was written, and its value.
     let mut referrer: Option<(String, String)> = None;
@@ -205,7 +207,7 @@ fn read_chain(
             None => ScenarioError::new(next.display().to_string(), msg),
         };
         let canonical = std::fs::canonicalize(&next).map_err(|e| fail(&io_message(&e)))?;
-        if let Some(k) = seen.iter().position(|(c, _)| *c == canonical) {
+        if let Some(&k) = index.get(&canonical) {
             let names: Vec<String> = seen[k..]
                 .iter()
                 .map(|(_, p)| p.display().to_string())
@@ -231,6 +233,7 @@ fn read_chain(
         }
         let i = sources.add(Label::File(next.clone()), text);
         let parent = extends_of(&parse(sources, i)?, sources, i)?;
+        index.insert(canonical.clone(), seen.len());
         seen.push((canonical, next.clone()));
         chain.push(i);
         let Some((ext, at)) = parent else {
