@@ -59,7 +59,15 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     }
     let before = &text[..at];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    // A byte-order mark before the first line is no column an editor shows.
+    let col = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or("")
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .count()
+        + 1;
     (line, col)
 }
 
@@ -76,6 +84,7 @@ mod tests {
         assert!(msg.starts_with("c.toml:2:"), "{msg}");
         assert!(!msg.contains('\n'), "{msg}");
         assert_eq!(line_col("ab\ncé d", 7), (2, 4));
+        assert_eq!(line_col("\u{feff}ab", 4), (1, 2));
     }
 
     #[test]

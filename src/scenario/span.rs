@@ -79,7 +79,15 @@ impl SourceMap {
             Label::File(path) => {
                 let before = &s.text[..floor_char_boundary(&s.text, pos - s.base)];
                 let line = before.matches('\n').count() + 1;
-                let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                // A byte-order mark before the first line is no column an editor shows.
+                let col = before
+                    .rsplit('\n')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches('\u{feff}')
+                    .chars()
+                    .count()
+                    + 1;
                 format!("{}:{line}:{col}", path.display())
             }
         }
@@ -172,6 +180,10 @@ mod tests {
         assert_eq!(m.at(pos), "a.toml:2:6");
         assert_eq!(m.at(m.base(b) + 2), "--set x=3");
         assert_eq!(m.snippet(&(m.base(b) + 2..m.base(b) + 3)), Some("3"));
+        // A file that starts with a byte-order mark: its first line's columns as shown.
+        let c = m.add(Label::File("c.toml".into()), "\u{feff}x = = 1\n".into());
+        let pos = m.base(c) + m.text(c).find('=').unwrap();
+        assert_eq!(m.at(pos), "c.toml:1:3");
     }
 
     #[test]
