@@ -3,6 +3,7 @@
 //! TOML error, the line and column.
 
 use super::Error;
+use crate::scenario::line_col;
 use serde::de::DeserializeOwned;
 use std::path::Path;
 
@@ -49,26 +50,6 @@ pub fn check_error(path: &Path, text: &str, msg: &str) -> String {
         }
         _ => format!("{}: {msg}", path.display()),
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let mut at = offset.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    // A byte-order mark before the first line is no column an editor shows.
-    let col = before
-        .rsplit('\n')
-        .next()
-        .unwrap_or("")
-        .trim_start_matches('\u{feff}')
-        .chars()
-        .count()
-        + 1;
-    (line, col)
 }
 
 #[cfg(test)]

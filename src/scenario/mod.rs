@@ -20,6 +20,7 @@ pub use load::{MAX_FILE_BYTES, load, load_pinned, read_input};
 pub use observed::{
     Observed, ObservedPeriod, Series, Target, TargetKind, known_metrics, parameter_value,
 };
+pub(crate) use span::line_col;
 pub use types::*;
 
 /// A scenario read from its file(s), resolved and checked, with its timeline.

@@ -77,17 +77,7 @@ impl SourceMap {
         match &s.label {
             Label::Set(flag) => format!("{flag} {}", s.text),
             Label::File(path) => {
-                let before = &s.text[..floor_char_boundary(&s.text, pos - s.base)];
-                let line = before.matches('\n').count() + 1;
-                // A byte-order mark before the first line is no column an editor shows.
-                let col = before
-                    .rsplit('\n')
-                    .next()
-                    .unwrap_or("")
-                    .trim_start_matches('\u{feff}')
-                    .chars()
-                    .count()
-                    + 1;
+                let (line, col) = line_col(&s.text, pos - s.base);
                 format!("{}:{line}:{col}", path.display())
             }
         }
@@ -118,6 +108,22 @@ impl SourceMap {
         let text = s.text.get(a..b)?.trim();
         (!text.is_empty() && !text.contains('\n') && text.chars().count() <= 60).then_some(text)
     }
+}
+
+/// 1-based line and column (in characters) of a byte offset of `text`, as an editor shows
+/// them: a byte-order mark before the first line is no column.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .unwrap_or("")
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .count()
+        + 1;
+    (line, col)
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
