@@ -262,12 +262,11 @@ fn main() -> ExitCode {
             // A bad argument: clap's account of it on one line (what is wrong, the arguments
             // missing, a similar argument that exists), then the help to read; exit 2 like any
             // bad input.
-            let _ = writeln!(
-                std::io::stderr(),
+            app::note(format_args!(
                 "{} (see {} --help)",
                 one_line(&e.to_string()),
                 command_path()
-            );
+            ));
             return ExitCode::from(2);
         }
     };
@@ -281,7 +280,7 @@ fn main() -> ExitCode {
             let text = e.to_string();
             let line: Vec<&str> = text.lines().map(str::trim).collect();
             // Standard error may be gone too (`2>/dev/full`): nothing more to say then.
-            let _ = writeln!(std::io::stderr(), "error: {}", line.join(" "));
+            app::note(format_args!("error: {}", line.join(" ")));
             ExitCode::from(e.exit_code())
         }
     }

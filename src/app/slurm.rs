@@ -57,7 +57,6 @@ impl SlurmOptions {
                 "--slurm-mem {m:?}: must be a whole number with an optional unit K, M, G or T (megabytes without one), e.g. 4G"
             )));
         }
-        plain("--slurm-time", &self.time)?;
         if let Some(p) = &self.partition {
             plain("--slurm-partition", p)?;
         }
