@@ -32,6 +32,7 @@ pub fn calibrate(config: &Path, o: &RunOptions) -> Result<CalibrationReport, Err
         quiet: true,
         ..o.clone()
     };
+    super::set_of_a_configured_key(config, &base)?;
     // The scenario itself first: a file that cannot be read is named as such, not as a
     // parameter's value.
     let plain = prepare(&scenario, &base)?;

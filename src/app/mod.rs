@@ -116,6 +116,30 @@ fn in_file(path: &Path, e: scenario::ScenarioError) -> Error {
     ))
 }
 
+/// A sweep or a calibration gives every run it makes the seed, replicates and months of its
+/// configuration (or of the options); a `--set` of one of those would be overridden, so it is
+/// refused, naming where the value is given. (`prepare` would refuse it too, but as a clash with
+/// an option the user never gave.)
+pub(crate) fn set_of_a_configured_key(config: &Path, o: &RunOptions) -> Result<(), Error> {
+    for (key, given) in [
+        ("seed", o.seed.is_some()),
+        ("replicates", o.replicates.is_some()),
+        ("months", o.months.is_some()),
+    ] {
+        let set = o
+            .sets
+            .iter()
+            .find(|x| x.split_once('=').is_some_and(|(k, _)| k.trim() == key));
+        if let Some(set) = set.filter(|_| given) {
+            return Err(Error::Input(format!(
+                "--set {set}: the runs of {} take their {key} from its `{key}` key or from --{key}; give it there",
+                config.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// A scenario loaded, overridden by the options, and compiled for the engine.
 pub struct Prepared {
     pub loaded: Loaded,

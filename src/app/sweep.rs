@@ -261,6 +261,7 @@ fn plan(config: &Path, o: &RunOptions) -> Result<Sweep, Error> {
         out: None,
         ..o.clone()
     };
+    super::set_of_a_configured_key(config, &base)?;
     let preps: Vec<Prepared> = paths
         .iter()
         .map(|p| prepare(p, &base))

@@ -717,3 +717,60 @@ fn a_whole_number_calibration_parameter_is_rounded() {
         assert!(v == v.round() && (20.0..=31.0).contains(&v), "{v}");
     }
 }
+
+/// A calibration (and a sweep) gives its runs the seed and replicates of its configuration, so
+/// a `--set` of either is refused as such, naming the configuration's key, not as a clash with
+/// a `--seed` the user never gave.
+#[test]
+fn a_set_of_a_key_a_calibration_or_sweep_configures_is_refused_naming_where_it_is_given() {
+    let tmp = TempDir::new().unwrap();
+    for set in ["seed=5", "replicates=3"] {
+        let (r, out) = calibrate_baseline(
+            tmp.path(),
+            300,
+            "key = \"aspiration.p_base\"\nmin = 0.01\nmax = 0.02",
+            &["--set", set],
+        );
+        let key = set.split('=').next().unwrap();
+        assert_eq!(r.code, Some(2), "{}", r.stderr);
+        assert!(
+            r.stderr.starts_with(&format!(
+                "error: --set {set}: the runs of {} take their {key} from its `{key}` key or from --{key}",
+                tmp.path().join("fit.toml").display()
+            )),
+            "{}",
+            r.stderr
+        );
+        assert!(!out.exists());
+    }
+    let sweep = write(
+        tmp.path(),
+        "s.toml",
+        &format!(
+            "baseline = {:?}\ndesign = \"grid\"\nlevels = 2\nreplicates = 1\nagents = 300\n\n[[parameter]]\nkey = \"aspiration.p_base\"\ndistribution = \"uniform\"\nlow = 0.01\nhigh = 0.02\n",
+            crate::support::baseline().display().to_string()
+        ),
+    );
+    let out = tmp.path().join("sw");
+    let r = run_in(
+        tmp.path(),
+        &[
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--set",
+            "seed=5",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(&format!(
+            "error: --set seed=5: the runs of {} take their seed from its `seed` key or from --seed",
+            sweep.display()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
+}
