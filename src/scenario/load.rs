@@ -90,12 +90,18 @@ pub fn load_pinned(
         .chain(validate::name(&scenario))
         .next()
     {
-        // A relation between keys points at the one a --set gave, if any: the value just changed.
+        // A relation between keys points at the one a --set gave, if any: the value just
+        // changed. So does a name that no longer resolves because a --set changed its list.
         let spans: Vec<usize> = p.keys().map(|at| path::key_span(&root, at).start).collect();
         let pos = spans
             .iter()
             .copied()
             .find(|&pos| sources.is_set(pos))
+            .or_else(|| {
+                p.refers_to
+                    .as_deref()
+                    .and_then(|list| path::set_in_ids(&root, list, |pos| sources.is_set(pos)))
+            })
             .unwrap_or(spans[0]);
         return Err(ScenarioError::new(sources.at(pos), p.message));
     }

@@ -102,6 +102,31 @@ pub(crate) fn key_span(root: &Spanned<DeTable<'_>>, segs: &[String]) -> Range<us
     span
 }
 
+/// The first offset for which `is_set` holds among what a reference to the list of entities
+/// `list` (a top-level array of tables) resolves against: the list's key and value, each entry,
+/// and each entry's `id` and `kind` keys and values. `None` when no override touched them.
+pub(crate) fn set_in_ids(
+    root: &Spanned<DeTable<'_>>,
+    list: &str,
+    is_set: impl Fn(usize) -> bool,
+) -> Option<usize> {
+    let (k, v) = root.get_ref().get_key_value(list)?;
+    let mut spans = vec![k.span().start, v.span().start];
+    if let DeValue::Array(entries) = v.get_ref() {
+        for e in entries {
+            spans.push(e.span().start);
+            if let DeValue::Table(t) = e.get_ref() {
+                for key in ["id", "kind"] {
+                    if let Some((k, v)) = t.get_key_value(key) {
+                        spans.extend([k.span().start, v.span().start]);
+                    }
+                }
+            }
+        }
+    }
+    spans.into_iter().find(|&pos| is_set(pos))
+}
+
 /// The display path and key span of the deepest key, value or array entry written exactly at
 /// `span` (what a deserialization error points at). A value an event applied is written in the
 /// event too: the place it was applied to wins over the `[[event]]` entry.

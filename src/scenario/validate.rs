@@ -84,6 +84,10 @@ pub(crate) struct Problem {
     /// be less than age_max"): a message points at the first of `at` and these that a `--set`
     /// or an event gave, as that is the value just changed, and otherwise at `at`.
     pub also: Vec<Vec<String>>,
+    /// For a name that must be one of a list's ids (`route "x" must be one of: …`): that list
+    /// (`route`). When an override replaced the list or changed an id or kind in it, the message
+    /// points at that override, which is what broke the reference.
+    pub refers_to: Option<String>,
     /// The whole message, starting with the dotted key, e.g.
     /// `policy.awareness.coverage_share = 1.7 must be in [0, 1]`.
     pub message: String,
@@ -93,7 +97,16 @@ fn problem(at: &[&str], message: String) -> Problem {
     Problem {
         at: path_of(at),
         also: Vec::new(),
+        refers_to: None,
         message,
+    }
+}
+
+/// A name at `at` that is not among the ids (or of the kind asked) of the list `list`.
+fn reference(at: &[&str], list: &str, message: String) -> Problem {
+    Problem {
+        refers_to: Some(list.to_string()),
+        ..problem(at, message)
     }
 }
 
@@ -279,6 +292,7 @@ fn numbers(v: &toml::Value, at: &mut Vec<String>, shown: &str, out: &mut Vec<Pro
     out.push(Problem {
         at: at.clone(),
         also: Vec::new(),
+        refers_to: None,
         message: format!("{shown} = {} {why}", num(x)),
     });
 }
@@ -467,8 +481,9 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
     }
     for (i, d) in s.destinations.iter().enumerate() {
         if kind(&d.id) != Some(LocationKind::Destination) {
-            out.push(problem(
+            out.push(reference(
                 &["destination", &format!("#{i}"), "id"],
+                "location",
                 format!(
                     "destination.{0}.id = {0:?} must also be a [[location]] of kind destination; those are: {1}",
                     d.id,
@@ -481,8 +496,9 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
         let ix = format!("#{i}");
         for (key, v) in [("from", &l.from), ("to", &l.to)] {
             if !location_set.contains(v.as_str()) {
-                out.push(problem(
+                out.push(reference(
                     &["leg", &ix, key],
+                    "location",
                     format!(
                         "leg.{}.{key} = {v:?} must be one of: {}",
                         l.id,
@@ -495,8 +511,9 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
     for (i, r) in s.routes.iter().enumerate() {
         let ix = format!("#{i}");
         if !destination_set.contains(r.destination.as_str()) {
-            out.push(problem(
+            out.push(reference(
                 &["route", &ix, "destination"],
+                "destination",
                 format!(
                     "route.{}.destination = {:?} must be one of: {}",
                     r.id,
@@ -531,8 +548,9 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
         for id in &r.legs {
             match leg_by_id.get(id.as_str()).copied() {
                 Some(l) => found.push(l),
-                None => out.push(problem(
+                None => out.push(reference(
                     &at,
+                    "leg",
                     format!(
                         "route.{}.legs: leg {id:?} must be one of: {}",
                         r.id,
@@ -601,8 +619,9 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
         }
         for id in &r.routes {
             if !route_set.contains(id.as_str()) {
-                out.push(problem(
+                out.push(reference(
                     &at,
+                    "route",
                     format!(
                         "recruiter.{}.routes: route {id:?} must be one of: {}",
                         r.id,
@@ -613,8 +632,9 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
         }
         for id in &r.districts {
             if !district_set.contains(id.as_str()) {
-                out.push(problem(
+                out.push(reference(
                     &["recruiter", &ix, "districts"],
+                    "district",
                     format!(
                         "recruiter.{}.districts: district {id:?} must be one of: {}",
                         r.id,
@@ -627,8 +647,9 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
     for (i, st) in s.strata.iter().enumerate() {
         for id in &st.districts {
             if !district_set.contains(id.as_str()) {
-                out.push(problem(
+                out.push(reference(
                     &["stratum", &format!("#{i}"), "districts"],
+                    "district",
                     format!(
                         "stratum.{}.districts: district {id:?} must be one of: {}",
                         st.id,
@@ -640,8 +661,9 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
     }
     for id in &s.policy.awareness.districts {
         if !district_set.contains(id.as_str()) {
-            out.push(problem(
+            out.push(reference(
                 &["policy", "awareness", "districts"],
+                "district",
                 format!(
                     "policy.awareness.districts: district {id:?} must be one of: {}",
                     one_of(&districts)
@@ -654,8 +676,9 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
     let location_set: HashSet<&str> = locations.iter().copied().collect();
     let mut unknown_location = |at: &[&str], key: String, id: &str| {
         if !location_set.contains(id) {
-            out.push(problem(
+            out.push(reference(
                 at,
+                "location",
                 format!(
                     "{key}: location {id:?} must be one of: {}",
                     one_of(&locations)
@@ -690,8 +713,9 @@ fn references(s: &Scenario, out: &mut Vec<Problem>) {
     let recruiter_ids: Vec<&str> = s.recruiters.iter().map(|r| r.id.as_str()).collect();
     for id in &s.policy.enforcement.focus_recruiters {
         if !recruiter_ids.contains(&id.as_str()) {
-            out.push(problem(
+            out.push(reference(
                 &["policy", "enforcement", "focus_recruiters"],
+                "recruiter",
                 format!(
                     "policy.enforcement.focus_recruiters: recruiter {id:?} must be one of: {}",
                     one_of(&recruiter_ids)
@@ -798,8 +822,10 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
                     out.push(Problem {
                         at: at("parameter"),
                         also: Vec::new(),
+                        // A --set that removed the list (or table) the key is in broke it.
+                        refers_to: k.split('.').next().map(str::to_string),
                         message: format!(
-                            "{name}.parameter = {k:?} must be the dotted key of a number of the scenario, e.g. \"lender.money_lender.rate_year\""
+                            "{name}.parameter = {k:?} names no number of the scenario: give the dotted key of one, as for --set (e.g. \"population.persons\")"
                         ),
                     });
                 }
@@ -807,6 +833,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
             _ => out.push(Problem {
                 at: at("id"),
                 also: Vec::new(),
+                refers_to: None,
                 message: format!(
                     "{name}: give exactly one of metric = \"...\" or parameter = \"...\""
                 ),
@@ -816,6 +843,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
             None => out.push(Problem {
                 at: at("period"),
                 also: Vec::new(),
+                refers_to: None,
                 message: format!(
                     "{name}.period = {:?} must be a year, \"YYYY-YYYY\", or \"any\"",
                     t.period
@@ -828,6 +856,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
                     out.push(Problem {
                         at: at("period"),
                         also: Vec::new(),
+                        refers_to: None,
                         message: format!(
                             "{name}.period = {:?} is outside the reported months; allowed: {}",
                             t.period,
@@ -841,6 +870,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
             out.push(Problem {
                 at: at("target"),
                 also: Vec::new(),
+                refers_to: None,
                 message: format!("{name}.target = {} must be a finite number", num(t.target)),
             });
         }
@@ -849,6 +879,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
             out.push(Problem {
                 at: at("band"),
                 also: Vec::new(),
+                refers_to: None,
                 message: format!(
                     "{name}.band = [{}, {}] must be two finite numbers",
                     num(lo),
@@ -859,6 +890,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
             out.push(Problem {
                 at: at("band"),
                 also: Vec::new(),
+                refers_to: None,
                 message: format!(
                     "{name}.band = [{}, {}] must be [low, high] with low <= high",
                     num(lo),
@@ -891,6 +923,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
                         out.push(Problem {
                             at: at.clone(),
                             also: Vec::new(),
+                            refers_to: None,
                             message: format!(
                                 "{name}.values: year {year} is outside the reported months; allowed: years from {y} to {}",
                                 y + months as i32 / 12 - 1
@@ -901,6 +934,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
                 _ => out.push(Problem {
                     at: at.clone(),
                     also: Vec::new(),
+                    refers_to: None,
                     message: format!("{name}.values: {year:?} must be a year, e.g. 2023 = 1305453"),
                 }),
             }
@@ -908,6 +942,7 @@ fn observed(s: &Scenario, table: &toml::Table, horizon: &Horizon, out: &mut Vec<
                 out.push(Problem {
                     at,
                     also: Vec::new(),
+                    refers_to: None,
                     message: format!("{name}.values.{year} = {} must be a finite number", num(*v)),
                 });
             }

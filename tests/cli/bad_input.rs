@@ -706,3 +706,75 @@ fn check_warns_of_two_events_of_one_month_that_set_a_key_to_different_values() {
     assert_eq!(warned(&events(0.5)), 0, "the same value twice is no clash");
     assert_eq!(warned(&events(0.7)), 1);
 }
+
+/// A name that no longer resolves because a `--set` removed or renamed what it names is blamed
+/// on that `--set`, not on the file's line that names it (which the user did not change).
+#[test]
+fn a_reference_broken_by_a_set_is_blamed_on_the_set() {
+    let tmp = TempDir::new().unwrap();
+    let f = fixture().display().to_string();
+    for (set, then) in [
+        (
+            "route=[]",
+            "recruiter.agency.routes: route \"saudi\" must be one of: (none defined)",
+        ),
+        (
+            "location.dhaka.id=\"capital\"",
+            "leg.dhaka-saudi.from = \"dhaka\" must be one of: capital,",
+        ),
+        (
+            "leg.libya-italy.id=\"sea\"",
+            "route.libya-italy.legs: leg \"libya-italy\" must be one of:",
+        ),
+        (
+            "location.italy.kind=\"hub\"",
+            "destination.italy.id = \"italy\" must also be a [[location]] of kind destination",
+        ),
+    ] {
+        let r = run_in(tmp.path(), &["check", &f, "--set", set]);
+        assert_eq!(r.code, Some(2), "{set}: {}", r.stderr);
+        assert!(
+            r.stderr.starts_with(&format!("error: --set {set}: {then}")),
+            "{set}: {}",
+            r.stderr
+        );
+    }
+    // The same for a calibration target's parameter whose list a --set emptied.
+    let base = crate::support::baseline().display().to_string();
+    let r = run_in(tmp.path(), &["check", &base, "--set", "lender=[]"]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("error: --set lender=[]: observed.target.")
+            && r.stderr.contains(".parameter = \"lender."),
+        "{}",
+        r.stderr
+    );
+    // A reference the file itself breaks is still shown at the file's line, whatever else a
+    // --set changes.
+    let broken = write(
+        tmp.path(),
+        "broken.toml",
+        &format!(
+            "extends = {f:?}\nname = \"broken\"\n[[recruiter]]\nid = \"agency\"\nroutes = [\"nowhere\"]\n"
+        ),
+    );
+    let r = run_in(
+        tmp.path(),
+        &[
+            "check",
+            broken.to_str().unwrap(),
+            "--set",
+            "route.saudi.fee_usd=4000",
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(&format!(
+            "error: {}:5:1: recruiter.agency.routes: route \"nowhere\"",
+            broken.display()
+        )),
+        "{}",
+        r.stderr
+    );
+}
