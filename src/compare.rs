@@ -276,22 +276,38 @@ pub fn paired(name: &str, period: Years, base: &Values, scen: &Values) -> (Vec<D
         if s.is_none() {
             unmatched.only_in_baseline.push(metric.to_string());
         }
-        let d: Vec<f64> = match (b, s) {
+        // The replicates in which both sides have a value: the difference is taken over these
+        // pairs, and so are the two means, so that diff_mean is scenario_mean - baseline_mean
+        // (a replicate whose denominator is empty on one side only would otherwise count in
+        // one mean and not in the difference). Without a single pair, each mean is over its
+        // own side's replicates and the difference is empty.
+        let pairs: Vec<(f64, f64)> = match (b, s) {
             (Some(b), Some(s)) => b
                 .iter()
                 .zip(s)
-                .filter_map(|(b, s)| Some((*s)? - (*b)?))
+                .filter_map(|(b, s)| Some(((*b)?, (*s)?)))
                 .collect(),
             _ => Vec::new(),
         };
-        let bm = metrics::describe(&base.defined(metric)).mean;
+        let d: Vec<f64> = pairs.iter().map(|(b, s)| s - b).collect();
+        let (bm, sm) = if pairs.is_empty() {
+            (
+                metrics::describe(&base.defined(metric)).mean,
+                metrics::describe(&scen.defined(metric)).mean,
+            )
+        } else {
+            let side = |f: fn(&(f64, f64)) -> f64| {
+                metrics::describe(&pairs.iter().map(f).collect::<Vec<_>>()).mean
+            };
+            (side(|p| p.0), side(|p| p.1))
+        };
         let stats = metrics::describe(&d);
         out.push(Diff {
             scenario: name.to_string(),
             key: metric.clone(),
             period,
             baseline_mean: bm,
-            scenario_mean: metrics::describe(&scen.defined(metric)).mean,
+            scenario_mean: sm,
             relative_change: match (stats.mean, bm) {
                 (Some(dm), Some(b)) if b != 0.0 => Some(dm / b),
                 _ => None,
@@ -688,6 +704,40 @@ mod tests {
             paired_half * 10.0 < unpaired,
             "paired {paired_half} vs unpaired {unpaired}"
         );
+    }
+
+    #[test]
+    fn a_replicate_empty_on_one_side_is_left_out_of_both_means_as_of_the_difference() {
+        // The baseline's second replicate has no value (an empty denominator): the scenario's
+        // mean over all three replicates would be 2, below the baseline's 4, while the one
+        // difference that can be taken is +1. Both means are over the pairs instead.
+        let base = Values::from_replicates(&[
+            vec![(Key::total("m"), Some(6.0))],
+            vec![(Key::total("m"), None)],
+            vec![(Key::total("m"), Some(2.0))],
+        ]);
+        let scen = Values::from_replicates(&[
+            vec![(Key::total("m"), Some(7.0))],
+            vec![(Key::total("m"), Some(-4.0))],
+            vec![(Key::total("m"), Some(3.0))],
+        ]);
+        let (d, _) = paired("s", Y, &base, &scen);
+        assert_eq!(d[0].baseline_mean, Some(4.0));
+        assert_eq!(d[0].scenario_mean, Some(5.0));
+        assert_eq!(d[0].diff.mean, Some(1.0));
+        assert_eq!(d[0].relative_change, Some(0.25));
+        // With no replicate in which both have a value, each mean is its own side's.
+        let scen = Values::from_replicates(&[
+            vec![(Key::total("m"), None)],
+            vec![(Key::total("m"), Some(8.0))],
+            vec![(Key::total("m"), None)],
+        ]);
+        let (d, _) = paired("s", Y, &base, &scen);
+        assert_eq!(
+            (d[0].baseline_mean, d[0].scenario_mean),
+            (Some(4.0), Some(8.0))
+        );
+        assert_eq!((d[0].diff.mean, d[0].relative_change), (None, None));
     }
 
     #[test]
