@@ -8,7 +8,7 @@
 //! does not silently turn a test into a no-op.
 
 use crate::support::{
-    Output, Sim, TsRow, assert_all_zero, assert_greater, edit, fixture_text,
+    Output, Sim, TsRow, assert_all_above, assert_all_zero, assert_greater, edit, fixture_text,
     fixture_without_events, key, pair, ts_total, with, write,
 };
 use tempfile::TempDir;
@@ -473,6 +473,36 @@ fn people_stranded_in_a_hub_take_onward_routes() {
         &[("location.libya.p_onward", "0.3")],
     );
     assert_greater("arrivals_per_year[destination=italy]", &onward, &stuck);
+}
+
+/// An onward route is sold by a kind with recruiters: when the only kind that lists it has none
+/// (`count = 0`), no one sells it and no one moves on; when an earlier kind without recruiters
+/// also lists it, the later one with recruiters sells it.
+#[test]
+fn an_onward_route_is_sold_only_by_a_kind_that_has_recruiters() {
+    let (unsold, sold) = pair(
+        sim(),
+        &[
+            ("location.libya.p_onward", "0.3"),
+            ("recruiter.network.count", "0"),
+            (
+                "recruiter.fraud.routes",
+                "[\"saudi-fake\", \"libya-italy\"]",
+            ),
+        ],
+        &[
+            ("location.libya.p_onward", "0.3"),
+            ("recruiter.fraud.count", "0"),
+            (
+                "recruiter.fraud.routes",
+                "[\"saudi-fake\", \"onward-libya-italy\"]",
+            ),
+        ],
+    );
+    // People still reach Libya (sold by the fraudulent agencies), but none goes on from there.
+    assert_all_above(&unsold, "irregular_departures_per_year", 100.0);
+    assert_all_zero(&unsold, "onward_departures_per_year");
+    assert_all_above(&sold, "onward_departures_per_year", 100.0);
 }
 
 // 7 Work -------------------------------------------------------------------------------------

@@ -358,6 +358,11 @@ pub fn move_on(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, rng: &mut St
         // reaching the migrant's home district (its contacts), or else any of the kind's
         // recruiters: the journey is never credited to the last.
         let (start, end) = (ctx.rec.kind_start[k], ctx.rec.kind_start[k + 1]);
+        if start == end {
+            // No recruiter of the kind exists (its count is 0): no one sells the journey, and
+            // the person stays where they are.
+            return false;
+        }
         let here = |r: &u32| {
             ctx.rec.operating(p, ctx.key, *r as usize)
                 && ctx.rec.base_location(p, *r as usize) == a.location as super::params::Ix
@@ -375,10 +380,8 @@ pub fn move_on(ctx: &Ctx, i: usize, a: &mut Agent, loc: &mut Local, rng: &mut St
                 .unwrap_or(NO_RECRUITER)
         } else if !list.is_empty() {
             list[rng.below(list.len())]
-        } else if end > start {
-            start + rng.below((end - start) as usize) as u32
         } else {
-            NO_RECRUITER
+            start + rng.below((end - start) as usize) as u32
         };
         let deception = if a.recruiter != NO_RECRUITER {
             ctx.rec.deception_now[a.recruiter as usize]

@@ -900,11 +900,18 @@ impl Params {
             r.p_death = 1.0 - alive;
             r.seller = None;
         }
-        for (k, kind) in self.kinds.iter().enumerate() {
-            for &(route, _) in &kind.routes {
-                let seller = &mut self.routes[route as usize].seller;
-                if seller.is_none() {
-                    *seller = Some(k as Ix);
+        // A route is sold on by the first kind that lists it and has recruiters, else by the
+        // first that lists it (which then sells nothing: `journey::move_on` finds no one).
+        for with_recruiters in [true, false] {
+            for (k, kind) in self.kinds.iter().enumerate() {
+                if with_recruiters && kind.count == 0 {
+                    continue;
+                }
+                for &(route, _) in &kind.routes {
+                    let seller = &mut self.routes[route as usize].seller;
+                    if seller.is_none() {
+                        *seller = Some(k as Ix);
+                    }
                 }
             }
         }
