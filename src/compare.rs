@@ -633,7 +633,7 @@ pub const HEADLINE: &[Headline] = &[
     h(
         "convictions_per_year",
         "Trafficking convictions",
-        "recruiters a year",
+        "persons convicted a year",
         "per year",
     ),
     h(

@@ -283,15 +283,28 @@ pub fn verdict(rows: &[Row]) -> String {
             )
         })
         .collect();
+    let ard = if ard.is_empty() {
+        "no yearly series falls in the run's years".to_string()
+    } else {
+        format!("averaged relative difference: {}", ard.join(", "))
+    };
     format!(
-        "validation: fitted targets met {f} of {fn_}, {out_of_fit}, input checks met {i} of {inn}; averaged relative difference: {}",
-        ard.join(", ")
+        "validation: fitted targets met {f} of {fn_}, {out_of_fit}, input checks met {i} of {inn}; {ard}"
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_too_short_for_any_series_says_so_in_its_verdict() {
+        let v = verdict(&[]);
+        assert!(
+            v.ends_with("; no yearly series falls in the run's years"),
+            "{v}"
+        );
+    }
 
     #[test]
     fn periods() {

@@ -216,6 +216,20 @@ pub fn check(path: &Path, sets: &[String]) -> Result<String, Error> {
             "  warning: at the first simulated month no recruiter (with a count above 0) sells a route that can be offered (one that does not start at a hub, to a destination with job openings if it is regular): nobody can leave until an event opens one"
         );
     }
+    // The districts' pool shares are weights (each divided by their sum): a district added or
+    // removed without the others' shares rebalanced changes every district's share. Say so.
+    let shares: f64 = s.districts.iter().map(|d| d.pool_share).sum();
+    if (shares - 1.0).abs() > 1e-6 {
+        let _ = writeln!(
+            out,
+            "  warning: the districts' pool_share add up to {shares:.4}, not 1: each is used divided by that sum ({})",
+            s.districts
+                .iter()
+                .map(|d| format!("{} {:.4}", d.id, d.pool_share / shares))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     // A stratum no one can fall in draws nobody more often: say so.
     for w in empty_strata(s) {
         let _ = writeln!(out, "  warning: {w}");

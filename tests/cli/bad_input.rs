@@ -778,3 +778,25 @@ fn a_reference_broken_by_a_set_is_blamed_on_the_set() {
         r.stderr
     );
 }
+
+/// District pool shares that do not add up to 1 are used as weights: `check` says so, with the
+/// shares they come to, and says nothing when they add up.
+#[test]
+fn check_warns_when_the_districts_pool_shares_do_not_add_up_to_one() {
+    let tmp = TempDir::new().unwrap();
+    let f = fixture().display().to_string();
+    let r = run_in(
+        tmp.path(),
+        &["check", &f, "--set", "district.border.pool_share=0.5"],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout.contains(
+            "warning: the districts' pool_share add up to 1.1000, not 1: each is used divided by that sum (central 0.5455, border 0.4545)"
+        ),
+        "{}",
+        r.stdout
+    );
+    let r = run_in(tmp.path(), &["check", &f]);
+    assert!(!r.stdout.contains("pool_share add up"), "{}", r.stdout);
+}
