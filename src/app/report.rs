@@ -173,6 +173,32 @@ fn read_source(dir: &Path) -> Result<Source, Error> {
                 runs.push(r);
             }
         }
+        // The comparison's manifest names each scenario's sub-folder: one missing, or lacking
+        // its tables, would silently drop that scenario's figures from the page.
+        let named: Vec<String> = read_opt(&dir.join("manifest.json"))?
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|m| {
+                m.get("scenarios")?.as_array().map(|all| {
+                    all.iter()
+                        .filter_map(|s| Some(s.get("folder")?.as_str()?.to_string()))
+                        .collect()
+                })
+            })
+            .unwrap_or_default();
+        let missing: Vec<String> = named
+            .into_iter()
+            .filter(|f| {
+                !runs
+                    .iter()
+                    .any(|r| &r.folder == f && r.timeseries.is_some() && r.summary.is_some())
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::Input(format!(
+                "{at}: the comparison's sub-folder {} is missing or lacks timeseries.csv or summary.csv; run the comparison again",
+                missing.join(", ")
+            )));
+        }
         return Ok(Source::Compare(CompareFiles {
             comparison,
             by_year,

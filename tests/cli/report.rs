@@ -321,6 +321,18 @@ fn a_comparison_report_states_the_numbers_of_comparison_csv() {
         &["--agents", "2000", "--replicates", "1"],
     );
     assert!(!one.join("report.html").exists() && !out.join("report.html").exists());
+    // A scenario's sub-folder without its tables would drop its figures from the page
+    // silently: the comparison's manifest names it, and the report is refused.
+    fs::remove_file(one.join("summary.csv")).unwrap();
+    let r = run_in(tmp.path(), &["report", out.to_str().unwrap()]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("the comparison's sub-folder enforcement is missing or lacks"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.join("report.html").exists());
 }
 
 /// A small Morris sweep of the fixture and a policy scenario, merged, in `dir/sweep`.
