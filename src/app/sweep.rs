@@ -370,13 +370,7 @@ fn plan(config: &Path, o: &RunOptions) -> Result<Sweep, Error> {
             last: a.last.max(b.last),
         })
         .unwrap_or_else(|| base_tl.years());
-    let mut points = vec![defaults.clone()];
-    points.extend(design.values.iter().map(|row| {
-        row.iter()
-            .zip(&whole)
-            .map(|(v, w)| if *w { v.round() } else { *v })
-            .collect::<Vec<f64>>()
-    }));
+    let points = point_values(&defaults, &whole, &design);
     let (version, build) = program();
     let config_bytes = text.as_bytes();
     let mut plan = Plan {
@@ -500,6 +494,19 @@ fn open_folder(out: &Path, plan: &Plan, points: &[Vec<f64>]) -> Result<(), Error
     let pts =
         tables::points(&plan.keys(), points).map_err(|e| Error::other(e.context("points.csv")))?;
     write_whole(&out.join("points.csv"), &pts)
+}
+
+/// Every point's values: point 0 the scenarios as written (`defaults`), then the design's, with
+/// the keys that take whole numbers rounded.
+fn point_values(defaults: &[f64], whole: &[bool], design: &Design) -> Vec<Vec<f64>> {
+    let mut points = vec![defaults.to_vec()];
+    points.extend(design.values.iter().map(|row| {
+        row.iter()
+            .zip(whole)
+            .map(|(v, w)| if *w { v.round() } else { *v })
+            .collect::<Vec<f64>>()
+    }));
+    points
 }
 
 /// What differs between two plans, in words.
@@ -959,6 +966,13 @@ pub fn merge(dir: &Path) -> Result<SweepReport, Error> {
         let bytes = bytes.map_err(|e| Error::other(e.context(name.to_string())))?;
         write_whole(&dir.join(name), &bytes)
     };
+    // points.csv again, from the plan: every table of the folder is then the merge's own.
+    let defaults: Vec<f64> = plan.parameters.iter().map(|p| p.default).collect();
+    let whole: Vec<bool> = plan.parameters.iter().map(|p| p.whole).collect();
+    write(
+        "points.csv",
+        tables::points(&plan.keys(), &point_values(&defaults, &whole, &design)),
+    )?;
     write(
         "results.csv",
         tables::results(&layout, &plan.period, &values),
@@ -966,7 +980,7 @@ pub fn merge(dir: &Path) -> Result<SweepReport, Error> {
     write("sensitivity.csv", tables::sensitivity(&ix))?;
     write("robustness.csv", tables::robustness(&rb, &plan.period))?;
     let mut lines = vec![format!(
-        "merged {} points × {} scenarios × {} replicates; wrote results.csv, sensitivity.csv and robustness.csv in {}",
+        "merged {} points × {} scenarios × {} replicates; wrote points.csv, results.csv, sensitivity.csv and robustness.csv in {}",
         plan.points,
         plan.scenarios.len(),
         plan.replicates,
