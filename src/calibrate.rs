@@ -18,7 +18,8 @@
 //! ```
 //!
 //! Score: the mean over emergent targets of ((simulated − target) ÷ half the band width)², plus
-//! the mean over series of (averaged relative difference ÷ 0.15)². A point inside every band
+//! the mean over series of (averaged relative difference ÷ 0.15)², both over the targets used in
+//! fitting only (those kept out of sample are reported, never scored). A point inside every band
 //! and under 0.15 on every series scores at most 2.
 
 use crate::engine::rng::{Purpose, RunKey};
@@ -171,7 +172,8 @@ pub fn latin_hypercube(n: usize, k: usize, seed: u64) -> Vec<Vec<f64>> {
 /// Distance of a run from its observed data (lower is better); `None` if a target has no value.
 pub fn score(rows: &[Row]) -> Option<f64> {
     let (mut e, mut ne, mut s, mut ns) = (0.0, 0, 0.0, 0);
-    for r in rows {
+    // Targets kept out of fitting (out of sample) are reported, never scored.
+    for r in rows.iter().filter(|r| r.used_in_fit) {
         match r.kind {
             Kind::Emergent => {
                 let half = ((r.band[1] - r.band[0]) / 2.0).max(1e-12);

@@ -259,15 +259,31 @@ pub struct Morris {
     pub mu: f64,
     /// Standard deviation of the elementary effects (n − 1; 0 with one trajectory).
     pub sigma: f64,
+    /// Elementary effects behind these (0: none, and the statistics mean nothing).
+    pub effects: usize,
 }
 
 /// Morris statistics from the outputs along each trajectory (`outputs[t][s]` at point s of
 /// trajectory t), per parameter.
 pub fn morris(design: &MorrisDesign, outputs: &[Vec<f64>]) -> Vec<Morris> {
+    let steps: Vec<Vec<f64>> = design
+        .moves
+        .iter()
+        .map(|moves| moves.iter().map(|&(_, d)| d * design.delta).collect())
+        .collect();
+    morris_with(design, outputs, &steps)
+}
+
+/// [`morris`] with each move's signed step in the unit coordinates given (`steps[t][s]`, for
+/// move s of trajectory t): the step the values run actually took, when a parameter's values
+/// were rounded. A move that rounding made no move at all (a step of 0) gives no effect.
+pub fn morris_with(design: &MorrisDesign, outputs: &[Vec<f64>], steps: &[Vec<f64>]) -> Vec<Morris> {
     let mut effects = vec![Vec::new(); design.k];
-    for (moves, ys) in design.moves.iter().zip(outputs) {
-        for (s, &(i, d)) in moves.iter().enumerate() {
-            effects[i].push((ys[s + 1] - ys[s]) / (d * design.delta));
+    for ((moves, ys), step) in design.moves.iter().zip(outputs).zip(steps) {
+        for (s, &(i, _)) in moves.iter().enumerate() {
+            if step[s] != 0.0 {
+                effects[i].push((ys[s + 1] - ys[s]) / step[s]);
+            }
         }
     }
     effects
@@ -281,7 +297,12 @@ pub fn morris(design: &MorrisDesign, outputs: &[Vec<f64>]) -> Vec<Morris> {
             } else {
                 0.0
             };
-            Morris { mu_star, mu, sigma }
+            Morris {
+                mu_star,
+                mu,
+                sigma,
+                effects: e.len(),
+            }
         })
         .collect()
 }

@@ -247,9 +247,11 @@ pub fn validate(
 }
 
 /// Targets met and targets checked among the rows that measure the model's fit: emergent targets
-/// and series, not input checks.
+/// and series used in fitting, not input checks or the targets kept out of sample.
 pub fn targets_met(rows: &[Row]) -> (usize, usize) {
-    let fit = rows.iter().filter(|r| r.kind != Kind::Input);
+    let fit = rows
+        .iter()
+        .filter(|r| r.kind != Kind::Input && r.used_in_fit);
     let total = fit.clone().count();
     (fit.filter(|r| r.within()).count(), total)
 }
@@ -332,8 +334,8 @@ mod tests {
     }
 
     #[test]
-    fn targets_met_counts_emergent_targets_and_series_not_inputs() {
-        let row = |kind, simulated| Row {
+    fn targets_met_counts_fitted_emergent_targets_and_series_not_inputs() {
+        let row = |kind, simulated, used_in_fit| Row {
             target_id: "t".into(),
             kind,
             quantity: String::new(),
@@ -341,21 +343,22 @@ mod tests {
             by: String::new(),
             level: String::new(),
             period: "any".into(),
-            used_in_fit: false,
+            used_in_fit,
             simulated,
             ci_low: None,
             ci_high: None,
-            target: None,
+            target: Some(0.5),
             band: [0.0, 1.0],
         };
         let rows = [
-            row(Kind::Emergent, Some(0.5)),
-            row(Kind::Emergent, Some(2.0)),
-            row(Kind::Series, Some(0.1)),
-            row(Kind::Input, Some(0.5)),
-            row(Kind::Input, Some(5.0)),
+            row(Kind::Emergent, Some(0.5), false),
+            row(Kind::Emergent, Some(2.0), false),
+            row(Kind::Series, Some(0.1), true),
+            row(Kind::Input, Some(0.5), false),
+            row(Kind::Input, Some(5.0), false),
         ];
-        assert_eq!(targets_met(&rows), (2, 3));
+        // The two emergent targets are out of sample: reported, not counted in the fit.
+        assert_eq!(targets_met(&rows), (1, 1));
         assert_eq!(
             verdict(&rows),
             "validation: fitted targets met 0 of 0, targets not used in fitting met 1 of 2, \
@@ -364,12 +367,21 @@ mod tests {
         let mut fitted = rows.clone();
         fitted[0].used_in_fit = true;
         fitted[1].used_in_fit = true;
+        assert_eq!(targets_met(&fitted), (2, 3));
         assert!(
             verdict(&fitted).starts_with(
                 "validation: fitted targets met 1 of 2, no target left out of fitting, input checks met 1 of 2"
             ),
             "{}",
             verdict(&fitted)
+        );
+        // The calibration's score leaves the out-of-sample targets out too: 2 (1.5 / 0.5)² = 9
+        // once fitted, and only the series' (0.1 / 0.15)² before.
+        let series = (0.1f64 / 0.15).powi(2);
+        assert_eq!(crate::calibrate::score(&rows), Some(series));
+        assert_eq!(
+            crate::calibrate::score(&fitted),
+            Some((0.0 + 9.0) / 2.0 + series)
         );
     }
 }

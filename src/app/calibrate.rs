@@ -157,7 +157,7 @@ pub fn calibrate(config: &Path, o: &RunOptions) -> Result<CalibrationReport, Err
             .collect();
         let (met, total) = validation::targets_met(p.rows);
         format!(
-            "best point {} (score {}, {met} of {total} emergent targets and series met): {}",
+            "best point {} (score {}, {met} of {total} fitted targets and series met): {}",
             p.point + 1,
             tables::opt(p.score),
             sets.join(" ")

@@ -316,6 +316,8 @@ fn plan(config: &Path, o: &RunOptions) -> Result<Sweep, Error> {
         );
         whole.push(one[0].whole);
         for v in ends {
+            // As a point would run it: a whole-number key's ends rounded.
+            let v = if one[0].whole { v.round() } else { v };
             for path in &paths {
                 if let Err(e) = prepare(path, &at_point(&base, &one, &[v])) {
                     let why = match e {
@@ -333,6 +335,21 @@ fn plan(config: &Path, o: &RunOptions) -> Result<Sweep, Error> {
     // A parameter an event sets is replaced by the event's value from its month on, unless
     // pinned: say so, since the sweep would then vary it only before that month.
     let mut notes = Vec::new();
+    // A parameter is an assumption common to every scenario: a scenario file's own value of it
+    // gives way to the point's, at point 0 to the baseline's. Say so.
+    for (p, default) in cfg.parameters.iter().zip(&defaults) {
+        for (path, prep) in paths.iter().zip(&preps).skip(1) {
+            if let Some(own) =
+                parameter_value(&prep.loaded.resolved, &p.key).filter(|own| own != default)
+            {
+                notes.push(format!(
+                    "note: {} sets parameter {} to {own} itself; the sweep sets it in every scenario, at point 0 to the baseline's {default}",
+                    path.display(),
+                    p.key
+                ));
+            }
+        }
+    }
     for p in cfg.parameters.iter().filter(|p| !p.pin) {
         let key = crate::scenario::canonical_key(&p.key).unwrap_or_else(|| p.key.clone());
         for (path, prep) in paths.iter().zip(&preps) {
@@ -953,10 +970,19 @@ pub fn merge(dir: &Path) -> Result<SweepReport, Error> {
     let values: Vec<Vec<Option<f64>>> = records.into_iter().flatten().map(|r| r.values).collect();
     let layout = plan.layout();
     let ys = outputs(&layout, &values);
+    // The values each point ran with (point 0 first).
+    let defaults: Vec<f64> = plan.parameters.iter().map(|p| p.default).collect();
+    let whole: Vec<bool> = plan.parameters.iter().map(|p| p.whole).collect();
+    let run = point_values(&defaults, &whole, &design);
+    let dists = cfg
+        .distributions()
+        .map_err(|e| Error::Input(format!("{}: sweep.json: {e}", dir.display())))?;
     let ix = indices(
         &layout,
         &design,
         &plan.keys(),
+        &run[1..],
+        &dists,
         &ys,
         plan.resamples,
         plan.seed,
@@ -967,12 +993,7 @@ pub fn merge(dir: &Path) -> Result<SweepReport, Error> {
         write_whole(&dir.join(name), &bytes)
     };
     // points.csv again, from the plan: every table of the folder is then the merge's own.
-    let defaults: Vec<f64> = plan.parameters.iter().map(|p| p.default).collect();
-    let whole: Vec<bool> = plan.parameters.iter().map(|p| p.whole).collect();
-    write(
-        "points.csv",
-        tables::points(&plan.keys(), &point_values(&defaults, &whole, &design)),
-    )?;
+    write("points.csv", tables::points(&plan.keys(), &run))?;
     write(
         "results.csv",
         tables::results(&layout, &plan.period, &values),

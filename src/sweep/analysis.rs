@@ -3,8 +3,8 @@
 //! replicates of its paired difference from the baseline on the same draws); per parameter,
 //! its sensitivity indices; per policy scenario and metric, how robust the effect's sign is.
 
-use super::{Design, DesignKind};
-use crate::sensitivity::{MorrisDesign, below, morris, sobol_indices};
+use super::{Design, DesignKind, Distribution};
+use crate::sensitivity::{MorrisDesign, below, morris_with, sobol_indices};
 
 /// Where each value of a point's record sits: scenarios (the baseline first), then
 /// replicates, then metrics.
@@ -73,15 +73,44 @@ pub struct Index {
 
 /// Every index of every parameter for every scenario and metric. `ys` is [`outputs`];
 /// `values[p]` are the design's parameter values at point p (point 0 first).
+/// `values[p]` are the parameters' values design point p + 1 ran with (the design's, with those
+/// of whole-number keys rounded), `dists` their distributions: the indices are of the values
+/// run, not of the coordinates before rounding.
+#[allow(clippy::too_many_arguments)]
 pub fn indices(
     layout: &Layout,
     design: &Design,
     parameters: &[String],
+    values: &[Vec<f64>],
+    dists: &[Distribution],
     ys: &[Vec<Vec<Option<f64>>>],
     resamples: usize,
     seed: u64,
 ) -> Vec<Index> {
     let mut out = Vec::new();
+    // Each Morris move's step in unit coordinates: the design's, unless rounding moved either
+    // end, then the step between where the values run sit in their distributions.
+    let steps: Vec<Vec<f64>> = design.morris.as_ref().map_or(Vec::new(), |d| {
+        d.moves
+            .iter()
+            .enumerate()
+            .map(|(t, moves)| {
+                moves
+                    .iter()
+                    .enumerate()
+                    .map(|(s, &(i, dir))| {
+                        let (p0, p1) = (t * (d.k + 1) + s, t * (d.k + 1) + s + 1);
+                        let (a, b) = (values[p0][i], values[p1][i]);
+                        if a == design.values[p0][i] && b == design.values[p1][i] {
+                            dir * d.delta
+                        } else {
+                            dists[i].cdf(b) - dists[i].cdf(a)
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    });
     for (s, per_metric) in ys.iter().enumerate() {
         for (m, y) in per_metric.iter().enumerate() {
             // The design's points only (point 0 is the reference).
@@ -134,9 +163,13 @@ pub fn indices(
                     let along = |t: usize| -> Vec<f64> {
                         (0..=k).map(|j| y[t * (k + 1) + j].unwrap_or(0.0)).collect()
                     };
-                    let stats = morris(
+                    let steps_of = |pick: &[usize]| -> Vec<Vec<f64>> {
+                        pick.iter().map(|&t| steps[t].clone()).collect()
+                    };
+                    let stats = morris_with(
                         &subset(d, &keep),
                         &keep.iter().map(|&t| along(t)).collect::<Vec<_>>(),
+                        &steps_of(&keep),
                     );
                     // Bootstrap interval of mu* over trajectories.
                     let mut state = seed ^ 0x6d75_7374;
@@ -146,11 +179,18 @@ pub fn indices(
                             .map(|_| keep[below(&mut state, keep.len())])
                             .collect();
                         let outs: Vec<Vec<f64>> = pick.iter().map(|&t| along(t)).collect();
-                        for (i, st) in morris(&subset(d, &pick), &outs).iter().enumerate() {
-                            boot[i].push(st.mu_star);
+                        let resampled = morris_with(&subset(d, &pick), &outs, &steps_of(&pick));
+                        for (i, st) in resampled.iter().enumerate() {
+                            if st.effects > 0 {
+                                boot[i].push(st.mu_star);
+                            }
                         }
                     }
                     for (i, st) in stats.iter().enumerate() {
+                        // Every move of the parameter rounded away: nothing to say of it.
+                        if st.effects == 0 {
+                            continue;
+                        }
                         let ci = if keep.len() > 1 {
                             percentile_interval(&mut boot[i])
                         } else {
@@ -173,12 +213,7 @@ pub fn indices(
                             .collect::<Vec<_>>(),
                     );
                     for i in 0..parameters.len() {
-                        let xr = ranks(
-                            &rows
-                                .iter()
-                                .map(|&p| design.values[p][i])
-                                .collect::<Vec<_>>(),
-                        );
+                        let xr = ranks(&rows.iter().map(|&p| values[p][i]).collect::<Vec<_>>());
                         let Some(r) = pearson(&xr, &yr) else { continue };
                         let ci = (rows.len() > 3).then(|| {
                             let z = r.clamp(-0.999_999, 0.999_999).atanh();
@@ -407,7 +442,16 @@ mod tests {
         let mut points = vec![vec![Some(0.0)]];
         points.extend(d.values.iter().map(|v| vec![Some(v[0].powi(3))]));
         let ys = outputs(&l, &points);
-        let ix = indices(&l, &d, &["a".into(), "b".into()], &ys, 100, 1);
+        let ix = indices(
+            &l,
+            &d,
+            &["a".into(), "b".into()],
+            &d.values,
+            &dists,
+            &ys,
+            100,
+            1,
+        );
         assert_eq!(ix[0].estimate, 1.0, "monotone in a");
         assert!(
             ix[1].estimate.abs() < 0.35,
@@ -434,7 +478,16 @@ mod tests {
                 .map(|v| vec![Some(4.0 * v[0] + v[1] * v[1])]),
         );
         let ys = outputs(&l, &points);
-        let ix = indices(&l, &d, &["a".into(), "b".into()], &ys, 200, 1);
+        let ix = indices(
+            &l,
+            &d,
+            &["a".into(), "b".into()],
+            &d.values,
+            &dists,
+            &ys,
+            200,
+            1,
+        );
         let a = ix
             .iter()
             .find(|r| r.parameter == "a" && r.index == "mu_star")
@@ -450,5 +503,58 @@ mod tests {
             .unwrap();
         assert!(b.ci_low.unwrap() <= b.estimate && b.estimate <= b.ci_high.unwrap());
         assert!(b.estimate < a.estimate);
+    }
+
+    #[test]
+    fn indices_are_of_the_values_run_when_a_whole_number_key_is_rounded() {
+        // A parameter on [6, 8] taken in whole numbers: the result is 10 × its value as run.
+        let l = layout(1, 1);
+        let dists = vec![
+            Distribution::Uniform {
+                low: 6.0,
+                high: 8.0
+            };
+            2
+        ];
+        let round = |d: &Design| -> Vec<Vec<f64>> {
+            d.values.iter().map(|v| vec![v[0].round(), v[1]]).collect()
+        };
+        // Morris: a move over the whole range of the values run is worth 10 × 2 = 20; moves
+        // that rounding left in place give no effect rather than a zero.
+        let d = Design::new(DesignKind::Morris, &dists, 20, 4, 7).unwrap();
+        let run = round(&d);
+        let mut points = vec![vec![Some(0.0)]];
+        points.extend(run.iter().map(|v| vec![Some(10.0 * v[0])]));
+        let ix = indices(
+            &l,
+            &d,
+            &["a".into(), "b".into()],
+            &run,
+            &dists,
+            &outputs(&l, &points),
+            50,
+            1,
+        );
+        let a = ix
+            .iter()
+            .find(|r| r.parameter == "a" && r.index == "mu_star")
+            .unwrap();
+        assert!((a.estimate - 20.0).abs() < 1e-9, "{}", a.estimate);
+        // Spearman: the ranks of the values run, ties and all, match the result's exactly.
+        let d = Design::new(DesignKind::Lhs, &dists, 12, 0, 3).unwrap();
+        let run = round(&d);
+        let mut points = vec![vec![Some(0.0)]];
+        points.extend(run.iter().map(|v| vec![Some(10.0 * v[0])]));
+        let ix = indices(
+            &l,
+            &d,
+            &["a".into(), "b".into()],
+            &run,
+            &dists,
+            &outputs(&l, &points),
+            50,
+            1,
+        );
+        assert!((ix[0].estimate - 1.0).abs() < 1e-12, "{}", ix[0].estimate);
     }
 }

@@ -56,6 +56,35 @@ impl Distribution {
         }
     }
 
+    /// The probability below `x`, the inverse of [`Distribution::quantile`]: where a value the
+    /// design's coordinate was rounded to sits in the parameter's range. For a discrete list,
+    /// the share of its values below `x` plus half of those equal to it.
+    pub fn cdf(&self, x: f64) -> f64 {
+        match self {
+            Distribution::Uniform { low, high } => ((x - low) / (high - low)).clamp(0.0, 1.0),
+            Distribution::LogUniform { low, high } => {
+                ((x.ln() - low.ln()) / (high.ln() - low.ln())).clamp(0.0, 1.0)
+            }
+            Distribution::TruncatedNormal {
+                mean,
+                sd,
+                low,
+                high,
+            } => {
+                let (a, b) = (
+                    normal_cdf((low - mean) / sd),
+                    normal_cdf((high - mean) / sd),
+                );
+                ((normal_cdf((x - mean) / sd) - a) / (b - a)).clamp(0.0, 1.0)
+            }
+            Distribution::Discrete { values } => {
+                let below = values.iter().filter(|&&v| v < x).count() as f64;
+                let equal = values.iter().filter(|&&v| v == x).count() as f64;
+                (below + equal / 2.0) / values.len() as f64
+            }
+        }
+    }
+
     /// The distinct values a full grid takes for this parameter with `levels` levels: every
     /// value of a discrete list, else the quantiles at the middle of `levels` equal strata.
     pub fn grid(&self, levels: usize) -> Vec<f64> {
