@@ -610,23 +610,33 @@ fn a_pinned_parameter_holds_over_the_events_that_set_it() {
 fn a_key_that_takes_whole_numbers_is_swept_in_whole_numbers() {
     let dir = TempDir::new().unwrap();
     let d = dir.path();
+    // A policy file that sets the key itself: the sweep's values replace its own, and it says so.
+    write(
+        d,
+        "own.toml",
+        &format!(
+            "extends = {:?}\nname = \"own\"\n[policy.reintegration]\nincome_uplift_months = 9\n",
+            fixture().display().to_string()
+        ),
+    );
+    // Log-uniform: its upper end, exp(ln 24), is 24.000000000000004 before rounding.
     let cfg = write(
         d,
         "w.toml",
         &format!(
-            "baseline = {:?}\ndesign = \"lhs\"\nn = 6\nreplicates = 1\nagents = 2000\nmetrics = [\"trafficked_per_year\"]\n[[parameter]]\nkey = \"policy.reintegration.income_uplift_months\"\ndistribution = \"uniform\"\nlow = 6\nhigh = 24\n",
+            "baseline = {:?}\nscenarios = [\"own.toml\"]\ndesign = \"lhs\"\nn = 6\nreplicates = 1\nagents = 2000\nmetrics = [\"trafficked_per_year\"]\n[[parameter]]\nkey = \"policy.reintegration.income_uplift_months\"\ndistribution = \"log_uniform\"\nlow = 6\nhigh = 24\n",
             fixture().display().to_string()
         ),
     );
     let out = d.join("out");
-    sweep_ok(
-        d,
-        &[
-            cfg.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ],
+    let r = sweep_ok(d, &[cfg.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(
+        format!("{}{}", r.stdout, r.stderr).contains(
+            "sets parameter policy.reintegration.income_uplift_months to 9 itself; the sweep sets it in every scenario, at point 0 to the baseline's"
+        ),
+        "{}{}",
+        r.stdout,
+        r.stderr
     );
     let (_, points) = read_csv(&out.join("points.csv"));
     let values: Vec<f64> = points.iter().map(|r| cell(&r[1]).unwrap()).collect();
