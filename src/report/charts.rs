@@ -113,7 +113,13 @@ pub fn tick(v: f64) -> String {
         let s = s.trim_end_matches('0').trim_end_matches('.');
         return format!("{}M", s.replace('-', "\u{2212}"));
     }
-    let s = format!("{:.3}", v.abs());
+    with_decimals(v, 3)
+}
+
+/// `v` with at most `d` decimals (trailing zeros dropped), thousands separated, and the minus
+/// sign for a negative value that does not round to zero.
+pub fn with_decimals(v: f64, d: usize) -> String {
+    let s = format!("{:.*}", d, v.abs());
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
     let frac = frac.trim_end_matches('0');
     let mut out = String::new();
@@ -664,15 +670,26 @@ pub fn forest(title: &str, axis: &str, rows: &[ForestRow]) -> Result<String> {
         rows.len(),
         if rows.len() == 1 { "" } else { "s" }
     );
+    // Three significant figures, as the tables give them; no brackets without an interval.
+    let num = |v: f64| {
+        let d = if v == 0.0 || !v.is_finite() {
+            0
+        } else {
+            (2 - v.abs().log10().floor() as i32).max(0) as usize
+        };
+        with_decimals(v, d)
+    };
     let desc = rows
         .iter()
         .map(|r| {
+            let interval = match (r.lo, r.hi) {
+                (Some(lo), Some(hi)) => format!(" [{} to {}]", num(lo), num(hi)),
+                _ => " (no interval)".to_string(),
+            };
             format!(
-                "{}: {} [{} to {}] {}",
+                "{}: {}{interval} {}",
                 r.label,
-                r.mean.map(tick).unwrap_or_else(|| "no value".into()),
-                r.lo.map(tick).unwrap_or_default(),
-                r.hi.map(tick).unwrap_or_default(),
+                r.mean.map(num).unwrap_or_else(|| "no value".into()),
                 r.note
             )
         })
@@ -966,7 +983,11 @@ pub fn tornado(title: &str, axis: &str, centre: f64, swings: &[Swing]) -> Result
         .clamp(60, 260);
     let (lo, hi) = span_with_zero(swings.iter().flat_map(|s| [s.low, s.high]).chain([centre]));
     let items = vec![
-        ("lowest third of its range".to_string(), ORANGE, Swatch::Bar),
+        (
+            "lowest third of its swept values".to_string(),
+            ORANGE,
+            Swatch::Bar,
+        ),
         ("highest third".to_string(), BLUE, Swatch::Bar),
         ("as written".to_string(), INK, Swatch::Line),
     ];
@@ -1150,6 +1171,8 @@ mod tests {
         assert_eq!(tick(-0.25), "\u{2212}0.25");
         assert_eq!(tick(1_500_000.0), "1.5M");
         assert_eq!(tick(0.0), "0");
+        assert_eq!(with_decimals(0.000423, 6), "0.000423");
+        assert_eq!(with_decimals(-0.0000001, 3), "0");
     }
 
     #[test]

@@ -60,6 +60,8 @@ footer { margin-top: 2.5rem; padding-bottom: 2rem; font-size: .85rem; color: var
 /// The page as HTML.
 pub fn render(p: &Page) -> String {
     let sections = p.sections();
+    // A sweep's own page: its summary's intervals are over the sweep's points, not replicates.
+    let sweep_only = p.sensitivity.is_some() && p.differences.is_none() && p.over_time.is_empty();
     let name = |s: &str| match s {
         "summary" => "Summary",
         "over-time" => "Over time",
@@ -95,9 +97,13 @@ pub fn render(p: &Page) -> String {
                         section #summary {
                             h2 { (name("summary")) }
                             p {
-                                "Generated from the numbers in this folder. Intervals are 95% intervals over the replicates: they measure the model's own randomness, not how uncertain its assumptions are"
-                                @if p.sensitivity.is_some() { " (the robustness, from the sweep, speaks to those)" }
-                                ". Counts are persons a year."
+                                @if sweep_only {
+                                    "Generated from the numbers in this folder. The intervals are Wilson 95% intervals of the share of the sweep's points at which an effect keeps the sign it has with the scenarios as written: they measure how much the conclusion depends on the assumptions swept. Counts are persons a year."
+                                } @else {
+                                    "Generated from the numbers in this folder. Intervals are 95% intervals over the replicates: they measure the model's own randomness, not how uncertain its assumptions are"
+                                    @if p.sensitivity.is_some() { " (the robustness, from the sweep, speaks to those)" }
+                                    ". Counts are persons a year."
+                                }
                             }
                             @for b in &p.summary {
                                 h3 { (b.heading) }
@@ -217,7 +223,13 @@ fn num(v: f64) -> String {
         let rest = (rounded.abs() % 1e6).round() as u64;
         return format!("{millions},{:03},{:03}", rest / 1000, rest % 1000);
     }
-    tick(rounded)
+    // As many decimals as three significant figures need: 0.00880, not 0.009.
+    let d = if rounded == 0.0 {
+        0
+    } else {
+        (2 - rounded.abs().log10().floor() as i32).max(0) as usize
+    };
+    super::charts::with_decimals(rounded, d)
 }
 
 fn opt(v: Option<f64>) -> String {

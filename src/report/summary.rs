@@ -255,19 +255,26 @@ pub fn percent(p: f64) -> String {
 pub fn percent_range(lo: f64, hi: f64) -> String {
     let top = lo.abs().max(hi.abs());
     let d = decimals(top, 2);
-    // From 100 on, both ends to the larger end's two significant figures: "−600 to +1,900".
-    let step = if top >= 100.0 {
+    // From 1,000 on, both ends to the larger end's two significant figures: "−600 to +1,900".
+    let step = if top >= 1000.0 {
         10f64.powi(top.log10().floor() as i32 - 1)
     } else {
         0.0
     };
     let f = |v: f64| {
-        let v = if step > 0.0 {
+        let r = if step > 0.0 {
             (v / step).round() * step
         } else {
             v
         };
-        signed(v, grouped_fixed(v, d))
+        let body = grouped_fixed(r, d);
+        // An end that is not zero never reads as zero: it keeps its own two figures.
+        let body = if v != 0.0 && !body.chars().any(|c| c.is_ascii_digit() && c != '0') {
+            grouped(sig(v.abs(), 2), decimals(v, 2))
+        } else {
+            body
+        };
+        signed(v, body)
     };
     if lo < 0.0 && hi > 0.0 {
         format!("{} to +{}", f(lo), f(hi))
@@ -401,11 +408,30 @@ pub fn effect_sentence(subject: &str, d: &DiffRow) -> Option<String> {
             level_range(lo, hi, kind)
         ),
         _ => format!(
-            "{subject} {verb} {noun} by about {} (no interval: fewer than two replicates).",
-            level(m.abs(), kind)
+            "In the one replicate run, {} {verb} {noun} by about {} (no interval: with fewer than two replicates the difference may be chance).",
+            lower_first(subject),
+            amount(m.abs(), kind, &d.metric)
         ),
     };
     Some(s)
+}
+
+/// A difference of a metric of kind `k`, with its unit: "1,300 persons a year", "3.9
+/// percentage points", "0.5 per 1,000", "USD 120".
+fn amount(v: f64, k: Kind, metric: &str) -> String {
+    match k {
+        Kind::Count => {
+            let unit = WORDS
+                .iter()
+                .find(|w| w.metric == metric)
+                .map(|w| w.count_unit)
+                .filter(|u| !u.is_empty())
+                .unwrap_or("a year");
+            format!("{} {unit}", count(v))
+        }
+        Kind::Share => format!("{} percentage points", small(100.0 * v)),
+        Kind::PerThousand | Kind::Usd => level(v, k),
+    }
 }
 
 /// ", about 3,500 persons a year" and the like: the size of the change in the metric's unit.
@@ -433,7 +459,15 @@ fn absolute_clause(d: &DiffRow, kind: Kind) -> String {
         }
         Kind::Usd => format!(", about {} per registered departure", usd(m.abs())),
         Kind::Share | Kind::PerThousand => match (d.baseline_mean, d.scenario_mean) {
-            (Some(b), Some(s)) => format!(", from {} to {}", level(b, kind), level(s, kind)),
+            (Some(b), Some(s)) => {
+                let (from, to) = (level(b, kind), level(s, kind));
+                if from == to && kind == Kind::Share {
+                    // Two values that read the same: one more figure tells them apart.
+                    format!(", from {:.1}% to {:.1}%", 100.0 * b, 100.0 * s)
+                } else {
+                    format!(", from {from} to {to}")
+                }
+            }
             _ => String::new(),
         },
     }
@@ -475,13 +509,26 @@ pub fn comparison(scenarios: &[Named], rows: &[DiffRow], robust: &[RobustRow]) -
                 let Some(mut s) = effect_sentence(&subject, d) else {
                     continue;
                 };
+                // The sweep's robustness speaks of the sign of its own effect at point 0: it is
+                // said only of an effect this comparison finds clearly, with that same sign.
                 if let Some(r) = robust
                     .iter()
                     .find(|r| r.scenario == sc.name && r.metric == h.metric)
-                    .and_then(robustness_sentence)
                 {
-                    s.push(' ');
-                    s.push_str(&r);
+                    let same = match (d.diff_mean, r.default_effect) {
+                        (Some(a), Some(b)) => a != 0.0 && b != 0.0 && (a < 0.0) == (b < 0.0),
+                        _ => false,
+                    };
+                    if d.clear() && same {
+                        if let Some(rs) = robustness_sentence(r) {
+                            s.push(' ');
+                            s.push_str(&rs);
+                        }
+                    } else if d.clear() && r.default_effect.is_some_and(|b| b != 0.0) {
+                        s.push_str(
+                            " The sweep added to this report finds the opposite sign at its point 0 (its own runs), so its robustness is not carried over.",
+                        );
+                    }
                 }
                 sentences.push(s);
             }
@@ -559,25 +606,42 @@ pub fn sweep(scenarios: &[Named], robust: &[RobustRow]) -> Vec<Block> {
                 .filter_map(|r| {
                     let kind = headline(&r.metric).map(Kind::of).unwrap_or(Kind::Count);
                     let e = r.default_effect?;
-                    let verb = if e < 0.0 { "lowers" } else { "raises" };
-                    let size = match r.default_relative_change {
-                        Some(rel) => format!("about {}%", percent(100.0 * rel.abs())),
-                        None => format!("about {}", level(e.abs(), kind)),
+                    let mut s = if e == 0.0 {
+                        format!(
+                            "As written, {} leaves {} unchanged.",
+                            lower_first(&subject),
+                            noun(&r.metric)
+                        )
+                    } else {
+                        let verb = if e < 0.0 { "lowers" } else { "raises" };
+                        let size = match r.default_relative_change {
+                            Some(rel) => format!("about {}%", percent(100.0 * rel.abs())),
+                            None => format!("about {}", amount(e.abs(), kind, &r.metric)),
+                        };
+                        let mut s = format!(
+                            "As written, {} {verb} {} by {size}.",
+                            lower_first(&subject),
+                            noun(&r.metric)
+                        );
+                        if let Some(rs) = robustness_sentence(r) {
+                            s.push(' ');
+                            s.push_str(&rs);
+                        }
+                        s
                     };
-                    let mut s = format!(
-                        "As written, {} {verb} {} by {size}.",
-                        lower_first(&subject),
-                        noun(&r.metric)
-                    );
-                    if let Some(rs) = robustness_sentence(r) {
-                        s.push(' ');
-                        s.push_str(&rs);
-                    }
                     if let (Some(a), Some(b)) = (r.effect_p05, r.effect_p95) {
+                        let signed_amount = |v: f64| {
+                            let body = amount(v.abs(), kind, &r.metric);
+                            if v < 0.0 && body.chars().any(|c| c.is_ascii_digit() && c != '0') {
+                                format!("{MINUS}{body}")
+                            } else {
+                                body
+                            }
+                        };
                         s.push_str(&format!(
                             " Across the points the change lies between {} and {} (5th and 95th percentiles).",
-                            level(a, kind),
-                            level(b, kind)
+                            signed_amount(a),
+                            signed_amount(b)
                         ));
                     }
                     Some(s)
@@ -742,6 +806,118 @@ mod tests {
         assert_eq!(
             robustness_sentence(&r).unwrap(),
             "The effect keeps its sign across 96% of the plausible range of the assumptions (95% interval 90\u{2013}99%)."
+        );
+    }
+
+    #[test]
+    fn an_interval_end_that_is_not_zero_never_reads_as_zero() {
+        // A fall of 3.8% to 134%: the smaller end keeps its own figures.
+        assert_eq!(percent_range(3.8, 134.0), "4\u{2013}134");
+        assert_eq!(percent_range(-71.0, 0.1), "\u{2212}71 to +0.1");
+        assert_eq!(percent_range(-100.5, 4.9), "\u{2212}100 to +5");
+        // A share of the points: the same figures as the robustness table's.
+        assert_eq!(percent_range(80.6392, 100.0), "81\u{2013}100");
+    }
+
+    #[test]
+    fn one_replicate_says_so_and_gives_a_share_in_percentage_points() {
+        let mut d = row("reintegration_sustainable_share", 0.6535, 0.0393, 0.0, 0.0);
+        (d.diff_ci_low, d.diff_ci_high) = (None, None);
+        let s = effect_sentence("Recommendation 1", &d).unwrap();
+        assert_eq!(
+            s,
+            "In the one replicate run, Recommendation 1 raises the share of returnees sustainably reintegrated a year after return by about 3.9 percentage points (no interval: with fewer than two replicates the difference may be chance)."
+        );
+        let mut d = row("trafficked_per_year", 50_000.0, -1_300.0, 0.0, 0.0);
+        (d.diff_ci_low, d.diff_ci_high) = (None, None);
+        let s = effect_sentence("Recommendation 3", &d).unwrap();
+        assert!(
+            s.contains("by about 1,300 persons a year (no interval"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn two_shares_that_read_the_same_get_one_more_figure() {
+        let d = row(
+            "reintegration_sustainable_share",
+            0.656009,
+            0.008951,
+            0.000165,
+            0.018,
+        );
+        let s = effect_sentence("Recommendation 5", &d).unwrap();
+        assert!(s.ends_with("from 65.6% to 66.5%."), "{s}");
+    }
+
+    fn robust(effect: f64) -> RobustRow {
+        RobustRow {
+            scenario: "4-awareness".into(),
+            metric: "trafficked_per_year".into(),
+            period: "2026-2031".into(),
+            default_effect: Some(effect),
+            default_relative_change: Some(effect / 50_000.0),
+            points: Some(100.0),
+            same_sign_share: Some(0.88),
+            ci_low: Some(0.8),
+            ci_high: Some(0.93),
+            effect_p05: Some(-0.5),
+            effect_p95: Some(12.0),
+        }
+    }
+
+    #[test]
+    fn a_sweeps_robustness_is_said_only_of_a_clear_effect_of_its_own_sign() {
+        let sc = [Named {
+            name: "4-awareness".into(),
+            description: Some("Recommendation 4: a campaign".into()),
+        }];
+        let fall = row(
+            "trafficked_per_year",
+            50_000.0,
+            -3_475.0,
+            -3_600.0,
+            -3_350.0,
+        );
+        let unclear = row("trafficked_per_year", 50_000.0, 30.0, -20.0, 80.0);
+        let said = |d: &DiffRow, effect: f64| -> String {
+            comparison(&sc, std::slice::from_ref(d), &[robust(effect)])[0].sentences[0].clone()
+        };
+        assert!(said(&fall, -2.0).contains("keeps its sign across 88%"));
+        let opposite = said(&fall, 2.0);
+        assert!(
+            !opposite.contains("keeps its sign") && opposite.contains("finds the opposite sign"),
+            "{opposite}"
+        );
+        let s = said(&unclear, 2.0);
+        assert!(
+            !s.contains("keeps its sign") && !s.contains("opposite"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn a_sweep_summary_says_unchanged_for_no_effect_and_gives_units() {
+        let sc = [Named {
+            name: "4-awareness".into(),
+            description: None,
+        }];
+        let mut r = robust(0.0);
+        r.default_relative_change = None;
+        let s = sweep(&sc, &[r])[0].sentences[0].clone();
+        assert!(s.starts_with("As written, scenario \u{201c}4-awareness\u{201d} leaves the number of people trafficked unchanged."), "{s}");
+        assert!(
+            s.contains("between \u{2212}0.5 persons a year and 12 persons a year"),
+            "{s}"
+        );
+        let mut r = robust(-0.002);
+        r.metric = "debt_bondage_share".into();
+        r.effect_p05 = Some(-0.0033);
+        r.effect_p95 = Some(0.000133);
+        let s = sweep(&sc, &[r])[0].sentences[0].clone();
+        assert!(
+            s.contains("between \u{2212}0.33 percentage points and 0.013 percentage points"),
+            "{s}"
         );
     }
 }
