@@ -143,8 +143,17 @@ impl Config {
                 self.design.name()
             ));
         }
-        if self.design == DesignKind::Lhs && self.n == Some(1) {
-            return Err("n = 1: a Latin hypercube needs at least 2 points".into());
+        // Designs too small for any index would end in an empty sensitivity.csv.
+        match (self.design, self.n) {
+            (DesignKind::Lhs, Some(n @ 1..=2)) => {
+                return Err(format!(
+                    "n = {n}: a Latin hypercube needs at least 3 points for a rank correlation"
+                ));
+            }
+            (DesignKind::Sobol, Some(1)) => {
+                return Err("n = 1: Sobol' indices need at least 2 rows (n)".into());
+            }
+            _ => {}
         }
         if let Some(ms) = &self.metrics {
             if ms.is_empty() {
@@ -158,7 +167,15 @@ impl Config {
                 }
             }
         }
-        self.design().map(|_| ())
+        let d = self.design()?;
+        if self.design == DesignKind::Grid && d.values.len() < 3 {
+            return Err(format!(
+                "the grid has {} point{}; a rank correlation needs at least 3: raise levels",
+                d.values.len(),
+                if d.values.len() == 1 { "" } else { "s" }
+            ));
+        }
+        Ok(())
     }
 
     /// The parameters' distributions, in the configuration's order.
@@ -251,6 +268,8 @@ mod tests {
                 "\"nonsense\" is not a metric",
             ),
             ("design = \"annealing\"\nn = 4", "unknown variant"),
+            ("design = \"lhs\"\nn = 2", "at least 3 points"),
+            ("design = \"sobol\"\nn = 1", "at least 2 rows"),
         ] {
             let e = cfg(head).unwrap_err();
             assert!(e.contains(says), "{head}: {e}");
@@ -265,5 +284,15 @@ mod tests {
         ))
         .unwrap();
         assert!(twice.check().unwrap_err().contains("listed twice"));
+        // A grid of one level of a continuous parameter and one discrete value: one point.
+        let one: Config = toml::from_str(
+            "baseline = \"b.toml\"\ndesign = \"grid\"\nlevels = 1\n[[parameter]]\nkey = \"a.b\"\ndistribution = \"uniform\"\nlow = 0\nhigh = 1\n",
+        )
+        .unwrap();
+        let e = one.check().unwrap_err();
+        assert!(
+            e.contains("the grid has 1 point; a rank correlation needs at least 3"),
+            "{e}"
+        );
     }
 }
