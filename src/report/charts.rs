@@ -116,6 +116,23 @@ pub fn tick(v: f64) -> String {
     with_decimals(v, 3)
 }
 
+/// `v` with as many decimals as three significant figures need (0.00880, 959,613, 1.14M from
+/// a million): for the text that stands in for a chart.
+pub fn three_figures(v: f64) -> String {
+    if !v.is_finite() {
+        return String::new();
+    }
+    if v.abs() >= 1e6 {
+        return tick(v);
+    }
+    let d = if v == 0.0 {
+        0
+    } else {
+        (2 - v.abs().log10().floor() as i32).max(0) as usize
+    };
+    with_decimals(v, d)
+}
+
 /// `v` with at most `d` decimals (trailing zeros dropped), thousands separated, and the minus
 /// sign for a negative value that does not round to zero.
 pub fn with_decimals(v: f64, d: usize) -> String {
@@ -671,14 +688,7 @@ pub fn forest(title: &str, axis: &str, rows: &[ForestRow]) -> Result<String> {
         if rows.len() == 1 { "" } else { "s" }
     );
     // Three significant figures, as the tables give them; no brackets without an interval.
-    let num = |v: f64| {
-        let d = if v == 0.0 || !v.is_finite() {
-            0
-        } else {
-            (2 - v.abs().log10().floor() as i32).max(0) as usize
-        };
-        with_decimals(v, d)
-    };
+    let num = three_figures;
     let desc = rows
         .iter()
         .map(|r| {
@@ -900,8 +910,8 @@ pub fn observed(title: &str, points: &[(i32, Option<f64>, Option<f64>)]) -> Resu
             format!(
                 "{}: simulated {}, observed {}",
                 p.0,
-                p.1.map(tick).unwrap_or_else(|| "none".into()),
-                p.2.map(tick).unwrap_or_else(|| "none".into())
+                p.1.map(three_figures).unwrap_or_else(|| "none".into()),
+                p.2.map(three_figures).unwrap_or_else(|| "none".into())
             )
         })
         .collect::<Vec<_>>()
@@ -1173,6 +1183,10 @@ mod tests {
         assert_eq!(tick(0.0), "0");
         assert_eq!(with_decimals(0.000423, 6), "0.000423");
         assert_eq!(with_decimals(-0.0000001, 3), "0");
+        assert_eq!(three_figures(959_613.414), "959,613");
+        assert_eq!(three_figures(0.008798), "0.0088");
+        assert_eq!(three_figures(-585.458), "\u{2212}585");
+        assert_eq!(three_figures(1_140_000.0), "1.14M");
     }
 
     #[test]

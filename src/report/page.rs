@@ -232,6 +232,16 @@ fn num(v: f64) -> String {
     super::charts::with_decimals(rounded, d)
 }
 
+/// Two ends of an interval: with a dash ("0.76–1.16"), or "to" when an end is negative, where
+/// a dash would read as a minus ("−48,700 to 209,000").
+fn range(lo: f64, hi: f64) -> String {
+    if lo < 0.0 || hi < 0.0 {
+        format!("{} to {}", num(lo), num(hi))
+    } else {
+        format!("{}\u{2013}{}", num(lo), num(hi))
+    }
+}
+
 fn opt(v: Option<f64>) -> String {
     v.map(num).unwrap_or_default()
 }
@@ -255,11 +265,11 @@ fn checks(rows: &[CheckRow]) -> Markup {
                         td { (r.period.replace('-', "\u{2013}")) }
                         td.n { (opt(r.simulated)) }
                         td.n {
-                            @if let (Some(l), Some(h)) = (r.ci_low, r.ci_high) { (num(l)) "\u{2013}" (num(h)) }
+                            @if let (Some(l), Some(h)) = (r.ci_low, r.ci_high) { (range(l, h)) }
                         }
                         td.n { (opt(r.target)) }
                         td.n {
-                            @if let (Some(l), Some(h)) = (r.band_low, r.band_high) { (num(l)) "\u{2013}" (num(h)) }
+                            @if let (Some(l), Some(h)) = (r.band_low, r.band_high) { (range(l, h)) }
                         }
                         td {
                             @match r.within {
@@ -379,5 +389,10 @@ mod tests {
         assert_eq!(num(0.433678), "0.434");
         assert_eq!(num(0.0000546), "5.46e\u{2212}5");
         assert_eq!(num(0.0), "0");
+        // Three figures however small the number: a band of 0.0088 to 0.0092 reads so.
+        assert_eq!(num(0.008798), "0.0088");
+        assert_eq!(num(0.009204), "0.0092");
+        assert_eq!(range(0.764, 1.16), "0.764\u{2013}1.16");
+        assert_eq!(range(-48_700.0, 209_000.0), "\u{2212}48,700 to 209,000");
     }
 }
