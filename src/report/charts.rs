@@ -396,7 +396,7 @@ pub fn fan_figure(f: &FanFigure) -> Result<String> {
     let h = head as u32 + FAN_PANEL_H * rows as u32;
     let names: Vec<&str> = f.panels.iter().map(|p| p.title.as_str()).collect();
     let label = format!(
-        "Fan charts of {} by year, {}–{}: {}{}, median over {} replicates with the bands holding 50% and 95% of them{}.",
+        "Fan charts of {} by year, {}–{}: {}{}, {}{}.",
         f.scenario,
         f.years.first().copied().unwrap_or(0),
         f.years.last().copied().unwrap_or(0),
@@ -404,7 +404,14 @@ pub fn fan_figure(f: &FanFigure) -> Result<String> {
         f.baseline
             .map(|b| format!(", each against the baseline {b}"))
             .unwrap_or_default(),
-        f.replicates,
+        if f.replicates == 1 {
+            "one replicate".to_string()
+        } else {
+            format!(
+                "median over {} replicates with the bands holding 50% and 95% of them",
+                f.replicates
+            )
+        },
         f.policy
             .as_ref()
             .map(|(_, l)| format!("; a dashed vertical line marks the {l}"))

@@ -638,11 +638,17 @@ fn fan(
         panels,
     };
     let svg = charts::fan_figure(&fig).map_err(draw)?;
+    let line = if y.replicates == 1 {
+        "the line is the one replicate run (no bands with one replicate)".to_string()
+    } else {
+        format!(
+            "the line is the median over {} replicates, the bands hold the middle 50% and 95% of them",
+            y.replicates
+        )
+    };
     let caption = format!(
-        "{}: each panel a yearly series from timeseries.csv; the line is the median over {} replicate{}, the bands hold the middle 50% and 95% of them{}{}.",
+        "{}: each panel a yearly series from timeseries.csv; {line}{}{}.",
         run.name,
-        y.replicates,
-        if y.replicates == 1 { "" } else { "s" },
         if base_name.is_some() {
             "; the dashed line and grey bands are the baseline's"
         } else {

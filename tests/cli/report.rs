@@ -469,6 +469,15 @@ fn folders_without_what_a_report_needs_are_refused() {
     assert!(!tmp.path().join("empty/report.html").exists());
     let run = Sim::new().agents(2000).replicates(1).run();
     let at = run.dir.to_str().unwrap();
+    // One replicate has no bands: the captions say so rather than speak of a median.
+    report_ok(tmp.path(), &run.dir, &[]);
+    let one = page(&run.dir);
+    assert!(
+        one.contains("the line is the one replicate run (no bands with one replicate)")
+            && !one.contains("median over 1 replicate"),
+        "one replicate's captions"
+    );
+    fs::remove_file(run.dir.join("report.html")).unwrap();
     refused(
         &[at, "--sweep", at],
         "is not a sweep's folder (no sweep.json)",
