@@ -212,7 +212,7 @@ pub fn indices(
                             .map(|&p| y[p].unwrap_or(0.0))
                             .collect::<Vec<_>>(),
                     );
-                    for i in 0..parameters.len() {
+                    for (i, _) in parameters.iter().enumerate() {
                         let xr = ranks(&rows.iter().map(|&p| values[p][i]).collect::<Vec<_>>());
                         let Some(r) = pearson(&xr, &yr) else { continue };
                         let ci = (rows.len() > 3).then(|| {
