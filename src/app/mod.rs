@@ -116,6 +116,12 @@ fn in_file(path: &Path, e: scenario::ScenarioError) -> Error {
     ))
 }
 
+/// The first `--set` of `key`, if any.
+fn set_of<'a>(sets: &'a [String], key: &str) -> Option<&'a String> {
+    sets.iter()
+        .find(|x| x.split_once('=').is_some_and(|(k, _)| k.trim() == key))
+}
+
 /// A sweep or a calibration gives every run it makes the seed, replicates and months of its
 /// configuration (or of the options); a `--set` of one of those would be overridden, so it is
 /// refused, naming where the value is given. (`prepare` would refuse it too, but as a clash with
@@ -126,11 +132,7 @@ pub(crate) fn set_of_a_configured_key(config: &Path, o: &RunOptions) -> Result<(
         ("replicates", o.replicates.is_some()),
         ("months", o.months.is_some()),
     ] {
-        let set = o
-            .sets
-            .iter()
-            .find(|x| x.split_once('=').is_some_and(|(k, _)| k.trim() == key));
-        if let Some(set) = set.filter(|_| given) {
+        if let Some(set) = set_of(&o.sets, key).filter(|_| given) {
             return Err(Error::Input(format!(
                 "--set {set}: the runs of {} take their {key} from its `{key}` key or from --{key}; give it there",
                 config.display()
@@ -172,10 +174,7 @@ pub fn prepare(path: &Path, o: &RunOptions) -> Result<Prepared, Error> {
         ),
         ("seed", o.seed, s.seed),
     ] {
-        let set = o
-            .sets
-            .iter()
-            .any(|x| x.split_once('=').is_some_and(|(k, _)| k.trim() == key));
+        let set = set_of(&o.sets, key).is_some();
         if let Some(v) = option.filter(|&v| set && v != value) {
             return Err(Error::Input(format!(
                 "--{key} {v} and --set {key}={value} disagree; give one of them"

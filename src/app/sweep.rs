@@ -334,7 +334,7 @@ fn plan(config: &Path, o: &RunOptions) -> Result<Sweep, Error> {
     }
     // A parameter an event sets is replaced by the event's value from its month on, unless
     // pinned: say so, since the sweep would then vary it only before that month.
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = cfg.too_small().into_iter().collect();
     // A parameter is an assumption common to every scenario: a scenario file's own value of it
     // gives way to the point's, at point 0 to the baseline's. Say so.
     for (p, default) in cfg.parameters.iter().zip(&defaults) {

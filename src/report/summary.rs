@@ -420,18 +420,20 @@ pub fn effect_sentence(subject: &str, d: &DiffRow) -> Option<String> {
 /// percentage points", "0.5 per 1,000", "USD 120".
 fn amount(v: f64, k: Kind, metric: &str) -> String {
     match k {
-        Kind::Count => {
-            let unit = WORDS
-                .iter()
-                .find(|w| w.metric == metric)
-                .map(|w| w.count_unit)
-                .filter(|u| !u.is_empty())
-                .unwrap_or("a year");
-            format!("{} {unit}", count(v))
-        }
+        Kind::Count => format!("{} {}", count(v), count_unit(metric)),
         Kind::Share => format!("{} percentage points", small(100.0 * v)),
         Kind::PerThousand | Kind::Usd => level(v, k),
     }
+}
+
+/// What a count metric counts, a year: "persons a year", "deaths a year".
+fn count_unit(metric: &str) -> &'static str {
+    WORDS
+        .iter()
+        .find(|w| w.metric == metric)
+        .map(|w| w.count_unit)
+        .filter(|u| !u.is_empty())
+        .unwrap_or("a year")
 }
 
 /// ", about 3,500 persons a year" and the like: the size of the change in the metric's unit.
@@ -441,12 +443,7 @@ fn absolute_clause(d: &DiffRow, kind: Kind) -> String {
     };
     match kind {
         Kind::Count => {
-            let unit = WORDS
-                .iter()
-                .find(|w| w.metric == d.metric)
-                .map(|w| w.count_unit)
-                .filter(|u| !u.is_empty())
-                .unwrap_or("a year");
+            let unit = count_unit(&d.metric);
             let n = count(m.abs());
             // "about 1 conviction a year".
             let unit = match (n.as_str(), unit.split_once(' ')) {
@@ -630,14 +627,7 @@ pub fn sweep(scenarios: &[Named], robust: &[RobustRow]) -> Vec<Block> {
                         s
                     };
                     if let (Some(a), Some(b)) = (r.effect_p05, r.effect_p95) {
-                        let signed_amount = |v: f64| {
-                            let body = amount(v.abs(), kind, &r.metric);
-                            if v < 0.0 && body.chars().any(|c| c.is_ascii_digit() && c != '0') {
-                                format!("{MINUS}{body}")
-                            } else {
-                                body
-                            }
-                        };
+                        let signed_amount = |v: f64| signed(v, amount(v.abs(), kind, &r.metric));
                         s.push_str(&format!(
                             " Across the points the change lies between {} and {} (5th and 95th percentiles).",
                             signed_amount(a),

@@ -143,17 +143,8 @@ impl Config {
                 self.design.name()
             ));
         }
-        // Designs too small for any index would end in an empty sensitivity.csv.
-        match (self.design, self.n) {
-            (DesignKind::Lhs, Some(n @ 1..=2)) => {
-                return Err(format!(
-                    "n = {n}: a Latin hypercube needs at least 3 points for a rank correlation"
-                ));
-            }
-            (DesignKind::Sobol, Some(1)) => {
-                return Err("n = 1: Sobol' indices need at least 2 rows (n)".into());
-            }
-            _ => {}
+        if self.design == DesignKind::Lhs && self.n == Some(1) {
+            return Err("n = 1: a Latin hypercube needs at least 2 points".into());
         }
         if let Some(ms) = &self.metrics {
             if ms.is_empty() {
@@ -167,15 +158,24 @@ impl Config {
                 }
             }
         }
-        let d = self.design()?;
-        if self.design == DesignKind::Grid && d.values.len() < 3 {
-            return Err(format!(
-                "the grid has {} point{}; a rank correlation needs at least 3: raise levels",
-                d.values.len(),
-                if d.values.len() == 1 { "" } else { "s" }
-            ));
-        }
-        Ok(())
+        self.design().map(|_| ())
+    }
+
+    /// A design too small to give any sensitivity index (its results and robustness are still
+    /// written): what to say of it when the sweep starts.
+    pub fn too_small(&self) -> Option<String> {
+        let points = self.design().ok()?.values.len();
+        let why = match self.design {
+            DesignKind::Grid | DesignKind::Lhs if points < 3 => {
+                "a rank correlation needs at least 3 points"
+            }
+            DesignKind::Sobol if self.n == Some(1) => "Sobol' indices need at least 2 rows (n)",
+            _ => return None,
+        };
+        Some(format!(
+            "note: the design has {points} point{} besides point 0: {why}, so sensitivity.csv will hold no index (results.csv and robustness.csv are written as usual)",
+            if points == 1 { "" } else { "s" }
+        ))
     }
 
     /// The parameters' distributions, in the configuration's order.
@@ -268,8 +268,6 @@ mod tests {
                 "\"nonsense\" is not a metric",
             ),
             ("design = \"annealing\"\nn = 4", "unknown variant"),
-            ("design = \"lhs\"\nn = 2", "at least 3 points"),
-            ("design = \"sobol\"\nn = 1", "at least 2 rows"),
         ] {
             let e = cfg(head).unwrap_err();
             assert!(e.contains(says), "{head}: {e}");
@@ -284,15 +282,21 @@ mod tests {
         ))
         .unwrap();
         assert!(twice.check().unwrap_err().contains("listed twice"));
-        // A grid of one level of a continuous parameter and one discrete value: one point.
-        let one: Config = toml::from_str(
-            "baseline = \"b.toml\"\ndesign = \"grid\"\nlevels = 1\n[[parameter]]\nkey = \"a.b\"\ndistribution = \"uniform\"\nlow = 0\nhigh = 1\n",
-        )
-        .unwrap();
-        let e = one.check().unwrap_err();
-        assert!(
-            e.contains("the grid has 1 point; a rank correlation needs at least 3"),
-            "{e}"
-        );
+        // Designs too small for any index are run, with a note that says so.
+        for (head, says) in [
+            (
+                "design = \"lhs\"\nn = 2",
+                "the design has 2 points besides point 0: a rank correlation",
+            ),
+            (
+                "design = \"sobol\"\nn = 1",
+                "Sobol' indices need at least 2 rows",
+            ),
+        ] {
+            let c = cfg(head).unwrap();
+            let note = c.too_small().unwrap_or_default();
+            assert!(note.contains(says), "{head}: {note}");
+        }
+        assert_eq!(cfg("design = \"lhs\"\nn = 3").unwrap().too_small(), None);
     }
 }

@@ -747,7 +747,7 @@ fn a_set_of_a_key_a_calibration_or_sweep_configures_is_refused_naming_where_it_i
         tmp.path(),
         "s.toml",
         &format!(
-            "baseline = {:?}\ndesign = \"grid\"\nlevels = 2\nreplicates = 1\nagents = 300\n\n[[parameter]]\nkey = \"aspiration.p_base\"\ndistribution = \"uniform\"\nlow = 0.01\nhigh = 0.02\n",
+            "baseline = {:?}\ndesign = \"grid\"\nlevels = 3\nreplicates = 1\nagents = 300\n\n[[parameter]]\nkey = \"aspiration.p_base\"\ndistribution = \"uniform\"\nlow = 0.01\nhigh = 0.02\n",
             crate::support::baseline().display().to_string()
         ),
     );
