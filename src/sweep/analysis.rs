@@ -519,42 +519,24 @@ mod tests {
         let round = |d: &Design| -> Vec<Vec<f64>> {
             d.values.iter().map(|v| vec![v[0].round(), v[1]]).collect()
         };
+        // The indices of a result 10 × a's value as run, at the rounded values.
+        let of = |d: &Design| {
+            let run = round(d);
+            let mut points = vec![vec![Some(0.0)]];
+            points.extend(run.iter().map(|v| vec![Some(10.0 * v[0])]));
+            let names = ["a".to_string(), "b".to_string()];
+            indices(&l, d, &names, &run, &dists, &outputs(&l, &points), 50, 1)
+        };
         // Morris: a move over the whole range of the values run is worth 10 × 2 = 20; moves
         // that rounding left in place give no effect rather than a zero.
-        let d = Design::new(DesignKind::Morris, &dists, 20, 4, 7).unwrap();
-        let run = round(&d);
-        let mut points = vec![vec![Some(0.0)]];
-        points.extend(run.iter().map(|v| vec![Some(10.0 * v[0])]));
-        let ix = indices(
-            &l,
-            &d,
-            &["a".into(), "b".into()],
-            &run,
-            &dists,
-            &outputs(&l, &points),
-            50,
-            1,
-        );
+        let ix = of(&Design::new(DesignKind::Morris, &dists, 20, 4, 7).unwrap());
         let a = ix
             .iter()
             .find(|r| r.parameter == "a" && r.index == "mu_star")
             .unwrap();
         assert!((a.estimate - 20.0).abs() < 1e-9, "{}", a.estimate);
         // Spearman: the ranks of the values run, ties and all, match the result's exactly.
-        let d = Design::new(DesignKind::Lhs, &dists, 12, 0, 3).unwrap();
-        let run = round(&d);
-        let mut points = vec![vec![Some(0.0)]];
-        points.extend(run.iter().map(|v| vec![Some(10.0 * v[0])]));
-        let ix = indices(
-            &l,
-            &d,
-            &["a".into(), "b".into()],
-            &run,
-            &dists,
-            &outputs(&l, &points),
-            50,
-            1,
-        );
+        let ix = of(&Design::new(DesignKind::Lhs, &dists, 12, 0, 3).unwrap());
         assert!((ix[0].estimate - 1.0).abs() < 1e-12, "{}", ix[0].estimate);
     }
 }

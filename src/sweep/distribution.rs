@@ -42,10 +42,7 @@ impl Distribution {
                 low,
                 high,
             } => {
-                let (a, b) = (
-                    normal_cdf((low - mean) / sd),
-                    normal_cdf((high - mean) / sd),
-                );
+                let (a, b) = cut_at(*mean, *sd, *low, *high);
                 let p = (a + u * (b - a)).clamp(1e-15, 1.0 - 1e-15);
                 (mean + sd * normal_quantile(p)).clamp(*low, *high)
             }
@@ -71,10 +68,7 @@ impl Distribution {
                 low,
                 high,
             } => {
-                let (a, b) = (
-                    normal_cdf((low - mean) / sd),
-                    normal_cdf((high - mean) / sd),
-                );
+                let (a, b) = cut_at(*mean, *sd, *low, *high);
                 ((normal_cdf((x - mean) / sd) - a) / (b - a)).clamp(0.0, 1.0)
             }
             Distribution::Discrete { values } => {
@@ -95,6 +89,14 @@ impl Distribution {
                 .collect(),
         }
     }
+}
+
+/// Where a normal distribution is cut: the probabilities below `low` and below `high`.
+fn cut_at(mean: f64, sd: f64, low: f64, high: f64) -> (f64, f64) {
+    (
+        normal_cdf((low - mean) / sd),
+        normal_cdf((high - mean) / sd),
+    )
 }
 
 /// The standard normal distribution function (Abramowitz and Stegun 7.1.26 on erfc: absolute
