@@ -1,11 +1,12 @@
 //! The CSV tables of a sweep (docs/SWEEPS.md): points.csv, results.csv, sensitivity.csv and
 //! robustness.csv, one observation per row.
 
-use super::tables::{num, opt};
+use super::tables::{exact, num, opt};
 use crate::sweep::{Index, Layout, Robustness};
 use anyhow::Result;
 
-/// points.csv: `point`, then one column per parameter (point 0: the scenarios as written).
+/// points.csv: `point`, then one column per parameter (point 0: the scenarios as written), each
+/// value written exactly.
 pub fn points(parameters: &[String], points: &[Vec<f64>]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut head = vec!["point".to_string()];
@@ -13,14 +14,14 @@ pub fn points(parameters: &[String], points: &[Vec<f64>]) -> Result<Vec<u8>> {
     w.write_record(&head)?;
     for (p, values) in points.iter().enumerate() {
         let mut row = vec![p.to_string()];
-        row.extend(values.iter().map(|v| num(*v)));
+        row.extend(values.iter().map(|v| exact(*v)));
         w.write_record(&row)?;
     }
     Ok(w.into_inner()?)
 }
 
 /// results.csv: every metric of every scenario in every replicate at every point, over the
-/// sweep's `period`.
+/// sweep's `period`, written exactly: the indices and robustness can be recomputed from it.
 pub fn results(layout: &Layout, period: &str, points: &[Vec<Option<f64>>]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
@@ -41,7 +42,10 @@ pub fn results(layout: &Layout, period: &str, points: &[Vec<Option<f64>>]) -> Re
                         r.to_string().as_str(),
                         period,
                         metric,
-                        opt(values[layout.at(s, r, m)]).as_str(),
+                        values[layout.at(s, r, m)]
+                            .map(exact)
+                            .unwrap_or_default()
+                            .as_str(),
                     ])?;
                 }
             }

@@ -11,6 +11,19 @@ use crate::metrics::{self, Period};
 use anyhow::Result;
 
 /// A number as the contract writes it: shortest form, at most 6 decimals, no trailing zeros.
+/// A number written exactly: the shortest decimal that reads back as the same `f64` (empty when
+/// not finite). For the tables whose numbers others are computed from (a sweep's points and
+/// results), so that the computation can be repeated from the file.
+pub fn exact(v: f64) -> String {
+    if !v.is_finite() {
+        String::new()
+    } else if v == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{v}")
+    }
+}
+
 pub fn num(v: f64) -> String {
     if !v.is_finite() {
         return String::new();
@@ -698,6 +711,17 @@ mod tests {
         assert!(c.starts_with(COMPARISON_HEADER.as_bytes()));
         let k = calibration(&["aspiration.p_base"], &[]).unwrap();
         assert!(k.starts_with(CALIBRATION_HEADER.as_bytes()));
+    }
+
+    #[test]
+    fn exact_numbers_read_back_as_the_same_number() {
+        for v in [36_266.666_666_666_664, 1.0 / 3.0, -2.5e-9, 1e21, 7.0] {
+            assert_eq!(exact(v).parse::<f64>().unwrap(), v, "{v}");
+        }
+        assert_eq!(exact(-0.0), "0");
+        assert_eq!(exact(f64::NAN), "");
+        // Where `num` would have rounded two different results to the same six decimals.
+        assert_ne!(exact(36_266.666_666_666_664), num(36_266.666_666_666_664));
     }
 
     #[test]
