@@ -283,6 +283,38 @@ impl ParameterSpec {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_distribution_function_undoes_the_quantile() {
+        let dists = [
+            Distribution::Uniform {
+                low: 6.0,
+                high: 24.0,
+            },
+            Distribution::LogUniform {
+                low: 20_000.0,
+                high: 200_000.0,
+            },
+            Distribution::TruncatedNormal {
+                mean: 3.0,
+                sd: 1.5,
+                low: 1.0,
+                high: 6.0,
+            },
+        ];
+        for d in &dists {
+            for u in [0.0, 0.1, 1.0 / 3.0, 0.5, 0.9, 1.0] {
+                let back = d.cdf(d.quantile(u));
+                assert!((back - u).abs() < 1e-6, "{d:?} at {u}: {back}");
+            }
+        }
+        // A discrete list: the share below, and half of those equal.
+        let d = Distribution::Discrete {
+            values: vec![1.0, 2.0, 3.0, 4.0],
+        };
+        assert_eq!(d.cdf(3.0), 0.625);
+        assert_eq!(d.cdf(0.5), 0.0);
+    }
+
     fn spec(text: &str) -> ParameterSpec {
         toml::from_str(&format!("key = \"k\"\n{text}")).unwrap()
     }
