@@ -209,7 +209,7 @@ fn num(v: f64) -> String {
         return String::new();
     }
     if v != 0.0 && v.abs() < 0.001 {
-        return format!("{v:.2e}").replace('-', "\u{2212}");
+        return scientific(v);
     }
     let rounded = if v == 0.0 {
         0.0
@@ -230,6 +230,23 @@ fn num(v: f64) -> String {
         (2 - rounded.abs().log10().floor() as i32).max(0) as usize
     };
     super::charts::with_decimals(rounded, d)
+}
+
+/// A small number as a reader writes it by hand: "1.33 × 10⁻⁴", three significant figures.
+fn scientific(v: f64) -> String {
+    let s = format!("{v:.2e}");
+    let (mantissa, exponent) = s.split_once('e').unwrap_or((&s, "0"));
+    let power: String = exponent
+        .chars()
+        .map(|c| match c {
+            '-' => '\u{207b}',
+            d => "\u{2070}\u{b9}\u{b2}\u{b3}\u{2074}\u{2075}\u{2076}\u{2077}\u{2078}\u{2079}"
+                .chars()
+                .nth(d.to_digit(10).unwrap_or(0) as usize)
+                .unwrap_or(d),
+        })
+        .collect();
+    format!("{} \u{d7} 10{power}", mantissa.replace('-', "\u{2212}"))
 }
 
 /// Two ends of an interval: with a dash ("0.76–1.16"), or "to" when an end is negative, where
@@ -387,7 +404,8 @@ mod tests {
         assert_eq!(num(-31_400_000.0), "\u{2212}31,400,000");
         assert_eq!(num(12_345.6), "12,300");
         assert_eq!(num(0.433678), "0.434");
-        assert_eq!(num(0.0000546), "5.46e\u{2212}5");
+        assert_eq!(num(0.0000546), "5.46 \u{d7} 10\u{207b}\u{2075}");
+        assert_eq!(num(-0.000133), "\u{2212}1.33 \u{d7} 10\u{207b}\u{2074}");
         assert_eq!(num(0.0), "0");
         // Three figures however small the number: a band of 0.0088 to 0.0092 reads so.
         assert_eq!(num(0.008798), "0.0088");

@@ -371,11 +371,12 @@ pub fn effect_sentence(subject: &str, d: &DiffRow) -> Option<String> {
     let m = d.diff_mean?;
     let (lo, hi) = (d.diff_ci_low, d.diff_ci_high);
     let base = d.baseline_mean.filter(|b| *b > 0.0);
-    let verb = if m < 0.0 { "lowers" } else { "raises" };
+    let verb = agree(subject, if m < 0.0 { "lowers" } else { "raises" });
+    let (leaves, makes) = (agree(subject, "leaves"), agree(subject, "makes"));
     let absolute = absolute_clause(d, kind);
     let s = match (base, lo, hi) {
         _ if m == 0.0 && lo.unwrap_or(0.0) == 0.0 && hi.unwrap_or(0.0) == 0.0 => {
-            format!("{subject} leaves {noun} unchanged (the same in every replicate).")
+            format!("{subject} {leaves} {noun} unchanged (the same in every replicate).")
         }
         (Some(b), Some(lo), Some(hi)) if d.clear() => {
             let (a, z) = if m < 0.0 {
@@ -390,7 +391,7 @@ pub fn effect_sentence(subject: &str, d: &DiffRow) -> Option<String> {
             )
         }
         (Some(b), Some(lo), Some(hi)) => format!(
-            "{subject} makes no clear difference to {noun}: about {}% (95% interval {}%).",
+            "{subject} {makes} no clear difference to {noun}: about {}% (95% interval {}%).",
             with_plus(percent(m / b * 100.0)),
             percent_range(lo / b * 100.0, hi / b * 100.0)
         ),
@@ -404,7 +405,7 @@ pub fn effect_sentence(subject: &str, d: &DiffRow) -> Option<String> {
             }
         ),
         (_, Some(lo), Some(hi)) => format!(
-            "{subject} makes no clear difference to {noun} (95% interval of the change {}).",
+            "{subject} {makes} no clear difference to {noun} (95% interval of the change {}).",
             level_range(lo, hi, kind)
         ),
         _ => format!(
@@ -605,12 +606,13 @@ pub fn sweep(scenarios: &[Named], robust: &[RobustRow]) -> Vec<Block> {
                     let e = r.default_effect?;
                     let mut s = if e == 0.0 {
                         format!(
-                            "As written, {} leaves {} unchanged.",
+                            "As written, {} {} {} unchanged.",
                             lower_first(&subject),
+                            agree(&subject, "leaves"),
                             noun(&r.metric)
                         )
                     } else {
-                        let verb = if e < 0.0 { "lowers" } else { "raises" };
+                        let verb = agree(&subject, if e < 0.0 { "lowers" } else { "raises" });
                         let size = match r.default_relative_change {
                             Some(rel) => format!("about {}%", percent(100.0 * rel.abs())),
                             None => format!("about {}", amount(e.abs(), kind, &r.metric)),
@@ -649,6 +651,34 @@ pub fn sweep(scenarios: &[Named], robust: &[RobustRow]) -> Vec<Block> {
 }
 
 /// "Scenario “x”" → "scenario “x”" inside a sentence; names such as "Recommendation 4" stay.
+/// Whether a sentence's subject is plural ("All five recommendations", "Safe-migration loans"),
+/// judged from its last word, so that its verb agrees. A scenario named by its name is singular.
+fn plural(subject: &str) -> bool {
+    if subject.starts_with("Scenario \u{201c}") {
+        return false;
+    }
+    let words: Vec<String> = subject
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty() && w.chars().all(char::is_alphabetic))
+        .map(str::to_lowercase)
+        .collect();
+    if words.first().is_some_and(|w| w == "all" || w == "both") {
+        return true;
+    }
+    words.last().is_some_and(|w| {
+        w.len() > 2 && w.ends_with('s') && !["ss", "us", "is"].iter().any(|e| w.ends_with(e))
+    })
+}
+
+/// The verb `singular` ("lowers", "makes") in the form that agrees with `subject`.
+fn agree<'a>(subject: &str, singular: &'a str) -> &'a str {
+    if plural(subject) {
+        singular.strip_suffix('s').unwrap_or(singular)
+    } else {
+        singular
+    }
+}
+
 fn lower_first(s: &str) -> String {
     match s.strip_prefix("Scenario ") {
         Some(rest) => format!("scenario {rest}"),
@@ -749,6 +779,39 @@ mod tests {
         let s = effect_sentence("Recommendation 3", &d).unwrap();
         assert!(s.starts_with("Recommendation 3 makes no clear difference to the number of deaths during migration: about +0.2%"), "{s}");
         assert!(s.contains("\u{2212}0.44 to +0.88%"), "{s}");
+    }
+
+    #[test]
+    fn a_plural_subject_takes_a_plural_verb() {
+        let d = row(
+            "trafficked_per_year",
+            50_000.0,
+            -3_500.0,
+            -3_600.0,
+            -3_400.0,
+        );
+        let s = effect_sentence("All five recommendations", &d).unwrap();
+        assert!(
+            s.starts_with("All five recommendations lower the number"),
+            "{s}"
+        );
+        let s = effect_sentence("Safe-migration loans", &d).unwrap();
+        assert!(s.starts_with("Safe-migration loans lower "), "{s}");
+        let s = effect_sentence("Recommendation 1", &d).unwrap();
+        assert!(s.starts_with("Recommendation 1 lowers "), "{s}");
+        let wide = row("trafficked_per_year", 50_000.0, 10.0, -200.0, 220.0);
+        let s = effect_sentence("All five recommendations", &wide).unwrap();
+        assert!(
+            s.starts_with("All five recommendations make no clear"),
+            "{s}"
+        );
+        for singular in [
+            "Awareness",
+            "Stronger prosecution",
+            "Scenario \u{201c}loans\u{201d}",
+        ] {
+            assert!(!plural(singular), "{singular}");
+        }
     }
 
     #[test]

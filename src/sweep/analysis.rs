@@ -212,8 +212,16 @@ pub fn indices(
                             .map(|&p| y[p].unwrap_or(0.0))
                             .collect::<Vec<_>>(),
                     );
+                    // A result that does not move at all is not associated with any parameter
+                    // that does: 0 [0, 0], as Sobol' and Morris report it. A parameter that
+                    // takes one value only (every value rounded alike) has nothing to say.
+                    let still = yr.iter().all(|&r| r == yr[0]);
                     for (i, _) in parameters.iter().enumerate() {
                         let xr = ranks(&rows.iter().map(|&p| values[p][i]).collect::<Vec<_>>());
+                        if still && xr.iter().any(|&r| r != xr[0]) {
+                            out.push(row(i, "spearman", 0.0, Some((0.0, 0.0))));
+                            continue;
+                        }
                         let Some(r) = pearson(&xr, &yr) else { continue };
                         let ci = (rows.len() > 3).then(|| {
                             let z = r.clamp(-0.999_999, 0.999_999).atanh();
@@ -426,6 +434,36 @@ mod tests {
         assert_eq!(share, 0.7);
         assert!(lo < 0.7 && hi > 0.7 && lo > 0.3 && hi < 0.95, "{lo} {hi}");
         assert_eq!(r[0].default_relative, Some(-0.01));
+    }
+
+    #[test]
+    fn a_result_that_never_moves_gets_a_zero_correlation_row_not_none() {
+        let l = layout(1, 1);
+        let dists = vec![
+            Distribution::Uniform {
+                low: 0.0,
+                high: 1.0
+            };
+            2
+        ];
+        let d = Design::new(DesignKind::Lhs, &dists, 20, 0, 3).unwrap();
+        let mut points = vec![vec![Some(7.0)]];
+        points.extend(d.values.iter().map(|_| vec![Some(7.0)]));
+        let ix = indices(
+            &l,
+            &d,
+            &["a".into(), "b".into()],
+            &d.values,
+            &dists,
+            &outputs(&l, &points),
+            100,
+            1,
+        );
+        assert_eq!(ix.len(), 2, "one row for each parameter: {ix:?}");
+        for r in &ix {
+            assert_eq!((r.index, r.estimate), ("spearman", 0.0));
+            assert_eq!((r.ci_low, r.ci_high), (Some(0.0), Some(0.0)));
+        }
     }
 
     #[test]
