@@ -278,6 +278,8 @@ struct Manifest {
     months: Option<u64>,
     policy: Option<Value>,
     events: Vec<Event>,
+    /// Agents a replicate ran with.
+    agents: Option<f64>,
     provenance: RunProvenance,
 }
 
@@ -384,6 +386,7 @@ impl Manifest {
             months,
             policy: r("policy").cloned(),
             events,
+            agents: v.get("agents").and_then(Value::as_f64),
             provenance,
         })
     }
@@ -860,7 +863,10 @@ fn build_compare(
             Some(b) => fit(b)?,
             None => None,
         },
-        sensitivity: sweep.map(Sweep::section).transpose()?,
+        sensitivity: match sweep {
+            Some(sw) => Some(sw.section_beside(base.and_then(|b| b.manifest.as_ref()))?),
+            None => None,
+        },
         provenance,
     })
 }
@@ -1182,6 +1188,24 @@ impl Sweep {
                 _ => "Spearman's rank correlation of each parameter's values with the result, with Fisher's 95% interval.".into(),
             },
         }))
+    }
+
+    /// The section, added to a comparison whose baseline ran with `run`'s manifest: when the
+    /// sweep ran at another size, its intro says so, since levels at few agents run low
+    /// (docs/SWEEPS.md, "Levels at few agents").
+    fn section_beside(&self, run: Option<&Manifest>) -> Result<Sensitivity, ReportError> {
+        let mut section = self.section()?;
+        let mine = self.plan.get("agents").and_then(Value::as_f64);
+        if let (Some(sweep), Some(compared)) = (mine, run.and_then(|m| m.agents))
+            && sweep != compared
+        {
+            section.intro.push_str(&format!(
+                " The sweep ran at {} agents a replicate and the comparison above at {}: the sweep's levels and effects are from its own runs, and at fewer agents levels run low (docs/SWEEPS.md, \u{201c}Levels at few agents\u{201d}), so read it for the direction and the spread of an effect, and the comparison for its size.",
+                charts::with_decimals(sweep, 0),
+                charts::with_decimals(compared, 0)
+            ));
+        }
+        Ok(section)
     }
 
     fn section(&self) -> Result<Sensitivity, ReportError> {

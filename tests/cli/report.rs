@@ -397,7 +397,7 @@ fn a_sweep_adds_sensitivity_and_a_sweep_folder_has_its_own_report() {
     // A comparison of the same scenarios with the sweep: its robustness in the summary.
     let cmp = compare_ok(
         tmp.path(),
-        &[fixture(), policy],
+        &[fixture(), policy.clone()],
         &["--agents", "2000", "--replicates", "2"],
     );
     let r = report_ok(tmp.path(), &cmp, &["--sweep", sw.to_str().unwrap()]);
@@ -417,6 +417,35 @@ fn a_sweep_adds_sensitivity_and_a_sweep_folder_has_its_own_report() {
     assert!(
         p.contains("The effect keeps its sign across "),
         "no robustness in the summary"
+    );
+    assert!(
+        !p.contains("The sweep ran at"),
+        "the same size, nothing to warn of"
+    );
+    // A comparison at another size than the sweep's says so beside the sweep.
+    let bigger = tmp.path().join("bigger");
+    let r = run_in(
+        tmp.path(),
+        &[
+            "compare",
+            fixture().to_str().unwrap(),
+            policy.to_str().unwrap(),
+            "--agents",
+            "3000",
+            "--replicates",
+            "2",
+            "--quiet",
+            "--out",
+            bigger.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    report_ok(tmp.path(), &bigger, &["--sweep", sw.to_str().unwrap()]);
+    assert!(
+        page(&bigger).contains(
+            "The sweep ran at 2,000 agents a replicate and the comparison above at 3,000"
+        ),
+        "no word of the sweep's other size"
     );
     // A sweep of another scenario is not this run's sensitivity.
     let other = write(
