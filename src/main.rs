@@ -271,7 +271,8 @@ fn main() -> ExitCode {
         }
     };
     // Without a terminal the progress bar does not show: tell each finished replicate instead.
-    let quiet = std::env::args().any(|a| a == "--quiet");
+    // `args_os`: a path need not be UTF-8, and `args` would panic on one.
+    let quiet = std::env::args_os().any(|a| a == "--quiet");
     app::progress_lines(!quiet && !std::io::IsTerminal::is_terminal(&std::io::stderr()));
     match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -311,7 +312,10 @@ fn one_line(text: &str) -> String {
 /// The command whose help explains the arguments: `crossroads run`, `crossroads sweep merge`,
 /// or `crossroads` when no subcommand was recognised.
 fn command_path() -> String {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let mut path = String::from("crossroads");
     let Some(sub) = args.first() else {
         return path;

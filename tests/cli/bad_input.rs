@@ -800,3 +800,40 @@ fn check_warns_when_the_districts_pool_shares_do_not_add_up_to_one() {
     let r = run_in(tmp.path(), &["check", &f]);
     assert!(!r.stdout.contains("pool_share add up"), "{}", r.stdout);
 }
+
+/// A path that is not UTF-8 (a file name in Latin-1, say) is a path like any other: `check` and
+/// `run` read it, and a `--quiet` after it is still seen, where the program used to panic.
+#[cfg(unix)]
+#[test]
+fn a_path_that_is_not_utf8_is_read_not_a_panic() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = TempDir::new().unwrap();
+    let name = OsStr::from_bytes(b"\xe9t\xe9.toml");
+    fs::write(tmp.path().join(name), fixture_text()).unwrap();
+    let out = crate::support::crossroads()
+        .current_dir(tmp.path())
+        .arg("check")
+        .arg(name)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let out = crate::support::crossroads()
+        .current_dir(tmp.path())
+        .arg("run")
+        .arg(name)
+        .args(["--agents", "200", "--months", "3", "--replicates", "1", "--out"])
+        .arg(OsStr::from_bytes(b"r\xff"))
+        .arg("--quiet")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.lines().all(|l| l.starts_with("note: ")),
+        "--quiet is honoured (notes only): {stderr}"
+    );
+    assert!(tmp.path().join(OsStr::from_bytes(b"r\xff")).join("summary.csv").is_file());
+}
