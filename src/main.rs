@@ -112,23 +112,23 @@ struct RunArgs {
     out: Option<PathBuf>,
     /// Base random seed [default: the scenario's; for a sweep, the configuration's `seed`,
     /// or 1].
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = seed)]
     seed: Option<u64>,
     /// Replicates, 1 to 10000 [default: the scenario's; for a sweep, the
     /// configuration's `replicates`, or 2].
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = replicates)]
     replicates: Option<u32>,
     /// Agents, 1 to 1000000000, or `full` for one agent per person (weight 1) [default: the
     /// scenario's population.default_agents; for a sweep, the configuration's `agents` first]. A run that needs more memory than the machine
     /// has available is refused.
-    #[arg(long, value_parser = parse_agents)]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_agents)]
     agents: Option<Agents>,
-    /// Reported months, 1 to 1200 [default: the scenario's]. Events after the last do not
-    /// happen (a note names them).
-    #[arg(long)]
+    /// Reported months, at least 1, and at most 1200 with the scenario's spin-up months
+    /// [default: the scenario's]. Events after the last do not happen (a note names them).
+    #[arg(long, allow_negative_numbers = true, value_parser = months)]
     months: Option<u32>,
     /// Worker threads, at most four per core (and 1024) [default: all cores].
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = threads)]
     threads: Option<usize>,
     /// Override one value by its dotted path, e.g. policy.awareness.coverage_share=0.5.
     #[arg(long = "set", value_name = "KEY=VALUE")]
@@ -155,10 +155,10 @@ struct SweepArgs {
     #[arg(long)]
     slurm: bool,
     /// With --slurm: array tasks, one shard each [default: 8, at most one per point].
-    #[arg(long, value_name = "N", requires = "slurm")]
+    #[arg(long, value_name = "N", requires = "slurm", allow_negative_numbers = true, value_parser = shards)]
     shards: Option<u32>,
     /// With --slurm: CPUs per array task, used as its threads [default: 2].
-    #[arg(long, value_name = "N", requires = "slurm")]
+    #[arg(long, value_name = "N", requires = "slurm", allow_negative_numbers = true, value_parser = cpus)]
     slurm_cpus: Option<u32>,
     /// With --slurm: time limit per task, in Slurm's form [default: 02:00:00].
     #[arg(long, value_name = "TIME", requires = "slurm")]
@@ -199,6 +199,37 @@ enum SweepAction {
 enum Agents {
     Count(u32),
     Full,
+}
+
+/// A whole number given to an option, or a message that says what is allowed (clap's own
+/// reads "-1 is not in 0..=4294967295" for a count that must be at least 1).
+fn whole<T: std::str::FromStr>(s: &str, allowed: &str) -> Result<T, String> {
+    s.parse::<T>()
+        .map_err(|_| format!("{s:?} is not {allowed}"))
+}
+
+fn seed(s: &str) -> Result<u64, String> {
+    whole(s, "a seed: a whole number from 0 to 18446744073709551615")
+}
+
+fn replicates(s: &str) -> Result<u32, String> {
+    whole(s, "a whole number of replicates, 1 to 10000")
+}
+
+fn months(s: &str) -> Result<u32, String> {
+    whole(s, "a whole number of months, at least 1")
+}
+
+fn threads(s: &str) -> Result<usize, String> {
+    whole(s, "a whole number of threads, at least 1")
+}
+
+fn shards(s: &str) -> Result<u32, String> {
+    whole(s, "a whole number of shards, at least 1")
+}
+
+fn cpus(s: &str) -> Result<u32, String> {
+    whole(s, "a whole number of CPUs, at least 1")
 }
 
 fn parse_agents(s: &str) -> Result<Agents, String> {
@@ -378,9 +409,12 @@ fn dispatch(command: Command) -> Result<(), app::Error> {
             }
         }
         Command::Calibrate { config, opts } => {
+            let quiet = opts.quiet;
             let r = app::calibrate(&config, &opts.into())?;
             say!("{}", r.best);
-            say!("wrote {}", r.out.join("calibration.csv").display());
+            if !quiet {
+                say!("wrote {}", r.out.join("calibration.csv").display());
+            }
         }
         Command::Sweep(args) => sweep(args)?,
         Command::Report { dir, sweep } => {
@@ -423,7 +457,8 @@ fn sweep(args: SweepArgs) -> Result<(), app::Error> {
             (r, quiet)
         }
         (None, Some(config)) => {
-            let quiet = args.opts.quiet;
+            // With --slurm the lines are the command to submit, what the user asked for.
+            let quiet = args.opts.quiet && !args.slurm;
             let shard = args
                 .shard
                 .as_deref()

@@ -39,10 +39,13 @@ impl SlurmOptions {
     /// What is wrong with the options, before anything is written: counts of at least 1, a
     /// time and a memory in the forms `sbatch` takes, names of one word.
     pub fn check(&self) -> Result<(), Error> {
-        if self.shards == 0 || self.cpus_per_task == 0 {
-            return Err(Error::Input(
-                "--shards and --slurm-cpus must be at least 1".into(),
-            ));
+        for (flag, n) in [
+            ("--shards", self.shards),
+            ("--slurm-cpus", self.cpus_per_task),
+        ] {
+            if n == 0 {
+                return Err(Error::Input(format!("{flag} 0: must be at least 1")));
+            }
         }
         if !slurm_time(&self.time) {
             return Err(Error::Input(format!(

@@ -547,6 +547,26 @@ fn non_numeric_agents_is_rejected() {
     mentions(&err, &["--agents", "many"]);
 }
 
+/// A negative number given to a counting option is read as the option's value and refused with
+/// what is allowed, not taken for an unknown option ("unexpected argument '-5'") or refused with
+/// the type's range ("not in 0..=4294967295").
+#[test]
+fn a_negative_count_is_refused_with_what_is_allowed() {
+    let tmp = TempDir::new().unwrap();
+    let f = fixture().display().to_string();
+    for (flag, allowed) in [
+        ("--agents", "a whole number of agents"),
+        ("--replicates", "a whole number of replicates, 1 to 10000"),
+        ("--seed", "a whole number from 0"),
+        ("--months", "a whole number of months, at least 1"),
+        ("--threads", "a whole number of threads, at least 1"),
+    ] {
+        let err = run_fails(&tmp, &f, &[flag, "-5"], 2, &[]);
+        mentions(&err, &[flag, "\"-5\"", allowed]);
+        assert!(!err.contains("unexpected argument"), "{err}");
+    }
+}
+
 #[test]
 fn unwritable_output_path_fails_with_code_1_and_writes_nothing() {
     let tmp = TempDir::new().unwrap();
@@ -824,7 +844,15 @@ fn a_path_that_is_not_utf8_is_read_not_a_panic() {
         .current_dir(tmp.path())
         .arg("run")
         .arg(name)
-        .args(["--agents", "200", "--months", "3", "--replicates", "1", "--out"])
+        .args([
+            "--agents",
+            "200",
+            "--months",
+            "3",
+            "--replicates",
+            "1",
+            "--out",
+        ])
         .arg(OsStr::from_bytes(b"r\xff"))
         .arg("--quiet")
         .output()
@@ -835,5 +863,10 @@ fn a_path_that_is_not_utf8_is_read_not_a_panic() {
         stderr.lines().all(|l| l.starts_with("note: ")),
         "--quiet is honoured (notes only): {stderr}"
     );
-    assert!(tmp.path().join(OsStr::from_bytes(b"r\xff")).join("summary.csv").is_file());
+    assert!(
+        tmp.path()
+            .join(OsStr::from_bytes(b"r\xff"))
+            .join("summary.csv")
+            .is_file()
+    );
 }

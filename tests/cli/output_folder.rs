@@ -707,6 +707,9 @@ fn a_whole_number_calibration_parameter_is_rounded() {
         &["--quiet"],
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
+    // --quiet: the best point only, no `wrote` line.
+    assert!(!r.stdout.contains("wrote"), "{}", r.stdout);
+    assert!(!r.stdout.trim().is_empty(), "the best point is printed");
     let (header, rows) = crate::support::read_csv(&out.join("calibration.csv"));
     let col = header
         .iter()

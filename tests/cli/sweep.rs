@@ -316,6 +316,13 @@ fn the_slurm_scripts_run_the_same_sweep() {
         ],
     );
     assert!(r.stdout.contains("submit.sh"), "{}", r.stdout);
+    // --quiet leaves out progress, not the command to submit that --slurm is asked for.
+    let quiet = dir.path().join("quiet");
+    let r = sweep_ok(
+        dir.path(),
+        &[cfg, "--out", quiet.to_str().unwrap(), "--slurm", "--quiet"],
+    );
+    assert!(r.stdout.contains("submit.sh"), "{}", r.stdout);
     // Options sbatch would refuse are refused here, before any folder is made.
     for bad in [
         ["--shards", "0"],
@@ -330,6 +337,12 @@ fn the_slurm_scripts_run_the_same_sweep() {
         let r = run_in(dir.path(), &args);
         assert_eq!(r.code, Some(2), "{bad:?}: {}", r.stderr);
         assert!(r.stderr.contains(bad[0]), "{bad:?}: {}", r.stderr);
+        assert_eq!(
+            r.stderr.matches("--").count(),
+            1,
+            "one option named: {}",
+            r.stderr
+        );
         assert!(!refused.exists(), "{bad:?} left {}", refused.display());
     }
     let slurm = cluster.join("slurm");
