@@ -34,7 +34,10 @@ impl Error {
         match self {
             Error::Scenario(_) | Error::Input(_) | Error::Resource(_) => 2,
             Error::Output(FolderError::NotOutput { .. } | FolderError::NotOutputFile { .. }) => 2,
-            Error::Output(FolderError::Busy { .. } | FolderError::Io { .. }) => 1,
+            // A place that cannot be written, like a folder that cannot be made.
+            Error::Output(
+                FolderError::Busy { .. } | FolderError::Io { .. } | FolderError::UnderAFile { .. },
+            ) => 1,
             Error::Other(_) => 1,
         }
     }

@@ -52,7 +52,7 @@ pub fn report(dir: &Path, sweep: Option<&Path>) -> Result<ReportDone, Error> {
     } else {
         Some(folder::lock(&swapped_whole(dir))?)
     };
-    folder::replace_file(&out, html.as_bytes(), "a report", is_report)?;
+    folder::replace_file(&out, html.as_bytes(), "a report", folder::is_report)?;
     Ok(ReportDone { out, sections })
 }
 
@@ -95,16 +95,6 @@ fn swapped_whole(dir: &Path) -> PathBuf {
         }
         _ => abs,
     }
-}
-
-/// Whether a file is a page this program wrote (only such a file is replaced).
-fn is_report(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(4096)];
-    let mark = format!(
-        "<meta name=\"generator\" content=\"{}\">",
-        report::GENERATOR
-    );
-    head.windows(mark.len()).any(|w| w == mark.as_bytes())
 }
 
 fn in_folder(dir: &Path, e: report::ReportError) -> Error {

@@ -503,6 +503,12 @@ fn open_folder(out: &Path, plan: &Plan, points: &[Vec<f64>]) -> Result<(), Error
             }
         }
     }
+    if let Some(file) = crate::output::folder::file_on_the_way(&out.join("shards")) {
+        return Err(Error::Other(format!(
+            "--out {at}: cannot be made: {} is a file, not a folder",
+            file.display()
+        )));
+    }
     fs::create_dir_all(out.join("shards"))
         .map_err(|e| Error::Other(format!("{at}: cannot create the folder: {e}")))?;
     let json =

@@ -2,7 +2,9 @@
 //!
 //! 1. the folder must be new, empty, or a crossroads output folder: it holds `manifest.json`
 //!    (written by crossroads), `comparison.csv` or `calibration.csv`, and nothing but the files
-//!    and scenario sub-folders a run writes. Any other folder, or a file, is refused, so a
+//!    and scenario sub-folders a run writes (a `report.html` only if crossroads wrote it). A
+//!    target that is a symbolic link is followed: the run goes where it leads. An earlier run
+//!    that could not be deleted after the swap is refused here. Any other folder, or a file, is refused, so a
 //!    mistyped `--out` never replaces a user's files, even one that happens to hold a file of
 //!    the same name;
 //! 2. an advisory lock on `<parent>/.<name>.lock` is taken without waiting; if another run holds
@@ -74,6 +76,9 @@ pub enum FolderError {
     /// The path exists and is not a file a command may replace.
     #[error("{}: {reason}; refusing to replace it (choose another file name, or remove it)", path.display())]
     NotOutputFile { path: PathBuf, reason: String },
+    /// A folder on the way to the path is a file.
+    #[error("{}: cannot be made: {} is a file, not a folder", path.display(), file.display())]
+    UnderAFile { path: PathBuf, file: PathBuf },
     /// Another run holds the folder's lock.
     #[error("{}: another crossroads run is writing this folder (it holds {}); wait for it to finish or choose another --out", path.display(), lock.display())]
     Busy { path: PathBuf, lock: PathBuf },
@@ -104,7 +109,7 @@ pub struct Folder {
 impl Folder {
     /// Claim `target` for a new run (see the module documentation).
     pub fn claim(target: &Path) -> Result<Folder, FolderError> {
-        let abs = std::path::absolute(target).map_err(io("cannot resolve", target))?;
+        let abs = through_link(target)?;
         let (parent, name) = match (abs.parent(), abs.file_name()) {
             (Some(p), Some(n)) => (p.to_path_buf(), n.to_os_string()),
             _ => {
@@ -116,6 +121,12 @@ impl Folder {
         };
         // Renames need the folder's own name, not `.` or a path relative to it.
         let target = &parent.join(&name);
+        if let Some(file) = file_on_the_way(&parent.join(&name)) {
+            return Err(FolderError::UnderAFile {
+                path: target.to_path_buf(),
+                file: file.to_path_buf(),
+            });
+        }
         // Refuse a foreign folder before creating anything next to it.
         replaceable(target)?;
         fs::create_dir_all(&parent).map_err(io("cannot create output folder", &parent))?;
@@ -123,6 +134,9 @@ impl Folder {
         // Under the lock: nobody else is writing, so every temporary sibling is stale.
         remove_stale(&parent, &name);
         replaceable(target)?;
+        // The earlier run is deleted after the new one is swapped in: find out now, before
+        // simulating, if it cannot be.
+        removable(target)?;
         let tmp = parent.join(hidden(&name, &format!(".tmp-{}", std::process::id())));
         fs::create_dir(&tmp).map_err(io("cannot create output folder", &tmp))?;
         let delay = std::env::var("CROSSROADS_TEST_WRITE_DELAY_MS")
@@ -240,6 +254,12 @@ pub fn replace_file(
         }
     };
     let full = parent.join(&name);
+    if let Some(file) = file_on_the_way(&parent.join(&name)) {
+        return Err(FolderError::UnderAFile {
+            path: target.to_path_buf(),
+            file: file.to_path_buf(),
+        });
+    }
     replaceable_file(&full, target, what, &ours)?;
     fs::create_dir_all(&parent).map_err(io("cannot create folder", &parent))?;
     remove_stale_files(&parent, &name);
@@ -358,6 +378,84 @@ fn hidden(name: &std::ffi::OsStr, suffix: &str) -> OsString {
 }
 
 /// Whether a run may replace `path`: absent, an empty folder, or a folder crossroads wrote.
+/// `target` made absolute, and, when it is a symbolic link, the folder it points to: the run is
+/// written there, where the user's link leads, and the link is left as it is. A link that leads
+/// nowhere is refused.
+fn through_link(target: &Path) -> Result<PathBuf, FolderError> {
+    let abs = std::path::absolute(target).map_err(io("cannot resolve", target))?;
+    let is_link = fs::symlink_metadata(&abs).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return Ok(abs);
+    }
+    fs::canonicalize(&abs).map_err(|e| FolderError::NotOutput {
+        path: target.to_path_buf(),
+        reason: format!(
+            "is a link to {}, which cannot be followed ({e})",
+            fs::read_link(&abs)
+                .map(|l| l.display().to_string())
+                .unwrap_or_else(|_| "nothing".into())
+        ),
+    })
+}
+
+/// Whether the folder `path`, if it exists, can be deleted with everything in it (each folder
+/// in it writable): otherwise the new run would be swapped in and the earlier one left behind
+/// under a hidden name.
+fn removable(path: &Path) -> Result<(), FolderError> {
+    fn check(dir: &Path) -> Result<(), PathBuf> {
+        let Ok(meta) = fs::symlink_metadata(dir) else {
+            return Ok(());
+        };
+        if !meta.is_dir() {
+            return Ok(());
+        }
+        if !writable(dir) {
+            return Err(dir.to_path_buf());
+        }
+        for entry in fs::read_dir(dir).map_err(|_| dir.to_path_buf())?.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                check(&entry.path())?;
+            }
+        }
+        Ok(())
+    }
+    check(path).map_err(|dir| FolderError::NotOutput {
+        path: path.to_path_buf(),
+        reason: format!(
+            "holds an earlier run that cannot be deleted ({} is not writable)",
+            dir.display()
+        ),
+    })
+}
+
+/// Whether this process may create and delete entries in the folder `dir`.
+fn writable(dir: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+            return false;
+        };
+        // SAFETY: `c` is a valid NUL-terminated path for the duration of the call.
+        unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        fs::metadata(dir).is_ok_and(|m| !m.permissions().readonly())
+    }
+}
+
+/// Whether `bytes` are a report page crossroads wrote (only such a `report.html` is replaced,
+/// by `report` or with its folder by a run).
+pub fn is_report(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    let mark = format!(
+        "<meta name=\"generator\" content=\"{}\">",
+        crate::report::GENERATOR
+    );
+    head.windows(mark.len()).any(|w| w == mark.as_bytes())
+}
+
 fn replaceable(path: &Path) -> Result<(), FolderError> {
     let meta = match fs::metadata(path) {
         Ok(m) => m,
@@ -408,6 +506,14 @@ fn output_folder(dir: &Path, depth: usize) -> Result<(), String> {
             .to_str()
             .is_some_and(|n| OUTPUT_FILES.contains(&n) || leftover_of_output_file(n));
         if kind.is_file() && known {
+            // A page of one's own notes named report.html goes with the folder only if
+            // crossroads wrote it, as `report` itself replaces only its own.
+            if name == "report.html" && !fs::read(entry.path()).is_ok_and(|b| is_report(&b)) {
+                return Err(format!(
+                    "holds {}, which is not a report crossroads wrote",
+                    entry.path().display()
+                ));
+            }
             continue;
         }
         if kind.is_dir() && depth > 0 {
@@ -463,6 +569,14 @@ fn written_by_crossroads(file: &Path) -> bool {
 /// version has written; a calibration's parameter columns follow).
 pub(crate) const COMPARISON_HEADER: &str = "scenario,metric,by,level,";
 pub(crate) const CALIBRATION_HEADER: &str = "rank,point,score,targets_met,";
+
+/// The first of `path`'s folders that is a file, if any: then nothing can be made under it.
+pub fn file_on_the_way(path: &Path) -> Option<PathBuf> {
+    path.ancestors()
+        .skip(1)
+        .find(|a| a.is_file())
+        .map(Path::to_path_buf)
+}
 
 /// Remove `<parent>/.<name>.tmp-<pid>` (and `.old`) folders: left by a run that was killed.
 fn remove_stale(parent: &Path, name: &std::ffi::OsStr) {
@@ -568,6 +682,24 @@ impl Drop for Lock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `writable` says what this process can do, whoever runs it: root may write into a
+    /// folder of mode 555, anyone else may not.
+    #[cfg(unix)]
+    #[test]
+    fn writable_says_whether_an_entry_can_be_made() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::TempDir::new().unwrap();
+        let dir = tmp.path().join("ro");
+        fs::create_dir(&dir).unwrap();
+        assert!(writable(&dir));
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o555)).unwrap();
+        let can = fs::File::create(dir.join("x")).is_ok();
+        assert_eq!(writable(&dir), can);
+        assert_eq!(removable(tmp.path()).is_ok(), can);
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(removable(tmp.path()).is_ok());
+    }
 
     const MANIFEST: &[u8] = br#"{"program": "crossroads"}"#;
     const COMPARISON: &[u8] = b"scenario,metric,by,level,period,baseline_mean,scenario_mean,diff_mean,diff_ci_low,diff_ci_high,relative_change\n";
@@ -684,6 +816,15 @@ mod tests {
         // A report, and what a killed write of one leaves beside it, belong to the folder; a
         // hidden file of another name does not.
         fs::write(ok.join("report.html"), "x").unwrap();
+        assert!(
+            Folder::claim(&ok).is_err(),
+            "a report.html crossroads did not write"
+        );
+        let page = format!(
+            "<html><head><meta name=\"generator\" content=\"{}\"></head></html>",
+            crate::report::GENERATOR
+        );
+        fs::write(ok.join("report.html"), page).unwrap();
         fs::write(ok.join(".report.html.tmp-999999999"), "half").unwrap();
         assert!(Folder::claim(&ok).is_ok());
         refused(&[("manifest.json", MANIFEST), (".notes.tmp-1", b"n")]);

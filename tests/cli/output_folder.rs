@@ -777,3 +777,114 @@ fn a_set_of_a_key_a_calibration_or_sweep_configures_is_refused_naming_where_it_i
     );
     assert!(!out.exists());
 }
+
+/// An `--out` that is a symbolic link to a folder (a scratch disk linked into the project, say)
+/// is written through: the run lands where the link leads and the link stays a link. A link
+/// that leads nowhere is refused.
+#[cfg(unix)]
+#[test]
+fn an_out_that_is_a_link_is_written_through_and_a_dangling_one_is_refused() {
+    let tmp = TempDir::new().unwrap();
+    let real = tmp.path().join("scratch/run");
+    run_ok(tmp.path(), &run_args(&tiny(), &real, 1));
+    let link = tmp.path().join("linked");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    run_ok(tmp.path(), &run_args(&tiny(), &link, 2));
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let manifest = fs::read_to_string(real.join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("\"seed\": 2"),
+        "the new run is in the link's folder"
+    );
+    // An empty folder behind a link, too.
+    let empty = tmp.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    let to_empty = tmp.path().join("to-empty");
+    std::os::unix::fs::symlink(&empty, &to_empty).unwrap();
+    run_ok(tmp.path(), &run_args(&tiny(), &to_empty, 3));
+    assert!(empty.join("summary.csv").is_file());
+    // A dangling link.
+    let dangling = tmp.path().join("dangling");
+    std::os::unix::fs::symlink(tmp.path().join("nowhere"), &dangling).unwrap();
+    let args = run_args(&tiny(), &dangling, 4);
+    let r = run_in(
+        tmp.path(),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("is a link to"), "{}", r.stderr);
+    assert!(
+        fs::symlink_metadata(&dangling)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(!tmp.path().join("nowhere").exists());
+}
+
+/// A `report.html` of one's own in an output folder is not deleted by the next run into it:
+/// the run refuses, as `report` does.
+#[test]
+fn a_run_does_not_delete_a_report_html_crossroads_did_not_write() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("r");
+    run_ok(tmp.path(), &run_args(&tiny(), &out, 1));
+    fs::write(out.join("report.html"), "<html>my notes</html>").unwrap();
+    let args = run_args(&tiny(), &out, 2);
+    let r = run_in(
+        tmp.path(),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("not a report crossroads wrote"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("report.html")).unwrap(),
+        "<html>my notes</html>"
+    );
+    // A report crossroads wrote goes with the run it describes.
+    fs::remove_file(out.join("report.html")).unwrap();
+    let r = run_in(tmp.path(), &["report", out.to_str().unwrap()]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    run_ok(tmp.path(), &run_args(&tiny(), &out, 3));
+}
+
+/// An `--out` below a file cannot be written (exit code 1, as any output path that cannot be
+/// made), and the message says which path is the file.
+#[test]
+fn an_out_below_a_file_names_the_file() {
+    let tmp = TempDir::new().unwrap();
+    let file = write(tmp.path(), "afile", "x");
+    let args = run_args(&tiny(), &file.join("sub"), 1);
+    let r = run_in(
+        tmp.path(),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("{} is a file, not a folder", file.display())),
+        "{}",
+        r.stderr
+    );
+    let svg = file.join("routes.svg");
+    let r = run_in(
+        tmp.path(),
+        &[
+            "map",
+            tiny().to_str().unwrap(),
+            "--out",
+            svg.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(r.stderr.contains("is a file, not a folder"), "{}", r.stderr);
+}
