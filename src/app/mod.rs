@@ -312,8 +312,10 @@ impl Prepared {
             Ok(n)
         } else {
             Err(Error::Input(format!(
-                "{}: name = {n:?} cannot name an output folder (use letters, digits, '.', '-' and '_', not the name of an output file)",
-                path.display()
+                "{}: name = \"{}\" cannot name an output folder: {}",
+                path.display(),
+                crate::scenario::shown(n),
+                crate::scenario::NAME_RULE
             )))
         }
     }

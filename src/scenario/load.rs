@@ -62,7 +62,8 @@ pub fn load_pinned(
         });
     }
     let mut root = merged.expect("the chain holds at least the scenario file");
-    if !root.get_ref().contains_key("name") {
+    let named_by_file = !root.get_ref().contains_key("name");
+    if named_by_file {
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -103,6 +104,17 @@ pub fn load_pinned(
                     .and_then(|list| path::set_in_ids(&root, list, |pos| sources.is_set(pos)))
             })
             .unwrap_or(spans[0]);
+        // A name taken from the file's name is written on no line of it.
+        if named_by_file && p.keys().any(|k| k.as_slice() == ["name"]) && !sources.is_set(pos) {
+            return Err(ScenarioError::new(
+                path.display().to_string(),
+                format!(
+                    "the scenario has no `name`, so it takes its file's name, \"{}\", which cannot name an output folder ({}); set name = \"…\" in the file, or rename the file",
+                    validate::shown(&scenario.name),
+                    validate::NAME_RULE
+                ),
+            ));
+        }
         return Err(ScenarioError::new(sources.at(pos), p.message));
     }
     let resolved = table_of(&scenario);

@@ -22,6 +22,7 @@ pub use observed::{
 };
 pub(crate) use span::line_col;
 pub use types::*;
+pub(crate) use validate::{NAME_RULE, shown};
 
 /// A scenario read from its file(s), resolved and checked, with its timeline.
 #[derive(Debug, Clone)]

@@ -187,6 +187,23 @@ pub(crate) fn problems_in(s: &Scenario, horizon: &Horizon) -> Vec<Problem> {
     out
 }
 
+/// What a scenario's name may hold.
+pub(crate) const NAME_RULE: &str = "use the letters a-z and A-Z, digits, '.', '-' and '_', at most 200 of them, not starting with '.', and not the name of an output file";
+
+/// A name as the user wrote it, letters of any script included; only what cannot be shown on a
+/// line (control characters) or would end the quotes is escaped.
+pub(crate) fn shown(n: &str) -> String {
+    n.chars()
+        .flat_map(|c| -> Vec<char> {
+            if c.is_control() || c == '"' || c == '\\' {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
 /// The scenario's name, which names the run's output folder (and a comparison's sub-folder):
 /// checked once the file's name (or its file's stem) and every `--set` are in, so that `check`
 /// refuses what `run` could not write.
@@ -195,8 +212,8 @@ pub(crate) fn name(s: &Scenario) -> Option<Problem> {
         problem(
             &["name"],
             format!(
-                "name = {:?} cannot name an output folder: use letters, digits, '.', '-' and '_', at most 200 of them, not starting with '.', and not the name of an output file",
-                s.name
+                "name = \"{}\" cannot name an output folder: {NAME_RULE}",
+                shown(&s.name)
             ),
         )
     })

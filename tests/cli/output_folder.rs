@@ -649,6 +649,32 @@ fn a_scenario_name_that_is_not_a_plain_folder_name_is_refused() {
         "{}",
         r.stderr
     );
+    // A name taken from the file's name is said to be so, with no line of the file to point
+    // at; a name in another script is shown as written, and the rule says which letters.
+    let spaced = write(tmp.path(), "my run.toml", &tiny_text());
+    let r = run_in(tmp.path(), &["check", &spaced.display().to_string()]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(&format!(
+            "error: {}: the scenario has no `name`, so it takes its file's name, \"my run\"",
+            spaced.display()
+        )) && r.stderr.contains("rename the file"),
+        "{}",
+        r.stderr
+    );
+    let bengali = write(
+        tmp.path(),
+        "bn.toml",
+        &format!("name = \"\u{9a2}\u{9be}\u{995}\u{9be}\"\n{}", tiny_text()),
+    );
+    let r = run_in(tmp.path(), &["check", &bengali.display().to_string()]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("name = \"\u{9a2}\u{9be}\u{995}\u{9be}\"")
+            && r.stderr.contains("the letters a-z and A-Z"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// A two-point calibration of the baseline at `agents` agents over one `[[parameter]]` (its
