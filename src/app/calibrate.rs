@@ -1,7 +1,7 @@
 //! `crossroads calibrate`: run a Latin-hypercube design over the configuration's parameters and
 //! write every point with its score, best first, to calibration.csv.
 
-use super::config_file::{check_error, read_toml};
+use super::config_file::{check_error, check_scenario_file, read_toml};
 use super::{
     Error, RunOptions, check_memory, default_out, pool, prepare, progress_bar, simulate,
     size_label, validate,
@@ -18,11 +18,13 @@ pub struct CalibrationReport {
 }
 
 pub fn calibrate(config: &Path, o: &RunOptions) -> Result<CalibrationReport, Error> {
-    let cfg = read_config(config)?;
+    let (cfg, text) = read_config(config)?;
     let scenario = config
         .parent()
         .unwrap_or(Path::new("."))
         .join(&cfg.scenario);
+    // A scenario file that cannot be read is named where the configuration names it.
+    check_scenario_file(config, &text, &["scenario"], None, &cfg.scenario, &scenario)?;
     let mut points = design(&cfg);
     let base = RunOptions {
         seed: Some(o.seed.unwrap_or(cfg.seed)),
@@ -169,11 +171,11 @@ pub fn calibrate(config: &Path, o: &RunOptions) -> Result<CalibrationReport, Err
     })
 }
 
-/// Read and check a calibration configuration. Errors are one line: `file: ...`, or
-/// `file:line:col: ...` for a TOML error.
-fn read_config(path: &Path) -> Result<Config, Error> {
+/// Read and check a calibration configuration, with its text. Errors are one line: `file:
+/// ...`, or `file:line:col: ...` for a TOML error.
+fn read_config(path: &Path) -> Result<(Config, String), Error> {
     let (cfg, text): (Config, _) = read_toml(path)?;
     cfg.check()
         .map_err(|e| Error::Input(check_error(path, &text, &e)))?;
-    Ok(cfg)
+    Ok((cfg, text))
 }

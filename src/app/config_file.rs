@@ -52,6 +52,57 @@ pub fn check_error(path: &Path, text: &str, msg: &str) -> String {
     }
 }
 
+/// Check that a scenario file a configuration names can be read, before it is loaded. One that
+/// cannot (missing, a folder, not UTF-8 text, empty, too large) is the configuration's mistake,
+/// and is named as the loader names the target of an `extends`: the configuration, the line and
+/// column where it names the file, the key and its value, then the file and what is wrong:
+/// `sweep.toml:1:1: baseline = "nosuch.toml": runs/nosuch.toml: no such file`.
+///
+/// `keys` are the names the key may be written under (the first the file holds is named);
+/// `entry` is the file's index in the key's list (`scenarios = [...]`), or `None` for a key of
+/// one file; `value` is the file as written and `path` as resolved against the configuration's
+/// folder.
+pub fn check_scenario_file(
+    config: &Path,
+    text: &str,
+    keys: &[&str],
+    entry: Option<usize>,
+    value: &str,
+    path: &Path,
+) -> Result<(), Error> {
+    let Err(why) = crate::scenario::read_scenario_text(path) else {
+        return Ok(());
+    };
+    let table = toml::de::DeTable::parse(text).ok();
+    let written = table
+        .as_ref()
+        .and_then(|t| keys.iter().find_map(|k| t.get_ref().get_key_value(*k)));
+    let key = written.map_or(keys.first().copied().unwrap_or_default(), |(k, _)| {
+        k.get_ref().as_ref()
+    });
+    // The key's line, or for an entry of its list the entry's own.
+    let offset = written.and_then(|(k, v)| match (entry, v.get_ref()) {
+        (None, _) => Some(k.span().start),
+        (Some(i), toml::de::DeValue::Array(a)) => a.get(i).map(|e| e.span().start),
+        (Some(_), _) => None,
+    });
+    let named = match entry {
+        None => format!("{key} = {value:?}"),
+        Some(i) => format!("{key} entry {} = {value:?}", i + 1),
+    };
+    let at = match offset {
+        Some(o) => {
+            let (line, col) = line_col(text, o);
+            format!("{}:{line}:{col}", config.display())
+        }
+        None => config.display().to_string(),
+    };
+    Err(Error::Input(format!(
+        "{at}: {named}: {}: {why}",
+        path.display()
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,6 +117,50 @@ mod tests {
         assert!(!msg.contains('\n'), "{msg}");
         assert_eq!(line_col("ab\ncé d", 7), (2, 4));
         assert_eq!(line_col("\u{feff}ab", 4), (1, 2));
+    }
+
+    #[test]
+    fn a_scenario_file_that_cannot_be_read_is_named_where_the_configuration_names_it() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let here = dir.path().join("here.toml");
+        std::fs::write(&here, "name = \"here\"\n").unwrap();
+        let gone = dir.path().join("gone.toml");
+        let cfg = Path::new("s.toml");
+        let check = |text: &str, keys: &[&str], entry, value: &str, path: &Path| {
+            check_scenario_file(cfg, text, keys, entry, value, path).map_err(|e| e.to_string())
+        };
+        let text = "# a sweep\nscenario = \"gone.toml\"\nscenarios = [\n  \"here.toml\",\n  \"gone.toml\",\n]\n";
+        // The key as written (`scenario`, the alias of `baseline`), at its line.
+        assert_eq!(
+            check(text, &["baseline", "scenario"], None, "gone.toml", &gone),
+            Err(format!(
+                "s.toml:2:1: scenario = \"gone.toml\": {}: no such file",
+                gone.display()
+            ))
+        );
+        // An entry of a list, at the entry's own line.
+        assert_eq!(
+            check(text, &["scenarios"], Some(1), "gone.toml", &gone),
+            Err(format!(
+                "s.toml:5:3: scenarios entry 2 = \"gone.toml\": {}: no such file",
+                gone.display()
+            ))
+        );
+        assert!(check(text, &["scenarios"], Some(0), "here.toml", &here).is_ok());
+        // A folder, or an empty file, is named the same way, with what is wrong with it.
+        let e = check(text, &["scenario"], None, ".", dir.path()).unwrap_err();
+        assert!(
+            e.starts_with("s.toml:2:1: scenario = \".\": ")
+                && e.ends_with("is a directory, not a scenario file"),
+            "{e}"
+        );
+        std::fs::write(&here, " \n").unwrap();
+        let e = check(text, &["scenarios"], Some(0), "here.toml", &here).unwrap_err();
+        assert!(
+            e.starts_with("s.toml:4:3: scenarios entry 1 = \"here.toml\": ")
+                && e.contains(": is empty;"),
+            "{e}"
+        );
     }
 
     #[test]

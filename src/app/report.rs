@@ -8,6 +8,7 @@ use super::Error;
 use crate::output::folder::{self, Folder};
 use crate::report::{self, CompareFiles, Input, REPORT_FILE, RunFiles, Source, SweepFiles};
 use std::fs;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 /// What a report command wrote.
@@ -122,6 +123,25 @@ fn read_opt(path: &Path) -> Result<Option<Vec<u8>>, Error> {
     }
 }
 
+/// The first two lines of a file if it is there (a header and a row; at most 1 MiB): enough
+/// to see that a table has a row, without reading it whole. An unreadable file is an error.
+fn read_head(path: &Path) -> Result<Option<Vec<u8>>, Error> {
+    let cannot = |e: std::io::Error| Error::Input(format!("{}: cannot read: {e}", path.display()));
+    let file = match fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(cannot(e)),
+    };
+    let mut lines = BufReader::new(file.take(1 << 20));
+    let mut head = Vec::new();
+    for _ in 0..2 {
+        if lines.read_until(b'\n', &mut head).map_err(cannot)? == 0 {
+            break;
+        }
+    }
+    Ok(Some(head))
+}
+
 fn read_run(dir: &Path, folder: &str) -> Result<RunFiles, Error> {
     let mut r = RunFiles {
         folder: folder.to_string(),
@@ -132,6 +152,7 @@ fn read_run(dir: &Path, folder: &str) -> Result<RunFiles, Error> {
             r.set(f, b);
         }
     }
+    r.outcomes_head = read_head(&dir.join("outcomes.csv"))?;
     Ok(r)
 }
 

@@ -18,7 +18,7 @@
 //! logged values, so an interrupted and resumed sweep writes the same bytes as one that ran
 //! through.
 
-use super::config_file::{check_error, read_toml};
+use super::config_file::{check_error, check_scenario_file, read_toml};
 use super::{Error, Prepared, RunOptions, check_memory, note, pool, prepare, size_label};
 use crate::compare::{Years, policy_period};
 use crate::engine::{self, RunSpec};
@@ -252,6 +252,18 @@ fn plan(config: &Path, o: &RunOptions) -> Result<Sweep, Error> {
     let dir = config.parent().unwrap_or(Path::new("."));
     let mut paths = vec![dir.join(&cfg.baseline)];
     paths.extend(cfg.scenarios.iter().map(|s| dir.join(s)));
+    // A scenario file that cannot be read is named where the configuration names it.
+    check_scenario_file(
+        config,
+        &text,
+        &["baseline", "scenario"],
+        None,
+        &cfg.baseline,
+        &paths[0],
+    )?;
+    for (i, (s, p)) in cfg.scenarios.iter().zip(&paths[1..]).enumerate() {
+        check_scenario_file(config, &text, &["scenarios"], Some(i), s, p)?;
+    }
     let base = RunOptions {
         seed: Some(o.seed.unwrap_or(cfg.seed)),
         replicates: Some(o.replicates.unwrap_or(cfg.replicates)),

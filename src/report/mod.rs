@@ -56,13 +56,17 @@ pub struct RunFiles {
     pub folder: String,
     pub manifest: Option<Vec<u8>>,
     pub timeseries: Option<Vec<u8>>,
+    /// outcomes.csv's first lines only: the report draws nothing from it, and checks that the
+    /// run wrote rows into it.
+    pub outcomes_head: Option<Vec<u8>>,
     pub summary: Option<Vec<u8>>,
     pub validation: Option<Vec<u8>>,
     pub validation_series: Option<Vec<u8>>,
 }
 
 impl RunFiles {
-    /// The files of a run's folder the report reads.
+    /// The files of a run's folder the report reads whole (outcomes.csv is read apart, its
+    /// first lines only: [`RunFiles::outcomes_head`]).
     pub const FILES: [&'static str; 5] = [
         "manifest.json",
         "timeseries.csv",
@@ -276,6 +280,7 @@ struct Manifest {
     description: Option<String>,
     start: Option<(i32, u32)>,
     months: Option<u64>,
+    replicates: Option<u64>,
     policy: Option<Value>,
     events: Vec<Event>,
     /// Agents a replicate ran with.
@@ -384,10 +389,37 @@ impl Manifest {
                 .and_then(Value::as_str)
                 .and_then(tables::parse_month),
             months,
+            replicates: v.get("replicates").and_then(Value::as_u64),
             policy: r("policy").cloned(),
             events,
             agents: v.get("agents").and_then(Value::as_f64),
             provenance,
+        })
+    }
+
+    /// What the run's timeseries.csv holds, by this manifest (`file`, for messages): the
+    /// scenario, and a row for each of its reported months and replicates.
+    fn expected(&self, file: &str) -> Result<tables::Expected<'_>, ReportError> {
+        let need = |key: &str, v: Option<u64>| {
+            v.filter(|&n| n >= 1).ok_or_else(|| {
+                ReportError::new(
+                    file,
+                    format!(
+                        "has no `{key}` that is a whole number from 1, to say which rows timeseries.csv holds; run it again"
+                    ),
+                )
+            })
+        };
+        if self.scenario.is_empty() {
+            return Err(ReportError::new(
+                file,
+                "has no `scenario`, to say whose rows timeseries.csv holds; run it again".into(),
+            ));
+        }
+        Ok(tables::Expected {
+            scenario: &self.scenario,
+            replicates: need("replicates", self.replicates)?,
+            months: need("months", self.months)?,
         })
     }
 }
@@ -488,12 +520,26 @@ impl Run {
             .transpose()?;
         let wanted: Vec<(&'static str, &[&str], Aggregate)> =
             SERIES.iter().map(|(n, c, a, _)| (*n, *c, *a)).collect();
-        let yearly = f
-            .timeseries
-            .as_deref()
-            .map(|b| tables::yearly(&f.path("timeseries.csv"), b, &wanted))
-            .transpose()?
-            .filter(|y| !y.years.is_empty());
+        // timeseries.csv is checked against the manifest beside it: a row for every reported
+        // month of every replicate, or a year would be charted from the months it has.
+        let yearly = match (f.timeseries.as_deref(), &manifest) {
+            (None, _) => None,
+            (Some(b), Some(m)) => Some(tables::yearly(
+                &f.path("timeseries.csv"),
+                b,
+                &wanted,
+                m.expected(&f.path("manifest.json"))?,
+            )?),
+            (Some(_), None) => {
+                return Err(ReportError::new(
+                    &f.path("timeseries.csv"),
+                    "has no manifest.json beside it to say which months and replicates it holds; run it again".into(),
+                ));
+            }
+        };
+        if let Some(head) = &f.outcomes_head {
+            tables::outcomes(&f.path("outcomes.csv"), head)?;
+        }
         let summary = f
             .summary
             .as_deref()

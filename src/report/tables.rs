@@ -1,7 +1,9 @@
 //! Reading the output contract back: the CSV tables and JSON files of a run, a comparison and a
 //! sweep (docs/OUTPUTS.md, docs/SWEEPS.md), from bytes already read, into the rows the report
 //! draws. Columns are found by name, so a table with extra columns still reads; a missing column
-//! or a cell that is not a number is an error that names the file, the row and the column.
+//! or a cell that is not a number is an error that names the file, the row and the column, and
+//! a table with rows missing (a header alone; a timeseries.csv short of a month its manifest
+//! records) is an error that names the file and what it lacks.
 
 use super::ReportError;
 use std::collections::BTreeMap;
@@ -41,6 +43,24 @@ impl Table {
                 format!("has no column `{name}` (docs/OUTPUTS.md lists the columns)"),
             )
         })
+    }
+
+    /// The table has rows: a header alone is refused, as a file emptied or cut short
+    /// (`holds` says what it has a row for).
+    pub(super) fn not_empty(&self, holds: &str) -> Result<(), ReportError> {
+        if self.header.is_empty() {
+            return Err(ReportError::new(
+                &self.file,
+                "is empty, not even a header; run it again".into(),
+            ));
+        }
+        if self.rows.is_empty() {
+            return Err(ReportError::new(
+                &self.file,
+                format!("has a header and no rows, where it holds a row {holds}; run it again"),
+            ));
+        }
+        Ok(())
     }
 
     pub(super) fn has(&self, name: &str) -> bool {
@@ -174,6 +194,7 @@ pub struct SummaryRow {
 
 pub(super) fn summary(file: &str, bytes: &[u8]) -> Result<Vec<SummaryRow>, ReportError> {
     let t = Table::parse(file, bytes)?;
+    t.not_empty("for each metric")?;
     let (me, by, mean, lo, hi) = (
         t.col("metric")?,
         t.col("by")?,
@@ -194,6 +215,12 @@ pub(super) fn summary(file: &str, bytes: &[u8]) -> Result<Vec<SummaryRow>, Repor
         });
     }
     Ok(out)
+}
+
+/// outcomes.csv, of which the report draws nothing: it must have a row, or the run's folder
+/// holds a file emptied or cut short. `head` may be the file's first lines only.
+pub(super) fn outcomes(file: &str, head: &[u8]) -> Result<(), ReportError> {
+    Table::parse(file, head)?.not_empty("for each replicate and metric")
 }
 
 /// How a yearly series is made from monthly rows.
@@ -218,15 +245,37 @@ pub struct Yearly {
     pub series: BTreeMap<&'static str, Vec<Vec<f64>>>,
 }
 
+/// What a run's timeseries.csv holds, as its manifest.json records: for `scenario`, one row
+/// for each reported month (1 to `months`; the spin-up is not written) of each replicate (0 to
+/// `replicates` − 1).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Expected<'a> {
+    pub scenario: &'a str,
+    pub replicates: u64,
+    pub months: u64,
+}
+
+/// Most months and replicates whose rows are kept track of one by one when the file is smaller:
+/// 2^24 bits (2 MiB), more than the largest run (10,000 replicates of 1,200 months) needs.
+const TRACKED: u64 = 1 << 24;
+
 /// Read timeseries.csv into yearly series; `wanted` names each series with its columns (summed)
-/// and how months add up. Series whose columns the file lacks are left out.
+/// and how months add up. Series whose columns the file lacks are left out. The file must hold
+/// exactly the rows `expect` says, each once: a file cut short would chart its last year from
+/// a few months as a whole one, and a file of no rows would drop the section.
 pub(super) fn yearly(
     file: &str,
     bytes: &[u8],
     wanted: &[(&'static str, &[&str], Aggregate)],
+    expect: Expected<'_>,
 ) -> Result<Yearly, ReportError> {
     let t = Table::parse(file, bytes)?;
-    let (rep, month, date) = (t.col("replicate")?, t.col("month")?, t.col("date")?);
+    let (scen, rep, month, date) = (
+        t.col("scenario")?,
+        t.col("replicate")?,
+        t.col("month")?,
+        t.col("date")?,
+    );
     let mut cols: Vec<(&'static str, Vec<usize>, Aggregate)> = Vec::new();
     for (name, columns, how) in wanted {
         if columns.iter().all(|c| t.has(c)) {
@@ -234,6 +283,19 @@ pub(super) fn yearly(
             cols.push((name, idx, *how));
         }
     }
+    let Expected {
+        scenario,
+        replicates,
+        months,
+    } = expect;
+    // Which (replicate, month) rows were seen, to find a repeated or a missing one: kept when
+    // it costs no more bits than the file has rows, or than TRACKED. Otherwise the file is too
+    // short to hold every row, and the count of a replicate says so.
+    let cells = replicates.checked_mul(months);
+    let mut seen: Option<Vec<u64>> = cells
+        .filter(|&c| c <= TRACKED.max(t.rows.len() as u64))
+        .map(|c| vec![0; c.div_ceil(64) as usize]);
+    let mut found: BTreeMap<u64, u64> = BTreeMap::new();
     // (replicate, year index) → per series (sum, months).
     let mut acc: BTreeMap<(usize, usize), Vec<(f64, u32)>> = BTreeMap::new();
     let mut start: Option<(i32, u32)> = None;
@@ -250,14 +312,61 @@ pub(super) fn yearly(
                 ),
             ));
         }
-        let m = m as usize;
+        let s = t.text(r, scen);
+        if s != scenario {
+            return Err(ReportError::new(
+                file,
+                format!(
+                    "row {}: scenario {s:?}, where manifest.json records the run of {scenario:?}; a run's timeseries.csv holds its own scenario's rows only",
+                    i + 2
+                ),
+            ));
+        }
+        if rp >= replicates as f64 {
+            return Err(ReportError::new(
+                file,
+                format!(
+                    "row {}: replicate {rp}, where manifest.json records {replicates} replicate{} (numbered from 0 to {})",
+                    i + 2,
+                    if replicates == 1 { "" } else { "s" },
+                    replicates.saturating_sub(1)
+                ),
+            ));
+        }
+        if m > months as f64 {
+            return Err(ReportError::new(
+                file,
+                format!(
+                    "row {}: month {m}, where manifest.json records {months} reported month{} (numbered from 1 to {months})",
+                    i + 2,
+                    if months == 1 { "" } else { "s" },
+                ),
+            ));
+        }
+        let (rp, m) = (rp as u64, m as u64);
+        if let Some(bits) = seen.as_mut() {
+            let cell = rp * months + m - 1;
+            let (word, bit) = ((cell / 64) as usize, 1u64 << (cell % 64));
+            if bits[word] & bit != 0 {
+                return Err(ReportError::new(
+                    file,
+                    format!(
+                        "row {}: month {m} of replicate {rp} a second time; each reported month of each replicate has one row",
+                        i + 2
+                    ),
+                ));
+            }
+            bits[word] |= bit;
+        }
+        *found.entry(rp).or_default() += 1;
+        let (rp, m) = (rp as usize, m as usize);
         if m == 1 && start.is_none() {
             start = parse_month(t.text(r, date));
         }
         let y = (m - 1) / 12;
         max_year = max_year.max(y);
         let slot = acc
-            .entry((rp as usize, y))
+            .entry((rp, y))
             .or_insert_with(|| vec![(0.0, 0); cols.len()]);
         for (k, (_, idx, _)) in cols.iter().enumerate() {
             let mut v = 0.0;
@@ -268,8 +377,32 @@ pub(super) fn yearly(
             slot[k].1 += 1;
         }
     }
-    if acc.is_empty() {
-        return Ok(Yearly::default());
+    // Every replicate has every month. The first replicate short of its months stops the
+    // loop, so a replicate count larger than the file is not walked through.
+    for r in 0..replicates {
+        let n = found.get(&r).copied().unwrap_or(0);
+        if n == months {
+            continue;
+        }
+        let missing = seen
+            .as_ref()
+            .map(|bits| {
+                month_ranges((1..=months).filter(|&m| {
+                    let cell = r * months + m - 1;
+                    bits[(cell / 64) as usize] & (1u64 << (cell % 64)) == 0
+                }))
+            })
+            .filter(|m| !m.is_empty())
+            .map(|m| format!(": {m} missing"))
+            .unwrap_or_default();
+        return Err(ReportError::new(
+            file,
+            format!(
+                "expected {months} row{} for scenario {scenario:?}, replicate {r} (one for each of the {months} reported month{} manifest.json records), found {n}{missing}; the file is incomplete: run it again",
+                if months == 1 { "" } else { "s" },
+                if months == 1 { "" } else { "s" },
+            ),
+        ));
     }
     let start = start.ok_or_else(|| {
         ReportError::new(
@@ -277,7 +410,7 @@ pub(super) fn yearly(
             "has no row for month 1 with a date YYYY-MM".to_string(),
         )
     })?;
-    let replicates = acc.keys().map(|k| k.0).max().unwrap_or(0) + 1;
+    let replicates = replicates as usize;
     let n_years = max_year + 1;
     let mut series = BTreeMap::new();
     for (k, (name, _, how)) in cols.iter().enumerate() {
@@ -299,6 +432,41 @@ pub(super) fn yearly(
         replicates,
         series,
     })
+}
+
+/// Months in words, runs of consecutive months joined: "month 7", "months 19 to 24", "months
+/// 3, 7 to 9 and 12"; after three runs, "and more".
+fn month_ranges(months: impl Iterator<Item = u64>) -> String {
+    let mut runs: Vec<(u64, u64)> = Vec::new();
+    let mut more = false;
+    for m in months {
+        if let Some(last) = runs.last_mut()
+            && last.1 + 1 == m
+        {
+            last.1 = m;
+        } else if runs.len() == 3 {
+            more = true;
+            break;
+        } else {
+            runs.push((m, m));
+        }
+    }
+    let one = |&(a, b): &(u64, u64)| {
+        if a == b {
+            a.to_string()
+        } else {
+            format!("{a} to {b}")
+        }
+    };
+    let words: Vec<String> = runs.iter().map(one).collect();
+    let list = match (words.as_slice(), more) {
+        ([], _) => return String::new(),
+        ([only], false) => only.clone(),
+        (all, true) => format!("{} and more", all.join(", ")),
+        ([init @ .., last], false) => format!("{} and {last}", init.join(", ")),
+    };
+    let plural = more || runs.len() > 1 || runs[0].0 != runs[0].1;
+    format!("month{} {list}", if plural { "s" } else { "" })
 }
 
 /// `YYYY-MM` as (year, month).
@@ -561,4 +729,119 @@ pub(super) fn results(file: &str, bytes: &[u8]) -> Result<Results, ReportError> 
             (k, v.into_iter().map(|x| x.1).collect())
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WANTED: &[(&str, &[&str], Aggregate)] = &[("Deaths", &["deaths"], Aggregate::Flow)];
+
+    /// timeseries.csv of scenario `s`: `rows` as (replicate, month).
+    fn timeseries(rows: &[(&str, u32, u32)]) -> String {
+        let mut t = String::from("scenario,replicate,month,date,deaths\n");
+        for (s, r, m) in rows {
+            t.push_str(&format!(
+                "{s},{r},{m},{},1\n",
+                crate::calendar::month_label((2022, 1), *m as usize - 1)
+            ));
+        }
+        t
+    }
+
+    fn read(rows: &[(&str, u32, u32)], replicates: u64, months: u64) -> Result<Yearly, String> {
+        let expect = Expected {
+            scenario: "s",
+            replicates,
+            months,
+        };
+        yearly("t.csv", timeseries(rows).as_bytes(), WANTED, expect).map_err(|e| e.to_string())
+    }
+
+    fn all(replicates: u32, months: u32) -> Vec<(&'static str, u32, u32)> {
+        (0..replicates)
+            .flat_map(|r| (1..=months).map(move |m| ("s", r, m)))
+            .collect()
+    }
+
+    #[test]
+    fn a_timeseries_holds_every_month_of_every_replicate_once() {
+        let y = read(&all(2, 18), 2, 18).unwrap();
+        assert_eq!(y.years, [2022, 2023]);
+        assert_eq!(y.series["Deaths"], [[12.0, 12.0], [12.0, 12.0]]);
+        // In any order.
+        let mut shuffled = all(2, 18);
+        shuffled.reverse();
+        assert!(read(&shuffled, 2, 18).is_ok());
+
+        // Cut short: the last year would be charted from six months as a whole one.
+        let e = read(&all(2, 18)[..30], 2, 18).unwrap_err();
+        assert_eq!(
+            e,
+            "t.csv: expected 18 rows for scenario \"s\", replicate 1 (one for each of the 18 reported months manifest.json records), found 12: months 13 to 18 missing; the file is incomplete: run it again"
+        );
+        let e = read(&[], 1, 3).unwrap_err();
+        assert!(e.contains("replicate 0") && e.contains("found 0: months 1 to 3 missing"));
+        // A replicate missing altogether, with the other whole.
+        let e = read(&all(2, 3)[3..], 2, 3).unwrap_err();
+        assert!(e.contains("replicate 0") && e.contains("found 0"), "{e}");
+        // As many rows, one month twice.
+        let mut twice = all(1, 4);
+        twice[2] = ("s", 0, 2);
+        let e = read(&twice, 1, 4).unwrap_err();
+        assert_eq!(
+            e,
+            "t.csv: row 4: month 2 of replicate 0 a second time; each reported month of each replicate has one row"
+        );
+        // Rows beyond what the manifest records, or of another scenario.
+        let e = read(&all(3, 2), 2, 2).unwrap_err();
+        assert!(
+            e.starts_with("t.csv: row 6: replicate 2, where manifest.json records 2 replicates"),
+            "{e}"
+        );
+        let e = read(&all(1, 3), 1, 2).unwrap_err();
+        assert!(
+            e.starts_with("t.csv: row 4: month 3, where manifest.json records 2 reported months"),
+            "{e}"
+        );
+        let e = read(&[("s", 0, 1), ("x", 0, 2)], 1, 2).unwrap_err();
+        assert!(e.starts_with("t.csv: row 3: scenario \"x\""), "{e}");
+        // A manifest claiming more than the file could hold is refused without tracking it.
+        let e = read(&all(1, 2), u64::MAX, u64::MAX).unwrap_err();
+        assert!(e.contains("replicate 0") && e.contains("found 2;"), "{e}");
+    }
+
+    #[test]
+    fn a_table_with_its_header_alone_is_refused() {
+        let e = summary(
+            "summary.csv",
+            b"scenario,metric,by,level,mean,ci_low,ci_high\n",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("summary.csv: has a header and no rows"),
+            "{e}"
+        );
+        let e = outcomes("outcomes.csv", b"").unwrap_err();
+        assert!(e.to_string().starts_with("outcomes.csv: is empty"), "{e}");
+        assert!(outcomes("outcomes.csv", b"scenario,replicate,metric\ns,0,x\n").is_ok());
+        // Its first line alone, cut where the file is read no further.
+        assert!(outcomes("outcomes.csv", b"scenario,replicate,metric\ns,0,x").is_ok());
+    }
+
+    #[test]
+    fn missing_months_read_as_runs() {
+        assert_eq!(month_ranges([7].into_iter()), "month 7");
+        assert_eq!(month_ranges(19..=24), "months 19 to 24");
+        assert_eq!(
+            month_ranges([3, 7, 8, 9, 12].into_iter()),
+            "months 3, 7 to 9 and 12"
+        );
+        assert_eq!(
+            month_ranges([1, 3, 5, 7].into_iter()),
+            "months 1, 3, 5 and more"
+        );
+        assert_eq!(month_ranges(std::iter::empty()), "");
+    }
 }

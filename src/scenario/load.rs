@@ -180,6 +180,22 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// The text of the scenario file at `path`: an input file (see [`read_input`]) of UTF-8 text
+/// that is not empty. The error says what is wrong, without the path. A configuration that
+/// names a scenario checks it with this first, to name its own key if the file cannot be read.
+pub fn read_scenario_text(path: &Path) -> Result<String, String> {
+    let bytes = read_input(path)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| "is not a text file (not UTF-8); a scenario is a TOML file".to_string())?;
+    if text.trim().is_empty() {
+        return Err(
+            "is empty; a scenario is a TOML file that sets start, months, spin_up_months, [population], ..."
+                .into(),
+        );
+    }
+    Ok(text)
+}
+
 /// `a/./b.toml` as `a/b.toml`; `..` is kept (it may cross a symbolic link).
 fn tidy(p: &Path) -> PathBuf {
     let t: PathBuf = p.components().filter(|c| *c != Component::CurDir).collect();
@@ -237,18 +253,11 @@ fn read_chain(
                 format!("extends makes a cycle: {}", names.join(" -> ")),
             ));
         }
-        let bytes = read_input(&next).map_err(|e| fail(&e))?;
+        let text = read_scenario_text(&next).map_err(|e| fail(&e))?;
         files.push(InputFile {
             path: next.clone(),
-            sha256_hex: sha256_hex(&bytes),
+            sha256_hex: sha256_hex(text.as_bytes()),
         });
-        let text = String::from_utf8(bytes)
-            .map_err(|_| fail("is not a text file (not UTF-8); a scenario is a TOML file"))?;
-        if text.trim().is_empty() {
-            return Err(fail(
-                "is empty; a scenario is a TOML file that sets start, months, spin_up_months, [population], ...",
-            ));
-        }
         let i = sources.add(Label::File(next.clone()), text);
         let parent = extends_of(&parse(sources, i)?, sources, i)?;
         index.insert(canonical.clone(), seen.len());

@@ -16,7 +16,7 @@ mod span;
 mod types;
 mod validate;
 
-pub use load::{MAX_FILE_BYTES, load, load_pinned, read_input};
+pub use load::{MAX_FILE_BYTES, load, load_pinned, read_input, read_scenario_text};
 pub use observed::{
     Observed, ObservedPeriod, Series, Target, TargetKind, known_metrics, parameter_value,
 };

@@ -601,6 +601,39 @@ fn a_calibration_range_outside_the_allowed_values_names_the_configuration() {
     assert_eq!(names(tmp.path()), ["fit.toml"]);
 }
 
+/// A scenario file the configuration names that cannot be read is the configuration's mistake:
+/// the message names the configuration, the line and column of `scenario`, the key and its
+/// value, then the file and what is wrong with it, as the loader names a missing `extends`.
+#[test]
+fn a_missing_calibration_scenario_is_named_with_the_configurations_key_and_line() {
+    let tmp = TempDir::new().unwrap();
+    let cfg = write(
+        tmp.path(),
+        "fit.toml",
+        "# a search\npoints = 2\nscenario = \"nosuch.toml\"\n\n[[parameter]]\nkey = \"aspiration.p_base\"\nmin = 0.01\nmax = 0.02\n",
+    );
+    let out = tmp.path().join("out");
+    let r = run_in(
+        tmp.path(),
+        &[
+            "calibrate",
+            &cfg.display().to_string(),
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert_eq!(
+        r.stderr.trim_end(),
+        format!(
+            "error: {}:3:1: scenario = \"nosuch.toml\": {}: no such file",
+            cfg.display(),
+            tmp.path().join("nosuch.toml").display()
+        )
+    );
+    assert_eq!(names(tmp.path()), ["fit.toml"]);
+}
+
 #[test]
 fn a_scenario_name_that_is_not_a_plain_folder_name_is_refused() {
     let tmp = TempDir::new().unwrap();

@@ -536,3 +536,105 @@ fn folders_without_what_a_report_needs_are_refused() {
     fs::write(run.dir.join("summary.csv"), "scenario,metric\nx,y\n").unwrap();
     refused(&[at], "summary.csv: has no column `by`");
 }
+
+/// A table with rows missing would be drawn as if whole: the last year of a timeseries.csv cut
+/// short charted from the months it has, a header alone as no "Over time" at all. Each run's
+/// timeseries.csv must hold a row for every reported month of every replicate its manifest.json
+/// records, and outcomes.csv and summary.csv must hold rows, in a run's folder and in each
+/// scenario's folder of a comparison; otherwise the report is refused, naming the file.
+#[test]
+fn tables_with_rows_missing_are_refused() {
+    let tmp = TempDir::new().unwrap();
+    let refused = |dir: &Path, says: &[&str]| {
+        let r = run_in(tmp.path(), &["report", dir.to_str().unwrap()]);
+        assert_eq!(r.code, Some(2), "report {}: {}", dir.display(), r.stderr);
+        for s in says {
+            assert!(r.stderr.contains(s), "{:?} lacks {s:?}", r.stderr);
+        }
+        assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+        assert!(!dir.join("report.html").exists());
+    };
+    // The fixture reports 36 months (after 12 of spin-up, which timeseries.csv does not hold):
+    // 2 replicates make 72 rows.
+    let run = Sim::new().agents(2000).replicates(2).run();
+    let ts = run.dir.join("timeseries.csv");
+    let whole = fs::read_to_string(&ts).unwrap();
+    let lines: Vec<&str> = whole.lines().collect();
+    assert_eq!(lines.len(), 1 + 72);
+    let keep = |n: usize| lines[..n].join("\n") + "\n";
+    let file = format!("{}: expected 36 rows", ts.display());
+    // Cut in the second replicate's second year.
+    fs::write(&ts, keep(1 + 36 + 18)).unwrap();
+    refused(
+        &run.dir,
+        &[
+            &file,
+            "for scenario \"small\", replicate 1",
+            "found 18: months 19 to 36 missing",
+        ],
+    );
+    // The header alone.
+    fs::write(&ts, keep(1)).unwrap();
+    refused(
+        &run.dir,
+        &[&file, "replicate 0", "found 0: months 1 to 36 missing"],
+    );
+    // As many rows as there should be, one month twice and another missing.
+    let mut twice = lines.clone();
+    twice[5] = lines[4];
+    fs::write(&ts, twice.join("\n") + "\n").unwrap();
+    refused(
+        &run.dir,
+        &["timeseries.csv: row 6: month 4 of replicate 0 a second time"],
+    );
+    // Rows of another run.
+    fs::write(&ts, whole.replace("\nsmall,", "\nother,")).unwrap();
+    refused(&run.dir, &["timeseries.csv: row 2: scenario \"other\""]);
+    fs::write(&ts, &whole).unwrap();
+    // outcomes.csv and summary.csv with their header alone.
+    for name in ["outcomes.csv", "summary.csv"] {
+        let path = run.dir.join(name);
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, format!("{}\n", text.lines().next().unwrap())).unwrap();
+        refused(
+            &run.dir,
+            &[&format!("{}: has a header and no rows", path.display())],
+        );
+        fs::write(&path, text).unwrap();
+    }
+    report_ok(tmp.path(), &run.dir, &[]);
+
+    // A scenario's folder of a comparison is checked as a run's is.
+    let policy = enforcement(tmp.path());
+    let out = compare_ok(
+        tmp.path(),
+        &[fixture(), policy],
+        &["--agents", "2000", "--replicates", "2"],
+    );
+    let ts = out.join("enforcement/timeseries.csv");
+    let whole = fs::read_to_string(&ts).unwrap();
+    let cut: String = whole
+        .lines()
+        .take(1 + 36 + 30)
+        .map(|l| l.to_string() + "\n")
+        .collect();
+    fs::write(&ts, cut).unwrap();
+    refused(
+        &out,
+        &[
+            &format!("{}: expected 36 rows", ts.display()),
+            "for scenario \"enforcement\", replicate 1",
+            "found 30: months 31 to 36 missing",
+        ],
+    );
+    fs::write(&ts, &whole).unwrap();
+    let outcomes = out.join("small/outcomes.csv");
+    let text = fs::read_to_string(&outcomes).unwrap();
+    fs::write(&outcomes, format!("{}\n", text.lines().next().unwrap())).unwrap();
+    refused(
+        &out,
+        &[&format!("{}: has a header and no rows", outcomes.display())],
+    );
+    fs::write(&outcomes, text).unwrap();
+    report_ok(tmp.path(), &out, &[]);
+}

@@ -560,6 +560,69 @@ fn what_cannot_be_run_or_merged_is_refused_with_a_clear_error() {
     assert!(r.stderr.contains("--shard 4/3"), "{}", r.stderr);
 }
 
+/// A scenario file the configuration names that cannot be read, the baseline or an entry of
+/// `scenarios`, is the configuration's mistake: the message names the configuration, the line
+/// and column of the key (of the entry, in a list), the key and its value, then the file and
+/// what is wrong with it, as the loader names a missing `extends`. Nothing is written.
+#[test]
+fn a_missing_scenario_file_is_named_with_the_configurations_key_and_line() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let text = fs::read_to_string(config(d, "g.toml", "design = \"grid\"\nlevels = 2")).unwrap();
+    let baseline = format!("baseline = {:?}", fixture().display().to_string());
+    let out = d.join("out");
+    let refused = |name: &str, text: &str, says: String| {
+        let cfg = write(d, name, text);
+        let r = run_in(
+            d,
+            &[
+                "sweep",
+                cfg.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(r.code, Some(2), "{}", r.stderr);
+        assert_eq!(
+            r.stderr.trim_end(),
+            format!("error: {}:{says}", cfg.display())
+        );
+        assert!(!out.exists(), "nothing is written");
+    };
+    let missing = d.join("nosuch.toml");
+    refused(
+        "base.toml",
+        &text.replace(&baseline, "baseline = \"nosuch.toml\""),
+        format!(
+            "1:1: baseline = \"nosuch.toml\": {}: no such file",
+            missing.display()
+        ),
+    );
+    refused(
+        "list.toml",
+        &text.replace(
+            "scenarios = [\"campaign.toml\"]",
+            "scenarios = [\n  \"campaign.toml\",\n  \"nosuch.toml\",\n]",
+        ),
+        format!(
+            "4:3: scenarios entry 2 = \"nosuch.toml\": {}: no such file",
+            missing.display()
+        ),
+    );
+    // A folder is no scenario file either.
+    refused(
+        "folder.toml",
+        &text.replace(
+            "scenarios = [\"campaign.toml\"]",
+            "scenarios = [\"campaign.toml\", \".\"]",
+        ),
+        format!(
+            "2:31: scenarios entry 2 = \".\": {}: is a directory, not a scenario file",
+            d.join(".").display()
+        ),
+    );
+}
+
 #[test]
 fn a_pinned_parameter_holds_over_the_events_that_set_it() {
     let dir = TempDir::new().unwrap();
