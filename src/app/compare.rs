@@ -71,10 +71,42 @@ pub fn compare_what_if(
                 "--what-if {w:?}: give KEY=VALUE, or several separated by ';'"
             )));
         }
+        let keys: Vec<&str> = overrides
+            .iter()
+            .map(|x| x.split('=').next().unwrap_or("").trim())
+            .collect();
+        if let Some(k) = keys
+            .iter()
+            .enumerate()
+            .find_map(|(i, k)| keys[..i].contains(k).then_some(k))
+        {
+            return Err(Error::Input(format!(
+                "--what-if {w:?}: sets {k} twice; give each key once"
+            )));
+        }
+        if what_ifs
+            .iter()
+            .take_while(|x| !std::ptr::eq(*x, w))
+            .any(|x| x == w)
+        {
+            return Err(Error::Input(format!(
+                "--what-if {w:?} is given twice; the second would be the same scenario"
+            )));
+        }
         let mut opts = o.clone();
         opts.what_if = overrides.clone();
         let mut p = prepare(baseline, &opts)?;
         p.name = what_if_name(&overrides);
+        // Two long what-ifs can agree in the first 200 characters their names keep.
+        let mut n = 2;
+        while preps.iter().any(|(_, q)| q.name == p.name) {
+            let mut name = what_if_name(&overrides);
+            let tail = format!("_{n}");
+            name.truncate(200 - tail.len());
+            name.push_str(&tail);
+            p.name = name;
+            n += 1;
+        }
         preps.push((baseline.to_path_buf(), p));
     }
     let framed: Vec<(&Path, &Prepared)> = preps.iter().map(|(f, p)| (f.as_path(), p)).collect();

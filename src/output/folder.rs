@@ -121,6 +121,28 @@ impl Folder {
         };
         // Renames need the folder's own name, not `.` or a path relative to it.
         let target = &parent.join(&name);
+        // The temporary sibling's name adds ".tmp-<pid>" and a dot: it must still be a name.
+        if name.len() > 230 {
+            return Err(FolderError::NotOutput {
+                path: target.to_path_buf(),
+                reason: format!(
+                    "has a name of {} bytes; an output folder's name may have at most 230 (the run is written beside it under a longer one first)",
+                    name.len()
+                ),
+            });
+        }
+        // A scenario's folder inside a comparison is the comparison's: a run written over it
+        // would leave the comparison's tables describing another run.
+        let compared = parent.join("comparison.csv");
+        if compared.is_file() && written_by_crossroads(&compared) {
+            return Err(FolderError::NotOutput {
+                path: target.to_path_buf(),
+                reason: format!(
+                    "is inside the comparison {}, whose tables describe it; run the comparison again, or choose another --out",
+                    parent.display()
+                ),
+            });
+        }
         if let Some(file) = file_on_the_way(&parent.join(&name)) {
             return Err(FolderError::UnderAFile {
                 path: target.to_path_buf(),
@@ -482,6 +504,12 @@ fn replaceable(path: &Path) -> Result<(), FolderError> {
 /// command writes, a `manifest.json` says crossroads wrote it, and each sub-folder (at most
 /// `depth` levels: a comparison's scenarios) is one too. Otherwise, why not.
 fn output_folder(dir: &Path, depth: usize) -> Result<(), String> {
+    if dir.join("sweep.json").is_file() {
+        return Err(
+            "is a sweep's folder (it holds sweep.json), which only `crossroads sweep` writes"
+                .into(),
+        );
+    }
     if !MARKERS.iter().any(|m| dir.join(m).is_file()) {
         return Err(format!(
             "is not a crossroads output folder (it holds none of {})",

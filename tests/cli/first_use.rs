@@ -311,3 +311,59 @@ fn a_run_cut_short_by_months_names_the_events_it_leaves_out() {
         "{marked:?}"
     );
 }
+
+/// A what-if given twice, or one that sets a key twice, is refused naming the --what-if; two
+/// long what-ifs whose names would agree in the 200 characters kept get names of their own.
+#[test]
+fn what_ifs_that_repeat_are_refused_and_long_ones_are_told_apart() {
+    let dir = TempDir::new().unwrap();
+    let fx = fixture();
+    let compare = |what_ifs: &[&str], out: &str| {
+        let mut args = vec!["compare", fx.to_str().unwrap()];
+        for w in what_ifs {
+            args.extend(["--what-if", w]);
+        }
+        args.extend([
+            "--agents",
+            "300",
+            "--months",
+            "6",
+            "--replicates",
+            "1",
+            "--quiet",
+            "--out",
+            out,
+        ]);
+        run_in(dir.path(), &args)
+    };
+    let w = "policy.awareness.coverage_share=0.02";
+    let r = compare(&[w, w], "twice");
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("is given twice"), "{}", r.stderr);
+    let r = compare(
+        &["policy.awareness.coverage_share=0.02;policy.awareness.coverage_share=0.03"],
+        "key",
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("sets policy.awareness.coverage_share twice"),
+        "{}",
+        r.stderr
+    );
+    // Two what-ifs alike in their first 200 characters: one key set early, another at the end.
+    let head = "policy.awareness.online_share=0.5;policy.awareness.decay_share_per_year=0.3;policy.awareness.effect_share=0.5;policy.awareness.cost_usd_per_person_online=1.5;policy.awareness.coverage_share=0.01";
+    // As a folder name ("=" as "-", ";" as "_and_"), longer than the 200 characters kept.
+    assert!(head.len() > 190, "{}", head.len());
+    let a = format!("{head};policy.recruitment.p_cap_enforcement=0.1");
+    let b = format!("{head};policy.recruitment.p_cap_enforcement=0.2");
+    let r = compare(&[&a, &b], "long");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("long"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 3, "the baseline and two what-ifs: {names:?}");
+}

@@ -947,3 +947,65 @@ fn an_out_below_a_file_names_the_file() {
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(r.stderr.contains("is a file, not a folder"), "{}", r.stderr);
 }
+
+/// `run --out` refuses a scenario's folder inside a comparison (the comparison's tables describe
+/// it), a sweep's folder (saying what it is), and a name too long to write beside.
+#[test]
+fn a_run_does_not_replace_a_comparisons_scenario_a_sweep_or_an_overlong_name() {
+    let tmp = TempDir::new().unwrap();
+    let cmp = tmp.path().join("cmp");
+    let r = run_in(
+        tmp.path(),
+        &[
+            "compare",
+            tiny().to_str().unwrap(),
+            "--what-if",
+            "policy.awareness.coverage_share=0.02",
+            "--agents",
+            "300",
+            "--months",
+            "6",
+            "--replicates",
+            "1",
+            "--quiet",
+            "--out",
+            cmp.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let inside = cmp.join("tiny");
+    assert!(inside.join("manifest.json").is_file());
+    let before = snapshot(&cmp);
+    let args = run_args(&tiny(), &inside, 9);
+    let r = run_in(
+        tmp.path(),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("is inside the comparison"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(snapshot(&cmp), before, "the comparison is untouched");
+    // A sweep's folder.
+    let sweep = tmp.path().join("sw");
+    fs::create_dir(&sweep).unwrap();
+    fs::write(sweep.join("sweep.json"), "{}").unwrap();
+    let args = run_args(&tiny(), &sweep, 9);
+    let r = run_in(
+        tmp.path(),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("is a sweep's folder"), "{}", r.stderr);
+    // A name of 240 bytes.
+    let long = tmp.path().join("a".repeat(240));
+    let args = run_args(&tiny(), &long, 9);
+    let r = run_in(
+        tmp.path(),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("at most 230"), "{}", r.stderr);
+}
