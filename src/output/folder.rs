@@ -2,11 +2,11 @@
 //!
 //! 1. the folder must be new, empty, or a crossroads output folder: it holds `manifest.json`
 //!    (written by crossroads), `comparison.csv` or `calibration.csv`, and nothing but the files
-//!    and scenario sub-folders a run writes (a `report.html` only if crossroads wrote it). A
-//!    target that is a symbolic link is followed: the run goes where it leads. An earlier run
-//!    that could not be deleted after the swap is refused here. Any other folder, or a file, is refused, so a
-//!    mistyped `--out` never replaces a user's files, even one that happens to hold a file of
-//!    the same name;
+//!    and scenario sub-folders a run writes (a `report.html` only if crossroads wrote it). Any
+//!    other folder, or a file, is refused, so a mistyped `--out` never replaces a user's files,
+//!    even one that happens to hold a file of the same name. Nor is a scenario's folder inside a
+//!    comparison replaced. A target that is a symbolic link is followed: the run goes where it
+//!    leads. An earlier run that could not be deleted after the swap is found here;
 //! 2. an advisory lock on `<parent>/.<name>.lock` is taken without waiting; if another run holds
 //!    it, this run stops at once without touching the folder. The lock dies with its process;
 //! 3. temporary folders left by a killed run (`<parent>/.<name>.tmp-<pid>`) are removed, and a
@@ -143,7 +143,7 @@ impl Folder {
                 ),
             });
         }
-        if let Some(file) = file_on_the_way(&parent.join(&name)) {
+        if let Some(file) = file_on_the_way(target) {
             return Err(FolderError::UnderAFile {
                 path: target.to_path_buf(),
                 file: file.to_path_buf(),
@@ -276,7 +276,7 @@ pub fn replace_file(
         }
     };
     let full = parent.join(&name);
-    if let Some(file) = file_on_the_way(&parent.join(&name)) {
+    if let Some(file) = file_on_the_way(&full) {
         return Err(FolderError::UnderAFile {
             path: target.to_path_buf(),
             file: file.to_path_buf(),
@@ -399,7 +399,6 @@ fn hidden(name: &std::ffi::OsStr, suffix: &str) -> OsString {
     s
 }
 
-/// Whether a run may replace `path`: absent, an empty folder, or a folder crossroads wrote.
 /// `target` made absolute, and, when it is a symbolic link, the folder it points to: the run is
 /// written there, where the user's link leads, and the link is left as it is. A link that leads
 /// nowhere is refused.
@@ -441,12 +440,10 @@ fn removable(path: &Path) -> Result<(), FolderError> {
         }
         Ok(())
     }
-    check(path).map_err(|dir| FolderError::NotOutput {
-        path: path.to_path_buf(),
-        reason: format!(
-            "holds an earlier run that cannot be deleted ({} is not writable)",
-            dir.display()
-        ),
+    check(path).map_err(|dir| FolderError::Io {
+        what: "cannot delete the earlier run in",
+        path: dir,
+        source: io::ErrorKind::PermissionDenied.into(),
     })
 }
 
@@ -478,6 +475,7 @@ pub fn is_report(bytes: &[u8]) -> bool {
     head.windows(mark.len()).any(|w| w == mark.as_bytes())
 }
 
+/// Whether a run may replace `path`: absent, an empty folder, or a folder crossroads wrote.
 fn replaceable(path: &Path) -> Result<(), FolderError> {
     let meta = match fs::metadata(path) {
         Ok(m) => m,

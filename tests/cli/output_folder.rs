@@ -51,9 +51,14 @@ fn run_args(scenario: &Path, out: &Path, seed: u64) -> Vec<String> {
     .collect()
 }
 
+/// Run with `args` as built by [`run_args`].
+fn run_strings(cwd: &Path, args: &[String]) -> crate::support::Ran {
+    run_in(cwd, &args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
 /// Run to completion; require success.
 fn run_ok(cwd: &Path, args: &[String]) {
-    let r = run_in(cwd, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    let r = run_strings(cwd, args);
     assert_eq!(
         r.code,
         Some(0),
@@ -262,10 +267,7 @@ fn two_runs_into_one_folder_do_not_mix_one_wins_the_other_stops() {
     });
     let args = run_args(&tiny(), &out, 2);
     let started = Instant::now();
-    let second = run_in(
-        tmp.path(),
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    let second = run_strings(tmp.path(), &args);
     assert_eq!(
         second.code,
         Some(1),
@@ -399,10 +401,7 @@ fn a_folder_crossroads_did_not_write_is_refused_and_left_untouched() {
     fs::create_dir(&out).unwrap();
     fs::write(out.join("thesis.txt"), "two years of work\n").unwrap();
     let args = run_args(&tiny(), &out, 1);
-    let r = run_in(
-        tmp.path(),
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    let r = run_strings(tmp.path(), &args);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(
         r.stderr.starts_with("error: ")
@@ -421,10 +420,7 @@ fn a_folder_crossroads_did_not_write_is_refused_and_left_untouched() {
     let file = tmp.path().join("file.csv");
     fs::write(&file, "a,b\n").unwrap();
     let args = run_args(&tiny(), &file, 1);
-    let r = run_in(
-        tmp.path(),
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    let r = run_strings(tmp.path(), &args);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("is a file, not a folder"), "{}", r.stderr);
     assert_eq!(fs::read_to_string(&file).unwrap(), "a,b\n");
@@ -440,10 +436,7 @@ fn a_folder_crossroads_did_not_write_is_refused_and_left_untouched() {
         fs::write(d.join("thesis.txt"), "draft\n").unwrap();
         fs::write(d.join("src/main.js"), "code\n").unwrap();
         let args = run_args(&tiny(), &d, 1);
-        let r = run_in(
-            tmp.path(),
-            &args.iter().map(String::as_str).collect::<Vec<_>>(),
-        );
+        let r = run_strings(tmp.path(), &args);
         assert_eq!(r.code, Some(2), "{dir}: {}", r.stderr);
         assert_eq!(names(&d), ["manifest.json", "src", "thesis.txt"], "{dir}");
         assert_eq!(fs::read_to_string(d.join("thesis.txt")).unwrap(), "draft\n");
@@ -463,7 +456,7 @@ fn long_run(out: &Path) -> Vec<String> {
 /// Run and return the result and how long it took.
 fn timed(cwd: &Path, args: &[String]) -> (crate::support::Ran, Duration) {
     let t = Instant::now();
-    let r = run_in(cwd, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    let r = run_strings(cwd, args);
     (r, t.elapsed())
 }
 
@@ -871,10 +864,7 @@ fn an_out_that_is_a_link_is_written_through_and_a_dangling_one_is_refused() {
     let dangling = tmp.path().join("dangling");
     std::os::unix::fs::symlink(tmp.path().join("nowhere"), &dangling).unwrap();
     let args = run_args(&tiny(), &dangling, 4);
-    let r = run_in(
-        tmp.path(),
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    let r = run_strings(tmp.path(), &args);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("is a link to"), "{}", r.stderr);
     assert!(
@@ -895,10 +885,7 @@ fn a_run_does_not_delete_a_report_html_crossroads_did_not_write() {
     run_ok(tmp.path(), &run_args(&tiny(), &out, 1));
     fs::write(out.join("report.html"), "<html>my notes</html>").unwrap();
     let args = run_args(&tiny(), &out, 2);
-    let r = run_in(
-        tmp.path(),
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    let r = run_strings(tmp.path(), &args);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(
         r.stderr.contains("not a report crossroads wrote"),
@@ -923,10 +910,7 @@ fn an_out_below_a_file_names_the_file() {
     let tmp = TempDir::new().unwrap();
     let file = write(tmp.path(), "afile", "x");
     let args = run_args(&tiny(), &file.join("sub"), 1);
-    let r = run_in(
-        tmp.path(),
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    let r = run_strings(tmp.path(), &args);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(
         r.stderr
@@ -977,10 +961,7 @@ fn a_run_does_not_replace_a_comparisons_scenario_a_sweep_or_an_overlong_name() {
     assert!(inside.join("manifest.json").is_file());
     let before = snapshot(&cmp);
     let args = run_args(&tiny(), &inside, 9);
-    let r = run_in(
-        tmp.path(),
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    let r = run_strings(tmp.path(), &args);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(
         r.stderr.contains("is inside the comparison"),
@@ -993,19 +974,13 @@ fn a_run_does_not_replace_a_comparisons_scenario_a_sweep_or_an_overlong_name() {
     fs::create_dir(&sweep).unwrap();
     fs::write(sweep.join("sweep.json"), "{}").unwrap();
     let args = run_args(&tiny(), &sweep, 9);
-    let r = run_in(
-        tmp.path(),
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    let r = run_strings(tmp.path(), &args);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("is a sweep's folder"), "{}", r.stderr);
     // A name of 240 bytes.
     let long = tmp.path().join("a".repeat(240));
     let args = run_args(&tiny(), &long, 9);
-    let r = run_in(
-        tmp.path(),
-        &args.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    let r = run_strings(tmp.path(), &args);
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("at most 230"), "{}", r.stderr);
 }
