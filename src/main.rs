@@ -204,8 +204,13 @@ enum Agents {
 /// A whole number given to an option, or a message that says what is allowed (clap's own
 /// reads "-1 is not in 0..=4294967295" for a count that must be at least 1).
 fn whole<T: std::str::FromStr>(s: &str, allowed: &str) -> Result<T, String> {
-    s.parse::<T>()
-        .map_err(|_| format!("{s:?} is not {allowed}"))
+    s.parse::<T>().map_err(|_| {
+        if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+            format!("{s} is too large for {allowed}")
+        } else {
+            format!("{s:?} is not {allowed}")
+        }
+    })
 }
 
 fn seed(s: &str) -> Result<u64, String> {

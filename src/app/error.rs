@@ -33,7 +33,11 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Scenario(_) | Error::Input(_) | Error::Resource(_) => 2,
-            Error::Output(FolderError::NotOutput { .. } | FolderError::NotOutputFile { .. }) => 2,
+            Error::Output(
+                FolderError::NotOutput { .. }
+                | FolderError::NotOutputFile { .. }
+                | FolderError::Refused { .. },
+            ) => 2,
             // A place that cannot be written, like a folder that cannot be made.
             Error::Output(
                 FolderError::Busy { .. } | FolderError::Io { .. } | FolderError::UnderAFile { .. },

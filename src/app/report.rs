@@ -89,7 +89,8 @@ pub(super) fn write_into(folder: &Folder, shown: &Path) -> Result<(), Error> {
 /// The folder a run swaps in whole with `dir`: a comparison's, when `dir` is one of its
 /// scenarios' folders; otherwise `dir` itself.
 fn swapped_whole(dir: &Path) -> PathBuf {
-    let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    // Through a link as a run goes, so that both take the same lock.
+    let abs = folder::through_link(dir).unwrap_or_else(|_| dir.to_path_buf());
     match abs.parent() {
         Some(p) if p.join("comparison.csv").is_file() && abs.join("manifest.json").is_file() => {
             p.to_path_buf()

@@ -76,6 +76,9 @@ pub enum FolderError {
     /// The path exists and is not a file a command may replace.
     #[error("{}: {reason}; refusing to replace it (choose another file name, or remove it)", path.display())]
     NotOutputFile { path: PathBuf, reason: String },
+    /// The path may not be written, for the reason given (which says what to do instead).
+    #[error("{}: {reason}", path.display())]
+    Refused { path: PathBuf, reason: String },
     /// A folder on the way to the path is a file.
     #[error("{}: cannot be made: {} is a file, not a folder", path.display(), file.display())]
     UnderAFile { path: PathBuf, file: PathBuf },
@@ -122,11 +125,12 @@ impl Folder {
         // Renames need the folder's own name, not `.` or a path relative to it.
         let target = &parent.join(&name);
         // The temporary sibling's name adds ".tmp-<pid>" and a dot: it must still be a name.
-        if name.len() > 230 {
-            return Err(FolderError::NotOutput {
+        // 255 bytes a name, less ".", ".tmp-", a pid of up to 10 digits and ".old".
+        if name.len() > 235 {
+            return Err(FolderError::Refused {
                 path: target.to_path_buf(),
                 reason: format!(
-                    "has a name of {} bytes; an output folder's name may have at most 230 (the run is written beside it under a longer one first)",
+                    "has a name of {} bytes; an output folder's name may have at most 235 (the run is written beside it under a longer one first); choose a shorter --out",
                     name.len()
                 ),
             });
@@ -135,10 +139,10 @@ impl Folder {
         // would leave the comparison's tables describing another run.
         let compared = parent.join("comparison.csv");
         if compared.is_file() && written_by_crossroads(&compared) {
-            return Err(FolderError::NotOutput {
+            return Err(FolderError::Refused {
                 path: target.to_path_buf(),
                 reason: format!(
-                    "is inside the comparison {}, whose tables describe it; run the comparison again, or choose another --out",
+                    "is inside the comparison {}, whose folder only the comparison writes; run the comparison again, or choose an --out outside it",
                     parent.display()
                 ),
             });
@@ -243,7 +247,7 @@ pub struct FolderLock {
 /// Take the lock of the output folder `target` without waiting, as a run does; another run
 /// writing the folder makes this fail with [`FolderError::Busy`].
 pub fn lock(target: &Path) -> Result<FolderLock, FolderError> {
-    let abs = std::path::absolute(target).map_err(io("cannot resolve", target))?;
+    let abs = through_link(target)?;
     let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
         return Err(FolderError::NotOutput {
             path: target.to_path_buf(),
@@ -402,8 +406,15 @@ fn hidden(name: &std::ffi::OsStr, suffix: &str) -> OsString {
 /// `target` made absolute, and, when it is a symbolic link, the folder it points to: the run is
 /// written there, where the user's link leads, and the link is left as it is. A link that leads
 /// nowhere is refused.
-fn through_link(target: &Path) -> Result<PathBuf, FolderError> {
+/// `link/` (as a shell completes it) is the same link as `link`. Every command that writes or
+/// locks an output folder finds it through this, so that they take the same lock.
+pub fn through_link(target: &Path) -> Result<PathBuf, FolderError> {
     let abs = std::path::absolute(target).map_err(io("cannot resolve", target))?;
+    // The entry itself: a trailing slash would make the look below follow the link.
+    let abs = match (abs.parent(), abs.file_name()) {
+        (Some(p), Some(n)) => p.join(n),
+        _ => abs,
+    };
     let is_link = fs::symlink_metadata(&abs).is_ok_and(|m| m.file_type().is_symlink());
     if !is_link {
         return Ok(abs);
@@ -430,10 +441,12 @@ fn removable(path: &Path) -> Result<(), FolderError> {
         if !meta.is_dir() {
             return Ok(());
         }
-        if !writable(dir) {
+        // Emptying a folder needs its write permission; removing it, only its parent's.
+        let mut entries = fs::read_dir(dir).map_err(|_| dir.to_path_buf())?.peekable();
+        if entries.peek().is_some() && !writable(dir) {
             return Err(dir.to_path_buf());
         }
-        for entry in fs::read_dir(dir).map_err(|_| dir.to_path_buf())?.flatten() {
+        for entry in entries.flatten() {
             if entry.file_type().is_ok_and(|t| t.is_dir()) {
                 check(&entry.path())?;
             }
@@ -708,6 +721,36 @@ impl Drop for Lock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A run through a link, however the link is written (`link`, `link/`), and a report of the
+    /// same folder take one lock: the report cannot land in a folder being replaced.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_and_its_folder_share_one_lock() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let real = tmp.path().join("real");
+        fs::create_dir(&real).unwrap();
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let mut slashed = link.clone().into_os_string();
+        slashed.push("/");
+        let run = Folder::claim(Path::new(&slashed)).unwrap();
+        for other in [link.as_path(), real.as_path(), Path::new(&slashed)] {
+            assert!(
+                matches!(lock(other), Err(FolderError::Busy { .. })),
+                "{} while the run holds the folder",
+                other.display()
+            );
+        }
+        run.commit().unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(lock(&link).is_ok());
+    }
 
     /// `writable` says what this process can do, whoever runs it: root may write into a
     /// folder of mode 555, anyone else may not.

@@ -788,7 +788,10 @@ fn build_run(input: &Input, f: &RunFiles, sweep: Option<&Sweep>) -> Result<Page,
         over_time_note: over_time_note(),
         differences: None,
         fit: fit(&run)?,
-        sensitivity: sweep.map(Sweep::section).transpose()?,
+        sensitivity: match sweep {
+            Some(sw) => Some(sw.section_beside(run.manifest.as_ref())?),
+            None => None,
+        },
         provenance: Provenance {
             runs: run.manifest.iter().map(|m| m.provenance.clone()).collect(),
             sweep: sweep.map(Sweep::provenance),
@@ -1236,7 +1239,7 @@ impl Sweep {
         }))
     }
 
-    /// The section, added to a comparison whose baseline ran with `run`'s manifest: when the
+    /// The section, added to a run or a comparison whose baseline ran with `run`'s manifest: when the
     /// sweep ran at another size, its intro says so, since levels at few agents run low
     /// (docs/SWEEPS.md, "Levels at few agents").
     fn section_beside(&self, run: Option<&Manifest>) -> Result<Sensitivity, ReportError> {
@@ -1245,8 +1248,13 @@ impl Sweep {
         if let (Some(sweep), Some(compared)) = (mine, run.and_then(|m| m.agents))
             && sweep != compared
         {
+            let (lower, other) = if sweep < compared {
+                ("the sweep's levels", "the runs above")
+            } else {
+                ("the levels above", "the sweep")
+            };
             section.intro.push_str(&format!(
-                " The sweep ran at {} agents a replicate and the comparison above at {}: the sweep's levels and effects are from its own runs, and at fewer agents levels run low (docs/SWEEPS.md, \u{201c}Levels at few agents\u{201d}), so read it for the direction and the spread of an effect, and the comparison for its size.",
+                " The sweep ran at {} agents a replicate and the runs above at {}: its levels and effects are from its own runs, and at fewer agents levels run low (docs/SWEEPS.md, \u{201c}Levels at few agents\u{201d}), so {lower} are the lower; read {other} for the size of an effect.",
                 charts::with_decimals(sweep, 0),
                 charts::with_decimals(compared, 0)
             ));

@@ -650,17 +650,22 @@ pub fn sweep(scenarios: &[Named], robust: &[RobustRow]) -> Vec<Block> {
         .collect()
 }
 
-/// "Scenario “x”" → "scenario “x”" inside a sentence; names such as "Recommendation 4" stay.
 /// Whether a sentence's subject is plural ("All five recommendations", "Safe-migration loans"),
-/// judged from its last word, so that its verb agrees. A scenario named by its name is singular.
+/// judged from its head noun, the last word before any preposition ("Awareness campaign in the
+/// districts" is singular), so that its verb agrees. A scenario named by its name is singular.
 fn plural(subject: &str) -> bool {
     if subject.starts_with("Scenario \u{201c}") {
         return false;
     }
+    const PREPOSITIONS: [&str; 14] = [
+        "in", "of", "for", "on", "at", "to", "with", "by", "from", "under", "through", "across",
+        "against", "without",
+    ];
     let words: Vec<String> = subject
         .split(|c: char| c.is_whitespace() || c == '-')
-        .filter(|w| !w.is_empty() && w.chars().all(char::is_alphabetic))
         .map(str::to_lowercase)
+        .take_while(|w| !PREPOSITIONS.contains(&w.as_str()))
+        .filter(|w| !w.is_empty() && w.chars().all(char::is_alphabetic))
         .collect();
     if words.first().is_some_and(|w| w == "all" || w == "both") {
         return true;
@@ -679,6 +684,7 @@ fn agree<'a>(subject: &str, singular: &'a str) -> &'a str {
     }
 }
 
+/// "Scenario “x”" → "scenario “x”" inside a sentence; names such as "Recommendation 4" stay.
 fn lower_first(s: &str) -> String {
     match s.strip_prefix("Scenario ") {
         Some(rest) => format!("scenario {rest}"),
@@ -809,6 +815,8 @@ mod tests {
             "Awareness",
             "Stronger prosecution",
             "Scenario \u{201c}loans\u{201d}",
+            "Awareness campaign in the districts",
+            "Loan scheme for returnees",
         ] {
             assert!(!plural(singular), "{singular}");
         }

@@ -565,6 +565,8 @@ fn a_negative_count_is_refused_with_what_is_allowed() {
         mentions(&err, &[flag, "\"-5\"", allowed]);
         assert!(!err.contains("unexpected argument"), "{err}");
     }
+    let err = run_fails(&tmp, &f, &["--months", "5000000000"], 2, &[]);
+    mentions(&err, &["--months", "5000000000 is too large for"]);
 }
 
 #[test]

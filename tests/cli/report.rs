@@ -443,7 +443,7 @@ fn a_sweep_adds_sensitivity_and_a_sweep_folder_has_its_own_report() {
     report_ok(tmp.path(), &bigger, &["--sweep", sw.to_str().unwrap()]);
     assert!(
         page(&bigger).contains(
-            "The sweep ran at 2,000 agents a replicate and the comparison above at 3,000"
+            "The sweep ran at 2,000 agents a replicate and the runs above at 3,000: its levels and effects are from its own runs, and at fewer agents levels run low (docs/SWEEPS.md, \u{201c}Levels at few agents\u{201d}), so the sweep's levels are the lower"
         ),
         "no word of the sweep's other size"
     );
