@@ -434,7 +434,12 @@ pub fn through_link(target: &Path) -> Result<PathBuf, FolderError> {
 /// in it writable): otherwise the new run would be swapped in and the earlier one left behind
 /// under a hidden name.
 fn removable(path: &Path) -> Result<(), FolderError> {
-    fn check(dir: &Path) -> Result<(), PathBuf> {
+    removable_if(path, &writable)
+}
+
+/// [`removable`], with `writable` saying which folders this process may empty.
+fn removable_if(path: &Path, writable: &dyn Fn(&Path) -> bool) -> Result<(), FolderError> {
+    fn check(dir: &Path, writable: &dyn Fn(&Path) -> bool) -> Result<(), PathBuf> {
         let Ok(meta) = fs::symlink_metadata(dir) else {
             return Ok(());
         };
@@ -448,12 +453,12 @@ fn removable(path: &Path) -> Result<(), FolderError> {
         }
         for entry in entries.flatten() {
             if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                check(&entry.path())?;
+                check(&entry.path(), writable)?;
             }
         }
         Ok(())
     }
-    check(path).map_err(|dir| FolderError::Io {
+    check(path, writable).map_err(|dir| FolderError::Io {
         what: "cannot delete the earlier run in",
         path: dir,
         source: io::ErrorKind::PermissionDenied.into(),
@@ -768,6 +773,25 @@ mod tests {
         assert_eq!(removable(tmp.path()).is_ok(), can);
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
         assert!(removable(tmp.path()).is_ok());
+    }
+
+    /// An earlier run is removable when every folder in it that holds something may be
+    /// emptied; an empty folder needs only its parent's permission. (Told which folders may be
+    /// emptied, so that the rule is checked whoever runs the test, root included.)
+    #[test]
+    fn an_earlier_run_with_a_folder_that_cannot_be_emptied_is_not_removable() {
+        let tmp = tempfile::TempDir::new().unwrap();
+        let sub = tmp.path().join("scenario");
+        fs::create_dir(&sub).unwrap();
+        let locked = |d: &Path| d != sub.as_path();
+        assert!(removable_if(tmp.path(), &locked).is_ok(), "an empty folder");
+        fs::write(sub.join("outcomes.csv"), "x").unwrap();
+        let err = removable_if(tmp.path(), &locked).unwrap_err();
+        assert!(
+            matches!(&err, FolderError::Io { path, .. } if path == &sub),
+            "{err}"
+        );
+        assert!(removable_if(tmp.path(), &|_| true).is_ok());
     }
 
     const MANIFEST: &[u8] = br#"{"program": "crossroads"}"#;

@@ -841,29 +841,18 @@ fn an_out_that_is_a_link_is_written_through_and_a_dangling_one_is_refused() {
     run_ok(tmp.path(), &run_args(&tiny(), &real, 1));
     let link = tmp.path().join("linked");
     std::os::unix::fs::symlink(&real, &link).unwrap();
-    run_ok(tmp.path(), &run_args(&tiny(), &link, 2));
-    assert!(
-        fs::symlink_metadata(&link)
-            .unwrap()
-            .file_type()
-            .is_symlink()
-    );
-    let manifest = fs::read_to_string(real.join("manifest.json")).unwrap();
-    assert!(
-        manifest.contains("\"seed\": 2"),
-        "the new run is in the link's folder"
-    );
-    // Written as a shell completes it, with a slash.
+    // Written as it is, and as a shell completes it, with a slash.
     let slashed = PathBuf::from(format!("{}/", link.display()));
-    run_ok(tmp.path(), &run_args(&tiny(), &slashed, 5));
-    assert!(
-        fs::symlink_metadata(&link)
-            .unwrap()
-            .file_type()
-            .is_symlink()
-    );
-    let manifest = fs::read_to_string(real.join("manifest.json")).unwrap();
-    assert!(manifest.contains("\"seed\": 5"), "{manifest}");
+    for (out, seed) in [(&link, 2), (&slashed, 5)] {
+        run_ok(tmp.path(), &run_args(&tiny(), out, seed));
+        let kind = fs::symlink_metadata(&link).unwrap().file_type();
+        assert!(kind.is_symlink(), "{} left the link a link", out.display());
+        let manifest = fs::read_to_string(real.join("manifest.json")).unwrap();
+        assert!(
+            manifest.contains(&format!("\"seed\": {seed}")),
+            "the new run is in the link's folder: {manifest}"
+        );
+    }
     // An empty folder behind a link, too.
     let empty = tmp.path().join("empty");
     fs::create_dir(&empty).unwrap();
